@@ -1,0 +1,55 @@
+using System.CommandLine;
+using Backprop.Cli.Commands;
+using LanguageExt;
+
+namespace Backprop.Cli;
+
+/// <summary>
+/// The thin shell: parses the command line, runs one command, and turns every failure a user
+/// can cause into one line on standard error and a non-zero exit code (never a stack trace).
+/// </summary>
+public static class BackpropCli
+{
+    /// <summary>Runs <paramref name="args"/> with the given output streams; returns the exit code.</summary>
+    public static int Run(string[] args, TextWriter output, TextWriter error)
+    {
+        var context = new CommandContext(output, error);
+        var root = new RootCommand("backprop: train fully connected networks by backpropagation, as pure functions, and replay any epoch to the bit.")
+        {
+            TrainCommand.Create(context),
+            GradientsCommand.Create(context),
+        };
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var parseError in parsed.Errors) error.WriteLine($"error: {parseError.Message}");
+            error.WriteLine("Run 'backprop --help' or 'backprop <command> --help' for usage.");
+            return ExitCodes.Usage;
+        }
+        return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+    }
+
+    /// <summary>
+    /// Runs a command body: a failed <see cref="Fin{A}"/> prints "error: …" and exits 1; an
+    /// unexpected exception prints one line and exits 70 (set BACKPROP_DEBUG=1 for the trace).
+    /// </summary>
+    public static int Guard(CommandContext context, Func<Fin<int>> body)
+    {
+        try
+        {
+            return body().Match(
+                code => code,
+                failure =>
+                {
+                    context.Error.WriteLine($"error: {failure.Message}");
+                    return ExitCodes.BadInput;
+                });
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            context.Error.WriteLine($"internal error: {e.GetType().Name}: {e.Message.Split('\n')[0]}");
+            if (Environment.GetEnvironmentVariable("BACKPROP_DEBUG") == "1") context.Error.WriteLine(e);
+            return ExitCodes.InternalError;
+        }
+    }
+}

@@ -1,0 +1,153 @@
+using Backprop.Functional;
+using Backprop.Functional.IO;
+using LanguageExt;
+using LanguageExt.Common;
+
+namespace Backprop.Cli.Training;
+
+/// <summary>
+/// Turns a <see cref="TrainSpec"/> into a <see cref="PreparedRun"/>: loads and splits the data,
+/// builds or reads the network, resolves every default. Train, resume and replay all go
+/// through here, so a replay rebuilds exactly what the original run used.
+/// </summary>
+public static class RunSetup
+{
+    /// <summary>The hidden widths used when --layers is not given: the seed's six layers of 32.</summary>
+    private static readonly int[] DefaultHidden = [32, 32, 32, 32, 32, 32];
+
+    /// <summary>Prepares a run from scratch (or from --init weights).</summary>
+    public static Fin<PreparedRun> Prepare(TrainSpec spec)
+    {
+        if (CheckRanges(spec).Failed(out var rangeError, out _)) return rangeError;
+        var rng = Rng.FromSeed(spec.Seed);
+
+        if (LoadData(spec, ref rng).Failed(out var dataError, out var loaded)) return dataError;
+        var (all, schema, description) = loaded;
+        var fingerprint = Fingerprint.Of(all);
+
+        var (splitRng, afterSplit) = rng.Split();
+        var split = DataSplit.Create(all, spec.ValidationSplit, spec.TestSplit, splitRng);
+        if (split.Train.Rows == 0) return Error.New("--validation-split and --test-split leave no training rows");
+        if (spec.Standardize)
+        {
+            var standardization = Standardization.Fit(split.Train.Inputs);
+            schema = schema with { Standardization = standardization };
+            split = Standardized(split, standardization);
+        }
+
+        var loss = spec.Loss is { } lossName ? Loss.Parse(lossName) : schema.Task == TaskKind.Classification ? CrossEntropy.Instance : MeanSquaredError.Instance;
+        if (loss.Failed(out var lossError, out var lossValue)) return lossError;
+        if (Activation.Parse(spec.Activation).Within("--activation").Failed(out var hiddenError, out var hidden)) return hiddenError;
+        if (!hidden.AllowedOnHiddenLayers) return Error.New($"--activation {hidden.Name} is only allowed as --output-activation");
+        var outputName = spec.OutputActivation ?? lossValue.RequiredOutputActivation?.Name ?? "sigmoid";
+        if (Activation.Parse(outputName).Within("--output-activation").Failed(out var outputError, out var output)) return outputError;
+        if (lossValue.WithOutputActivation(output).Failed(out var pairError, out _)) return pairError;
+
+        if (BuildNetwork(spec, all, schema, hidden, output, afterSplit).Failed(out var networkError, out var built)) return networkError;
+        var (network, trainRng) = built;
+
+        var stepsPerEpoch = TrainConfig.StepsPerEpoch(split.Train.Rows, spec.BatchSize);
+        var rate = spec.Lr ?? (spec.Optimizer.Trim().ToLowerInvariant() is "adam" or "adamw" ? 0.001 : SeedDemo.LearningRate);
+        var decaySteps = spec.DecaySteps ?? (spec.Schedule.Trim().ToLowerInvariant() == "cosine" ? Math.Max(1L, (long)spec.Epochs * stepsPerEpoch) : 0);
+        if (Functional.Schedule.Create(spec.Schedule, rate, decaySteps, spec.DecayRate).Failed(out var scheduleError, out var schedule)) return scheduleError;
+        if (Optimizer.Create(spec.Optimizer, schedule, spec.Momentum, spec.Beta1, spec.Beta2, spec.Eps, spec.WeightDecay).Failed(out var optimizerError, out var optimizer))
+            return optimizerError;
+        var config = new TrainConfig(lossValue, optimizer, spec.BatchSize);
+
+        var resolved = spec with
+        {
+            Layers = network.Widths.ToArray(),
+            OutputActivation = output.Name,
+            Loss = lossValue.Name,
+            Lr = rate,
+            Task = schema.Task == TaskKind.Classification ? "classification" : "regression",
+            DecaySteps = spec.DecaySteps ?? (decaySteps > 0 ? decaySteps : null),
+            Data = spec.Data is null ? null : Path.GetFullPath(spec.Data),
+            Init = spec.Init is null ? null : Path.GetFullPath(spec.Init),
+        };
+        return new PreparedRun(resolved, split, schema, config, TrainState.Initial(network, optimizer, trainRng), fingerprint, description);
+    }
+
+    private static Fin<Unit> CheckRanges(TrainSpec spec)
+    {
+        if (spec.Epochs < 0) return Error.New($"--epochs must be ≥ 0 (got {spec.Epochs})");
+        if (spec.BatchSize is < 1) return Error.New($"--batch-size must be ≥ 1 (got {spec.BatchSize})");
+        if (spec.KeepEvery < 1) return Error.New($"--keep-every must be ≥ 1 (got {spec.KeepEvery})");
+        if (!(spec.ValidationSplit is >= 0 and < 1)) return Error.New($"--validation-split must be in [0, 1) (got {spec.ValidationSplit})");
+        if (!(spec.TestSplit is >= 0 and < 1)) return Error.New($"--test-split must be in [0, 1) (got {spec.TestSplit})");
+        if (spec.ValidationSplit + spec.TestSplit >= 1) return Error.New("--validation-split plus --test-split must be below 1");
+        if (spec.Data is not null && spec.Dataset is not null) return Error.New("give --data or --dataset, not both");
+        if (spec.Data is null && spec.Target is { Length: > 0 }) return Error.New("--target needs --data");
+        if (spec.Data is not null && spec.Target is not { Length: > 0 }) return Error.New("--data needs --target COL[,COL...] to name the target columns");
+        if (spec.Lr is { } lr && !(lr > 0 && double.IsFinite(lr))) return Error.New($"--lr must be a positive number (got {lr})");
+        return Unit.Default;
+    }
+
+    private static Fin<(Dataset Data, DataSchema Schema, string Description)> LoadData(TrainSpec spec, ref Rng rng)
+    {
+        TaskKind? task = null;
+        if (spec.Task is { } taskName)
+        {
+            if (!Enum.TryParse<TaskKind>(taskName, ignoreCase: true, out var parsed))
+                return Error.New($"unknown task '{taskName}' (expected regression|classification)");
+            task = parsed;
+        }
+
+        if (spec.Dataset is { } name)
+        {
+            if (BuiltInDatasets.Load(name).Failed(out var error, out var builtIn)) return error;
+            return TabularData.Load(builtIn.Table, [builtIn.Dataset.Target], task ?? builtIn.Dataset.Task)
+                .Map(d => (d.Data, d.Schema, $"{builtIn.Dataset.Name} (built in, {builtIn.Table.Records.Count} rows)"));
+        }
+
+        if (spec.Data is { } path)
+        {
+            if (FileInput.ReadCsv(path).Failed(out var error, out var table)) return error;
+            return TabularData.Load(table, spec.Target!, task)
+                .Map(d => (d.Data, d.Schema, $"{path} ({table.Records.Count} rows)"));
+        }
+
+        var widths = spec.Layers ?? NetworkFactory.SeedWidths;
+        if (widths.Length < 2) return Error.New("--layers needs at least two widths (inputs and outputs)");
+        if (widths.Any(w => w < 1)) return Error.New($"every width in --layers must be at least 1 (got {string.Join(",", widths)})");
+        var (demo, next) = SeedDemo.Sample(rng, widths[0], widths[^1]);
+        rng = next;
+        var schema = new DataSchema(
+            Enumerable.Range(0, widths[0]).Select(i => $"x{i}").ToArr(),
+            Enumerable.Range(0, widths[^1]).Select(i => $"y{i}").ToArr(),
+            TaskKind.Regression, Arr<string>.Empty, Option<Standardization>.None);
+        return (demo, schema, $"the seed demo: one sample x ~ N(0,1)^{widths[0]}, y ~ N(0,1)^{widths[^1]} from seed {spec.Seed}");
+    }
+
+    private static Fin<(Network Network, Rng Next)> BuildNetwork(TrainSpec spec, Dataset data, DataSchema schema, Activation hidden, Activation output, Rng rng)
+    {
+        var (inputs, outputs) = (data.Inputs.ColumnCount, schema.OutputWidth);
+        Network network;
+        if (spec.Init is { } initPath)
+        {
+            if (FileInput.ReadSafeTensors(initPath).Failed(out var readError, out var file)) return readError;
+            if (NetworkTensors.FromFile(file, initPath, hidden, output).Failed(out var networkError, out network)) return networkError;
+            if (spec.Layers is { } layers && !layers.SequenceEqual(network.Widths))
+                return Error.New($"{initPath}: holds a {string.Join(",", network.Widths)} network but --layers says {string.Join(",", layers)}");
+        }
+        else
+        {
+            var widths = spec.Layers ?? [inputs, .. DefaultHidden, outputs];
+            if (Initializer.Parse(spec.InitScheme).Failed(out var initError, out var initializer)) return initError;
+            if (NetworkFactory.Create(widths, hidden, output, initializer, rng).Failed(out var createError, out var created)) return createError;
+            (network, rng) = created;
+        }
+        if (network.InputWidth != inputs)
+            return Error.New($"the network reads {network.InputWidth} inputs but the data has {inputs} feature columns ({string.Join(", ", schema.Features.Take(8))}{(inputs > 8 ? ", ..." : "")})");
+        if (network.OutputWidth != outputs)
+            return Error.New(schema.Task == TaskKind.Classification
+                ? $"the network writes {network.OutputWidth} outputs but the target has {outputs} classes ({string.Join(", ", schema.Classes)})"
+                : $"the network writes {network.OutputWidth} outputs but there are {outputs} target columns");
+        return (network, rng);
+    }
+
+    private static DataSplit Standardized(DataSplit split, Standardization s) => new(
+        split.Train with { Inputs = s.Apply(split.Train.Inputs) },
+        split.Validation is { } v ? v with { Inputs = s.Apply(v.Inputs) } : null,
+        split.Test is { } t ? t with { Inputs = s.Apply(t.Inputs) } : null);
+}

@@ -1,0 +1,176 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+using Backprop.Functional;
+using Backprop.Functional.IO;
+
+namespace Backprop.Cli.Training;
+
+/// <summary>The command-line options of <c>train</c>, and how they override a <see cref="TrainSpec"/>.</summary>
+public sealed class TrainOptions
+{
+    /// <summary>--layers.</summary>
+    public Option<int[]> Layers { get; } = new("--layers")
+    {
+        Description = "Every width, input first (default: the seed's 10,32,32,32,32,32,32,2, or the data's widths around six hidden layers of 32)",
+        HelpName = "W,W,...",
+        CustomParser = ParseWidths,
+    };
+
+    /// <summary>--activation.</summary>
+    public Option<string> Activation { get; } = new("--activation")
+    { Description = $"Hidden-layer activation: {Functional.Activation.Names.Replace("|softmax", "")} (default: sigmoid)", HelpName = "NAME" };
+
+    /// <summary>--output-activation.</summary>
+    public Option<string> OutputActivation { get; } = new("--output-activation")
+    { Description = $"Output activation: {Functional.Activation.Names} (default: softmax for cross-entropy, else sigmoid)", HelpName = "NAME" };
+
+    /// <summary>--loss.</summary>
+    public Option<string> Loss { get; } = new("--loss")
+    { Description = $"Loss: {Functional.Loss.Names} (default: cross-entropy for classification, else mse)", HelpName = "NAME" };
+
+    /// <summary>--lr.</summary>
+    public Option<double> Lr { get; } = new("--lr")
+    { Description = "Learning rate (default: 0.02, which reproduces the seed notebook's steps; 0.001 for adam/adamw)", HelpName = "RATE" };
+
+    /// <summary>--epochs.</summary>
+    public Option<int> Epochs { get; } = new("--epochs") { Description = "Epochs in total (default: 200)", HelpName = "N" };
+
+    /// <summary>--seed.</summary>
+    public Option<ulong> Seed { get; } = new("--seed") { Description = "Seed of every random draw (default: 0)", HelpName = "S" };
+
+    /// <summary>--data.</summary>
+    public Option<string> Data { get; } = new("--data") { Description = "CSV file with a header row to train on", HelpName = "FILE.csv" };
+
+    /// <summary>--target.</summary>
+    public Option<string[]> Target { get; } = new("--target")
+    { Description = "Target column(s) of --data; every other column is a feature", HelpName = "COL[,COL...]", CustomParser = ParseNames };
+
+    /// <summary>--dataset.</summary>
+    public Option<string> Dataset { get; } = new("--dataset") { Description = $"A data set shipped with the tool: {BuiltInDatasets.Names}", HelpName = "NAME" };
+
+    /// <summary>--task.</summary>
+    public Option<string> Task { get; } = new("--task")
+    { Description = "regression or classification (default: classification when the target holds text)", HelpName = "KIND" };
+
+    /// <summary>--standardize.</summary>
+    public Option<bool> Standardize { get; } = new("--standardize") { Description = "Standardize features with the training rows' mean and std" };
+
+    /// <summary>--validation-split.</summary>
+    public Option<double> ValidationSplit { get; } = new("--validation-split") { Description = "Fraction of rows held out for validation (default: 0)", HelpName = "F" };
+
+    /// <summary>--test-split.</summary>
+    public Option<double> TestSplit { get; } = new("--test-split") { Description = "Fraction of rows held out for the final test (default: 0)", HelpName = "F" };
+
+    /// <summary>--batch-size.</summary>
+    public Option<int> BatchSize { get; } = new("--batch-size") { Description = "Rows per step, reshuffled every epoch (default: all rows)", HelpName = "B" };
+
+    /// <summary>--init-scheme.</summary>
+    public Option<string> InitScheme { get; } = new("--init-scheme") { Description = $"Initial weights: {Initializer.Names} (default: normal, the seed's N(0, 0.01²))", HelpName = "NAME" };
+
+    /// <summary>--init.</summary>
+    public Option<string> Init { get; } = new("--init") { Description = "Start from the weights in this safetensors file", HelpName = "FILE.safetensors" };
+
+    /// <summary>--optimizer.</summary>
+    public Option<string> Optimizer { get; } = new("--optimizer") { Description = $"{Functional.Optimizer.Names} (default: sgd)", HelpName = "NAME" };
+
+    /// <summary>--momentum.</summary>
+    public Option<double> Momentum { get; } = new("--momentum") { Description = "Momentum coefficient for momentum/nesterov (default: 0.9)", HelpName = "M" };
+
+    /// <summary>--beta1.</summary>
+    public Option<double> Beta1 { get; } = new("--beta1") { Description = "Adam β₁ (default: 0.9)", HelpName = "B1" };
+
+    /// <summary>--beta2.</summary>
+    public Option<double> Beta2 { get; } = new("--beta2") { Description = "Adam β₂ (default: 0.999)", HelpName = "B2" };
+
+    /// <summary>--eps.</summary>
+    public Option<double> Eps { get; } = new("--eps") { Description = "Adam ε (default: 1e-8)", HelpName = "E" };
+
+    /// <summary>--weight-decay.</summary>
+    public Option<double> WeightDecay { get; } = new("--weight-decay") { Description = "L2 weight decay; decoupled for adamw (default: 0)", HelpName = "L" };
+
+    /// <summary>--schedule.</summary>
+    public Option<string> Schedule { get; } = new("--schedule") { Description = "Learning-rate schedule: constant|step|cosine (default: constant)", HelpName = "NAME" };
+
+    /// <summary>--decay-steps.</summary>
+    public Option<long> DecaySteps { get; } = new("--decay-steps") { Description = "step: steps between decays; cosine: steps to the floor (default: the whole run)", HelpName = "N" };
+
+    /// <summary>--decay-rate.</summary>
+    public Option<double> DecayRate { get; } = new("--decay-rate") { Description = "step: factor per decay; cosine: floor as a fraction of --lr (default: 0.1)", HelpName = "R" };
+
+    /// <summary>--keep-every.</summary>
+    public Option<int> KeepEvery { get; } = new("--keep-every") { Description = "Keep every Kth epoch's state plus the last (default: 1)", HelpName = "K" };
+
+    /// <summary>--on-nonfinite.</summary>
+    public Option<string> OnNonfinite { get; } = new("--on-nonfinite") { Description = "When a step yields NaN/Inf: stop (keep the last finite state) or skip that update (default: stop)", HelpName = "stop|skip" };
+
+    /// <summary>--max-skips.</summary>
+    public Option<int> MaxSkips { get; } = new("--max-skips") { Description = "With --on-nonfinite skip: how many updates may be dropped before stopping (default: 10)", HelpName = "N" };
+
+    /// <summary>Every option above, in help order.</summary>
+    public IEnumerable<Option> All =>
+    [
+        Layers, Activation, OutputActivation, Loss, Lr, Epochs, Seed, Data, Target, Dataset, Task, Standardize,
+        ValidationSplit, TestSplit, BatchSize, InitScheme, Init, Optimizer, Momentum, Beta1, Beta2, Eps, WeightDecay,
+        Schedule, DecaySteps, DecayRate, KeepEvery, OnNonfinite, MaxSkips,
+    ];
+
+    /// <summary>The spec with every option given on the command line applied over <paramref name="spec"/>.</summary>
+    public TrainSpec Apply(ParseResult result, TrainSpec spec)
+    {
+        bool Given(Option option) => result.GetResult(option) is { Implicit: false };
+        T Value<T>(Option<T> option) => result.GetValue(option)!;
+        if (Given(Layers)) spec = spec with { Layers = Value(Layers) };
+        if (Given(Activation)) spec = spec with { Activation = Value(Activation) };
+        if (Given(OutputActivation)) spec = spec with { OutputActivation = Value(OutputActivation) };
+        if (Given(Loss)) spec = spec with { Loss = Value(Loss) };
+        if (Given(Lr)) spec = spec with { Lr = Value(Lr) };
+        if (Given(Epochs)) spec = spec with { Epochs = Value(Epochs) };
+        if (Given(Seed)) spec = spec with { Seed = Value(Seed) };
+        if (Given(Data)) spec = spec with { Data = Value(Data) };
+        if (Given(Target)) spec = spec with { Target = Value(Target) };
+        if (Given(Dataset)) spec = spec with { Dataset = Value(Dataset) };
+        if (Given(Task)) spec = spec with { Task = Value(Task) };
+        if (Given(Standardize)) spec = spec with { Standardize = Value(Standardize) };
+        if (Given(ValidationSplit)) spec = spec with { ValidationSplit = Value(ValidationSplit) };
+        if (Given(TestSplit)) spec = spec with { TestSplit = Value(TestSplit) };
+        if (Given(BatchSize)) spec = spec with { BatchSize = Value(BatchSize) };
+        if (Given(InitScheme)) spec = spec with { InitScheme = Value(InitScheme) };
+        if (Given(Init)) spec = spec with { Init = Value(Init) };
+        if (Given(Optimizer)) spec = spec with { Optimizer = Value(Optimizer) };
+        if (Given(Momentum)) spec = spec with { Momentum = Value(Momentum) };
+        if (Given(Beta1)) spec = spec with { Beta1 = Value(Beta1) };
+        if (Given(Beta2)) spec = spec with { Beta2 = Value(Beta2) };
+        if (Given(Eps)) spec = spec with { Eps = Value(Eps) };
+        if (Given(WeightDecay)) spec = spec with { WeightDecay = Value(WeightDecay) };
+        if (Given(Schedule)) spec = spec with { Schedule = Value(Schedule) };
+        if (Given(DecaySteps)) spec = spec with { DecaySteps = Value(DecaySteps) };
+        if (Given(DecayRate)) spec = spec with { DecayRate = Value(DecayRate) };
+        if (Given(KeepEvery)) spec = spec with { KeepEvery = Value(KeepEvery) };
+        if (Given(OnNonfinite)) spec = spec with { OnNonfinite = Value(OnNonfinite) };
+        if (Given(MaxSkips)) spec = spec with { MaxSkips = Value(MaxSkips) };
+        return spec;
+    }
+
+    private static int[] ParseWidths(ArgumentResult result)
+    {
+        var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : string.Join(",", result.Tokens.Select(t => t.Value));
+        var parts = text.Split(',', StringSplitOptions.TrimEntries);
+        var widths = new int[parts.Length];
+        for (var i = 0; i < parts.Length; i++)
+            if (!int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out widths[i]) || widths[i] < 1)
+            {
+                result.AddError($"--layers: '{parts[i]}' is not a positive whole number (expected widths like 10,32,2)");
+                return [];
+            }
+        if (widths.Length < 2) result.AddError("--layers needs at least two widths (inputs and outputs)");
+        return widths;
+    }
+
+    private static string[] ParseNames(ArgumentResult result)
+    {
+        var names = result.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.TrimEntries)).ToArray();
+        if (names.Any(n => n.Length == 0)) result.AddError("--target: a column name is empty");
+        return names;
+    }
+}

@@ -1,0 +1,111 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Backprop.Cli.Training;
+
+/// <summary>
+/// Every option of <c>train</c> as one record. Its JSON form (keys are the flag names without
+/// dashes) is both what <c>run.json</c> records and what <c>--config</c> reads. Null means
+/// "not chosen": <see cref="RunSetup"/> resolves it, and run.json stores the resolved value.
+/// </summary>
+public sealed record TrainSpec
+{
+    /// <summary>Every width, input first (null: the seed's, adapted to the data).</summary>
+    public int[]? Layers { get; init; }
+
+    /// <summary>Hidden-layer activation.</summary>
+    public string Activation { get; init; } = "sigmoid";
+
+    /// <summary>Output activation (null: softmax for cross-entropy, else sigmoid).</summary>
+    public string? OutputActivation { get; init; }
+
+    /// <summary>Loss (null: cross-entropy for classification, else mse).</summary>
+    public string? Loss { get; init; }
+
+    /// <summary>Initial learning rate (null: 0.02, the seed's steps, for SGD; 0.001 for Adam).</summary>
+    public double? Lr { get; init; }
+
+    /// <summary>Epochs in total.</summary>
+    public int Epochs { get; init; } = 200;
+
+    /// <summary>Seed of every random draw.</summary>
+    public ulong Seed { get; init; }
+
+    /// <summary>A CSV file to train on.</summary>
+    public string? Data { get; init; }
+
+    /// <summary>Target column names in <see cref="Data"/>.</summary>
+    public string[]? Target { get; init; }
+
+    /// <summary>A data set shipped with the tool (iris or digits) instead of <see cref="Data"/>.</summary>
+    public string? Dataset { get; init; }
+
+    /// <summary>regression or classification (null: classification when the target holds text).</summary>
+    public string? Task { get; init; }
+
+    /// <summary>Standardize features with the training rows' mean and std.</summary>
+    public bool Standardize { get; init; }
+
+    /// <summary>Fraction of rows held out for validation.</summary>
+    public double ValidationSplit { get; init; }
+
+    /// <summary>Fraction of rows held out for testing.</summary>
+    public double TestSplit { get; init; }
+
+    /// <summary>Rows per step (null: every training row).</summary>
+    public int? BatchSize { get; init; }
+
+    /// <summary>How initial weights are drawn.</summary>
+    public string InitScheme { get; init; } = "normal";
+
+    /// <summary>A weights file to start from instead of a random initialization.</summary>
+    public string? Init { get; init; }
+
+    /// <summary>sgd, momentum, nesterov, adam or adamw.</summary>
+    public string Optimizer { get; init; } = "sgd";
+
+    /// <summary>Momentum coefficient (momentum, nesterov).</summary>
+    public double Momentum { get; init; } = 0.9;
+
+    /// <summary>Adam's β₁.</summary>
+    public double Beta1 { get; init; } = 0.9;
+
+    /// <summary>Adam's β₂.</summary>
+    public double Beta2 { get; init; } = 0.999;
+
+    /// <summary>Adam's ε.</summary>
+    public double Eps { get; init; } = 1e-8;
+
+    /// <summary>L2 (or, for adamw, decoupled) weight decay.</summary>
+    public double WeightDecay { get; init; }
+
+    /// <summary>constant, step or cosine.</summary>
+    public string Schedule { get; init; } = "constant";
+
+    /// <summary>Steps between decays (step) or to the floor (cosine; null: the whole run).</summary>
+    public long? DecaySteps { get; init; }
+
+    /// <summary>Decay factor (step) or floor fraction (cosine).</summary>
+    public double DecayRate { get; init; } = 0.1;
+
+    /// <summary>Keep every Kth state (plus the first and the last).</summary>
+    public int KeepEvery { get; init; } = 1;
+
+    /// <summary>What to do when a step produces NaN or ±Inf: stop or skip.</summary>
+    public string OnNonfinite { get; init; } = "stop";
+
+    /// <summary>How many non-finite steps <c>skip</c> may drop before stopping anyway.</summary>
+    public int MaxSkips { get; init; } = 10;
+
+    /// <summary>The JSON options run.json and --config use: kebab-case keys, nulls left out.</summary>
+    public static JsonSerializerOptions Json { get; } = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.KebabCaseLower,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        WriteIndented = true,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        MaxDepth = 8,
+        AllowTrailingCommas = false,
+        NumberHandling = JsonNumberHandling.Strict,
+    };
+}

@@ -1,0 +1,37 @@
+using LanguageExt;
+using LanguageExt.Common;
+
+namespace Backprop.Functional.IO;
+
+/// <summary>Reading input files at the edge, with the failures a user can cause turned into messages.</summary>
+public static class FileInput
+{
+    /// <summary>The largest input file read into memory (1 GiB): anything bigger is refused up front.</summary>
+    public const long MaxFileBytes = 1L << 30;
+
+    /// <summary>All of a file's bytes, or why they cannot be read.</summary>
+    public static Fin<byte[]> ReadAllBytes(string path, long maxBytes = MaxFileBytes)
+    {
+        try
+        {
+            var info = new FileInfo(path);
+            if (Directory.Exists(path)) return Error.New($"{path}: is a directory, not a file");
+            if (!info.Exists) return Error.New($"{path}: no such file");
+            if (info.Length > maxBytes)
+                return Error.New($"{path}: {info.Length:N0} bytes is larger than the {maxBytes:N0}-byte limit for this kind of file");
+            return File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Error.New($"{path}: cannot read ({e.Message})");
+        }
+    }
+
+    /// <summary>Reads and parses a CSV file.</summary>
+    public static Fin<CsvTable> ReadCsv(string path) =>
+        ReadAllBytes(path).Bind(bytes => Csv.Parse(path, bytes));
+
+    /// <summary>Reads and parses a safetensors file.</summary>
+    public static Fin<SafeTensorsFile> ReadSafeTensors(string path) =>
+        ReadAllBytes(path).Bind(bytes => SafeTensors.Parse(bytes).Within(path));
+}

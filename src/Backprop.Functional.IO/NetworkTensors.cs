@@ -1,0 +1,116 @@
+using System.Globalization;
+using Backprop.Functional.Numerics;
+using LanguageExt;
+using LanguageExt.Common;
+
+namespace Backprop.Functional.IO;
+
+/// <summary>
+/// A network as safetensors tensors: <c>layers.{i}.weight</c> [out, in] and <c>layers.{i}.bias</c>
+/// [out], i from the input side, F64 row-major; metadata <c>widths</c>, <c>activations</c> and
+/// <c>loss</c> rebuild it. Files without that metadata (PyTorch, numpy) are read from the tensor
+/// shapes, with the activations supplied by the caller.
+/// </summary>
+public static class NetworkTensors
+{
+    /// <summary>The metadata key naming each layer's activation, comma-separated, input side first.</summary>
+    public const string ActivationsKey = "activations";
+
+    /// <summary>The metadata key naming the loss.</summary>
+    public const string LossKey = "loss";
+
+    /// <summary>The metadata key listing every width, input first.</summary>
+    public const string WidthsKey = "widths";
+
+    /// <summary>The network's tensors, prefixed (e.g. "" or "optimizer.m.").</summary>
+    public static IEnumerable<Tensor> ToTensors(Gradients values, string prefix = "") =>
+        values.Layers.SelectMany((l, i) => new[]
+        {
+            Tensor.Matrix($"{prefix}layers.{i}.weight", l.Weight.RowCount, l.Weight.ColumnCount, Dense.ToRowMajor(l.Weight)),
+            Tensor.Vector($"{prefix}layers.{i}.bias", (double[])Dense.Data(l.Bias).Clone()),
+        });
+
+    /// <summary>The network's tensors.</summary>
+    public static IEnumerable<Tensor> ToTensors(Network network) => ToTensors(Updates.ParametersOf(network));
+
+    /// <summary>The metadata that rebuilds the network's architecture (and names the loss, when given).</summary>
+    public static Map<string, string> ArchitectureMetadata(Network network, Loss? loss)
+    {
+        var map = Map<string, string>.Empty
+            .Add(WidthsKey, string.Join(",", network.Widths.Map(w => w.ToString(CultureInfo.InvariantCulture))))
+            .Add(ActivationsKey, string.Join(",", network.Activations.Map(a => a.Name)));
+        return loss is null ? map : map.Add(LossKey, loss.Name);
+    }
+
+    /// <summary>A whole weights file for the network.</summary>
+    public static SafeTensorsFile ToFile(Network network, Loss? loss, Map<string, string> extraMetadata) =>
+        new(ToTensors(network).ToArr(), extraMetadata + ArchitectureMetadata(network, loss));
+
+    /// <summary>How many layers the file holds (consecutive <c>layers.{i}.weight</c> from 0).</summary>
+    public static int CountLayers(SafeTensorsFile file, string prefix = "")
+    {
+        var count = 0;
+        while (file.Find($"{prefix}layers.{count}.weight").IsSome) count++;
+        return count;
+    }
+
+    /// <summary>
+    /// Reads the network. Activations come from the file's metadata when it has them, else
+    /// from <paramref name="hidden"/>/<paramref name="output"/>.
+    /// </summary>
+    public static Fin<Network> FromFile(SafeTensorsFile file, string source, Activation hidden, Activation output)
+    {
+        var count = CountLayers(file);
+        if (count == 0) return Error.New($"{source}: no tensor named layers.0.weight (expected layers.{{i}}.weight [out, in] and layers.{{i}}.bias [out])");
+        Arr<Activation> activations;
+        if (file.Meta(ActivationsKey).Case is string names)
+        {
+            var parsed = new List<Activation>();
+            foreach (var name in names.Split(','))
+            {
+                if (Activation.Parse(name).Within($"{source}: metadata {ActivationsKey}").Failed(out var error, out var activation)) return error;
+                parsed.Add(activation);
+            }
+            if (parsed.Count != count) return Error.New($"{source}: metadata lists {parsed.Count} activations but the file has {count} layers");
+            activations = parsed.ToArr();
+        }
+        else activations = Enumerable.Range(0, count).Select(i => i == count - 1 ? output : hidden).ToArr();
+
+        var layers = new List<Layer>();
+        for (var i = 0; i < count; i++)
+        {
+            if (Layer(file, source, "", i, activations[i]).Failed(out var error, out var layer)) return error;
+            layers.Add(layer);
+        }
+        if (file.Find($"layers.{count}.bias").IsSome) return Error.New($"{source}: layers.{count}.bias has no layers.{count}.weight");
+        return Network.Create(layers).Within(source);
+    }
+
+    /// <summary>Reads gradient-shaped tensors (e.g. optimizer moments) under a prefix, checking them against a network's shapes.</summary>
+    public static Fin<Gradients> GradientsFromFile(SafeTensorsFile file, string source, string prefix, Network shape)
+    {
+        var layers = new List<LayerGradients>();
+        for (var i = 0; i < shape.Layers.Count; i++)
+        {
+            if (Layer(file, source, prefix, i, shape.Layers[i].Activation).Failed(out var error, out var layer)) return error;
+            if (layer.InputWidth != shape.Layers[i].InputWidth || layer.OutputWidth != shape.Layers[i].OutputWidth)
+                return Error.New($"{source}: {prefix}layers.{i}.weight is [{layer.OutputWidth}, {layer.InputWidth}] but the network's is [{shape.Layers[i].OutputWidth}, {shape.Layers[i].InputWidth}]");
+            layers.Add(new LayerGradients(layer.Weight, layer.Bias));
+        }
+        return new Gradients(layers.ToArr());
+    }
+
+    private static Fin<Layer> Layer(SafeTensorsFile file, string source, string prefix, int i, Activation activation)
+    {
+        var weightName = $"{prefix}layers.{i}.weight";
+        var biasName = $"{prefix}layers.{i}.bias";
+        if (file.Find(weightName).Case is not Tensor weight) return Error.New($"{source}: missing tensor {weightName}");
+        if (file.Find(biasName).Case is not Tensor bias) return Error.New($"{source}: missing tensor {biasName}");
+        if (weight.Shape.Count != 2 || weight.Shape[0] == 0 || weight.Shape[1] == 0)
+            return Error.New($"{source}: {weightName} has shape {weight.ShapeText}; expected [out, in]");
+        if (bias.Shape.Count != 1 || bias.Shape[0] != weight.Shape[0])
+            return Error.New($"{source}: {biasName} has shape {bias.ShapeText}; expected [{weight.Shape[0]}] to match {weightName} {weight.ShapeText}");
+        var (rows, columns) = ((int)weight.Shape[0], (int)weight.Shape[1]);
+        return new Layer(Dense.FromRowMajor(rows, columns, weight.Values), Dense.Vector((double[])bias.Values.Clone()), activation);
+    }
+}

@@ -1,0 +1,116 @@
+using System.Globalization;
+using Backprop.Functional.Numerics;
+using LanguageExt;
+using LanguageExt.Common;
+
+namespace Backprop.Functional.IO;
+
+/// <summary>Turns a CSV table into a data set: target columns become Y, every other column X.</summary>
+public static class TabularData
+{
+    /// <summary>
+    /// Splits <paramref name="table"/> into features and targets. Regression needs numeric targets;
+    /// a classification target (forced by <paramref name="task"/>, or implied by text labels) is
+    /// one-hot encoded with its classes in sorted order (numerically when every label is a number).
+    /// </summary>
+    public static Fin<(Dataset Data, DataSchema Schema)> Load(CsvTable table, IReadOnlyList<string> targets, TaskKind? task)
+    {
+        if (targets.Count == 0) return Error.New("--target names no column");
+        var targetIndices = new List<int>();
+        foreach (var name in targets)
+        {
+            if (table.ColumnIndex(name).Case is not int index)
+                return Error.New($"{table.Source}: no column named '{name}' (columns: {string.Join(", ", table.Header)})");
+            if (targetIndices.Contains(index)) return Error.New($"--target names '{name}' twice");
+            targetIndices.Add(index);
+        }
+        if (table.Records.IsEmpty) return Error.New($"{table.Source}: the file has a header but no data rows");
+        var featureIndices = Enumerable.Range(0, table.Header.Count).Where(i => !targetIndices.Contains(i)).ToArray();
+        if (featureIndices.Length == 0) return Error.New($"{table.Source}: every column is a target; no feature columns are left");
+
+        var kind = task ?? (targetIndices.Count == 1 && !IsNumericColumn(table, targetIndices[0]) ? TaskKind.Classification : TaskKind.Regression);
+        if (kind == TaskKind.Classification && targetIndices.Count != 1)
+            return Error.New("classification takes exactly one --target column (its labels become one output per class)");
+
+        if (Numbers(table, featureIndices).Failed(out var featureError, out var inputs)) return featureError;
+        var featureNames = featureIndices.Select(i => table.Header[i]).ToArr();
+        var targetNames = targets.ToArr();
+
+        if (kind == TaskKind.Regression)
+        {
+            if (Numbers(table, targetIndices.ToArray()).Failed(out var targetError, out var y)) return targetError;
+            return (new Dataset(inputs, y), new DataSchema(featureNames, targetNames, kind, Arr<string>.Empty, Option<Standardization>.None));
+        }
+
+        var labels = table.Records.Map(r => r.Fields[targetIndices[0]].Trim()).ToArray();
+        var emptyRow = Array.FindIndex(labels, l => l.Length == 0);
+        if (emptyRow >= 0) return Error.New($"{table.Source}: line {table.Records[emptyRow].Line}, column '{targets[0]}': the label is empty");
+        var classes = SortLabels(labels.Distinct());
+        if (classes.Count < 2) return Error.New($"{table.Source}: column '{targets[0]}' holds a single class ('{classes[0]}'); classification needs at least two");
+        return (new Dataset(inputs, OneHot(labels, classes)), new DataSchema(featureNames, targetNames, kind, classes, Option<Standardization>.None));
+    }
+
+    /// <summary>The feature matrix of a new table, columns picked by the schema's feature names (targets may be absent).</summary>
+    public static Fin<MathNet.Numerics.LinearAlgebra.Matrix<double>> Features(CsvTable table, DataSchema schema)
+    {
+        var indices = new int[schema.Features.Count];
+        for (var i = 0; i < indices.Length; i++)
+        {
+            if (table.ColumnIndex(schema.Features[i]).Case is not int index)
+                return Error.New($"{table.Source}: no column named '{schema.Features[i]}', which the model reads as feature {i + 1}");
+            indices[i] = index;
+        }
+        if (table.Records.IsEmpty) return Error.New($"{table.Source}: the file has a header but no data rows");
+        return Numbers(table, indices);
+    }
+
+    /// <summary>The target matrix of a table under an existing schema (classes must be known to it).</summary>
+    public static Fin<MathNet.Numerics.LinearAlgebra.Matrix<double>> Targets(CsvTable table, DataSchema schema)
+    {
+        var indices = new int[schema.Targets.Count];
+        for (var i = 0; i < indices.Length; i++)
+        {
+            if (table.ColumnIndex(schema.Targets[i]).Case is not int index)
+                return Error.New($"{table.Source}: no target column named '{schema.Targets[i]}'");
+            indices[i] = index;
+        }
+        if (schema.Task == TaskKind.Regression) return Numbers(table, indices);
+        var labels = table.Records.Map(r => r.Fields[indices[0]].Trim()).ToArray();
+        for (var r = 0; r < labels.Length; r++)
+            if (!schema.Classes.Contains(labels[r]))
+                return Error.New($"{table.Source}: line {table.Records[r].Line}, column '{schema.Targets[0]}': class '{labels[r]}' is unknown to the model (it knows {string.Join(", ", schema.Classes)})");
+        return OneHot(labels, schema.Classes);
+    }
+
+    private static Fin<MathNet.Numerics.LinearAlgebra.Matrix<double>> Numbers(CsvTable table, int[] columns)
+    {
+        var rows = table.Records.Count;
+        var data = new double[rows * columns.Length];
+        for (var r = 0; r < rows; r++)
+            for (var c = 0; c < columns.Length; c++)
+            {
+                if (Csv.ParseNumber(table, table.Records[r], columns[c]).Failed(out var error, out var value)) return error;
+                data[c * rows + r] = value;
+            }
+        return Dense.Matrix(rows, columns.Length, data);
+    }
+
+    private static MathNet.Numerics.LinearAlgebra.Matrix<double> OneHot(string[] labels, Arr<string> classes)
+    {
+        var data = new double[labels.Length * classes.Count];
+        for (var r = 0; r < labels.Length; r++) data[classes.IndexOf(labels[r]) * labels.Length + r] = 1.0;
+        return Dense.Matrix(labels.Length, classes.Count, data);
+    }
+
+    private static bool IsNumericColumn(CsvTable table, int column) =>
+        table.Records.ForAll(r => double.TryParse(r.Fields[column].Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out _));
+
+    private static Arr<string> SortLabels(IEnumerable<string> labels)
+    {
+        var list = labels.ToList();
+        var numeric = list.All(l => double.TryParse(l, NumberStyles.Float, CultureInfo.InvariantCulture, out _));
+        return (numeric
+            ? list.OrderBy(l => double.Parse(l, CultureInfo.InvariantCulture)).ThenBy(l => l, StringComparer.Ordinal)
+            : list.OrderBy(l => l, StringComparer.Ordinal)).ToArr();
+    }
+}

@@ -1,0 +1,24 @@
+using LanguageExt;
+
+namespace Backprop.Functional;
+
+/// <summary>Whether the targets are numbers to regress or classes to predict.</summary>
+public enum TaskKind
+{
+    /// <summary>Numeric targets, one output per target column.</summary>
+    Regression,
+
+    /// <summary>One target column of class labels, one-hot encoded: one output per class.</summary>
+    Classification,
+}
+
+/// <summary>
+/// What the columns of a data file mean to a model: feature and target column names, the
+/// class names of a classification target (in output order), and the standardization fitted
+/// on the training rows. Saved with every state so prediction needs nothing else.
+/// </summary>
+public sealed record DataSchema(Arr<string> Features, Arr<string> Targets, TaskKind Task, Arr<string> Classes, Option<Standardization> Standardization)
+{
+    /// <summary>How many outputs the network needs.</summary>
+    public int OutputWidth => Task == TaskKind.Classification ? Classes.Count : Targets.Count;
+}

@@ -1,0 +1,46 @@
+using Backprop.Functional.Numerics;
+using LanguageExt;
+using MathNet.Numerics.LinearAlgebra;
+
+namespace Backprop.Functional;
+
+/// <summary>
+/// Per-feature (x − mean) / std, fitted on training rows only and stored in the state so the
+/// same transform is applied at prediction time. Constant features get std 1 (left centred).
+/// </summary>
+public sealed record Standardization(Arr<double> Means, Arr<double> Stds)
+{
+    /// <summary>Fits means and population standard deviations column by column, summing in row order.</summary>
+    public static Standardization Fit(Matrix<double> inputs)
+    {
+        var (rows, columns) = (inputs.RowCount, inputs.ColumnCount);
+        var data = Dense.Data(inputs);
+        var means = new double[columns];
+        var stds = new double[columns];
+        for (var c = 0; c < columns; c++)
+        {
+            var column = data.AsSpan(c * rows, rows);
+            var sum = 0.0;
+            foreach (var v in column) sum += v;
+            var mean = sum / rows;
+            var squares = 0.0;
+            foreach (var v in column) squares += (v - mean) * (v - mean);
+            var std = Math.Sqrt(squares / rows);
+            (means[c], stds[c]) = (mean, std > 0 ? std : 1.0);
+        }
+        return new Standardization(means.ToArr(), stds.ToArr());
+    }
+
+    /// <summary>The standardized copy of <paramref name="inputs"/>.</summary>
+    public Matrix<double> Apply(Matrix<double> inputs)
+    {
+        if (inputs.ColumnCount != Means.Count) throw new ArgumentException($"standardization has {Means.Count} features, inputs have {inputs.ColumnCount}");
+        var rows = inputs.RowCount;
+        var source = Dense.Data(inputs);
+        var result = new double[source.Length];
+        for (var c = 0; c < Means.Count; c++)
+            for (var r = 0; r < rows; r++)
+                result[c * rows + r] = (source[c * rows + r] - Means[c]) / Stds[c];
+        return Dense.Matrix(rows, inputs.ColumnCount, result);
+    }
+}

@@ -1,0 +1,47 @@
+using Backprop.Functional.Numerics;
+using LanguageExt;
+using MathNet.Numerics.LinearAlgebra;
+
+namespace Backprop.Functional;
+
+/// <summary>The forward pass: (network, X) → trace. Pure: it only allocates new matrices.</summary>
+public static class Forward
+{
+    /// <summary>Runs every layer on <paramref name="inputs"/> [samples, features] and keeps z and h of each.</summary>
+    public static ForwardTrace Run(Network network, Matrix<double> inputs)
+    {
+        if (inputs.ColumnCount != network.InputWidth)
+            throw new ArgumentException($"inputs have {inputs.ColumnCount} columns but the network reads {network.InputWidth}");
+        var traces = new LayerTrace[network.Layers.Count];
+        var x = inputs;
+        for (var i = 0; i < traces.Length; i++)
+        {
+            var layer = network.Layers[i];
+            var z = PreActivation(layer, x);
+            traces[i] = new LayerTrace(z, layer.Activation.Apply(z));
+            x = traces[i].Activation;
+        }
+        return new ForwardTrace(inputs, new Arr<LayerTrace>(traces));
+    }
+
+    /// <summary>The network's predictions for <paramref name="inputs"/>.</summary>
+    public static Matrix<double> Predict(Network network, Matrix<double> inputs) => Run(network, inputs).Output;
+
+    /// <summary>z = X·Wᵀ + b: one fma chain per element over the inputs, then the bias added once.</summary>
+    public static Matrix<double> PreActivation(Layer layer, Matrix<double> x)
+    {
+        var (rows, outputs) = (x.RowCount, layer.OutputWidth);
+        var z = new double[rows * outputs];
+        MatrixProduct.Compute(
+            MatrixView.ColumnMajor(Dense.Data(x), rows, x.ColumnCount),
+            MatrixView.ColumnMajor(Dense.Data(layer.Weight), outputs, layer.InputWidth).Transposed,
+            z);
+        var bias = Dense.Data(layer.Bias);
+        for (var j = 0; j < outputs; j++)
+        {
+            var column = z.AsSpan(j * rows, rows);
+            for (var r = 0; r < column.Length; r++) column[r] += bias[j];
+        }
+        return Dense.Matrix(rows, outputs, z);
+    }
+}

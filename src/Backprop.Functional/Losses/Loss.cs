@@ -1,0 +1,53 @@
+using LanguageExt;
+using LanguageExt.Common;
+using MathNet.Numerics.LinearAlgebra;
+
+namespace Backprop.Functional;
+
+/// <summary>
+/// A loss over a batch together with its gradient with respect to the output layer's
+/// pre-activation z. Losses that pair with an output activation (softmax + cross-entropy,
+/// sigmoid + binary cross-entropy) fuse the two so the gradient is the stable (h − y)/n.
+/// </summary>
+public abstract record Loss
+{
+    /// <summary>The name used on the command line and in saved files.</summary>
+    public abstract string Name { get; }
+
+    /// <summary>The output activation this loss is fused with, when it has one.</summary>
+    public virtual Activation? RequiredOutputActivation => null;
+
+    /// <summary>The loss of a batch: one number.</summary>
+    public abstract double Value(LayerTrace output, Matrix<double> targets);
+
+    /// <summary>dL/dz of the output layer for a batch, shaped like z.</summary>
+    public abstract Matrix<double> OutputGradient(LayerTrace output, Activation outputActivation, Matrix<double> targets);
+
+    /// <summary>Checks that this loss can be used with the given output activation.</summary>
+    public Fin<Loss> WithOutputActivation(Activation output) =>
+        RequiredOutputActivation is { } required && required != output
+            ? Error.New($"loss {Name} needs --output-activation {required.Name}, not {output.Name}")
+            : this;
+
+    /// <inheritdoc/>
+    public sealed override string ToString() => Name;
+
+    /// <summary>Every loss by name.</summary>
+    public static IReadOnlyList<Loss> All { get; } = [MeanSquaredError.Instance, CrossEntropy.Instance, BinaryCrossEntropy.Instance];
+
+    /// <summary>The names accepted by <see cref="Parse"/>.</summary>
+    public static string Names => string.Join("|", All.Select(l => l.Name));
+
+    /// <summary>Looks a loss up by name.</summary>
+    public static Fin<Loss> Parse(string name) =>
+        All.FirstOrDefault(l => string.Equals(l.Name, name?.Trim(), StringComparison.OrdinalIgnoreCase)) is { } found
+            ? found
+            : Error.New($"unknown loss '{name}' (expected {Names})");
+
+    /// <summary>Throws when predictions and targets differ in shape: callers validate data first.</summary>
+    protected static void RequireSameShape(Matrix<double> output, Matrix<double> targets)
+    {
+        if (output.RowCount != targets.RowCount || output.ColumnCount != targets.ColumnCount)
+            throw new ArgumentException($"outputs are {output.RowCount}x{output.ColumnCount} but targets are {targets.RowCount}x{targets.ColumnCount}");
+    }
+}

@@ -1,0 +1,45 @@
+using Backprop.Functional.Numerics;
+using MathNet.Numerics.LinearAlgebra;
+
+namespace Backprop.Functional;
+
+/// <summary>
+/// L = ½·mean((h − y)²) over every output of every row: the value the seed notebook prints.
+/// Its true gradient is dL/dh = (h − y)/N with N = rows × outputs. (The seed stepped with
+/// h − y, the gradient of ½·sum, so its alpha equals our learning rate divided by N.)
+/// </summary>
+public sealed record MeanSquaredError : Loss
+{
+    /// <summary>The one instance.</summary>
+    public static MeanSquaredError Instance { get; } = new();
+
+    /// <inheritdoc/>
+    public override string Name => "mse";
+
+    /// <inheritdoc/>
+    public override double Value(LayerTrace output, Matrix<double> targets)
+    {
+        RequireSameShape(output.Activation, targets);
+        var h = Dense.Data(output.Activation);
+        var y = Dense.Data(targets);
+        var sum = 0.0;
+        for (var i = 0; i < h.Length; i++)
+        {
+            var d = h[i] - y[i];
+            sum += d * d;
+        }
+        return 0.5 * (sum / h.Length);
+    }
+
+    /// <inheritdoc/>
+    public override Matrix<double> OutputGradient(LayerTrace output, Activation outputActivation, Matrix<double> targets)
+    {
+        RequireSameShape(output.Activation, targets);
+        var h = Dense.Data(output.Activation);
+        var y = Dense.Data(targets);
+        var n = (double)h.Length;
+        var dh = new double[h.Length];
+        for (var i = 0; i < h.Length; i++) dh[i] = (h[i] - y[i]) / n;
+        return outputActivation.Backpropagate(output.PreActivation, output.Activation, Dense.Matrix(targets.RowCount, targets.ColumnCount, dh));
+    }
+}

@@ -1,0 +1,35 @@
+using Backprop.Functional.Numerics;
+using LanguageExt;
+using LanguageExt.Common;
+
+namespace Backprop.Functional;
+
+/// <summary>Builds fresh networks from widths, activations and an initializer.</summary>
+public static class NetworkFactory
+{
+    /// <summary>
+    /// A network with the given widths (input first), <paramref name="hidden"/> on every layer
+    /// but the last and <paramref name="output"/> on the last. Layer i's weights are drawn in
+    /// row-major order from the generator, layer after layer; biases start at zero.
+    /// </summary>
+    public static Fin<(Network Network, Rng Next)> Create(IReadOnlyList<int> widths, Activation hidden, Activation output, Initializer initializer, Rng rng)
+    {
+        if (widths.Count < 2) return Error.New("--layers needs at least two widths (inputs and outputs)");
+        if (widths.Any(w => w <= 0))
+            return Error.New($"every width must be at least 1 (got {widths.First(w => w <= 0)})");
+        if (widths.Select(w => (long)w).Zip(widths.Skip(1), (a, b) => a * b).Any(n => n > Limits.MaxTensorElements))
+            return Error.New($"a layer would hold more than {Limits.MaxTensorElements} weights");
+        var layers = new List<Layer>();
+        for (var i = 0; i + 1 < widths.Count; i++)
+        {
+            var (fanIn, fanOut) = (widths[i], widths[i + 1]);
+            (var weights, rng) = initializer.Sample(rng, fanIn, fanOut);
+            var activation = i + 2 == widths.Count ? output : hidden;
+            layers.Add(new Layer(Dense.FromRowMajor(fanOut, fanIn, weights), Dense.Vector(new double[fanOut]), activation));
+        }
+        return Network.Create(layers).Map(network => (network, rng));
+    }
+
+    /// <summary>The seed notebook's network: 10 inputs, 5 hidden layers after the first (32 wide), 2 outputs, sigmoid everywhere.</summary>
+    public static int[] SeedWidths => [10, 32, 32, 32, 32, 32, 32, 2];
+}

@@ -1,0 +1,19 @@
+namespace Backprop.Functional.Numerics;
+
+/// <summary>
+/// A read-only strided window on a column-major array: element (i, j) is
+/// <c>Data[Offset + i·RowStride + j·ColumnStride]</c>. A transpose is the same data with the
+/// strides swapped, so the product kernels never copy to transpose.
+/// </summary>
+public readonly record struct MatrixView(double[] Data, int Offset, int Rows, int Columns, int RowStride, int ColumnStride)
+{
+    /// <summary>A column-major rows × columns array seen as a matrix.</summary>
+    public static MatrixView ColumnMajor(double[] data, int rows, int columns) =>
+        new(data, 0, rows, columns, 1, rows);
+
+    /// <summary>The same data seen transposed.</summary>
+    public MatrixView Transposed => new(Data, Offset, Columns, Rows, ColumnStride, RowStride);
+
+    /// <summary>Element (i, j).</summary>
+    public double this[int i, int j] => Data[Offset + i * RowStride + j * ColumnStride];
+}

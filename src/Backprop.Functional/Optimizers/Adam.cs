@@ -1,0 +1,48 @@
+using Backprop.Functional.Numerics;
+using LanguageExt;
+
+namespace Backprop.Functional;
+
+/// <summary>
+/// Adam (Kingma and Ba 2015): m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², m̂ = m/(1−β₁ᵗ),
+/// v̂ = v/(1−β₂ᵗ), θ ← θ − lr·m̂/(√v̂ + ε). With <see cref="Decoupled"/> it is AdamW
+/// (Loshchilov and Hutter): the decay lr·λ·θ is applied beside the Adam step instead of being
+/// folded into g.
+/// </summary>
+public sealed record Adam(Schedule LearningRate, double Beta1, double Beta2, double Epsilon, double WeightDecay, bool Decoupled) : Optimizer
+{
+    /// <summary>The slot holding the first moment m.</summary>
+    public const string FirstMomentSlot = "m";
+
+    /// <summary>The slot holding the second moment v.</summary>
+    public const string SecondMomentSlot = "v";
+
+    /// <inheritdoc/>
+    public override string Name => Decoupled ? "adamw" : "adam";
+
+    /// <inheritdoc/>
+    public override OptimizerState Init(Network parameters) =>
+        new(0, Map.create((FirstMomentSlot, Gradients.Zero(parameters)), (SecondMomentSlot, Gradients.Zero(parameters))));
+
+    /// <inheritdoc/>
+    public override (Gradients Updates, OptimizerState State) Update(Gradients gradients, OptimizerState state, Network parameters)
+    {
+        var rate = LearningRate.At(state.Count);
+        var t = state.Count + 1;
+        var g = Decoupled ? gradients : WithL2(gradients, parameters, WeightDecay);
+        var m = state.Slot(FirstMomentSlot).Combine(g, (mi, gi) => Beta1 * mi + (1 - Beta1) * gi);
+        var v = state.Slot(SecondMomentSlot).Combine(g, (vi, gi) => Beta2 * vi + (1 - Beta2) * (gi * gi));
+        var correction1 = 1 - DeterministicMath.PowInt(Beta1, t);
+        var correction2 = 1 - DeterministicMath.PowInt(Beta2, t);
+        var step = m.Combine(v, (mi, vi) => mi / correction1 / (Math.Sqrt(vi / correction2) + Epsilon));
+        if (Decoupled && WeightDecay != 0)
+            step = step.Combine(Updates.ParametersOf(parameters), (s, p) => s + WeightDecay * p);
+        var updates = step.Map(s => -(rate * s));
+        var slots = state.Slots.SetItem(FirstMomentSlot, m).SetItem(SecondMomentSlot, v);
+        return (updates, new OptimizerState(t, slots));
+    }
+
+    /// <inheritdoc/>
+    public override IEnumerable<(string Name, double Value)> Hyperparameters() =>
+        [("lr", LearningRate.InitialRate), ("beta1", Beta1), ("beta2", Beta2), ("eps", Epsilon), ("weight_decay", WeightDecay)];
+}

@@ -1,0 +1,17 @@
+namespace Backprop.Functional;
+
+/// <summary>
+/// What stays fixed during a run: the loss, the optimizer with its hyperparameters and the
+/// batch size (null = every row in one batch).
+/// </summary>
+public sealed record TrainConfig(Loss Loss, Optimizer Optimizer, int? BatchSize = null)
+{
+    /// <summary>How many rows one step uses for a data set of <paramref name="rows"/> rows.</summary>
+    public int BatchRows(int rows) => BatchRows(rows, BatchSize);
+
+    /// <summary>How many rows one step uses, for a given batch size (null = all rows).</summary>
+    public static int BatchRows(int rows, int? batchSize) => batchSize is { } size && size < rows ? size : rows;
+
+    /// <summary>How many steps one epoch takes over <paramref name="rows"/> rows.</summary>
+    public static int StepsPerEpoch(int rows, int? batchSize) => (rows + BatchRows(rows, batchSize) - 1) / BatchRows(rows, batchSize);
+}
