@@ -1,0 +1,134 @@
+using System.Runtime.Intrinsics;
+using Backprop.Functional.Numerics;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+
+namespace Backprop.Functional.Tests.Numerics;
+
+/// <summary>The hand-written transcendentals are accurate, and their scalar and vector forms agree bit for bit.</summary>
+public sealed class DeterministicMathTests
+{
+    /// <summary>Doubles in [low, high], with the ends and zero mixed in.</summary>
+    public static class Ranges
+    {
+        public static Arbitrary<double> Doubles() => Arb.From(Gen.OneOf(
+            Gen.Choose(-1_000_000, 1_000_000).Select(i => i / 1_000.0),
+            Gen.Choose(-745_000, 709_000).Select(i => i / 1_000.0 + 0.000123),
+            Gen.Choose(-40, 40).Select(i => i * 1e-9),
+            Gen.Elements(0.0, -0.0, 1e-300, -1e-300, 709.78, -745.1, 20.0, -20.0, 0.34657359027997264)));
+    }
+
+    private static long UlpDistance(double a, double b)
+    {
+        if (a == b) return 0;
+        long Ordered(double x)
+        {
+            var bits = BitConverter.DoubleToInt64Bits(x);
+            return bits < 0 ? long.MinValue - bits : bits;
+        }
+        return Math.Abs(Ordered(a) - Ordered(b));
+    }
+
+    [Property(MaxTest = 20000, Arbitrary = [typeof(Ranges)])]
+    public Property Exp_is_within_one_ulp_of_the_runtime(double x) =>
+        (UlpDistance(DeterministicMath.Exp(x), Math.Exp(x)) <= 1).Label($"exp({x:R}) = {DeterministicMath.Exp(x):R}, runtime {Math.Exp(x):R}");
+
+    [Property(MaxTest = 20000, Arbitrary = [typeof(Ranges)])]
+    public Property Tanh_is_within_two_ulps_of_the_runtime(double x) =>
+        (UlpDistance(DeterministicMath.Tanh(x), Math.Tanh(x)) <= 2).Label($"tanh({x:R}) = {DeterministicMath.Tanh(x):R}, runtime {Math.Tanh(x):R}");
+
+    [Property(MaxTest = 20000, Arbitrary = [typeof(Ranges)])]
+    public Property Log_is_within_one_ulp_of_the_runtime(double x)
+    {
+        var y = Math.Abs(x) * 1e3 + double.Epsilon * (1 + Math.Abs(x));
+        return (UlpDistance(DeterministicMath.Log(y), Math.Log(y)) <= 1).Label($"log({y:R}) = {DeterministicMath.Log(y):R}, runtime {Math.Log(y):R}");
+    }
+
+    [Property(MaxTest = 5000, Arbitrary = [typeof(Ranges)])]
+    public Property Expm1_keeps_full_relative_precision_near_zero(double x)
+    {
+        var small = x / 3000; // |small| ≤ 0.34
+        // decimal keeps only 28 places after the point: tiny arguments get a short series in double instead.
+        if (Math.Abs(small) < 1e-4)
+        {
+            var series = small * (1 + small * (0.5 + small * (1.0 / 6 + small / 24)));
+            return (UlpDistance(DeterministicMath.Expm1(small), series) <= 2).Label($"expm1({small:R}) = {DeterministicMath.Expm1(small):R}, series {series:R}");
+        }
+        decimal term = ExactDecimal(small), sum = 0;
+        for (var k = 2; k < 30 && term != 0; k++)
+        {
+            sum += term;
+            term = term * ExactDecimal(small) / k;
+        }
+        var exact = (double)sum;
+        return (UlpDistance(DeterministicMath.Expm1(small), exact) <= 2).Label($"expm1({small:R}) = {DeterministicMath.Expm1(small):R}, series {exact:R}");
+    }
+
+    /// <summary>The double's exact value (a cast to decimal keeps only 15 digits).</summary>
+    private static decimal ExactDecimal(double x)
+    {
+        if (x == 0) return 0;
+        var bits = BitConverter.DoubleToInt64Bits(x);
+        var exponent = (int)((bits >> 52) & 0x7FF) - 1075;
+        var mantissa = (bits & 0xF_FFFF_FFFF_FFFFL) | (1L << 52);
+        var value = (decimal)mantissa;
+        for (; exponent < 0; exponent++) value /= 2;
+        for (; exponent > 0; exponent--) value *= 2;
+        return x < 0 ? -value : value;
+    }
+
+    [Fact]
+    public void Special_values_follow_ieee_conventions()
+    {
+        Assert.True(double.IsNaN(DeterministicMath.Exp(double.NaN)));
+        Assert.Equal(double.PositiveInfinity, DeterministicMath.Exp(double.PositiveInfinity));
+        Assert.Equal(0.0, DeterministicMath.Exp(double.NegativeInfinity));
+        Assert.Equal(double.PositiveInfinity, DeterministicMath.Exp(710));
+        Assert.Equal(1.0, DeterministicMath.Exp(0));
+        Assert.Equal(double.Epsilon, DeterministicMath.Exp(-744.44007192138126)); // the smallest subnormal
+        Assert.Equal(1.0, DeterministicMath.Tanh(1000));
+        Assert.Equal(-1.0, DeterministicMath.Tanh(double.NegativeInfinity));
+        Assert.Equal(BitConverter.DoubleToInt64Bits(-0.0), BitConverter.DoubleToInt64Bits(DeterministicMath.Tanh(-0.0)));
+        Assert.Equal(0.0, DeterministicMath.Sigmoid(-1000));
+        Assert.Equal(1.0, DeterministicMath.Sigmoid(1000));
+        Assert.Equal(double.NegativeInfinity, DeterministicMath.Log(0));
+        Assert.True(double.IsNaN(DeterministicMath.Log(-1)));
+        Assert.Equal(-744.44007192138126, DeterministicMath.Log(double.Epsilon), 12);
+        Assert.Equal(1e-300, DeterministicMath.Log1p(1e-300));
+        Assert.Equal(1e-20, DeterministicMath.Softplus(Math.Log(1e-20)), 1e-34);
+    }
+
+    [Property(MaxTest = 2000, Arbitrary = [typeof(Ranges)])]
+    public Property Scalar_and_vector_forms_agree_bit_for_bit(double x)
+    {
+        var lanes = Vector256.Create(x, -x, x / 7, x * 3);
+        bool Same(Func<Vector256<double>, Vector256<double>> vector, Func<double, double> scalar)
+        {
+            var v = vector(lanes);
+            return Enumerable.Range(0, 4).All(i => BitConverter.DoubleToInt64Bits(v[i]) == BitConverter.DoubleToInt64Bits(scalar(lanes[i])));
+        }
+        return (Same(DeterministicMath.Exp, DeterministicMath.Exp) && Same(DeterministicMath.Tanh, DeterministicMath.Tanh) &&
+                Same(DeterministicMath.Sigmoid, DeterministicMath.Sigmoid) && Same(DeterministicMath.Expm1, DeterministicMath.Expm1)).ToProperty();
+    }
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(0.1)]
+    [InlineData(0.25)]
+    [InlineData(0.3)]
+    [InlineData(0.5)]
+    [InlineData(0.77)]
+    [InlineData(1.0)]
+    public void CosPi_matches_the_runtime_within_1e_15(double u) =>
+        Assert.Equal(Math.Cos(Math.PI * u), DeterministicMath.CosPi(u), 1e-15);
+
+    [Fact]
+    public void PowInt_is_exact_on_exact_inputs()
+    {
+        Assert.Equal(1.0, DeterministicMath.PowInt(0.9, 0));
+        Assert.Equal(0.25, DeterministicMath.PowInt(0.5, 2));
+        Assert.Equal(Math.Pow(2, 60), DeterministicMath.PowInt(2, 60));
+        Assert.Equal(0.9 * 0.9 * 0.9, DeterministicMath.PowInt(0.9, 3) * 1.0, 1e-16);
+    }
+}

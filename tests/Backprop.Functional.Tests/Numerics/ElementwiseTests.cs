@@ -1,0 +1,34 @@
+using Backprop.Functional.Numerics;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+
+namespace Backprop.Functional.Tests.Numerics;
+
+/// <summary>Span loops give every element the same bits as the scalar form, whatever the length.</summary>
+public sealed class ElementwiseTests
+{
+    public static class Spans
+    {
+        public static Arbitrary<double[]> Arrays() => Arb.From(
+            from n in Gen.Choose(0, 23)
+            from values in Gen.ArrayOf(Gen.Choose(-40_000, 40_000).Select(i => i / 1000.0), n)
+            select values);
+    }
+
+    [Property(MaxTest = 500, Arbitrary = [typeof(Spans)])]
+    public Property Activation_batches_match_their_scalar_values_at_every_length(double[] z)
+    {
+        var matrix = Dense.Matrix(1, z.Length, (double[])z.Clone());
+        var ok = true;
+        foreach (var activation in new Activation[] { Sigmoid.Instance, Tanh.Instance, Relu.Instance, LeakyRelu.Instance, Softplus.Instance })
+        {
+            if (z.Length == 0) continue;
+            var h = Dense.Data(activation.Apply(matrix));
+            dynamic scalar = activation;
+            for (var i = 0; i < z.Length; i++)
+                ok &= BitConverter.DoubleToInt64Bits(h[i]) == BitConverter.DoubleToInt64Bits((double)scalar.Value(z[i]));
+        }
+        return ok.Label("a batch element differs from the scalar value");
+    }
+}
