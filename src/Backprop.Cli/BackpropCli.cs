@@ -17,6 +17,10 @@ public static class BackpropCli
         var root = new RootCommand("backprop: train fully connected networks by backpropagation, as pure functions, and replay any epoch to the bit.")
         {
             TrainCommand.Create(context),
+            ReplayCommand.Create(context),
+            VerifyCommand.Create(context),
+            ShowCommand.Create(context),
+            DiffCommand.Create(context),
             GradientsCommand.Create(context),
         };
         var parsed = root.Parse(args);

@@ -16,7 +16,13 @@ public static class RunSetup
     private static readonly int[] DefaultHidden = [32, 32, 32, 32, 32, 32];
 
     /// <summary>Prepares a run from scratch (or from --init weights).</summary>
-    public static Fin<PreparedRun> Prepare(TrainSpec spec)
+    public static Fin<PreparedRun> Prepare(TrainSpec spec) => Prepare(spec, null);
+
+    /// <summary>
+    /// Prepares a run; with <paramref name="start"/> (a reloaded state's network) the network is
+    /// taken as given instead of being drawn or read from --init.
+    /// </summary>
+    public static Fin<PreparedRun> Prepare(TrainSpec spec, Network? start)
     {
         if (CheckRanges(spec).Failed(out var rangeError, out _)) return rangeError;
         var rng = Rng.FromSeed(spec.Seed);
@@ -43,7 +49,7 @@ public static class RunSetup
         if (Activation.Parse(outputName).Within("--output-activation").Failed(out var outputError, out var output)) return outputError;
         if (lossValue.WithOutputActivation(output).Failed(out var pairError, out _)) return pairError;
 
-        if (BuildNetwork(spec, all, schema, hidden, output, afterSplit).Failed(out var networkError, out var built)) return networkError;
+        if (BuildNetwork(spec, start, all, schema, hidden, output, afterSplit).Failed(out var networkError, out var built)) return networkError;
         var (network, trainRng) = built;
 
         var stepsPerEpoch = TrainConfig.StepsPerEpoch(split.Train.Rows, spec.BatchSize);
@@ -119,11 +125,12 @@ public static class RunSetup
         return (demo, schema, $"the seed demo: one sample x ~ N(0,1)^{widths[0]}, y ~ N(0,1)^{widths[^1]} from seed {spec.Seed}");
     }
 
-    private static Fin<(Network Network, Rng Next)> BuildNetwork(TrainSpec spec, Dataset data, DataSchema schema, Activation hidden, Activation output, Rng rng)
+    private static Fin<(Network Network, Rng Next)> BuildNetwork(TrainSpec spec, Network? start, Dataset data, DataSchema schema, Activation hidden, Activation output, Rng rng)
     {
         var (inputs, outputs) = (data.Inputs.ColumnCount, schema.OutputWidth);
         Network network;
-        if (spec.Init is { } initPath)
+        if (start is not null) network = start;
+        else if (spec.Init is { } initPath)
         {
             if (FileInput.ReadSafeTensors(initPath).Failed(out var readError, out var file)) return readError;
             if (NetworkTensors.FromFile(file, initPath, hidden, output).Failed(out var networkError, out network)) return networkError;

@@ -1,41 +1,70 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
+using Backprop.Functional;
 using Backprop.Functional.IO;
 using LanguageExt;
+using LanguageExt.Common;
 
 namespace Backprop.Cli.Training;
 
-/// <summary>Runs a prepared training run: the epoch fold, the printed lines and the output files.</summary>
+/// <summary>
+/// The shell's epoch loop: a fold of <see cref="Functional.Training.Epoch"/> from the start
+/// state to the last epoch, printing one line per epoch and handing each new state to the
+/// run's writer. It stops early only when interrupted or when a write fails.
+/// </summary>
 public static class TrainRunner
 {
-    /// <summary>Folds <see cref="Functional.Training.Epoch"/> over the epochs, printing one line each.</summary>
-    public static Fin<int> Run(CommandContext context, PreparedRun run, string? outDir)
+    /// <summary>Trains from <paramref name="start"/> up to the spec's epoch count.</summary>
+    public static Fin<int> Run(CommandContext context, PreparedRun run, TrainState start, RunSession? session)
     {
-        var (spec, config, train) = (run.Spec, run.Config, run.Data.Train);
-        context.Out.WriteLine($"network {run.Initial.Network.Describe()}, {config.Loss.Name} loss, {config.Optimizer}");
-        context.Out.WriteLine($"data {run.DataDescription}: {train.Rows} training rows, batch {config.BatchRows(train.Rows)}");
+        var (spec, config, data) = (run.Spec, run.Config, run.Data);
+        context.Out.WriteLine($"network {start.Network.Describe()}, {config.Loss.Name} loss, {config.Optimizer}");
+        context.Out.WriteLine($"data {run.DataDescription}: {data.Train.Rows} training rows, batch {config.BatchRows(data.Train.Rows)}" +
+                              (data.Validation is { } v ? $", {v.Rows} validation rows" : "") + (data.Test is { } t ? $", {t.Rows} test rows" : ""));
+        if (session is not null && start.Epoch > 0) context.Out.WriteLine($"resuming {session.Directory.Path} at epoch {start.Epoch}");
 
+        using var interruption = new Interruption();
         var clock = Stopwatch.StartNew();
-        var metrics = new StringBuilder("epoch,loss\n");
-        var final = Enumerable.Range(0, spec.Epochs).Aggregate(run.Initial, (state, _) =>
+        var state = start;
+        Error? failure = null;
+        while (state.Epoch < spec.Epochs && !interruption.Requested && failure is null)
         {
-            var result = Functional.Training.Epoch(config, state, train);
-            var epoch = result.State.Epoch;
-            context.Out.WriteLine($"Epoch {epoch}: loss {Format(result.Loss)}");
-            metrics.Append(CultureInfo.InvariantCulture, $"{epoch},{Format(result.Loss)}\n");
-            return result.State;
-        });
+            var result = Functional.Training.Epoch(config, state, data.Train);
+            var metrics = Measure(result, run);
+            context.Out.WriteLine(Line(result.State.Epoch, metrics));
+            session?.Writer.Enqueue(session.CheckpointOf(result.State, metrics));
+            failure = session?.Writer.Failure;
+            state = result.State;
+        }
         context.Out.WriteLine($"{clock.Elapsed.TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture)} seconds elapsed.");
 
-        if (outDir is null) return ExitCodes.Success;
-        Directory.CreateDirectory(outDir);
-        var weights = NetworkTensors.ToFile(final.Network, config.Loss, Map<string, string>.Empty);
-        return
-            from _1 in AtomicFile.WriteText(Path.Combine(outDir, "metrics.csv"), metrics.ToString())
-            from _2 in AtomicFile.Write(Path.Combine(outDir, "final.safetensors"), SafeTensors.Serialize(weights))
-            select ExitCodes.Success;
+        if (session is not null && session.Writer.Complete(state.Network, config.Loss).Failed(out var writeError, out _)) return writeError;
+        if (failure is not null) return failure;
+        if (data.Test is { } test)
+        {
+            var evaluation = Evaluation.Of(state.Network, config.Loss, test, run.Schema.Task);
+            context.Out.WriteLine($"test: loss {Format(evaluation.Loss)}" + (evaluation.Accuracy is { } a ? $", accuracy {a.ToString("0.0000", CultureInfo.InvariantCulture)}" : ""));
+        }
+        if (interruption.Requested)
+        {
+            context.Error.WriteLine($"interrupted: stopped after epoch {state.Epoch}" + (session is null ? "" : $"; its state is saved, 'train --resume {session.Directory.Path}' continues"));
+            return interruption.ExitCode;
+        }
+        return ExitCodes.Success;
     }
+
+    /// <summary>The epoch's training loss and, when there is a validation split, the validation loss and accuracy after it.</summary>
+    public static EpochMetrics Measure(EpochResult result, PreparedRun run)
+    {
+        if (run.Data.Validation is not { } validation) return new EpochMetrics(result.Loss, null, null);
+        var evaluation = Evaluation.Of(result.State.Network, run.Config.Loss, validation, run.Schema.Task);
+        return new EpochMetrics(result.Loss, evaluation.Loss, evaluation.Accuracy);
+    }
+
+    private static string Line(int epoch, EpochMetrics m) =>
+        $"Epoch {epoch}: loss {Format(m.Loss)}" +
+        (m.ValidationLoss is { } vl ? $" val_loss {Format(vl)}" : "") +
+        (m.ValidationAccuracy is { } va ? $" val_accuracy {va.ToString("0.0000", CultureInfo.InvariantCulture)}" : "");
 
     /// <summary>Shortest text that reads back to the same double.</summary>
     public static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);

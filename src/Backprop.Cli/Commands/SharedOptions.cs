@@ -1,0 +1,24 @@
+using System.CommandLine;
+using Backprop.Functional.Numerics;
+
+namespace Backprop.Cli.Commands;
+
+/// <summary>Options several commands share.</summary>
+public static class SharedOptions
+{
+    /// <summary>--threads N: how many threads the math may use (never changes a result).</summary>
+    public static Option<int> Threads() => new("--threads")
+    {
+        Description = "Threads the math may use (default: all cores); results are bit-identical for every value",
+        HelpName = "N",
+        Validators = { r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--threads must be at least 1"); } },
+    };
+
+    /// <summary>The thread count chosen (or the default).</summary>
+    public static int ThreadCount(ParseResult parse, Option<int> threads) =>
+        parse.GetResult(threads) is { Implicit: false } ? parse.GetValue(threads) : Environment.ProcessorCount;
+
+    /// <summary>Applies --threads to the numerics.</summary>
+    public static void ApplyThreads(ParseResult parse, Option<int> threads) =>
+        ComputeThreads.Max = ThreadCount(parse, threads);
+}

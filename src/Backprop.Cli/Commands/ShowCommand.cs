@@ -1,0 +1,82 @@
+using System.CommandLine;
+using Backprop.Functional;
+using Backprop.Functional.IO;
+using LanguageExt;
+
+namespace Backprop.Cli.Commands;
+
+/// <summary><c>show</c>: what a state (or weights) file holds.</summary>
+public static class ShowCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create(CommandContext context)
+    {
+        var path = new Argument<string>("PATH") { Description = "A state or weights file, or a run directory (with --epoch; default its last state)" };
+        var epoch = new System.CommandLine.Option<int?>("--epoch") { Description = "Which saved epoch of the run directory", HelpName = "K" };
+        var command = new Command("show", "Show a state: architecture, epoch, loss, per-layer weight and bias norms and ranges, optimizer state, hashes.")
+        { path, epoch };
+        command.SetAction(parse => BackpropCli.Guard(context, () =>
+            StateSource.Resolve(parse.GetValue(path)!, parse.GetValue(epoch)).Bind(file => Show(context, file))));
+        return command;
+    }
+
+    private static Fin<int> Show(CommandContext context, string path)
+    {
+        if (FileInput.ReadAllBytes(path).Failed(out var readError, out var bytes)) return readError;
+        if (SafeTensors.Parse(bytes).Within(path).Failed(out var parseError, out var file)) return parseError;
+        var output = context.Out;
+        output.WriteLine(path);
+        output.WriteLine($"  file sha256        {Fingerprint.Of(bytes)}");
+        if (file.Meta("format").IsSome)
+        {
+            if (StateFile.Decode(bytes, path).Failed(out var decodeError, out var checkpoint)) return decodeError;
+            var state = checkpoint.State;
+            output.WriteLine($"  epoch              {state.Epoch} (step {state.Step})");
+            output.WriteLine(checkpoint.Metrics is { } m
+                ? $"  loss               {StateSource.Number(m.Loss)} (epoch {state.Epoch}'s training loss, before its steps)" +
+                  (m.ValidationLoss is { } vl ? $"; validation loss {StateSource.Number(vl)}" : "") +
+                  (m.ValidationAccuracy is { } va ? $", accuracy {StateSource.Number(va)}" : "")
+                : "  loss               (the initial state: no epoch measured yet)");
+            output.WriteLine($"  network            {state.Network.Describe()}, {state.Network.ParameterCount:N0} parameters, loss {checkpoint.Loss.Name}");
+            output.WriteLine($"  data               {checkpoint.Schema.Task.ToString().ToLowerInvariant()}, {checkpoint.Schema.Features.Count} features" +
+                             (checkpoint.Schema.Classes.IsEmpty ? "" : $", classes {string.Join(", ", checkpoint.Schema.Classes)}") +
+                             (checkpoint.Schema.Standardization.IsSome ? ", standardized" : ""));
+            output.WriteLine($"  optimizer          count {state.Optimizer.Count}" + (state.Optimizer.Slots.IsEmpty ? ", no slots" : ""));
+            foreach (var (slot, values) in state.Optimizer.Slots)
+                output.WriteLine($"    {slot,-16} norm {StateSource.Number(Norm(values.Tensors().SelectMany(t => t.Values)))}");
+            output.WriteLine($"  rng                {state.Rng.ToHex()}");
+            output.WriteLine($"  numerics           {file.Meta("numerics").IfNone("?")}");
+            output.WriteLine($"  data sha256        {checkpoint.DataSha256}");
+            output.WriteLine($"  previous sha256    {checkpoint.PreviousSha256 ?? "(none: the initial state)"}");
+            output.WriteLine($"  config             {checkpoint.Config}");
+            output.WriteLine("  layers:");
+            Layers(output, state.Network);
+            return ExitCodes.Success;
+        }
+
+        if (NetworkTensors.FromFile(file, path, Sigmoid.Instance, Sigmoid.Instance).Failed(out var networkError, out var network)) return networkError;
+        output.WriteLine($"  weights file       {network.Describe()}, {network.ParameterCount:N0} parameters" +
+                         (file.Meta(NetworkTensors.ActivationsKey).IsNone ? " (no metadata: activations shown as sigmoid)" : ""));
+        output.WriteLine("  layers:");
+        Layers(output, network);
+        return ExitCodes.Success;
+    }
+
+    private static void Layers(TextWriter output, Network network)
+    {
+        var rows = new List<string[]> { new[] { "layer", "tensor", "shape", "norm", "min", "max", "mean" } };
+        foreach (var (layer, i) in network.Layers.Select((l, i) => (l, i)))
+        {
+            rows.Add(Row(i, "weight", $"[{layer.OutputWidth}, {layer.InputWidth}]", Functional.Numerics.Dense.Data(layer.Weight)));
+            rows.Add(Row(i, "bias", $"[{layer.OutputWidth}]", Functional.Numerics.Dense.Data(layer.Bias)));
+        }
+        TextTable.Write(output, rows, "    ");
+    }
+
+    private static string[] Row(int layer, string tensor, string shape, double[] values) =>
+        [layer.ToString(System.Globalization.CultureInfo.InvariantCulture), tensor, shape, StateSource.Number(Norm(values)),
+         StateSource.Number(values.Min()), StateSource.Number(values.Max()), StateSource.Number(values.Average())];
+
+    /// <summary>The Euclidean norm.</summary>
+    public static double Norm(IEnumerable<double> values) => Math.Sqrt(values.Sum(v => v * v));
+}
