@@ -41,28 +41,52 @@ public sealed partial class RunDirectory
     public string StatePath(int epoch) => System.IO.Path.Combine(Path, StatesFolderName, epoch.ToString("D6", CultureInfo.InvariantCulture) + ".safetensors");
 
     /// <summary>
-    /// Creates a new run directory. An existing non-empty directory is refused (it may hold
-    /// someone's run); an unwritable location is reported now, before any training.
+    /// Creates a new run directory and takes its lock. An existing directory holding anything
+    /// else is refused (it may be someone's work); one left behind by a creation that was killed
+    /// before its run.json was written is cleaned and reused. An unwritable location is reported
+    /// now, before any training. run.json is written last by the caller: it marks a complete run.
     /// </summary>
-    public static Fin<RunDirectory> Create(string path)
+    public static Fin<(RunDirectory Run, IDisposable Lock)> Create(string path)
     {
         try
         {
             if (File.Exists(path)) return Error.New($"{path}: is a file, not a directory");
-            if (Directory.Exists(path) && Directory.EnumerateFileSystemEntries(path).Any())
-                return Error.New(File.Exists(System.IO.Path.Combine(path, RunFileName))
-                    ? $"{path}: already holds a run (use 'train --resume {path}' to continue it, or another --out)"
-                    : $"{path}: exists and is not empty; choose a new directory for --out");
+            if (File.Exists(System.IO.Path.Combine(path, RunFileName)))
+                return Error.New($"{path}: already holds a run (use 'train --resume {path}' to continue it, or another --out)");
+            if (Directory.Exists(path) && !IsAbandonedCreation(path))
+                return Error.New($"{path}: exists and is not empty; choose a new directory for --out");
             Directory.CreateDirectory(System.IO.Path.Combine(path, StatesFolderName));
+            var run = new RunDirectory(path);
+            if (run.Lock().Failed(out var lockError, out var runLock)) return lockError;
+            foreach (var file in Directory.EnumerateFiles(System.IO.Path.Combine(path, StatesFolderName))) File.Delete(file);
             var probe = System.IO.Path.Combine(path, ".write-test");
             File.WriteAllBytes(probe, [0]);
             File.Delete(probe);
-            return new RunDirectory(path);
+            return (run, runLock);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return Error.New($"{path}: cannot create the run directory ({e.Message})");
         }
+    }
+
+    /// <summary>Empty, or holding only what a killed creation leaves (no run.json yet).</summary>
+    private static bool IsAbandonedCreation(string path)
+    {
+        foreach (var entry in Directory.EnumerateFileSystemEntries(path))
+        {
+            var name = System.IO.Path.GetFileName(entry);
+            if (name == StatesFolderName && Directory.Exists(entry))
+            {
+                if (Directory.EnumerateFileSystemEntries(entry).Any(e => !(StateName().IsMatch(System.IO.Path.GetFileName(e)) || e.EndsWith(AtomicFile.TemporarySuffix, StringComparison.Ordinal))))
+                    return false;
+            }
+            else if (name is not (LockFileName or MetricsFileName or ".write-test") && !name.EndsWith(AtomicFile.TemporarySuffix, StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /// <summary>Opens an existing run directory.</summary>

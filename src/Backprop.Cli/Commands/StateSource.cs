@@ -24,7 +24,9 @@ public static class StateSource
 
     /// <summary>A path that is either a file or a run directory (with an epoch).</summary>
     public static Fin<string> Resolve(string path, int? epoch) =>
-        Directory.Exists(path) ? InRun(path, epoch) : epoch is null ? path : Error.New($"--epoch needs a run directory, but {path} is a file");
+        // Fin.Succ is spelled out: LanguageExt's Error converts implicitly from string, so a bare
+        // path in this conditional would silently become an error.
+        Directory.Exists(path) ? InRun(path, epoch) : epoch is null ? Fin<string>.Succ(path) : Error.New($"--epoch needs a run directory, but {path} is a file");
 
     /// <summary>Text for a number in tables.</summary>
     public static string Number(double value) => value.ToString("G6", CultureInfo.InvariantCulture);

@@ -36,23 +36,25 @@ public sealed class RunSession : IDisposable
     public Checkpoint CheckpointOf(TrainState state, EpochMetrics? metrics) =>
         new(state, Run.Config.Loss, Run.Schema, Config, Run.DataFingerprint, null, metrics);
 
-    /// <summary>Creates a new run directory for a prepared run and queues its epoch-0 state.</summary>
+    /// <summary>
+    /// Creates a new run directory for a prepared run: writes state 0 and metrics.csv, then
+    /// run.json last, so that a directory with run.json always holds a state to resume from.
+    /// </summary>
     public static Fin<RunSession> Create(string path, PreparedRun run, int threads)
     {
-        if (RunDirectory.Create(path).Failed(out var createError, out var directory)) return createError;
-        if (directory.Lock().Failed(out var lockError, out var runLock)) return lockError;
+        if (RunDirectory.Create(path).Failed(out var createError, out var created)) return createError;
+        var (directory, runLock) = created;
         var provenance = new Provenance(
             $"backprop {typeof(RunSession).Assembly.GetName().Version?.ToString(3)}", DateTime.UtcNow.ToString("O"), run.DataDescription,
             run.DataFingerprint, StateFile.Numerics, Vector512.IsHardwareAccelerated ? "Vector512" : Vector256.IsHardwareAccelerated ? "Vector256" : "scalar", threads);
-        if (AtomicFile.WriteText(directory.RunFile, RunFile.Text(run.Spec, provenance)).Failed(out var writeError, out _)
-            || RunWriter.Start(directory, run.Spec.KeepEvery, null, []).Failed(out writeError, out var writer))
-        {
-            runLock.Dispose();
-            return writeError;
-        }
-        var session = new RunSession(directory, runLock, writer, run);
-        writer.Enqueue(session.CheckpointOf(run.Initial, null));
-        return session;
+        var initial = StateFile.Encode(new Checkpoint(run.Initial, run.Config.Loss, run.Schema, RunFile.StateConfig(run.Spec), run.DataFingerprint, null, null));
+        var started =
+            from _1 in AtomicFile.Write(directory.StatePath(0), initial)
+            from writer in RunWriter.Start(directory, run.Spec.KeepEvery, Fingerprint.Of(initial), [])
+            from _2 in AtomicFile.WriteText(directory.RunFile, RunFile.Text(run.Spec, provenance))
+            select new RunSession(directory, runLock, writer, run);
+        if (started.IsFail) runLock.Dispose();
+        return started;
     }
 
     /// <summary>

@@ -1,0 +1,80 @@
+using Backprop.Functional.IO;
+using Backprop.Functional.Tests.Support;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+
+namespace Backprop.Functional.Tests.Cli;
+
+/// <summary>Laws of run directories: every saved epoch replays to the same bits, whatever the thread count or vector width.</summary>
+public sealed class ReplayTests
+{
+    public static class Runs
+    {
+        public static Arbitrary<RunCase> Cases() => RunCase.Arbitrary();
+    }
+
+    private static string Train(RunCase c, TempDirectory dir)
+    {
+        var output = dir.File("run");
+        var run = CliRun.Of([.. c.TrainArguments(dir.Path), "--out", output]);
+        Assert.True(run.ExitCode == 0, run.Error);
+        return output;
+    }
+
+    [Property(MaxTest = 40, Arbitrary = [typeof(Runs)])]
+    public Property Replaying_from_any_saved_epoch_reproduces_every_later_state_with_any_thread_count(RunCase c, int pick, int threadPick)
+    {
+        using var dir = new TempDirectory();
+        var run = Train(c, dir);
+        var from = Math.Abs(pick % (c.Epochs + 1));
+        var threads = 1 + Math.Abs(threadPick % 3);
+        var replay = CliRun.Of("replay", run, "--from", from.ToString(), "--threads", threads.ToString());
+        return (replay.ExitCode == 0 && replay.Out.Contains("all identical")).Label($"replay --from {from} --threads {threads}:\n{replay.Out}{replay.Error}");
+    }
+
+    [Property(MaxTest = 25, Arbitrary = [typeof(Runs)])]
+    public Property Every_saved_state_decodes_and_re_encodes_to_the_same_bytes(RunCase c)
+    {
+        using var dir = new TempDirectory();
+        var run = (RunDirectory)RunDirectory.Open(Train(c, dir));
+        var failures = new List<string>();
+        foreach (var epoch in run.KeptEpochs())
+        {
+            var bytes = File.ReadAllBytes(run.StatePath(epoch));
+            var checkpoint = (Checkpoint)StateFile.Decode(bytes, run.StatePath(epoch));
+            if (!StateFile.Encode(checkpoint).AsSpan().SequenceEqual(bytes)) failures.Add($"epoch {epoch} re-encodes differently");
+            if (checkpoint.State.Epoch != epoch) failures.Add($"epoch {epoch} holds epoch {checkpoint.State.Epoch}");
+        }
+        return (failures.Count == 0).Label(string.Join("; ", failures));
+    }
+
+    [Fact]
+    public void Resuming_is_bit_identical_to_a_run_that_was_never_interrupted()
+    {
+        using var dir = new TempDirectory();
+        var c = new RunCase(10, 3, 2, [5], "tanh", "adam", 3, 12, 1, 5);
+        var args = c.TrainArguments(dir.Path);
+        var whole = dir.File("whole");
+        Assert.Equal(0, CliRun.Of([.. args, "--out", whole]).ExitCode);
+        var parts = dir.File("parts");
+        Assert.Equal(0, CliRun.Of([.. args.Select(a => a == "12" ? "5" : a), "--out", parts]).ExitCode);
+        Assert.Equal(0, CliRun.Of("train", "--resume", parts, "--epochs", "9", "--threads", "1").ExitCode);
+        Assert.Equal(0, CliRun.Of("train", "--resume", parts, "--epochs", "12").ExitCode);
+        RunAssert.SameStates(whole, parts);
+    }
+
+    [Fact]
+    public void A_replay_acting_as_an_avx2_only_machine_matches_the_saved_states()
+    {
+        using var dir = new TempDirectory();
+        foreach (var c in new[] { new RunCase(12, 4, 3, [6, 5], "sigmoid", "nesterov", 5, 6, 2, 9), new RunCase(7, 2, 1, [3], "softplus", "adamw", null, 5, 1, 4) })
+        {
+            var run = Train(c, dir);
+            var replay = ChildProcess.Run(["replay", run, "--from", "0", "--threads", "2"], new Dictionary<string, string> { ["DOTNET_EnableAVX512F"] = "0" });
+            Assert.True(replay.ExitCode == 0, replay.Out + replay.Error);
+            Assert.Contains("all identical", replay.Out);
+            Directory.Delete(run, recursive: true);
+        }
+    }
+}
