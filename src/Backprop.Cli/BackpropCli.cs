@@ -21,6 +21,8 @@ public static class BackpropCli
             VerifyCommand.Create(context),
             ShowCommand.Create(context),
             DiffCommand.Create(context),
+            EvaluateCommand.Create(context),
+            PredictCommand.Create(context),
             GradientsCommand.Create(context),
         };
         var parsed = root.Parse(args);

@@ -9,11 +9,12 @@ namespace Backprop.Functional.IO;
 public static class TabularData
 {
     /// <summary>
-    /// Splits <paramref name="table"/> into features and targets. Regression needs numeric targets;
+    /// Splits <paramref name="table"/> into features (<paramref name="features"/>, or every column
+    /// that is not a target) and targets. Regression needs numeric targets;
     /// a classification target (forced by <paramref name="task"/>, or implied by text labels) is
     /// one-hot encoded with its classes in sorted order (numerically when every label is a number).
     /// </summary>
-    public static Fin<(Dataset Data, DataSchema Schema)> Load(CsvTable table, IReadOnlyList<string> targets, TaskKind? task)
+    public static Fin<(Dataset Data, DataSchema Schema)> Load(CsvTable table, IReadOnlyList<string> targets, TaskKind? task, IReadOnlyList<string>? features = null)
     {
         if (targets.Count == 0) return Error.New("--target names no column");
         var targetIndices = new List<int>();
@@ -25,7 +26,21 @@ public static class TabularData
             targetIndices.Add(index);
         }
         if (table.Records.IsEmpty) return Error.New($"{table.Source}: the file has a header but no data rows");
-        var featureIndices = Enumerable.Range(0, table.Header.Count).Where(i => !targetIndices.Contains(i)).ToArray();
+        int[] featureIndices;
+        if (features is { Count: > 0 })
+        {
+            var chosen = new List<int>();
+            foreach (var name in features)
+            {
+                if (table.ColumnIndex(name).Case is not int index)
+                    return Error.New($"{table.Source}: no column named '{name}' (columns: {string.Join(", ", table.Header)})");
+                if (targetIndices.Contains(index)) return Error.New($"'{name}' is both a --target and a --features column");
+                if (chosen.Contains(index)) return Error.New($"--features names '{name}' twice");
+                chosen.Add(index);
+            }
+            featureIndices = [.. chosen];
+        }
+        else featureIndices = Enumerable.Range(0, table.Header.Count).Where(i => !targetIndices.Contains(i)).ToArray();
         if (featureIndices.Length == 0) return Error.New($"{table.Source}: every column is a target; no feature columns are left");
 
         var kind = task ?? (targetIndices.Count == 1 && !IsNumericColumn(table, targetIndices[0]) ? TaskKind.Classification : TaskKind.Regression);

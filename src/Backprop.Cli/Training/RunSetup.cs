@@ -83,7 +83,8 @@ public static class RunSetup
         if (!(spec.TestSplit is >= 0 and < 1)) return Error.New($"--test-split must be in [0, 1) (got {spec.TestSplit})");
         if (spec.ValidationSplit + spec.TestSplit >= 1) return Error.New("--validation-split plus --test-split must be below 1");
         if (spec.Data is not null && spec.Dataset is not null) return Error.New("give --data or --dataset, not both");
-        if (spec.Data is null && spec.Target is { Length: > 0 }) return Error.New("--target needs --data");
+        if (spec.Data is null && spec.Dataset is null && spec.Target is { Length: > 0 }) return Error.New("--target needs --data or --dataset");
+        if (spec.Data is null && spec.Dataset is null && spec.Features is { Length: > 0 }) return Error.New("--features needs --data or --dataset");
         if (spec.Data is not null && spec.Target is not { Length: > 0 }) return Error.New("--data needs --target COL[,COL...] to name the target columns");
         if (spec.Lr is { } lr && !(lr > 0 && double.IsFinite(lr))) return Error.New($"--lr must be a positive number (got {lr})");
         return Unit.Default;
@@ -102,14 +103,15 @@ public static class RunSetup
         if (spec.Dataset is { } name)
         {
             if (BuiltInDatasets.Load(name).Failed(out var error, out var builtIn)) return error;
-            return TabularData.Load(builtIn.Table, [builtIn.Dataset.Target], task ?? builtIn.Dataset.Task)
+            var targets = spec.Target is { Length: > 0 } chosen ? chosen : [builtIn.Dataset.Target];
+            return TabularData.Load(builtIn.Table, targets, task ?? (spec.Target is null ? builtIn.Dataset.Task : null), spec.Features)
                 .Map(d => (d.Data, d.Schema, $"{builtIn.Dataset.Name} (built in, {builtIn.Table.Records.Count} rows)"));
         }
 
         if (spec.Data is { } path)
         {
             if (FileInput.ReadCsv(path).Failed(out var error, out var table)) return error;
-            return TabularData.Load(table, spec.Target!, task)
+            return TabularData.Load(table, spec.Target!, task, spec.Features)
                 .Map(d => (d.Data, d.Schema, $"{path} ({table.Records.Count} rows)"));
         }
 

@@ -44,7 +44,11 @@ public sealed class TrainOptions
 
     /// <summary>--target.</summary>
     public Option<string[]> Target { get; } = new("--target")
-    { Description = "Target column(s) of --data; every other column is a feature", HelpName = "COL[,COL...]", CustomParser = ParseNames };
+    { Description = "Target column(s) of --data (or of --dataset, replacing its usual target)", HelpName = "COL[,COL...]", CustomParser = ParseNames };
+
+    /// <summary>--features.</summary>
+    public Option<string[]> Features { get; } = new("--features")
+    { Description = "Feature columns (default: every column that is not a target)", HelpName = "COL[,COL...]", CustomParser = ParseNames };
 
     /// <summary>--dataset.</summary>
     public Option<string> Dataset { get; } = new("--dataset") { Description = $"A data set shipped with the tool: {BuiltInDatasets.Names}", HelpName = "NAME" };
@@ -110,7 +114,7 @@ public sealed class TrainOptions
     /// <summary>Every option above, in help order.</summary>
     public IEnumerable<Option> All =>
     [
-        Layers, Activation, OutputActivation, Loss, Lr, Epochs, Seed, Data, Target, Dataset, Task, Standardize,
+        Layers, Activation, OutputActivation, Loss, Lr, Epochs, Seed, Data, Target, Features, Dataset, Task, Standardize,
         ValidationSplit, TestSplit, BatchSize, InitScheme, Init, Optimizer, Momentum, Beta1, Beta2, Eps, WeightDecay,
         Schedule, DecaySteps, DecayRate, KeepEvery, OnNonfinite, MaxSkips,
     ];
@@ -129,6 +133,7 @@ public sealed class TrainOptions
         if (Given(Seed)) spec = spec with { Seed = Value(Seed) };
         if (Given(Data)) spec = spec with { Data = Value(Data) };
         if (Given(Target)) spec = spec with { Target = Value(Target) };
+        if (Given(Features)) spec = spec with { Features = Value(Features) };
         if (Given(Dataset)) spec = spec with { Dataset = Value(Dataset) };
         if (Given(Task)) spec = spec with { Task = Value(Task) };
         if (Given(Standardize)) spec = spec with { Standardize = Value(Standardize) };
@@ -170,7 +175,7 @@ public sealed class TrainOptions
     private static string[] ParseNames(ArgumentResult result)
     {
         var names = result.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.TrimEntries)).ToArray();
-        if (names.Any(n => n.Length == 0)) result.AddError("--target: a column name is empty");
+        if (names.Any(n => n.Length == 0)) result.AddError("a column name in the list is empty");
         return names;
     }
 }

@@ -43,7 +43,9 @@ public static class TrainRunner
         if (data.Test is { } test)
         {
             var evaluation = Evaluation.Of(state.Network, config.Loss, test, run.Schema.Task);
-            context.Out.WriteLine($"test: loss {Format(evaluation.Loss)}" + (evaluation.Accuracy is { } a ? $", accuracy {a.ToString("0.0000", CultureInfo.InvariantCulture)}" : ""));
+            context.Out.WriteLine($"test: loss {Format(evaluation.Loss)}" + (evaluation.Accuracy is { } a
+                ? $", accuracy {a.ToString("0.0000", CultureInfo.InvariantCulture)}"
+                : $" (predicting the training mean: {Format(Baseline.MeanPredictorLoss(config.Loss, data.Train, test))})"));
         }
         if (interruption.Requested)
         {

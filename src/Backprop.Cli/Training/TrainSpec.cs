@@ -37,6 +37,9 @@ public sealed record TrainSpec
     /// <summary>Target column names in <see cref="Data"/>.</summary>
     public string[]? Target { get; init; }
 
+    /// <summary>Feature columns (null: every column that is not a target).</summary>
+    public string[]? Features { get; init; }
+
     /// <summary>A data set shipped with the tool (iris or digits) instead of <see cref="Data"/>.</summary>
     public string? Dataset { get; init; }
 

@@ -9,7 +9,7 @@ namespace Backprop.Functional.Tests.Support;
 /// matrices, so a failure shrinks to a readable case (fewer layers, narrower, smaller batch)
 /// and every number is regenerated from <see cref="Seed"/>.
 /// </summary>
-public sealed record NetworkCase(int[] Widths, string[] Activations, int Batch, ulong Seed, string LossName = "mse")
+public sealed record NetworkCase(int[] Widths, string[] Activations, int Batch, ulong Seed, string LossName = "mse", double LogitScale = 1)
 {
     /// <summary>The network: weights ~ U(−1, 1), biases ~ U(−0.5, 0.5).</summary>
     public Network Network => Build().Network;
@@ -22,7 +22,8 @@ public sealed record NetworkCase(int[] Widths, string[] Activations, int Batch, 
 
     /// <inheritdoc/>
     public override string ToString() =>
-        $"widths [{string.Join(",", Widths)}], activations [{string.Join(",", Activations)}], batch {Batch}, seed {Seed}, loss {LossName}";
+        $"widths [{string.Join(",", Widths)}], activations [{string.Join(",", Activations)}], batch {Batch}, seed {Seed}, loss {LossName}" +
+        (LogitScale == 1 ? "" : $", last layer scaled by {LogitScale}");
 
     private (Network Network, Dataset Data) Build()
     {
@@ -30,8 +31,9 @@ public sealed record NetworkCase(int[] Widths, string[] Activations, int Batch, 
         var layers = new List<Layer>();
         for (var i = 0; i + 1 < Widths.Length; i++)
         {
-            (var w, rng) = rng.Uniforms(Widths[i] * Widths[i + 1], -1, 1);
-            (var b, rng) = rng.Uniforms(Widths[i + 1], -0.5, 0.5);
+            var scale = i + 2 == Widths.Length ? LogitScale : 1;
+            (var w, rng) = rng.Uniforms(Widths[i] * Widths[i + 1], -scale, scale);
+            (var b, rng) = rng.Uniforms(Widths[i + 1], -0.5 * scale, 0.5 * scale);
             layers.Add(new Layer(Dense.FromRowMajor(Widths[i + 1], Widths[i], w), Dense.Vector(b), (Activation)Activation.Parse(Activations[i])));
         }
         var network = (Network)Network.Create(layers);
@@ -62,7 +64,7 @@ public sealed record NetworkCase(int[] Widths, string[] Activations, int Batch, 
     /// Networks of 1–4 layers, widths 1–8, activations drawn from <paramref name="activations"/>,
     /// batches of 1–5; shrinking drops layers, narrows widths and shrinks the batch.
     /// </summary>
-    public static Arbitrary<NetworkCase> Arbitrary(string[] activations, string loss = "mse", string? outputActivation = null, int minOutputs = 1) =>
+    public static Arbitrary<NetworkCase> Arbitrary(string[] activations, string loss = "mse", string? outputActivation = null, int minOutputs = 1, double logitScale = 1) =>
         Arb.From(
             from layers in Gen.Choose(1, 4)
             from widths in Gen.ArrayOf(Gen.Choose(1, 8), layers + 1)
@@ -73,7 +75,7 @@ public sealed record NetworkCase(int[] Widths, string[] Activations, int Batch, 
             select new NetworkCase(
                 [.. widths[..^1], outputs],
                 outputActivation is null ? names : [.. names[..^1], outputActivation],
-                batch, (ulong)seed, loss),
+                batch, (ulong)seed, loss, logitScale),
             c => Shrink(c, minOutputs));
 
     private static IEnumerable<NetworkCase> Shrink(NetworkCase c, int minOutputs)

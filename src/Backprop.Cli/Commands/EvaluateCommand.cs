@@ -1,0 +1,64 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Backprop.Cli.Training;
+using Backprop.Functional;
+using Backprop.Functional.IO;
+using LanguageExt;
+
+namespace Backprop.Cli.Commands;
+
+/// <summary><c>evaluate</c>: loss, and for classification accuracy and a confusion matrix, of a saved model on a data file.</summary>
+public static class EvaluateCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create(CommandContext context)
+    {
+        var state = new System.CommandLine.Option<string>("--state") { Description = "A state file (or a weights file written by this tool)", HelpName = "FILE.safetensors", Required = true };
+        var data = new System.CommandLine.Option<string>("--data") { Description = "CSV file with the model's feature columns and the target", HelpName = "FILE.csv" };
+        var dataset = new System.CommandLine.Option<string>("--dataset") { Description = $"A shipped data set: {BuiltInDatasets.Names}", HelpName = "NAME" };
+        var target = new TrainOptions().Target;
+        var json = new System.CommandLine.Option<bool>("--json") { Description = "Print one JSON object instead of text" };
+        var command = new Command("evaluate", "Evaluate a saved model on a data file: loss, and for classification accuracy and a confusion matrix.")
+        { state, data, dataset, target, json };
+        command.SetAction(parse => BackpropCli.Guard(context, () =>
+            from model in Model.Read(parse.GetValue(state)!)
+            from table in Model.Table(parse.GetValue(data), parse.GetValue(dataset))
+            from schema in model.SchemaFor(table, parse.GetValue(target))
+            from inputs in model.Inputs(table, schema)
+            from targets in TabularData.Targets(table, schema)
+            from fits in Dataset.Create(inputs, targets).Bind(d => d.FitsNetwork(model.Network)).Within(table.Source)
+            select Report(context, Evaluation.Of(model.Network, model.Loss, fits, schema.Task), schema, fits.Rows, parse.GetValue(json))));
+        return command;
+    }
+
+    private static int Report(CommandContext context, Evaluation evaluation, DataSchema schema, int rows, bool json)
+    {
+        if (json)
+        {
+            var document = new Dictionary<string, object?>
+            {
+                ["loss"] = evaluation.Loss,
+                ["accuracy"] = evaluation.Accuracy,
+                ["rows"] = rows,
+                ["task"] = schema.Task.ToString().ToLowerInvariant(),
+            };
+            if (schema.Task == TaskKind.Classification)
+            {
+                document["classes"] = schema.Classes.ToArray();
+                document["confusion"] = evaluation.Confusion.Map(r => r.ToArray()).ToArray();
+            }
+            context.Out.WriteLine(JsonSerializer.Serialize(document));
+            return ExitCodes.Success;
+        }
+        context.Out.WriteLine($"rows      {rows}");
+        context.Out.WriteLine($"loss      {TrainRunner.Format(evaluation.Loss)}");
+        if (evaluation.Accuracy is not { } accuracy) return ExitCodes.Success;
+        context.Out.WriteLine($"accuracy  {accuracy.ToString("0.0000", CultureInfo.InvariantCulture)} ({(int)Math.Round(accuracy * rows)} of {rows})");
+        context.Out.WriteLine("confusion (rows: true class, columns: predicted)");
+        var table = new List<string[]> { new[] { "" }.Concat(schema.Classes).ToArray() };
+        table.AddRange(schema.Classes.Zip(evaluation.Confusion).Select(p => new[] { p.Item1 }.Concat(p.Item2.Map(n => n.ToString(CultureInfo.InvariantCulture))).ToArray()));
+        TextTable.Write(context.Out, table);
+        return ExitCodes.Success;
+    }
+}

@@ -1,0 +1,64 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using Backprop.Functional;
+using Backprop.Functional.IO;
+using Backprop.Functional.Numerics;
+using LanguageExt;
+using MathNet.Numerics.LinearAlgebra;
+
+namespace Backprop.Cli.Commands;
+
+/// <summary><c>predict</c>: one output row per input row, from the state file alone.</summary>
+public static class PredictCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create(CommandContext context)
+    {
+        var state = new System.CommandLine.Option<string>("--state") { Description = "A state file (or a weights file written by this tool)", HelpName = "FILE.safetensors", Required = true };
+        var data = new System.CommandLine.Option<string>("--data") { Description = "CSV file with the model's feature columns (other columns are ignored)", HelpName = "FILE.csv" };
+        var dataset = new System.CommandLine.Option<string>("--dataset") { Description = $"A shipped data set: {BuiltInDatasets.Names}", HelpName = "NAME" };
+        var output = new System.CommandLine.Option<string>("--out") { Description = "Where to write the predictions", HelpName = "PRED.csv", Required = true };
+        var command = new Command("predict", "Predict with a saved model: for classification the class and every class's probability, for regression the outputs.")
+        { state, data, dataset, output };
+        command.SetAction(parse => BackpropCli.Guard(context, () =>
+            from model in Model.Read(parse.GetValue(state)!)
+            from table in Model.Table(parse.GetValue(data), parse.GetValue(dataset))
+            from schema in model.SchemaFor(table, null)
+            from inputs in model.Inputs(table, schema)
+            let predictions = Forward.Predict(model.Network, inputs)
+            from written in AtomicFile.WriteText(parse.GetValue(output)!, Csv(predictions, schema))
+            select Done(context, parse.GetValue(output)!, predictions.RowCount)));
+        return command;
+    }
+
+    /// <summary>The predictions as CSV: "class,p_setosa,…" for classification, the target names for regression.</summary>
+    public static string Csv(Matrix<double> predictions, DataSchema schema)
+    {
+        var rows = predictions.RowCount;
+        var values = Dense.Data(predictions);
+        var text = new StringBuilder();
+        if (schema.Task == TaskKind.Classification)
+        {
+            var best = Evaluation.ArgMaxByRow(values, rows, predictions.ColumnCount);
+            text.Append("class,").Append(string.Join(",", schema.Classes.Map(c => CsvText.Quote("p_" + c)))).Append('\n');
+            for (var r = 0; r < rows; r++)
+                text.Append(CsvText.Quote(schema.Classes[best[r]])).Append(',')
+                    .Append(string.Join(",", Enumerable.Range(0, predictions.ColumnCount).Select(c => Number(values[c * rows + r])))).Append('\n');
+            return text.ToString();
+        }
+        var names = schema.Targets.Count == predictions.ColumnCount ? schema.Targets.ToArray() : Enumerable.Range(0, predictions.ColumnCount).Select(i => $"output{i}").ToArray();
+        text.Append(string.Join(",", names.Select(CsvText.Quote))).Append('\n');
+        for (var r = 0; r < rows; r++)
+            text.Append(string.Join(",", Enumerable.Range(0, predictions.ColumnCount).Select(c => Number(values[c * rows + r])))).Append('\n');
+        return text.ToString();
+    }
+
+    private static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+
+    private static int Done(CommandContext context, string path, int rows)
+    {
+        context.Out.WriteLine($"wrote {rows} predictions to {path}");
+        return ExitCodes.Success;
+    }
+}

@@ -1,0 +1,69 @@
+using Backprop.Functional.Numerics;
+using Backprop.Functional.Tests.Support;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+
+namespace Backprop.Functional.Tests;
+
+/// <summary>Gradients form a monoid: Zero is neutral and Add associates.</summary>
+public sealed class GradientsTests
+{
+    /// <summary>Three same-shaped gradient values whose entries are multiples of 2⁻¹⁰ below 2¹⁰, so every sum is exact.</summary>
+    public static class DyadicTriples
+    {
+        public static Arbitrary<(Gradients, Gradients, Gradients)> Triples() => Arb.From(
+            from widths in Gen.ArrayOf(Gen.Choose(1, 5), 3)
+            from values in Gen.ArrayOf(Gen.Choose(-1 << 20, 1 << 20), 3 * (widths[0] * widths[1] + widths[1] + widths[1] * widths[2] + widths[2]))
+            select Build(widths, values.Select(v => v / 1024.0).ToArray()));
+
+        private static (Gradients, Gradients, Gradients) Build(int[] widths, double[] values)
+        {
+            var position = 0;
+            Gradients One()
+            {
+                var layers = new List<LayerGradients>();
+                for (var i = 0; i + 1 < widths.Length; i++)
+                {
+                    var w = values[position..(position += widths[i] * widths[i + 1])];
+                    var b = values[position..(position += widths[i + 1])];
+                    layers.Add(new LayerGradients(Dense.FromRowMajor(widths[i + 1], widths[i], w), Dense.Vector(b)));
+                }
+                return new Gradients(LanguageExt.Arr.createRange(layers));
+            }
+            return (One(), One(), One());
+        }
+    }
+
+    [Property(MaxTest = 300, Arbitrary = [typeof(DyadicTriples)])]
+    public Property Zero_is_neutral_on_both_sides((Gradients A, Gradients B, Gradients C) t)
+    {
+        var zero = t.A.Map(_ => 0.0);
+        return (t.A.Add(zero).BitEquals(t.A) && zero.Add(t.A).Map(v => v + 0.0).BitEquals(t.A.Map(v => v + 0.0))).Label("x + 0 ≠ x");
+    }
+
+    [Property(MaxTest = 300, Arbitrary = [typeof(DyadicTriples)])]
+    public Property Addition_associates_exactly_when_sums_are_exact((Gradients A, Gradients B, Gradients C) t) =>
+        t.A.Add(t.B).Add(t.C).BitEquals(t.A.Add(t.B.Add(t.C))).Label("(a + b) + c ≠ a + (b + c)");
+
+    [Property(MaxTest = 200, Arbitrary = [typeof(SmoothNetworks)])]
+    public Property Real_gradients_associate_up_to_rounding(NetworkCase c)
+    {
+        var g = Training.Gradient(c.Network, c.Loss, c.Data);
+        var (a, b, d) = (g, g.Scale(-0.37), g.Map(v => v * v));
+        var left = Bits.Of(a.Add(b).Add(d));
+        var right = Bits.Of(a.Add(b.Add(d)));
+        var size = Bits.Of(a).Zip(Bits.Of(b), Bits.Of(d)).Select(x => Math.Abs(x.First) + Math.Abs(x.Second) + Math.Abs(x.Third)).ToArray();
+        return left.Zip(right, size).All(x => Math.Abs(x.First - x.Second) <= 2 * double.Epsilon + 4.5e-16 * x.Third).Label("off by more than rounding");
+    }
+
+    [Fact]
+    public void Zero_has_the_networks_shape_and_only_zeros()
+    {
+        var network = new NetworkCase([3, 4, 2], ["tanh", "sigmoid"], 1, 1).Network;
+        var zero = Gradients.Zero(network);
+        Assert.Equal(network.Layers.Map(l => (l.Weight.RowCount, l.Weight.ColumnCount, l.Bias.Count)).ToArray(),
+                     zero.Layers.Map(l => (l.Weight.RowCount, l.Weight.ColumnCount, l.Bias.Count)).ToArray());
+        Assert.All(Bits.Of(zero), v => Assert.Equal(0.0, v));
+    }
+}
