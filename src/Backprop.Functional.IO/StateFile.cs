@@ -48,6 +48,7 @@ public static class StateFile
             .Add("step", Text(state.Step))
             .Add("rng", state.Rng.ToHex())
             .Add("optimizer.count", Text(state.Optimizer.Count))
+            .Add("skipped", Text(state.SkippedSteps))
             .Add("config", checkpoint.Config)
             .Add("schema", JsonSerializer.Serialize(SchemaDocument.From(checkpoint.Schema), SchemaJson))
             .Add("data.sha256", checkpoint.DataSha256)
@@ -81,6 +82,8 @@ public static class StateFile
         if (!long.TryParse(Meta("step"), NumberStyles.None, CultureInfo.InvariantCulture, out var step) ||
             !long.TryParse(Meta("optimizer.count"), NumberStyles.None, CultureInfo.InvariantCulture, out var count))
             return Error.New($"{source}: metadata 'step' or 'optimizer.count' is not a whole number");
+        if (!int.TryParse(Meta("skipped"), NumberStyles.None, CultureInfo.InvariantCulture, out var skipped))
+            return Error.New($"{source}: metadata 'skipped' is not a whole number");
         if (Meta("rng").Length != 16 || !ulong.TryParse(Meta("rng"), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var rng))
             return Error.New($"{source}: metadata 'rng' is not 16 hex digits");
         if (Meta("data.sha256").Length != 64) return Error.New($"{source}: metadata 'data.sha256' is missing");
@@ -90,7 +93,7 @@ public static class StateFile
         if (ReadSchema(file, source, Meta("schema")).Failed(out var schemaError, out var schema)) return schemaError;
         if (ReadMetrics(file, source).Failed(out var metricsError, out var metrics)) return metricsError;
 
-        var state = new TrainState(epoch, step, network, new OptimizerState(count, slots), new Rng(rng));
+        var state = new TrainState(epoch, step, network, new OptimizerState(count, slots), new Rng(rng), skipped);
         var previous = file.Meta("previous.sha256").Case as string;
         return new Checkpoint(state, loss, schema, Meta("config"), Meta("data.sha256"), previous, metrics.Case as EpochMetrics);
     }

@@ -58,7 +58,15 @@ public static class RunSetup
         if (Functional.Schedule.Create(spec.Schedule, rate, decaySteps, spec.DecayRate).Failed(out var scheduleError, out var schedule)) return scheduleError;
         if (Optimizer.Create(spec.Optimizer, schedule, spec.Momentum, spec.Beta1, spec.Beta2, spec.Eps, spec.WeightDecay).Failed(out var optimizerError, out var optimizer))
             return optimizerError;
-        var config = new TrainConfig(lossValue, optimizer, spec.BatchSize);
+        var policy = spec.OnNonfinite.Trim().ToLowerInvariant() switch
+        {
+            "stop" => NonFinitePolicy.Stop,
+            "skip" when spec.MaxSkips >= 0 => NonFinitePolicy.Skip(spec.MaxSkips),
+            "skip" => null,
+            _ => null,
+        };
+        if (policy is null) return Error.New($"--on-nonfinite must be stop or skip (got '{spec.OnNonfinite}'), with --max-skips ≥ 0");
+        var config = new TrainConfig(lossValue, optimizer, spec.BatchSize, policy);
 
         var resolved = spec with
         {

@@ -27,9 +27,18 @@ public static class TrainRunner
         var clock = Stopwatch.StartNew();
         var state = start;
         Error? failure = null;
-        while (state.Epoch < spec.Epochs && !interruption.Requested && failure is null)
+        EpochStop? stop = null;
+        while (state.Epoch < spec.Epochs && !interruption.Requested && failure is null && stop is null)
         {
             var result = Functional.Training.Epoch(config, state, data.Train);
+            if (result.Stop is { } halted)
+            {
+                stop = halted;
+                context.Error.WriteLine(NonFiniteMessage(state.Epoch + 1, halted, state, session));
+                break;
+            }
+            if (result.FirstSkip is { } skip)
+                context.Error.WriteLine($"warning: epoch {state.Epoch + 1}: skipped {result.State.SkippedSteps - state.SkippedSteps} update(s), the first with {skip.Describe()} ({result.State.SkippedSteps} of at most {spec.MaxSkips} in this run)");
             var metrics = Measure(result, run);
             context.Out.WriteLine(Line(result.State.Epoch, metrics));
             session?.Writer.Enqueue(session.CheckpointOf(result.State, metrics));
@@ -40,6 +49,7 @@ public static class TrainRunner
 
         if (session is not null && session.Writer.Complete(state.Network, config.Loss).Failed(out var writeError, out _)) return writeError;
         if (failure is not null) return failure;
+        if (stop is not null) return ExitCodes.NonFinite;
         if (data.Test is { } test)
         {
             var evaluation = Evaluation.Of(state.Network, config.Loss, test, run.Schema.Task);
@@ -54,6 +64,12 @@ public static class TrainRunner
         }
         return ExitCodes.Success;
     }
+
+    private static string NonFiniteMessage(int epoch, EpochStop stop, TrainState last, RunSession? session) =>
+        $"error: epoch {epoch}, step {stop.Step} of {stop.Steps}: {stop.Problem.Describe()}" +
+        (stop.SkipLimitReached ? $" after {last.SkippedSteps} skipped updates (--max-skips)" : "") +
+        $"; training stopped and kept the last finite state, epoch {last.Epoch}" +
+        (session is null ? "" : $" ({session.Directory.FinalFile})");
 
     /// <summary>The epoch's training loss and, when there is a validation split, the validation loss and accuracy after it.</summary>
     public static EpochMetrics Measure(EpochResult result, PreparedRun run)

@@ -1,10 +1,29 @@
 namespace Backprop.Functional;
 
-/// <summary>The outcome of one step: the next state and the batch's loss measured before the step.</summary>
-public sealed record Stepped(TrainState State, double Loss);
+/// <summary>
+/// The outcome of one step: the next state and the batch's loss measured before the step.
+/// <see cref="Problem"/> is set when the step met NaN or ±∞: then <see cref="State"/> is the
+/// state before the step (with the skip counted when the policy skips).
+/// </summary>
+public sealed record Stepped(TrainState State, double Loss, NonFinite? Problem = null)
+{
+    /// <summary>Whether training must stop here (a non-finite step the policy does not skip).</summary>
+    public bool MustStop { get; init; }
+}
 
-/// <summary>The outcome of one epoch: the next state and the mean of its batches' losses (each measured before its step).</summary>
-public sealed record EpochResult(TrainState State, double Loss);
+/// <summary>
+/// The outcome of one epoch: the next state and the mean of its batches' losses (each measured
+/// before its step). When a step forced a stop, <see cref="Stop"/> says where and
+/// <see cref="State"/> is the epoch's starting state, the last finite one.
+/// </summary>
+public sealed record EpochResult(TrainState State, double Loss, EpochStop? Stop = null)
+{
+    /// <summary>The first update this epoch skipped for being non-finite (with the skip policy).</summary>
+    public NonFinite? FirstSkip { get; init; }
+}
+
+/// <summary>Where and why an epoch stopped: its 1-based step and the problem.</summary>
+public sealed record EpochStop(int Step, int Steps, NonFinite Problem, bool SkipLimitReached);
 
 /// <summary>
 /// Training as pure functions: <see cref="Step"/> = forward, loss, backward, optimizer update,
@@ -13,16 +32,28 @@ public sealed record EpochResult(TrainState State, double Loss);
 /// </summary>
 public static class Training
 {
-    /// <summary>One gradient step on one batch.</summary>
+    /// <summary>
+    /// One gradient step on one batch. A NaN or ±∞ in the loss, the gradients or the updated
+    /// weights is never applied: the policy either skips the update or asks to stop.
+    /// </summary>
     public static Stepped Step(TrainConfig config, TrainState state, Dataset batch)
     {
         var trace = Forward.Run(state.Network, batch.Inputs);
         var loss = config.Loss.Value(trace.OutputLayer, batch.Targets);
+        if (NonFinite.InLoss(loss) is { } badLoss) return Refuse(config, state, loss, badLoss);
         var gradients = Backward.Run(state.Network, trace, batch.Targets, config.Loss);
+        if (NonFinite.In(gradients, "the gradient of") is { } badGradient) return Refuse(config, state, loss, badGradient);
         var (updates, optimizer) = config.Optimizer.Update(gradients, state.Optimizer, state.Network);
-        var next = state with { Network = Updates.Apply(state.Network, updates), Optimizer = optimizer, Step = state.Step + 1 };
-        return new Stepped(next, loss);
+        var network = Updates.Apply(state.Network, updates);
+        if (NonFinite.In(network) is { } badWeight) return Refuse(config, state, loss, badWeight);
+        return new Stepped(state with { Network = network, Optimizer = optimizer, Step = state.Step + 1 }, loss);
     }
+
+    /// <summary>Drops a non-finite step: counted as skipped when the policy allows, else a stop.</summary>
+    private static Stepped Refuse(TrainConfig config, TrainState state, double loss, NonFinite problem) =>
+        config.NonFinite is NonFinitePolicy.SkipUpdates skip && state.SkippedSteps < skip.MaxSkips
+            ? new Stepped(state with { Step = state.Step + 1, SkippedSteps = state.SkippedSteps + 1 }, loss, problem)
+            : new Stepped(state, loss, problem) { MustStop = true };
 
     /// <summary>
     /// One pass over <paramref name="data"/>. With mini-batches the rows are shuffled by the
@@ -32,24 +63,32 @@ public static class Training
     public static EpochResult Epoch(TrainConfig config, TrainState state, Dataset data)
     {
         var batchRows = config.BatchRows(data.Rows);
+        var steps = TrainConfig.StepsPerEpoch(data.Rows, config.BatchSize);
         if (batchRows == data.Rows)
         {
             var full = Step(config, state, data);
-            return new EpochResult(full.State with { Epoch = state.Epoch + 1 }, full.Loss);
+            return full.MustStop
+                ? new EpochResult(state, double.NaN, new EpochStop(1, 1, full.Problem!, config.NonFinite is NonFinitePolicy.SkipUpdates))
+                : new EpochResult(full.State with { Epoch = state.Epoch + 1 }, full.Problem is null ? full.Loss : double.NaN) { FirstSkip = full.Problem };
         }
 
         var (order, rng) = state.Rng.Permutation(data.Rows);
         var indices = order.ToArray();
         var current = state with { Rng = rng };
-        var weightedLoss = 0.0;
+        var (weightedLoss, lossRows) = (0.0, 0);
+        NonFinite? firstSkip = null;
         for (var start = 0; start < data.Rows; start += batchRows)
         {
             var rows = Math.Min(batchRows, data.Rows - start);
             var stepped = Step(config, current, data.Select(indices.AsSpan(start, rows)));
-            weightedLoss += stepped.Loss * rows;
+            if (stepped.MustStop)
+                return new EpochResult(state, double.NaN, new EpochStop(start / batchRows + 1, steps, stepped.Problem!, config.NonFinite is NonFinitePolicy.SkipUpdates));
+            if (stepped.Problem is null) (weightedLoss, lossRows) = (weightedLoss + stepped.Loss * rows, lossRows + rows);
+            else firstSkip ??= stepped.Problem;
             current = stepped.State;
         }
-        return new EpochResult(current with { Epoch = state.Epoch + 1 }, weightedLoss / data.Rows);
+        // Skipped steps' losses are left out: the epoch's loss is that of the updates applied.
+        return new EpochResult(current with { Epoch = state.Epoch + 1 }, lossRows == 0 ? double.NaN : weightedLoss / lossRows) { FirstSkip = firstSkip };
     }
 
     /// <summary>The loss of <paramref name="network"/> on <paramref name="data"/> without training.</summary>

@@ -1,0 +1,43 @@
+using System.Runtime.InteropServices;
+using Backprop.Functional.IO;
+using Backprop.Functional.Tests.Support;
+
+namespace Backprop.Functional.Tests.Cli;
+
+/// <summary>SIGINT and SIGTERM finish the current epoch, save it, exit 130/143; --resume continues to the same bits.</summary>
+public sealed partial class InterruptionTests
+{
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int Kill(int pid, int signal);
+
+    [Theory]
+    [InlineData(2, 130)]
+    [InlineData(15, 143)]
+    public void A_signal_saves_the_current_epoch_and_resume_continues_bit_identically(int signal, int expectedExit)
+    {
+        using var dir = new TempDirectory();
+        var c = new RunCase(120, 6, 2, [16], "tanh", "momentum", 8, 400, 1, 21);
+        var args = c.TrainArguments(dir.Path);
+        var whole = dir.File("whole");
+        Assert.Equal(0, CliRun.Of([.. args, "--out", whole]).ExitCode);
+
+        var stopped = dir.File("stopped");
+        using (var child = ChildProcess.Start([.. args, "--out", stopped]))
+        {
+            var states = Path.Combine(stopped, "states");
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (DateTime.UtcNow < deadline && !(Directory.Exists(states) && Directory.GetFiles(states).Length >= 5)) Thread.Sleep(20);
+            Assert.Equal(0, Kill(child.Id, signal));
+            Assert.True(child.WaitForExit(TimeSpan.FromSeconds(60)));
+            Assert.Equal(expectedExit, child.ExitCode);
+            Assert.Contains("interrupted: stopped after epoch", child.StandardError.ReadToEnd());
+        }
+        var run = (RunDirectory)RunDirectory.Open(stopped);
+        var last = run.KeptEpochs()[^1];
+        Assert.InRange(last, 4, 399);
+        Assert.Equal(last, File.ReadAllLines(run.MetricsFile).Length - 1);
+
+        Assert.Equal(0, CliRun.Of("train", "--resume", stopped).ExitCode);
+        RunAssert.SameStates(whole, stopped);
+    }
+}
