@@ -14,7 +14,10 @@ public static class DiffCommand
     public static Command Create(CommandContext context)
     {
         var paths = new Argument<string[]>("A B | DIR K1 K2") { Description = "Two state/weights files, or a run directory and two epochs", Arity = new ArgumentArity(2, 3) };
-        var command = new Command("diff", "Compare two states tensor by tensor: largest absolute and relative change, and norms.") { paths };
+        var command = new Command("diff", Examples.With(
+            "Compare two states tensor by tensor: largest absolute and relative change, and norms.",
+            "backprop diff runs/iris 10 20",
+            "backprop diff runs/a/final.safetensors runs/b/final.safetensors")) { paths };
         command.SetAction(parse => BackpropCli.Guard(context, () => Files(parse.GetValue(paths)!).Bind(pair => Diff(context, pair.A, pair.B))));
         return command;
     }

@@ -19,7 +19,10 @@ public static class EvaluateCommand
         var dataset = new System.CommandLine.Option<string>("--dataset") { Description = $"A shipped data set: {BuiltInDatasets.Names}", HelpName = "NAME" };
         var target = new TrainOptions().Target;
         var json = new System.CommandLine.Option<bool>("--json") { Description = "Print one JSON object instead of text" };
-        var command = new Command("evaluate", "Evaluate a saved model on a data file: loss, and for classification accuracy and a confusion matrix.")
+        var command = new Command("evaluate", Examples.With(
+            "Evaluate a saved model on a data file: loss, and for classification accuracy and a confusion matrix.",
+            "backprop evaluate --state runs/iris/states/000100.safetensors --dataset iris",
+            "backprop evaluate --state model.safetensors --data test.csv --target species --json"))
         { state, data, dataset, target, json };
         command.SetAction(parse => BackpropCli.Guard(context, () =>
             from model in Model.Read(parse.GetValue(state)!)

@@ -18,7 +18,9 @@ public static class GradientsCommand
         var outputActivation = new Option<string>("--output-activation") { Description = "Output activation for files without metadata (default: sigmoid)", HelpName = "NAME" };
         var loss = new Option<string>("--loss") { Description = $"{Loss.Names} (default: the file's, else mse)", HelpName = "NAME" };
         var output = new Option<string>("--out") { Description = "Where to write the gradients (safetensors)", HelpName = "GRADS.safetensors", Required = true };
-        var command = new Command("gradients", "Write dL/dW and dL/db of the mean loss over every row of a CSV, with the weights' tensor names and shapes.")
+        var command = new Command("gradients", Examples.With(
+            "Write dL/dW and dL/db of the mean loss over every row of a CSV, with the weights' tensor names and shapes.",
+            "backprop gradients --state weights.safetensors --data data.csv --target y --out grads.safetensors"))
         { state, data, target, activation, outputActivation, loss, output };
         command.SetAction(parse => BackpropCli.Guard(context, () => GradientsRunner.Run(
             parse.GetValue(state)!, parse.GetValue(data)!, parse.GetValue(target)!, parse.GetValue(activation) ?? "sigmoid",

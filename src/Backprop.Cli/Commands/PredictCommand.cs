@@ -19,7 +19,9 @@ public static class PredictCommand
         var data = new System.CommandLine.Option<string>("--data") { Description = "CSV file with the model's feature columns (other columns are ignored)", HelpName = "FILE.csv" };
         var dataset = new System.CommandLine.Option<string>("--dataset") { Description = $"A shipped data set: {BuiltInDatasets.Names}", HelpName = "NAME" };
         var output = new System.CommandLine.Option<string>("--out") { Description = "Where to write the predictions", HelpName = "PRED.csv", Required = true };
-        var command = new Command("predict", "Predict with a saved model: for classification the class and every class's probability, for regression the outputs.")
+        var command = new Command("predict", Examples.With(
+            "Predict with a saved model: for classification the class and every class's probability, for regression the outputs.",
+            "backprop predict --state runs/iris/states/000100.safetensors --data flowers.csv --out predictions.csv"))
         { state, data, dataset, output };
         command.SetAction(parse => BackpropCli.Guard(context, () =>
             from model in Model.Read(parse.GetValue(state)!)

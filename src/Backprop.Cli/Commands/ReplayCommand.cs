@@ -14,7 +14,10 @@ public static class ReplayCommand
         var from = new Option<int>("--from") { Description = "The saved epoch to start from (rebuilt from the nearest earlier kept state if it was not kept)", HelpName = "K", Required = true };
         var to = new Option<int?>("--to") { Description = "The last epoch to rebuild (default: the run's last)", HelpName = "N" };
         var threads = SharedOptions.Threads();
-        var command = new Command("replay", "Rebuild epochs K+1..N of a run from its state K and check each against the saved state, bit for bit. Exit 0 only when all are identical.")
+        var command = new Command("replay", Examples.With(
+            "Rebuild epochs K+1..N of a run from its state K and check each against the saved state, bit for bit. Exit 0 only when all are identical.",
+            "backprop replay runs/iris --from 40",
+            "backprop replay runs/iris --from 40 --to 45 --threads 1"))
         { dir, from, to, threads };
         command.SetAction(parse => BackpropCli.Guard(context, () =>
         {

@@ -13,7 +13,10 @@ public static class ShowCommand
     {
         var path = new Argument<string>("PATH") { Description = "A state or weights file, or a run directory (with --epoch; default its last state)" };
         var epoch = new System.CommandLine.Option<int?>("--epoch") { Description = "Which saved epoch of the run directory", HelpName = "K" };
-        var command = new Command("show", "Show a state: architecture, epoch, loss, per-layer weight and bias norms and ranges, optimizer state, hashes.")
+        var command = new Command("show", Examples.With(
+            "Show a state: architecture, epoch, loss, per-layer weight and bias norms and ranges, optimizer state, hashes.",
+            "backprop show runs/iris --epoch 10",
+            "backprop show runs/iris/states/000100.safetensors"))
         { path, epoch };
         command.SetAction(parse => BackpropCli.Guard(context, () =>
             StateSource.Resolve(parse.GetValue(path)!, parse.GetValue(epoch)).Bind(file => Show(context, file))));

@@ -14,18 +14,29 @@ public static class TrainCommand
         var resume = new Option<string>("--resume") { Description = "Continue the run in DIR from its last complete state (with --epochs N: up to N epochs in total)", HelpName = "DIR" };
         var config = new Option<string>("--config") { Description = "Read options from a JSON file (a run's run.json works); flags given here override it", HelpName = "FILE.json" };
         var threads = SharedOptions.Threads();
-        var command = new Command("train", "Train a network. With no options: the seed notebook's demo (10-32x6-2 sigmoid network, one sample, 200 epochs).");
+        var plain = new Option<bool>("--plain") { Description = "One plain line per epoch instead of the live progress display (automatic when output is redirected)" };
+        var command = new Command("train", Examples.With(
+            "Train a network. With no options: the seed notebook's demo (10-32x6-2 sigmoid network, one sample, 200 epochs).",
+            "backprop train",
+            "backprop train --dataset iris --layers 4,16,3 --activation tanh --optimizer adam --lr 0.01 --batch-size 16 --epochs 100 --standardize --test-split 0.2 --out runs/iris",
+            "backprop train --data houses.csv --target price --output-activation identity --standardize --out runs/houses",
+            "backprop train --resume runs/iris --epochs 200",
+            "backprop train --config runs/iris/run.json --seed 7 --out runs/iris-seed7"));
         foreach (var option in options.All) command.Options.Add(option);
         command.Options.Add(outDir);
         command.Options.Add(resume);
         command.Options.Add(config);
         command.Options.Add(threads);
+        command.Options.Add(plain);
         command.SetAction(parse => BackpropCli.Guard(context, () =>
         {
             SharedOptions.ApplyThreads(parse, threads);
+            ITrainingView view = !parse.GetValue(plain) && context.Out == Console.Out && LiveView.Available
+                ? new LiveView(Spectre.Console.AnsiConsole.Console)
+                : new PlainView(context.Out);
             return parse.GetValue(resume) is { } dir
-                ? TrainActions.Resume(context, dir, options, parse, parse.GetResult(outDir) is not null || parse.GetResult(config) is not null)
-                : TrainActions.Start(context, options, parse, parse.GetValue(config), parse.GetValue(outDir), SharedOptions.ThreadCount(parse, threads));
+                ? TrainActions.Resume(context, dir, options, parse, parse.GetResult(outDir) is not null || parse.GetResult(config) is not null, view)
+                : TrainActions.Start(context, options, parse, parse.GetValue(config), parse.GetValue(outDir), SharedOptions.ThreadCount(parse, threads), view);
         }));
         return command;
     }

@@ -13,7 +13,9 @@ public static class VerifyCommand
     {
         var dir = new Argument<string>("DIR") { Description = "A run directory made by 'train --out'" };
         var threads = SharedOptions.Threads();
-        var command = new Command("verify", "Check a run's hash chain (every state's seal, its link to the previous state and metrics.csv) and replay it from epoch 0.")
+        var command = new Command("verify", Examples.With(
+            "Check a run's hash chain (every state's seal, its link to the previous state and metrics.csv) and replay it from epoch 0.",
+            "backprop verify runs/iris"))
         { dir, threads };
         command.SetAction(parse => BackpropCli.Guard(context, () =>
         {

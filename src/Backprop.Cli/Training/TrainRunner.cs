@@ -9,67 +9,56 @@ namespace Backprop.Cli.Training;
 
 /// <summary>
 /// The shell's epoch loop: a fold of <see cref="Functional.Training.Epoch"/> from the start
-/// state to the last epoch, printing one line per epoch and handing each new state to the
-/// run's writer. It stops early only when interrupted or when a write fails.
+/// state to the last epoch, reporting each epoch to the view and handing each new state to the
+/// run's writer. It stops early only when interrupted, when a write fails or when a step
+/// produces NaN/±Inf that the policy does not skip.
 /// </summary>
 public static class TrainRunner
 {
     /// <summary>Trains from <paramref name="start"/> up to the spec's epoch count.</summary>
-    public static Fin<int> Run(CommandContext context, PreparedRun run, TrainState start, RunSession? session)
+    public static Fin<int> Run(CommandContext context, PreparedRun run, TrainState start, RunSession? session, ITrainingView view)
     {
         var (spec, config, data) = (run.Spec, run.Config, run.Data);
-        context.Out.WriteLine($"network {start.Network.Describe()}, {config.Loss.Name} loss, {config.Optimizer}");
-        context.Out.WriteLine($"data {run.DataDescription}: {data.Train.Rows} training rows, batch {config.BatchRows(data.Train.Rows)}" +
-                              (data.Validation is { } v ? $", {v.Rows} validation rows" : "") + (data.Test is { } t ? $", {t.Rows} test rows" : ""));
-        if (session is not null && start.Epoch > 0) context.Out.WriteLine($"resuming {session.Directory.Path} at epoch {start.Epoch}");
+        view.Header(HeaderLines(run, start, session));
 
         using var interruption = new Interruption();
         var clock = Stopwatch.StartNew();
-        var state = start;
-        Error? failure = null;
-        EpochStop? stop = null;
-        while (state.Epoch < spec.Epochs && !interruption.Requested && failure is null && stop is null)
+        EpochReport? last = null, best = null;
+        var outcome = view.Run(start.Epoch, spec.Epochs, report =>
         {
-            var result = Functional.Training.Epoch(config, state, data.Train);
-            if (result.Stop is { } halted)
+            var state = start;
+            while (state.Epoch < spec.Epochs && !interruption.Requested)
             {
-                stop = halted;
-                context.Error.WriteLine(NonFiniteMessage(state.Epoch + 1, halted, state, session));
-                break;
+                var epochClock = Stopwatch.StartNew();
+                var result = Functional.Training.Epoch(config, state, data.Train);
+                if (result.Stop is { } halted) return (state, halted, (Error?)null);
+                if (result.FirstSkip is { } skip)
+                    context.Error.WriteLine($"warning: epoch {state.Epoch + 1}: skipped {result.State.SkippedSteps - state.SkippedSteps} update(s), the first with {skip.Describe()} ({result.State.SkippedSteps} of at most {spec.MaxSkips} in this run)");
+                var metrics = Measure(result, run);
+                last = new EpochReport(result.State.Epoch, metrics, data.Train.Rows / Math.Max(1e-9, epochClock.Elapsed.TotalSeconds));
+                if (metrics.ValidationLoss is { } vl && !(best?.Metrics.ValidationLoss <= vl)) best = last;
+                report(last);
+                session?.Writer.Enqueue(session.CheckpointOf(result.State, metrics));
+                state = result.State;
+                if (session?.Writer.Failure is { } failure) return (state, null, failure);
             }
-            if (result.FirstSkip is { } skip)
-                context.Error.WriteLine($"warning: epoch {state.Epoch + 1}: skipped {result.State.SkippedSteps - state.SkippedSteps} update(s), the first with {skip.Describe()} ({result.State.SkippedSteps} of at most {spec.MaxSkips} in this run)");
-            var metrics = Measure(result, run);
-            context.Out.WriteLine(Line(result.State.Epoch, metrics));
-            session?.Writer.Enqueue(session.CheckpointOf(result.State, metrics));
-            failure = session?.Writer.Failure;
-            state = result.State;
-        }
-        context.Out.WriteLine($"{clock.Elapsed.TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture)} seconds elapsed.");
+            return (state, (EpochStop?)null, (Error?)null);
+        });
+        var (final, stop, writeFailure) = outcome;
 
-        if (session is not null && session.Writer.Complete(state.Network, config.Loss).Failed(out var writeError, out _)) return writeError;
-        if (failure is not null) return failure;
+        if (stop is not null) context.Error.WriteLine(NonFiniteMessage(final.Epoch + 1, stop, final, session));
+        if (session is not null && session.Writer.Complete(final.Network, config.Loss).Failed(out var writeError, out _)) return writeError;
+        if (writeFailure is not null) return writeFailure;
+        var test = data.Test is { } t && stop is null ? TestLine(run, final.Network, t) : null;
+        view.Summary(new TrainingSummary(start.Epoch, final.Epoch, last, best, clock.Elapsed, test, session?.Directory.Path));
         if (stop is not null) return ExitCodes.NonFinite;
-        if (data.Test is { } test)
-        {
-            var evaluation = Evaluation.Of(state.Network, config.Loss, test, run.Schema.Task);
-            context.Out.WriteLine($"test: loss {Format(evaluation.Loss)}" + (evaluation.Accuracy is { } a
-                ? $", accuracy {a.ToString("0.0000", CultureInfo.InvariantCulture)}"
-                : $" (predicting the training mean: {Format(Baseline.MeanPredictorLoss(config.Loss, data.Train, test))})"));
-        }
         if (interruption.Requested)
         {
-            context.Error.WriteLine($"interrupted: stopped after epoch {state.Epoch}" + (session is null ? "" : $"; its state is saved, 'train --resume {session.Directory.Path}' continues"));
+            context.Error.WriteLine($"interrupted: stopped after epoch {final.Epoch}" + (session is null ? "" : $"; its state is saved, 'train --resume {session.Directory.Path}' continues"));
             return interruption.ExitCode;
         }
         return ExitCodes.Success;
     }
-
-    private static string NonFiniteMessage(int epoch, EpochStop stop, TrainState last, RunSession? session) =>
-        $"error: epoch {epoch}, step {stop.Step} of {stop.Steps}: {stop.Problem.Describe()}" +
-        (stop.SkipLimitReached ? $" after {last.SkippedSteps} skipped updates (--max-skips)" : "") +
-        $"; training stopped and kept the last finite state, epoch {last.Epoch}" +
-        (session is null ? "" : $" ({session.Directory.FinalFile})");
 
     /// <summary>The epoch's training loss and, when there is a validation split, the validation loss and accuracy after it.</summary>
     public static EpochMetrics Measure(EpochResult result, PreparedRun run)
@@ -79,11 +68,29 @@ public static class TrainRunner
         return new EpochMetrics(result.Loss, evaluation.Loss, evaluation.Accuracy);
     }
 
-    private static string Line(int epoch, EpochMetrics m) =>
-        $"Epoch {epoch}: loss {Format(m.Loss)}" +
-        (m.ValidationLoss is { } vl ? $" val_loss {Format(vl)}" : "") +
-        (m.ValidationAccuracy is { } va ? $" val_accuracy {va.ToString("0.0000", CultureInfo.InvariantCulture)}" : "");
-
     /// <summary>Shortest text that reads back to the same double.</summary>
     public static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+
+    private static IEnumerable<string> HeaderLines(PreparedRun run, TrainState start, RunSession? session)
+    {
+        var (config, data) = (run.Config, run.Data);
+        yield return $"network {start.Network.Describe()}, {config.Loss.Name} loss, {config.Optimizer}";
+        yield return $"data {run.DataDescription}: {data.Train.Rows} training rows, batch {config.BatchRows(data.Train.Rows)}" +
+                     (data.Validation is { } v ? $", {v.Rows} validation rows" : "") + (data.Test is { } t ? $", {t.Rows} test rows" : "");
+        if (session is not null && start.Epoch > 0) yield return $"resuming {session.Directory.Path} at epoch {start.Epoch}";
+    }
+
+    private static string TestLine(PreparedRun run, Network network, Dataset test)
+    {
+        var evaluation = Evaluation.Of(network, run.Config.Loss, test, run.Schema.Task);
+        return $"test: loss {Format(evaluation.Loss)}" + (evaluation.Accuracy is { } a
+            ? $", accuracy {a.ToString("0.0000", CultureInfo.InvariantCulture)}"
+            : $" (predicting the training mean: {Format(Baseline.MeanPredictorLoss(run.Config.Loss, run.Data.Train, test))})");
+    }
+
+    private static string NonFiniteMessage(int epoch, EpochStop stop, TrainState last, RunSession? session) =>
+        $"error: epoch {epoch}, step {stop.Step} of {stop.Steps}: {stop.Problem.Describe()}" +
+        (stop.SkipLimitReached ? $" after {last.SkippedSteps} skipped updates (--max-skips)" : "") +
+        $"; training stopped and kept the last finite state, epoch {last.Epoch}" +
+        (session is null ? "" : $" ({session.Directory.FinalFile})");
 }
