@@ -23,6 +23,7 @@ public static class BackpropCli
             DiffCommand.Create(context),
             EvaluateCommand.Create(context),
             PredictCommand.Create(context),
+            ExplainCommand.Create(context),
             GradientsCommand.Create(context),
         };
         var parsed = root.Parse(args);

@@ -4,32 +4,46 @@ using MathNet.Numerics.LinearAlgebra;
 
 namespace Backprop.Functional;
 
+/// <summary>What the backward pass computed at one layer.</summary>
+/// <param name="Layer">The layer's index (0 = the input side).</param>
+/// <param name="OutputGradient">dL/dh for the layer's output h; null at the output layer when the loss is fused with its activation.</param>
+/// <param name="Delta">δ = dL/dz for the layer's pre-activation z.</param>
+/// <param name="Gradients">dL/dW = δᵀ·X and dL/db = Σ_rows δ.</param>
+public sealed record BackwardStep(int Layer, Matrix<double>? OutputGradient, Matrix<double> Delta, LayerGradients Gradients);
+
 /// <summary>
 /// The backward pass: (network, trace, targets, loss) → gradients, layer by layer from the
 /// output back to the input, in the seed notebook's order.
 /// </summary>
 public static class Backward
 {
-    /// <summary>
-    /// The gradient of <paramref name="loss"/> over the batch with respect to every weight and bias.
-    /// With δ = dL/dz of a layer: dL/dW = δᵀ·X, dL/db = Σ_rows δ, and the layer below receives
-    /// dL/dh = δ·W, which its activation turns into its own δ.
-    /// </summary>
+    /// <summary>The gradient of <paramref name="loss"/> over the batch with respect to every weight and bias.</summary>
     public static Gradients Run(Network network, ForwardTrace trace, Matrix<double> targets, Loss loss)
     {
         var layers = new LayerGradients[network.Layers.Count];
-        var delta = loss.OutputGradient(trace.OutputLayer, network.Layers[^1].Activation, targets);
-        for (var i = layers.Length - 1; i >= 0; i--)
+        foreach (var step in Steps(network, trace, targets, loss)) layers[step.Layer] = step.Gradients;
+        return new Gradients(new Arr<LayerGradients>(layers));
+    }
+
+    /// <summary>
+    /// The backward pass one layer at a time, output first. With δ = dL/dz of a layer:
+    /// dL/dW = δᵀ·X, dL/db = Σ_rows δ, and the layer below receives dL/dh = δ·W, which its
+    /// activation turns into its own δ.
+    /// </summary>
+    public static IEnumerable<BackwardStep> Steps(Network network, ForwardTrace trace, Matrix<double> targets, Loss loss)
+    {
+        var output = network.Layers.Count - 1;
+        var dh = loss.ActivationGradient(trace.OutputLayer, targets);
+        var delta = loss.OutputGradient(trace.OutputLayer, network.Layers[output].Activation, targets);
+        for (var i = output; i >= 0; i--)
         {
-            layers[i] = new LayerGradients(
-                MatrixProduct.TransposeOfMultiply(delta, trace.InputOf(i)),
-                ColumnSums(delta));
-            if (i == 0) break;
+            var gradients = new LayerGradients(MatrixProduct.TransposeOfMultiply(delta, trace.InputOf(i)), ColumnSums(delta));
+            yield return new BackwardStep(i, dh, delta, gradients);
+            if (i == 0) yield break;
             var below = trace.Layers[i - 1];
-            var dh = MatrixProduct.Multiply(delta, network.Layers[i].Weight);
+            dh = MatrixProduct.Multiply(delta, network.Layers[i].Weight);
             delta = network.Layers[i - 1].Activation.Backpropagate(below.PreActivation, below.Activation, dh);
         }
-        return new Gradients(new Arr<LayerGradients>(layers));
     }
 
     /// <summary>Σ over rows of each column, added in row order.</summary>

@@ -55,9 +55,7 @@ public static class RunSetup
         var stepsPerEpoch = TrainConfig.StepsPerEpoch(split.Train.Rows, spec.BatchSize);
         var rate = spec.Lr ?? (spec.Optimizer.Trim().ToLowerInvariant() is "adam" or "adamw" ? 0.001 : SeedDemo.LearningRate);
         var decaySteps = spec.DecaySteps ?? (spec.Schedule.Trim().ToLowerInvariant() == "cosine" ? Math.Max(1L, (long)spec.Epochs * stepsPerEpoch) : 0);
-        if (Functional.Schedule.Create(spec.Schedule, rate, decaySteps, spec.DecayRate).Failed(out var scheduleError, out var schedule)) return scheduleError;
-        if (Optimizer.Create(spec.Optimizer, schedule, spec.Momentum, spec.Beta1, spec.Beta2, spec.Eps, spec.WeightDecay).Failed(out var optimizerError, out var optimizer))
-            return optimizerError;
+        if (OptimizerOf(spec with { Lr = rate, DecaySteps = decaySteps }).Failed(out var optimizerError, out var optimizer)) return optimizerError;
         var policy = spec.OnNonfinite.Trim().ToLowerInvariant() switch
         {
             "stop" => NonFinitePolicy.Stop,
@@ -81,6 +79,12 @@ public static class RunSetup
         };
         return new PreparedRun(resolved, split, schema, config, TrainState.Initial(network, optimizer, trainRng), fingerprint, description);
     }
+
+    /// <summary>The optimizer a spec describes (its learning rate and decay steps must be resolved).</summary>
+    public static Fin<Optimizer> OptimizerOf(TrainSpec spec) =>
+        from schedule in Functional.Schedule.Create(spec.Schedule, spec.Lr ?? SeedDemo.LearningRate, spec.DecaySteps ?? 0, spec.DecayRate)
+        from optimizer in Optimizer.Create(spec.Optimizer, schedule, spec.Momentum, spec.Beta1, spec.Beta2, spec.Eps, spec.WeightDecay)
+        select optimizer;
 
     private static Fin<Unit> CheckRanges(TrainSpec spec)
     {

@@ -23,6 +23,9 @@ public abstract record Loss
     /// <summary>dL/dz of the output layer for a batch, shaped like z.</summary>
     public abstract Matrix<double> OutputGradient(LayerTrace output, Activation outputActivation, Matrix<double> targets);
 
+    /// <summary>dL/dh for the network's output h, or null for a loss fused with its activation (which never forms it).</summary>
+    public virtual Matrix<double>? ActivationGradient(LayerTrace output, Matrix<double> targets) => null;
+
     /// <summary>Checks that this loss can be used with the given output activation.</summary>
     public Fin<Loss> WithOutputActivation(Activation output) =>
         RequiredOutputActivation is { } required && required != output

@@ -32,7 +32,11 @@ public sealed record MeanSquaredError : Loss
     }
 
     /// <inheritdoc/>
-    public override Matrix<double> OutputGradient(LayerTrace output, Activation outputActivation, Matrix<double> targets)
+    public override Matrix<double> OutputGradient(LayerTrace output, Activation outputActivation, Matrix<double> targets) =>
+        outputActivation.Backpropagate(output.PreActivation, output.Activation, ActivationGradient(output, targets));
+
+    /// <summary>dL/dh = (h − y)/N.</summary>
+    public override Matrix<double> ActivationGradient(LayerTrace output, Matrix<double> targets)
     {
         RequireSameShape(output.Activation, targets);
         var h = Dense.Data(output.Activation);
@@ -40,6 +44,6 @@ public sealed record MeanSquaredError : Loss
         var n = (double)h.Length;
         var dh = new double[h.Length];
         for (var i = 0; i < h.Length; i++) dh[i] = (h[i] - y[i]) / n;
-        return outputActivation.Backpropagate(output.PreActivation, output.Activation, Dense.Matrix(targets.RowCount, targets.ColumnCount, dh));
+        return Dense.Matrix(targets.RowCount, targets.ColumnCount, dh);
     }
 }

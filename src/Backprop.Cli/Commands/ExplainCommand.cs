@@ -1,0 +1,80 @@
+using System.CommandLine;
+using System.Text.Json;
+using Backprop.Cli.Training;
+using Backprop.Functional;
+using Backprop.Functional.IO;
+using LanguageExt;
+using LanguageExt.Common;
+
+namespace Backprop.Cli.Commands;
+
+/// <summary><c>explain</c>: one training step with every intermediate number, in the seed notebook's order.</summary>
+public static class ExplainCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create(CommandContext context)
+    {
+        var state = new System.CommandLine.Option<string>("--state") { Description = "A state file (or a weights file written by this tool); default: the seed demo's first step", HelpName = "FILE.safetensors" };
+        var data = new System.CommandLine.Option<string>("--data") { Description = "CSV file holding the row to explain", HelpName = "FILE.csv" };
+        var dataset = new System.CommandLine.Option<string>("--dataset") { Description = $"A shipped data set: {BuiltInDatasets.Names}", HelpName = "NAME" };
+        var target = new TrainOptions().Target;
+        var row = new System.CommandLine.Option<int>("--row") { Description = "Which data row (0 = the first row after the header; default 0)", HelpName = "R" };
+        var json = new System.CommandLine.Option<bool>("--json") { Description = "Print the same as one JSON object" };
+        var command = new Command("explain", Examples.With(
+            "Follow one step of backprop with numbers: the forward pass layer by layer, the loss, the backward pass layer by layer (dL/dh, dL/dz, dL/dW, dL/db) and the update.",
+            "backprop explain",
+            "backprop explain --state runs/iris/states/000010.safetensors --dataset iris --row 5",
+            "backprop explain --json > step.json"))
+        { state, data, dataset, target, row, json };
+        command.SetAction(parse => BackpropCli.Guard(context, () =>
+            Source(parse.GetValue(state), parse.GetValue(data), parse.GetValue(dataset), parse.GetValue(target), parse.GetValue(row))
+                .Map(s => StepExplanation.Of(s.Network, s.Loss, s.Optimizer, s.OptimizerState, s.Batch))
+                .Map(e => Print(context, e, parse.GetValue(json)))));
+        return command;
+    }
+
+    private sealed record Subject(Network Network, Loss Loss, Optimizer Optimizer, OptimizerState OptimizerState, Dataset Batch);
+
+    private static Fin<Subject> Source(string? statePath, string? data, string? dataset, string[]? targets, int row)
+    {
+        if (row < 0) return Error.New($"--row must be ≥ 0 (got {row})");
+        if (statePath is null)
+        {
+            if (data is not null || dataset is not null) return Error.New("--data/--dataset need --state: the default explains the seed demo's first step");
+            return RunSetup.Prepare(new TrainSpec()).Map(run => new Subject(run.Initial.Network, run.Config.Loss, run.Config.Optimizer, run.Initial.Optimizer, run.Data.Train));
+        }
+        if (Model.Read(statePath).Failed(out var modelError, out var model)) return modelError;
+        if (Model.Table(data, dataset).Failed(out var tableError, out var table)) return tableError;
+        if (row >= table.Records.Count) return Error.New($"{table.Source}: --row {row} is beyond its {table.Records.Count} data rows");
+        var one = table with { Records = Arr.create(table.Records[row]) };
+        if (model.SchemaFor(one, targets).Failed(out var schemaError, out var schema)) return schemaError;
+        if (model.Inputs(one, schema).Failed(out var inputError, out var inputs)) return inputError;
+        if (TabularData.Targets(one, schema).Failed(out var targetError, out var y)) return targetError;
+        if (Dataset.Create(inputs, y).Bind(d => d.FitsNetwork(model.Network)).Within(table.Source).Failed(out var fitError, out var batch)) return fitError;
+        var (optimizer, optimizerState) = Optimizer(statePath, model);
+        return new Subject(model.Network, model.Loss, optimizer, optimizerState, batch);
+    }
+
+    /// <summary>The run's own optimizer and its saved state when the file is a state; plain SGD at the seed's rate otherwise.</summary>
+    private static (Optimizer, OptimizerState) Optimizer(string path, Model model)
+    {
+        var fallback = (Optimizer: (Functional.Optimizer)new Sgd(new ConstantSchedule(SeedDemo.LearningRate)), State: OptimizerState.Stateless);
+        if (StateFile.Read(path).Case is not Checkpoint checkpoint) return fallback;
+        try
+        {
+            var spec = JsonSerializer.Deserialize<TrainSpec>(checkpoint.Config, TrainSpec.Json);
+            return spec is not null && RunSetup.OptimizerOf(spec).Case is Functional.Optimizer optimizer ? (optimizer, checkpoint.State.Optimizer) : fallback;
+        }
+        catch (JsonException)
+        {
+            return fallback;
+        }
+    }
+
+    private static int Print(CommandContext context, StepExplanation explanation, bool json)
+    {
+        if (json) context.Out.WriteLine(JsonSerializer.Serialize(ExplanationDocument.Of(explanation), new JsonSerializerOptions { WriteIndented = true }));
+        else ExplanationText.Write(context.Out, explanation);
+        return ExitCodes.Success;
+    }
+}

@@ -1,0 +1,70 @@
+using Backprop.Functional;
+using Backprop.Functional.Numerics;
+using MathNet.Numerics.LinearAlgebra;
+
+namespace Backprop.Cli.Commands;
+
+/// <summary>The JSON form of <c>explain</c>: the same quantities as the text, as data.</summary>
+public static class ExplanationDocument
+{
+    /// <summary>Tensors up to this many elements are given in full; larger ones as their first values and norm.</summary>
+    private const int FullLimit = 4096;
+
+    /// <summary>The explanation as nested dictionaries and arrays, ready for System.Text.Json.</summary>
+    public static Dictionary<string, object?> Of(StepExplanation e) => new()
+    {
+        ["network"] = new Dictionary<string, object?>
+        {
+            ["widths"] = e.Network.Widths.ToArray(),
+            ["activations"] = e.Network.Activations.Map(a => a.Name).ToArray(),
+            ["loss"] = e.Loss.Name,
+        },
+        ["input"] = Tensor(e.Inputs),
+        ["forward"] = e.Network.Layers.Select((layer, i) => new Dictionary<string, object?>
+        {
+            ["layer"] = i,
+            ["activation"] = layer.Activation.Name,
+            ["weight"] = Tensor(layer.Weight),
+            ["bias"] = Tensor(layer.Bias.ToRowMatrix()),
+            ["z"] = Tensor(e.Trace.Layers[i].PreActivation),
+            ["h"] = Tensor(e.Trace.Layers[i].Activation),
+        }).ToArray(),
+        ["loss"] = new Dictionary<string, object?>
+        {
+            ["name"] = e.Loss.Name,
+            ["formula"] = ExplanationText.LossFormula(e.Loss),
+            ["prediction"] = Tensor(e.Trace.Output),
+            ["target"] = Tensor(e.Targets),
+            ["value"] = e.LossValue,
+        },
+        ["backward"] = e.Backward.Select(s => new Dictionary<string, object?>
+        {
+            ["layer"] = s.Layer,
+            ["dL_dh"] = s.OutputGradient is { } dh ? Tensor(dh) : null,
+            ["dL_dz"] = Tensor(s.Delta),
+            ["dL_dW"] = Tensor(s.Gradients.Weight),
+            ["dL_db"] = Tensor(s.Gradients.Bias.ToRowMatrix()),
+        }).ToArray(),
+        ["update"] = e.Updates.Layers.Select((u, i) => new Dictionary<string, object?>
+        {
+            ["layer"] = i,
+            ["weight_update"] = Tensor(u.Weight),
+            ["bias_update"] = Tensor(u.Bias.ToRowMatrix()),
+            ["weight_after"] = Tensor(e.Next.Layers[i].Weight),
+            ["bias_after"] = Tensor(e.Next.Layers[i].Bias.ToRowMatrix()),
+        }).ToArray(),
+    };
+
+    private static Dictionary<string, object?> Tensor(Matrix<double> matrix)
+    {
+        var values = Dense.ToRowMajor(matrix);
+        var full = values.Length <= FullLimit;
+        return new Dictionary<string, object?>
+        {
+            ["shape"] = new[] { matrix.RowCount, matrix.ColumnCount },
+            ["values"] = full ? values : values[..16],
+            ["truncated"] = !full,
+            ["norm"] = Math.Sqrt(values.Sum(v => v * v)),
+        };
+    }
+}
