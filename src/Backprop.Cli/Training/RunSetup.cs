@@ -31,7 +31,9 @@ public static class RunSetup
         var (all, schema, description) = loaded;
         var fingerprint = Fingerprint.Of(all);
 
-        var (splitRng, afterSplit) = rng.Split();
+        // Only a held-out split draws from its own generator, so that without one the weights
+        // come from the same stream right after the data, as in the seed notebook (and SeedDemo).
+        var (splitRng, afterSplit) = spec.ValidationSplit > 0 || spec.TestSplit > 0 ? rng.Split() : (rng, rng);
         var split = DataSplit.Create(all, spec.ValidationSplit, spec.TestSplit, splitRng);
         if (split.Train.Rows == 0) return Error.New("--validation-split and --test-split leave no training rows");
         if (spec.Standardize)
