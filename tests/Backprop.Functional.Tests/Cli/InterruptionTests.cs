@@ -26,11 +26,11 @@ public sealed partial class InterruptionTests
         {
             var states = Path.Combine(stopped, "states");
             var deadline = DateTime.UtcNow.AddSeconds(60);
-            while (DateTime.UtcNow < deadline && !(Directory.Exists(states) && Directory.GetFiles(states).Length >= 5)) Thread.Sleep(20);
+            while (DateTime.UtcNow < deadline && !child.Process.HasExited && !(Directory.Exists(states) && Directory.GetFiles(states).Length >= 5)) Thread.Sleep(20);
             Assert.Equal(0, Kill(child.Id, signal));
-            Assert.True(child.WaitForExit(TimeSpan.FromSeconds(60)));
-            Assert.Equal(expectedExit, child.ExitCode);
-            Assert.Contains("interrupted: stopped after epoch", child.StandardError.ReadToEnd());
+            var finished = child.Finish(TimeSpan.FromSeconds(60));
+            Assert.Equal(expectedExit, finished.ExitCode);
+            Assert.Contains("interrupted: stopped after epoch", finished.Error);
         }
         var run = (RunDirectory)RunDirectory.Open(stopped);
         var last = run.KeptEpochs()[^1];
