@@ -24,6 +24,7 @@ public static class BackpropCli
             EvaluateCommand.Create(context),
             PredictCommand.Create(context),
             GradientsCommand.Create(context),
+            PlotCommand.Create(context),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -1,0 +1,27 @@
+namespace Backprop.Functional.Tests.Support;
+
+/// <summary>
+/// A small classification run with a validation split, trained once per test class: 7 epochs
+/// of a 4-5-3 network on iris, every second state kept (so some epochs are not).
+/// </summary>
+public sealed class IrisRun : IDisposable
+{
+    private readonly TempDirectory directory = new();
+
+    /// <summary>Trains the run.</summary>
+    public IrisRun()
+    {
+        var train = CliRun.Of("train", "--dataset", "iris", "--layers", "4,5,3", "--activation", "tanh", "--optimizer", "adam", "--lr", "0.05",
+            "--batch-size", "32", "--epochs", "7", "--keep-every", "2", "--standardize", "--validation-split", "0.2", "--out", Path);
+        Assert.True(train.ExitCode == 0, train.Error);
+    }
+
+    /// <summary>The run directory.</summary>
+    public string Path => directory.File("iris-run");
+
+    /// <summary>The states kept: every second one and the last.</summary>
+    public static int[] Kept => [0, 2, 4, 6, 7];
+
+    /// <inheritdoc/>
+    public void Dispose() => directory.Dispose();
+}
