@@ -8,12 +8,16 @@ namespace Backprop.Functional.Tests.Plots;
 public sealed class AxisAndCurveTests
 {
     [Fact]
-    public void Log_ticks_label_decades_and_over_a_narrow_range_the_2_and_5_steps()
+    public void Log_ticks_label_decades_then_finer_steps_as_the_range_narrows()
     {
         var wide = LogTicks.For(-4, 0.1).Where(t => t.Major).Select(t => t.Label).ToArray();
         Assert.Equal(["0.0001", "0.001", "0.01", "0.1", "1"], wide);
         var narrow = LogTicks.For(Math.Log10(0.04), Math.Log10(0.6)).Where(t => t.Major).Select(t => t.Label).ToArray();
         Assert.Equal(["0.05", "0.1", "0.2", "0.5"], narrow);
+        var withinADecade = LogTicks.For(Math.Log10(0.45), Math.Log10(0.73)).Select(t => t.Label).ToArray();
+        Assert.Equal(["0.5", "0.6", "0.7"], withinADecade);
+        var tiny = LogTicks.For(Math.Log10(0.501), Math.Log10(0.509)).Select(t => t.Label).ToArray();
+        Assert.Equal(["0.502", "0.504", "0.506", "0.508"], tiny);
     }
 
     [Fact]
