@@ -18,8 +18,7 @@ public sealed class PlotCommandTests(IrisRun iris) : IClassFixture<IrisRun>
     public void Plot_writes_the_loss_and_accuracy_as_a_png_in_the_run_directory_by_default()
     {
         using var dir = new TempDirectory();
-        var copy = dir.File("run");
-        CopyRun(iris.Path, copy);
+        var copy = iris.CopyTo(dir);
         var run = CliRun.Of("plot", copy);
         Assert.True(run.ExitCode == 0, run.Error);
         Assert.Contains("loss of 7 epochs and validation accuracy", run.Out);
@@ -79,16 +78,5 @@ public sealed class PlotCommandTests(IrisRun iris) : IClassFixture<IrisRun>
         var file = dir.Write("file", "not a directory");
         CliRun.Of("plot", iris.Path, "--out", Path.Combine(file, "loss.png")).AssertRefused("loss.png", "cannot write");
         CliRun.Of("plot", iris.Path, "--out", dir.File("loss.jpg")).AssertRefused("loss.jpg", ".png or .svg");
-    }
-
-    /// <summary>A copy of a run, so a default output inside it does not touch the shared one.</summary>
-    private static void CopyRun(string from, string to)
-    {
-        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
-        {
-            var target = Path.Combine(to, Path.GetRelativePath(from, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
     }
 }
