@@ -57,8 +57,8 @@ public static class ReportPage
             <input type="range" id="epoch-slider" min="0" max="0" step="1" value="0">
             <output id="epoch-label" for="epoch-slider"></output>
             </div>
-            <div class="controls"><label><input type="checkbox" id="fixed-counts" checked> one count axis for every state</label>
-            <span class="note">Each layer's histogram has {model.Data.Weights.Bins} bins over one weight range shared by every shown state; with one count axis too, what moves is the distribution itself.</span></div>
+            <div class="controls"><label><input type="checkbox" id="fixed-counts"> one count axis for every state</label>
+            <span class="note">Each layer's histogram has {model.Data.Weights.Bins} bins over one weight range shared by every shown state. The count axis fits the state shown; tick the box to share it too (then a narrow early distribution dwarfs the later, wider ones).</span></div>
             <div class="layers" id="layers"></div>
             <div class="chart" id="norm-chart"></div>
             </section>

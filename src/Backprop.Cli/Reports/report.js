@@ -157,7 +157,8 @@
     svgElement('rect', { x: pad.left, y: pad.top, width: plotWidth, height: plotHeight, fill: 'none', class: 'axis' }, svg);
     svgText(svg, pad.left + plotWidth / 2, height - 6, 'weight value', { 'text-anchor': 'middle' });
     return function (counts, maxCount) {
-      function py(count) { return pad.top + (1 - count / maxCount) * plotHeight; }
+      var top = maxCount * 1.06;
+      function py(count) { return pad.top + (1 - count / top) * plotHeight; }
       countAxis.replaceChildren();
       niceTicks(0, maxCount, 4).forEach(function (t) {
         svgElement('line', { x1: pad.left, x2: width - pad.right, y1: py(t), y2: py(t), class: 'grid' }, countAxis);
