@@ -80,7 +80,7 @@
     });
     svgText(svg, pad.left, 18, options.title, { class: 'title' });
     if (points.length === 0) {
-      svgText(svg, width / 2, height / 2, 'nothing measured', { 'text-anchor': 'middle' });
+      svgText(svg, width / 2, height / 2, 'no epoch measured yet', { 'text-anchor': 'middle' });
       return { setMarker: function () {} };
     }
     var xs = points.map(function (p) { return p[0]; }), ys = points.map(function (p) { return p[1]; });
