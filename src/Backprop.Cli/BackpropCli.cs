@@ -25,6 +25,8 @@ public static class BackpropCli
             PredictCommand.Create(context),
             ExplainCommand.Create(context),
             GradientsCommand.Create(context),
+            PlotCommand.Create(context),
+            ReportCommand.Create(context),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

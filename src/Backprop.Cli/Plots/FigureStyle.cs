@@ -1,0 +1,20 @@
+using ScottPlot;
+
+namespace Backprop.Cli.Plots;
+
+/// <summary>What every figure shares: a sans-serif font.</summary>
+public static class FigureStyle
+{
+    private static readonly string[] SansFamilies = ["DejaVu Sans", "Liberation Sans", "Arial", "Helvetica", "Noto Sans", "Segoe UI"];
+
+    // ScottPlot asks Skia for the system default, which on many Linux machines (no fontconfig
+    // alias) is a serif face; plots read better in a sans-serif one when the machine has it.
+    private static readonly Lazy<string?> Sans = new(() =>
+        SansFamilies.FirstOrDefault(name => Fonts.GetTypeface(name, false, false)?.FamilyName == name));
+
+    /// <summary>Applies the shared style to <paramref name="plot"/>.</summary>
+    public static void Apply(Plot plot)
+    {
+        if (Sans.Value is { } family) plot.Font.Set(family);
+    }
+}

@@ -1,0 +1,103 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Backprop.Cli.Commands;
+using Backprop.Cli.Plots;
+using Backprop.Functional;
+using Backprop.Functional.IO;
+using LanguageExt;
+using LanguageExt.Common;
+
+namespace Backprop.Cli.Reports;
+
+/// <summary>Reads what a report shows from a run directory (the effects; the summaries are pure).</summary>
+public static class ReportCollector
+{
+    /// <summary>Kept epochs shown on the slider at most; more are evenly subsampled.</summary>
+    public const int MaxEpochs = 200;
+
+    /// <summary>Metrics points drawn at most; longer runs are evenly subsampled.</summary>
+    public const int MaxMetricPoints = 2000;
+
+    /// <summary>Histogram bins per layer.</summary>
+    public const int Bins = 30;
+
+    /// <summary>Gathers the report of <paramref name="run"/>.</summary>
+    public static Fin<ReportModel> Collect(RunDirectory run)
+    {
+        var kept = run.KeptEpochs();
+        if (kept.IsEmpty) return Error.New($"{run.Path}: holds no saved state");
+        if (FileInput.ReadAllBytes(run.RunFile, 1 << 20).Failed(out var runError, out var runBytes)) return runError;
+        var runJson = System.Text.Encoding.UTF8.GetString(runBytes);
+        if (ConfigEntries(run.RunFile, runJson).Failed(out var configError, out var config)) return configError;
+        if (run.ReadMetrics().Failed(out var metricsError, out var rows)) return metricsError;
+        var epochs = EpochSample.Pick(kept.ToArray(), MaxEpochs);
+
+        // Two passes over the states: the first finds each layer's weight range over every
+        // shown epoch, so that the second can bin all epochs on one shared axis per layer and
+        // the slider shows the distribution moving rather than the axis rescaling.
+        var ranges = Array.Empty<ValueRange>();
+        Checkpoint? last = null;
+        foreach (var epoch in epochs)
+        {
+            if (StateFile.Read(run.StatePath(epoch)).Failed(out var readError, out var checkpoint)) return readError;
+            var layerRanges = LayerWeights.Ranges(checkpoint.State.Network);
+            if (ranges.Length > 0 && ranges.Length != layerRanges.Length)
+                return Error.New($"{run.StatePath(epoch)}: holds {layerRanges.Length} layers but earlier states hold {ranges.Length}");
+            ranges = ranges.Length == 0 ? layerRanges : ranges.Zip(layerRanges, (a, b) => a.Union(b)).ToArray();
+            last = checkpoint;
+        }
+        var widened = ranges.Select(r => ValueRange.Widened(r.Low, r.High)).Select(r => new ValueRange(r.Low, r.High)).ToArray();
+
+        var (histograms, weightNorms, biasNorms) = (new List<int[][]>(), new List<float[]>(), new List<float[]>());
+        foreach (var epoch in epochs)
+        {
+            if (StateFile.Read(run.StatePath(epoch)).Failed(out var readError, out var checkpoint)) return readError;
+            var network = checkpoint.State.Network;
+            histograms.Add(LayerWeights.Histograms(network, widened, Bins));
+            weightNorms.Add(LayerWeights.WeightNorms(network));
+            biasNorms.Add(LayerWeights.BiasNorms(network));
+        }
+
+        var finalNetwork = last!.State.Network;
+        var layers = finalNetwork.Layers.Select((l, i) => new LayerInfo(i, l.OutputWidth, l.InputWidth, l.Activation.Name, widened[i].Low, widened[i].High)).ToArray();
+        var data = new ReportData(
+            Metrics(rows),
+            layers,
+            new EpochWeights(epochs, kept.Count, Bins, [.. histograms], [.. weightNorms], [.. biasNorms]));
+        var description = $"{finalNetwork.Describe()}, {finalNetwork.ParameterCount:N0} parameters, loss {last.Loss.Name}";
+        return new ReportModel(PlotCommand.RunName(run), description, runJson, config, data);
+    }
+
+    /// <summary>The metrics as columns, at most <see cref="MaxMetricPoints"/> rows of them.</summary>
+    public static MetricSeries Metrics(Arr<MetricsRow> rows)
+    {
+        var shown = EpochSample.Pick(rows.ToArray(), MaxMetricPoints);
+        static double? Finite(double? value) => value is { } v && double.IsFinite(v) ? v : null;
+        return new MetricSeries(
+            shown.Select(r => r.Epoch).ToArray(),
+            shown.Select(r => Finite(r.Metrics.Loss)).ToArray(),
+            shown.Select(r => Finite(r.Metrics.ValidationLoss)).ToArray(),
+            shown.Select(r => Finite(r.Metrics.ValidationAccuracy)).ToArray(),
+            rows.Count);
+    }
+
+    /// <summary>run.json's keys and values as text, provenance keys prefixed with "provenance.".</summary>
+    public static Fin<Arr<ConfigEntry>> ConfigEntries(string source, string json)
+    {
+        JsonNode? node;
+        try { node = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { MaxDepth = 16 }); }
+        catch (JsonException e) { return Error.New($"{source}: not valid JSON ({e.Message.Split('\n')[0]})"); }
+        if (node is not JsonObject root) return Error.New($"{source}: a run configuration must be a JSON object");
+        return Flatten("", root).ToArr();
+    }
+
+    private static IEnumerable<ConfigEntry> Flatten(string prefix, JsonObject json) =>
+        json.SelectMany(pair => pair.Value is JsonObject inner
+            ? Flatten($"{prefix}{pair.Key}.", inner)
+            : [new ConfigEntry(prefix + pair.Key, pair.Value switch
+            {
+                null => "null",
+                JsonValue value when value.TryGetValue<string>(out var text) => text,
+                var other => other.ToJsonString(),
+            })]);
+}
