@@ -12,10 +12,11 @@ namespace Backprop.Functional.Numerics;
 internal static class GemmKernel
 {
     /// <summary>
-    /// Below this many multiply-adds a product runs on the calling thread: waking a pool thread
-    /// and sharing the packed operands costs more than the work (measured with the benchmarks).
+    /// Below this many multiply-adds (about 20 µs of work on one core) a product runs on the
+    /// calling thread: waking a pool thread, repacking A per strip and competing for a shared
+    /// core cost more than they save (see benchmarks/README.md).
     /// </summary>
-    internal const long ParallelThreshold = 1L << 18;
+    internal const long ParallelThreshold = 1L << 20;
 
     /// <summary>a·b into the column-major <paramref name="c"/>, on the widest vectors the machine has.</summary>
     public static void Compute(MatrixView a, MatrixView b, Span<double> c)

@@ -22,14 +22,16 @@ internal static class OuterProduct
             for (var i = 0; i < rows; i++) Unsafe.Add(ref gathered, i) = a.At(i, 0);
             column = ref gathered;
         }
-        var w = TLanes.Count;
-        var vectorRows = rows - rows % w;
-        for (var j = 0; j < columns; j++)
+        nint w = TLanes.Count;
+        nint vectorRows = rows - rows % (int)w;
+        ref var row = ref b.Origin();
+        nint rowStride = b.ColumnStride;
+        for (nint j = 0; j < columns; j++)
         {
-            var bj = b.At(0, j);
+            var bj = Unsafe.Add(ref row, j * rowStride);
             var broadcast = TLanes.Broadcast(bj);
-            ref var output = ref Unsafe.Add(ref c, (nint)j * rows);
-            for (var i = 0; i < vectorRows; i += w)
+            ref var output = ref Unsafe.Add(ref c, j * rows);
+            for (nint i = 0; i < vectorRows; i += w)
                 TLanes.Store(TLanes.MultiplyAdd(TLanes.Load(ref column, i), broadcast, TLanes.Zero), ref output, i);
             for (var i = vectorRows; i < rows; i++)
                 Unsafe.Add(ref output, i) = Math.FusedMultiplyAdd(Unsafe.Add(ref column, i), bj, 0.0);

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace Backprop.Functional.Numerics.Gemm;
 
@@ -55,33 +56,60 @@ internal static class VectorProduct
                 y0 = TLanes.MultiplyAdd(TLanes.Broadcast(Unsafe.Add(ref x, k * xStride)), TLanes.Load(ref row, k * depthStride), y0);
             TLanes.Store(y0, ref y, p);
         }
+        // Narrower vectors for the last few outputs: every lane is the same chain, whatever the width.
+        if (w > Vector256<double>.Count && p + Vector256<double>.Count <= count)
+        {
+            var y0 = Vector256<double>.Zero;
+            ref var row = ref Unsafe.Add(ref m, p);
+            for (nint k = 0; k < depth; k++)
+                y0 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref x, k * xStride)), Vector256.LoadUnsafe(ref Unsafe.Add(ref row, k * depthStride)), y0);
+            y0.StoreUnsafe(ref Unsafe.Add(ref y, p));
+            p += Vector256<double>.Count;
+        }
+        if (p + Vector128<double>.Count <= count)
+        {
+            var y0 = Vector128<double>.Zero;
+            ref var row = ref Unsafe.Add(ref m, p);
+            for (nint k = 0; k < depth; k++)
+                y0 = Vector128.FusedMultiplyAdd(Vector128.Create(Unsafe.Add(ref x, k * xStride)), Vector128.LoadUnsafe(ref Unsafe.Add(ref row, k * depthStride)), y0);
+            y0.StoreUnsafe(ref Unsafe.Add(ref y, p));
+            p += Vector128<double>.Count;
+        }
         return p;
     }
 
-    /// <summary>Outputs [from, count) one scalar chain each, four chains interleaved to hide FMA latency.</summary>
+    /// <summary>
+    /// Outputs [from, count) one scalar chain each, eight chains interleaved so that the FMA
+    /// units stay busy despite each chain's latency.
+    /// </summary>
     private static void RunScalar(ref double x, nint xStride, ref double m, nint depthStride, nint laneStride, int depth, int from, int count, ref double y)
     {
         var p = from;
-        for (; p + 4 <= count; p += 4)
+        for (; p + 8 <= count; p += 8)
         {
-            double y0 = 0.0, y1 = 0.0, y2 = 0.0, y3 = 0.0;
+            double y0 = 0.0, y1 = 0.0, y2 = 0.0, y3 = 0.0, y4 = 0.0, y5 = 0.0, y6 = 0.0, y7 = 0.0;
             ref var m0 = ref Unsafe.Add(ref m, p * laneStride);
-            ref var m1 = ref Unsafe.Add(ref m0, laneStride);
-            ref var m2 = ref Unsafe.Add(ref m1, laneStride);
-            ref var m3 = ref Unsafe.Add(ref m2, laneStride);
             for (nint k = 0; k < depth; k++)
             {
                 var xk = Unsafe.Add(ref x, k * xStride);
-                var at = k * depthStride;
-                y0 = Math.FusedMultiplyAdd(xk, Unsafe.Add(ref m0, at), y0);
-                y1 = Math.FusedMultiplyAdd(xk, Unsafe.Add(ref m1, at), y1);
-                y2 = Math.FusedMultiplyAdd(xk, Unsafe.Add(ref m2, at), y2);
-                y3 = Math.FusedMultiplyAdd(xk, Unsafe.Add(ref m3, at), y3);
+                ref var mk = ref Unsafe.Add(ref m0, k * depthStride);
+                y0 = Math.FusedMultiplyAdd(xk, mk, y0);
+                y1 = Math.FusedMultiplyAdd(xk, Unsafe.Add(ref mk, laneStride), y1);
+                y2 = Math.FusedMultiplyAdd(xk, Unsafe.Add(ref mk, 2 * laneStride), y2);
+                y3 = Math.FusedMultiplyAdd(xk, Unsafe.Add(ref mk, 3 * laneStride), y3);
+                y4 = Math.FusedMultiplyAdd(xk, Unsafe.Add(ref mk, 4 * laneStride), y4);
+                y5 = Math.FusedMultiplyAdd(xk, Unsafe.Add(ref mk, 5 * laneStride), y5);
+                y6 = Math.FusedMultiplyAdd(xk, Unsafe.Add(ref mk, 6 * laneStride), y6);
+                y7 = Math.FusedMultiplyAdd(xk, Unsafe.Add(ref mk, 7 * laneStride), y7);
             }
             Unsafe.Add(ref y, p) = y0;
             Unsafe.Add(ref y, p + 1) = y1;
             Unsafe.Add(ref y, p + 2) = y2;
             Unsafe.Add(ref y, p + 3) = y3;
+            Unsafe.Add(ref y, p + 4) = y4;
+            Unsafe.Add(ref y, p + 5) = y5;
+            Unsafe.Add(ref y, p + 6) = y6;
+            Unsafe.Add(ref y, p + 7) = y7;
         }
         for (; p < count; p++)
         {
