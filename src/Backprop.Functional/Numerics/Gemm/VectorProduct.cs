@@ -88,19 +88,23 @@ internal static class VectorProduct
         for (; p + 8 <= count; p += 8)
         {
             double y0 = 0.0, y1 = 0.0, y2 = 0.0, y3 = 0.0, y4 = 0.0, y5 = 0.0, y6 = 0.0, y7 = 0.0;
+            // Eight columns of M from four base references and one offset: x86 addressing
+            // then needs no multiplication inside the loop.
             ref var m0 = ref Unsafe.Add(ref m, p * laneStride);
-            for (nint k = 0; k < depth; k++)
+            ref var m2 = ref Unsafe.Add(ref m0, 2 * laneStride);
+            ref var m4 = ref Unsafe.Add(ref m0, 4 * laneStride);
+            ref var m6 = ref Unsafe.Add(ref m0, 6 * laneStride);
+            for (nint k = 0, at = 0; k < depth; k++, at += depthStride)
             {
                 var xk = Unsafe.Add(ref x, k * xStride);
-                ref var mk = ref Unsafe.Add(ref m0, k * depthStride);
-                y0 = Math.FusedMultiplyAdd(xk, mk, y0);
-                y1 = Math.FusedMultiplyAdd(xk, Unsafe.Add(ref mk, laneStride), y1);
-                y2 = Math.FusedMultiplyAdd(xk, Unsafe.Add(ref mk, 2 * laneStride), y2);
-                y3 = Math.FusedMultiplyAdd(xk, Unsafe.Add(ref mk, 3 * laneStride), y3);
-                y4 = Math.FusedMultiplyAdd(xk, Unsafe.Add(ref mk, 4 * laneStride), y4);
-                y5 = Math.FusedMultiplyAdd(xk, Unsafe.Add(ref mk, 5 * laneStride), y5);
-                y6 = Math.FusedMultiplyAdd(xk, Unsafe.Add(ref mk, 6 * laneStride), y6);
-                y7 = Math.FusedMultiplyAdd(xk, Unsafe.Add(ref mk, 7 * laneStride), y7);
+                y0 = Math.FusedMultiplyAdd(xk, Unsafe.Add(ref m0, at), y0);
+                y1 = Math.FusedMultiplyAdd(xk, Unsafe.Add(ref m0, at + laneStride), y1);
+                y2 = Math.FusedMultiplyAdd(xk, Unsafe.Add(ref m2, at), y2);
+                y3 = Math.FusedMultiplyAdd(xk, Unsafe.Add(ref m2, at + laneStride), y3);
+                y4 = Math.FusedMultiplyAdd(xk, Unsafe.Add(ref m4, at), y4);
+                y5 = Math.FusedMultiplyAdd(xk, Unsafe.Add(ref m4, at + laneStride), y5);
+                y6 = Math.FusedMultiplyAdd(xk, Unsafe.Add(ref m6, at), y6);
+                y7 = Math.FusedMultiplyAdd(xk, Unsafe.Add(ref m6, at + laneStride), y7);
             }
             Unsafe.Add(ref y, p) = y0;
             Unsafe.Add(ref y, p + 1) = y1;
