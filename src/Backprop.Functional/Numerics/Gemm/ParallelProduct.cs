@@ -45,8 +45,9 @@ internal sealed class ParallelProduct<TLanes, TVector> : IThreadPoolWorkItem
         var helpers = Math.Min(threads, work.strips) - 1;
         for (var h = 0; h < helpers; h++) ThreadPool.UnsafeQueueUserWorkItem(work, preferLocal: false);
         work.Execute();
+        // Never Sleep(1) while waiting: a strip takes tens of microseconds, a sleep a millisecond.
         var wait = new SpinWait();
-        while (Volatile.Read(ref work.finished) < work.strips) wait.SpinOnce();
+        while (Volatile.Read(ref work.finished) < work.strips) wait.SpinOnce(sleep1Threshold: -1);
         if (work.failure is { } failure) throw new AggregateException(failure);
     }
 
