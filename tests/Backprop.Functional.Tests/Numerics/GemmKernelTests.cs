@@ -56,6 +56,21 @@ public sealed class GemmKernelTests
     }
 
     [Fact]
+    public void Single_row_single_column_and_depth_one_products_match_in_every_layout()
+    {
+        // The batch-of-one paths read the operands in place, one way per layout.
+        var layouts = new[] { Layout.ColumnMajor, Layout.Transposed, Layout.Strided };
+        foreach (var (m, n, k) in new[] { (1, 37, 35), (1, 16, 3), (35, 1, 37), (33, 37, 1), (1, 1, 9) })
+            foreach (var layoutA in layouts)
+                foreach (var layoutB in layouts)
+                {
+                    var c = new ProductCase(m, n, k, layoutA, layoutB, 2, 5);
+                    Assert.True(Dense.BitEqual(Run(Wide(1), c), Run(ReferenceGemm.Compute, c)), c.ToString());
+                    Assert.True(Dense.BitEqual(Run(Narrow(1), c), Run(ReferenceGemm.Compute, c)), c.ToString());
+                }
+    }
+
+    [Fact]
     public void An_empty_inner_dimension_gives_positive_zeros()
     {
         var a = new MatrixView([], 0, 3, 0, 1, 3);

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Backprop.Functional.Numerics.Gemm;
 
@@ -19,6 +20,7 @@ internal static class VectorProduct
     {
         var done = 0;
         if (laneStride == 1) done = RunContiguous<TLanes, TVector>(ref x, xStride, ref m, depthStride, depth, count, ref y);
+        else if (depthStride == 1 && Avx.IsSupported) done = RunTransposing(ref x, xStride, ref m, laneStride, depth, count, ref y);
         RunScalar(ref x, xStride, ref m, depthStride, laneStride, depth, done, count, ref y);
     }
 
@@ -77,6 +79,73 @@ internal static class VectorProduct
         }
         return p;
     }
+
+    /// <summary>
+    /// When M's columns are contiguous (k runs along memory, as in δ·W with W column-major),
+    /// 4×4 blocks are transposed in registers so that lanes again hold different outputs.
+    /// Sixteen outputs per pass: four independent vector chains hide the FMA latency.
+    /// Returns how many outputs were written.
+    /// </summary>
+    private static int RunTransposing(ref double x, nint xStride, ref double m, nint laneStride, int depth, int count, ref double y)
+    {
+        const int block = 16;
+        var p = 0;
+        for (; p + block <= count; p += block)
+        {
+            Vector256<double> y0 = default, y1 = default, y2 = default, y3 = default;
+            ref var g0 = ref Unsafe.Add(ref m, p * laneStride);
+            ref var g1 = ref Unsafe.Add(ref g0, 4 * laneStride);
+            ref var g2 = ref Unsafe.Add(ref g1, 4 * laneStride);
+            ref var g3 = ref Unsafe.Add(ref g2, 4 * laneStride);
+            nint k = 0;
+            for (; k + 4 <= depth; k += 4)
+            {
+                var x0 = Vector256.Create(Unsafe.Add(ref x, k * xStride));
+                var x1 = Vector256.Create(Unsafe.Add(ref x, (k + 1) * xStride));
+                var x2 = Vector256.Create(Unsafe.Add(ref x, (k + 2) * xStride));
+                var x3 = Vector256.Create(Unsafe.Add(ref x, (k + 3) * xStride));
+                y0 = FourSteps(ref Unsafe.Add(ref g0, k), laneStride, x0, x1, x2, x3, y0);
+                y1 = FourSteps(ref Unsafe.Add(ref g1, k), laneStride, x0, x1, x2, x3, y1);
+                y2 = FourSteps(ref Unsafe.Add(ref g2, k), laneStride, x0, x1, x2, x3, y2);
+                y3 = FourSteps(ref Unsafe.Add(ref g3, k), laneStride, x0, x1, x2, x3, y3);
+            }
+            for (; k < depth; k++)
+            {
+                var xk = Vector256.Create(Unsafe.Add(ref x, k * xStride));
+                y0 = Vector256.FusedMultiplyAdd(xk, Gather(ref Unsafe.Add(ref g0, k), laneStride), y0);
+                y1 = Vector256.FusedMultiplyAdd(xk, Gather(ref Unsafe.Add(ref g1, k), laneStride), y1);
+                y2 = Vector256.FusedMultiplyAdd(xk, Gather(ref Unsafe.Add(ref g2, k), laneStride), y2);
+                y3 = Vector256.FusedMultiplyAdd(xk, Gather(ref Unsafe.Add(ref g3, k), laneStride), y3);
+            }
+            y0.StoreUnsafe(ref Unsafe.Add(ref y, p));
+            y1.StoreUnsafe(ref Unsafe.Add(ref y, p + 4));
+            y2.StoreUnsafe(ref Unsafe.Add(ref y, p + 8));
+            y3.StoreUnsafe(ref Unsafe.Add(ref y, p + 12));
+        }
+        return p;
+    }
+
+    /// <summary>Four k steps of four outputs whose k values sit in four columns <paramref name="laneStride"/> apart.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> FourSteps(ref double column, nint laneStride, Vector256<double> x0, Vector256<double> x1, Vector256<double> x2, Vector256<double> x3, Vector256<double> acc)
+    {
+        var r0 = Vector256.LoadUnsafe(ref column);
+        var r1 = Vector256.LoadUnsafe(ref Unsafe.Add(ref column, laneStride));
+        var r2 = Vector256.LoadUnsafe(ref Unsafe.Add(ref column, 2 * laneStride));
+        var r3 = Vector256.LoadUnsafe(ref Unsafe.Add(ref column, 3 * laneStride));
+        var t0 = Avx.UnpackLow(r0, r1);
+        var t1 = Avx.UnpackHigh(r0, r1);
+        var t2 = Avx.UnpackLow(r2, r3);
+        var t3 = Avx.UnpackHigh(r2, r3);
+        acc = Vector256.FusedMultiplyAdd(x0, Avx.Permute2x128(t0, t2, 0x20), acc);
+        acc = Vector256.FusedMultiplyAdd(x1, Avx.Permute2x128(t1, t3, 0x20), acc);
+        acc = Vector256.FusedMultiplyAdd(x2, Avx.Permute2x128(t0, t2, 0x31), acc);
+        return Vector256.FusedMultiplyAdd(x3, Avx.Permute2x128(t1, t3, 0x31), acc);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> Gather(ref double column, nint laneStride) =>
+        Vector256.Create(column, Unsafe.Add(ref column, laneStride), Unsafe.Add(ref column, 2 * laneStride), Unsafe.Add(ref column, 3 * laneStride));
 
     /// <summary>
     /// Outputs [from, count) one scalar chain each, eight chains interleaved so that the FMA
