@@ -74,16 +74,32 @@ internal static class BlockedProduct
         where TVector : struct
     {
         var tileRows = MicroKernel.Rows<TLanes, TVector>();
-        if (continueChains)
-        {
-            for (var j = 0; j < columns; j++)
-                for (var i = 0; i < rows; i++)
-                    tile[j * tileRows + i] = c.At(row + i, column + j);
-        }
+        if (continueChains) Copy(c, row, column, rows, columns, tile, tileRows, toTile: true);
         MicroKernel.Run<TLanes, TVector>(depth, ref panelA, ref panelB, ref tile[0], tileRows, continueChains);
+        Copy(c, row, column, rows, columns, tile, tileRows, toTile: false);
+    }
+
+    /// <summary>Moves the valid part of a tile between C and the scratch tile, walking C contiguously.</summary>
+    private static void Copy(Output c, int row, int column, int rows, int columns, Span<double> tile, int tileRows, bool toTile)
+    {
+        // A transposed C (lanes along its rows) is contiguous along j, a plain one along i.
+        if (c.ColumnStride == 1)
+        {
+            for (var i = 0; i < rows; i++)
+                for (var j = 0; j < columns; j++)
+                    Move(ref c.At(row + i, column + j), ref tile[j * tileRows + i], toTile);
+            return;
+        }
         for (var j = 0; j < columns; j++)
             for (var i = 0; i < rows; i++)
-                c.At(row + i, column + j) = tile[j * tileRows + i];
+                Move(ref c.At(row + i, column + j), ref tile[j * tileRows + i], toTile);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Move(ref double element, ref double scratch, bool toTile)
+    {
+        if (toTile) scratch = element;
+        else element = scratch;
     }
 
     private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;

@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Backprop.Functional.Numerics.Gemm;
 
@@ -67,7 +69,12 @@ internal static class Packing
     /// </summary>
     private static void Transpose(ref double source, nint depthStride, nint laneStride, int depth, int filled, int width, ref double packed)
     {
-        for (nint lane = 0; lane < filled; lane++)
+        nint lane = 0;
+        // k contiguous in memory (δᵀ, or X read as B): transpose 4×4 blocks in registers.
+        if (depthStride == 1 && Avx.IsSupported)
+            for (; lane + 4 <= filled; lane += 4)
+                TransposeFourLanes(ref Unsafe.Add(ref source, lane * laneStride), laneStride, depth, width, ref Unsafe.Add(ref packed, lane));
+        for (; lane < filled; lane++)
         {
             ref var line = ref Unsafe.Add(ref source, lane * laneStride);
             for (nint p = 0; p < depth; p++)
@@ -75,7 +82,40 @@ internal static class Packing
         }
         if (filled == width) return;
         for (nint p = 0; p < depth; p++)
-            for (nint lane = filled; lane < width; lane++)
-                Unsafe.Add(ref packed, p * width + lane) = 0.0;
+            for (nint l = filled; l < width; l++)
+                Unsafe.Add(ref packed, p * width + l) = 0.0;
+    }
+
+    /// <summary>Four lanes whose k values are contiguous: packed[p·width + l] = source[p + l·laneStride] for l &lt; 4.</summary>
+    private static void TransposeFourLanes(ref double source, nint laneStride, int depth, int width, ref double packed)
+    {
+        ref var s1 = ref Unsafe.Add(ref source, laneStride);
+        ref var s2 = ref Unsafe.Add(ref source, 2 * laneStride);
+        ref var s3 = ref Unsafe.Add(ref source, 3 * laneStride);
+        nint p = 0;
+        for (; p + 4 <= depth; p += 4)
+        {
+            var r0 = Vector256.LoadUnsafe(ref source, (nuint)p);
+            var r1 = Vector256.LoadUnsafe(ref s1, (nuint)p);
+            var r2 = Vector256.LoadUnsafe(ref s2, (nuint)p);
+            var r3 = Vector256.LoadUnsafe(ref s3, (nuint)p);
+            var t0 = Avx.UnpackLow(r0, r1);
+            var t1 = Avx.UnpackHigh(r0, r1);
+            var t2 = Avx.UnpackLow(r2, r3);
+            var t3 = Avx.UnpackHigh(r2, r3);
+            ref var row = ref Unsafe.Add(ref packed, p * width);
+            Avx.Permute2x128(t0, t2, 0x20).StoreUnsafe(ref row);
+            Avx.Permute2x128(t1, t3, 0x20).StoreUnsafe(ref Unsafe.Add(ref row, width));
+            Avx.Permute2x128(t0, t2, 0x31).StoreUnsafe(ref Unsafe.Add(ref row, 2 * width));
+            Avx.Permute2x128(t1, t3, 0x31).StoreUnsafe(ref Unsafe.Add(ref row, 3 * width));
+        }
+        for (; p < depth; p++)
+        {
+            ref var row = ref Unsafe.Add(ref packed, p * width);
+            row = Unsafe.Add(ref source, p);
+            Unsafe.Add(ref row, 1) = Unsafe.Add(ref s1, p);
+            Unsafe.Add(ref row, 2) = Unsafe.Add(ref s2, p);
+            Unsafe.Add(ref row, 3) = Unsafe.Add(ref s3, p);
+        }
     }
 }
