@@ -17,6 +17,7 @@ internal sealed class ParallelProduct<TLanes, TVector> : IThreadPoolWorkItem
     private readonly bool stripsAreColumns;
     private readonly int stripWidth;
     private readonly int strips;
+    private readonly ManualResetEventSlim allFinished = new(false, spinCount: 100);
     private int claimed;
     private int finished;
     private Exception? failure;
@@ -45,9 +46,10 @@ internal sealed class ParallelProduct<TLanes, TVector> : IThreadPoolWorkItem
         var helpers = Math.Min(threads, work.strips) - 1;
         for (var h = 0; h < helpers; h++) ThreadPool.UnsafeQueueUserWorkItem(work, preferLocal: false);
         work.Execute();
-        // Never Sleep(1) while waiting: a strip takes tens of microseconds, a sleep a millisecond.
-        var wait = new SpinWait();
-        while (Volatile.Read(ref work.finished) < work.strips) wait.SpinOnce(sleep1Threshold: -1);
+        // Spin briefly, then block: on a busy machine the helper may share this core, and a
+        // caller that kept spinning would take the time the helper needs to finish its strip.
+        // Not disposed: the thread that set it may still be inside Set; the GC reclaims it.
+        work.allFinished.Wait();
         if (work.failure is { } failure) throw new AggregateException(failure);
     }
 
@@ -71,7 +73,7 @@ internal sealed class ParallelProduct<TLanes, TVector> : IThreadPoolWorkItem
             }
             finally
             {
-                Interlocked.Increment(ref finished);
+                if (Interlocked.Increment(ref finished) == strips) allFinished.Set();
             }
         }
     }
