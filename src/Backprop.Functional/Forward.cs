@@ -31,7 +31,8 @@ public static class Forward
     public static Matrix<double> PreActivation(Layer layer, Matrix<double> x)
     {
         var (rows, outputs) = (x.RowCount, layer.OutputWidth);
-        var z = new double[rows * outputs];
+        // Every element is written by the product below; no need to zero it first.
+        var z = GC.AllocateUninitializedArray<double>(rows * outputs);
         MatrixProduct.Compute(
             MatrixView.ColumnMajor(Dense.Data(x), rows, x.ColumnCount),
             MatrixView.ColumnMajor(Dense.Data(layer.Weight), outputs, layer.InputWidth).Transposed,

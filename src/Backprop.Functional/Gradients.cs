@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using Backprop.Functional.Numerics;
 using LanguageExt;
 using MathNet.Numerics.LinearAlgebra;
@@ -27,6 +28,16 @@ public sealed record Gradients(Arr<LayerGradients> Layers)
     /// <summary>Every element multiplied by <paramref name="factor"/>.</summary>
     public Gradients Scale(double factor) => Map(v => factor * v);
 
+    /// <summary>
+    /// Every element g turned into the descent step −(rate·g): what <c>Map(g => -(rate * g))</c>
+    /// gives, bit for bit, without a delegate call per element (it runs on every parameter
+    /// of every step).
+    /// </summary>
+    internal Gradients DescentSteps(double rate) =>
+        new(Layers.Map(l => new LayerGradients(
+            Dense.Matrix(l.Weight.RowCount, l.Weight.ColumnCount, DescentSteps(Dense.Data(l.Weight), rate)),
+            Dense.Vector(DescentSteps(Dense.Data(l.Bias), rate)))));
+
     /// <summary>Applies <paramref name="f"/> to every element.</summary>
     public Gradients Map(Func<double, double> f) =>
         new(Layers.Map(l => new LayerGradients(MapMatrix(l.Weight, f), MapVector(l.Bias, f))));
@@ -49,10 +60,30 @@ public sealed record Gradients(Arr<LayerGradients> Layers)
         Layers.Zip(other.Layers).All(p => Dense.BitEqual(p.Item1.Weight, p.Item2.Weight) && Dense.BitEqual(p.Item1.Bias, p.Item2.Bias));
 
     private static Matrix<double> MapMatrix(Matrix<double> m, Func<double, double> f) =>
-        Dense.Matrix(m.RowCount, m.ColumnCount, Array.ConvertAll(Dense.Data(m), x => f(x)));
+        Dense.Matrix(m.RowCount, m.ColumnCount, MapArray(Dense.Data(m), f));
 
     private static Vector<double> MapVector(Vector<double> v, Func<double, double> f) =>
-        Dense.Vector(Array.ConvertAll(Dense.Data(v), x => f(x)));
+        Dense.Vector(MapArray(Dense.Data(v), f));
+
+    private static double[] DescentSteps(double[] g, double rate)
+    {
+        var steps = GC.AllocateUninitializedArray<double>(g.Length);
+        var (factor, signBit) = (Vector256.Create(rate), Vector256.Create(-0.0));
+        var i = 0;
+        // Negation flips the sign bit (XOR with −0.0); 0 − x would turn −(rate·0) into +0.
+        for (; i + 4 <= g.Length; i += 4)
+            Vector256.Xor(factor * Vector256.Create(g.AsSpan(i, 4)), signBit).CopyTo(steps.AsSpan(i, 4));
+        for (; i < g.Length; i++) steps[i] = -(rate * g[i]);
+        return steps;
+    }
+
+    // One delegate call per element and no zeroing: this runs on every parameter every step.
+    private static double[] MapArray(double[] values, Func<double, double> f)
+    {
+        var result = GC.AllocateUninitializedArray<double>(values.Length);
+        for (var i = 0; i < values.Length; i++) result[i] = f(values[i]);
+        return result;
+    }
 
     private static Matrix<double> ZipMatrix(Matrix<double> a, Matrix<double> b, Func<double, double, double> f)
     {
@@ -68,7 +99,7 @@ public sealed record Gradients(Arr<LayerGradients> Layers)
 
     private static double[] Zip(double[] a, double[] b, Func<double, double, double> f)
     {
-        var result = new double[a.Length];
+        var result = GC.AllocateUninitializedArray<double>(a.Length);
         for (var i = 0; i < a.Length; i++) result[i] = f(a[i], b[i]);
         return result;
     }

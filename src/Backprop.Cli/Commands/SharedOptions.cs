@@ -20,5 +20,5 @@ public static class SharedOptions
 
     /// <summary>Applies --threads to the numerics.</summary>
     public static void ApplyThreads(ParseResult parse, Option<int> threads) =>
-        ComputeThreads.Max = ThreadCount(parse, threads);
+        ComputeThreads.Count = ThreadCount(parse, threads);
 }

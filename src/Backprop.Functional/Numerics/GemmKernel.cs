@@ -1,7 +1,96 @@
+using System.Runtime.Intrinsics;
+using Backprop.Functional.Numerics.Gemm;
+
 namespace Backprop.Functional.Numerics;
 
-/// <summary>The kernel behind <see cref="MatrixProduct"/>.</summary>
+/// <summary>
+/// The kernel behind <see cref="MatrixProduct"/>: the same bits as <see cref="ReferenceGemm"/>,
+/// fast. Vector lanes hold different output elements and threads take different output
+/// strips; no element's own k chain is ever split or reordered, so the vector width
+/// (AVX-512, AVX2, scalar) and the thread count never change a bit.
+/// </summary>
 internal static class GemmKernel
 {
-    public static void Compute(MatrixView a, MatrixView b, Span<double> c) => ReferenceGemm.Compute(a, b, c);
+    /// <summary>
+    /// Below this many multiply-adds (about 20 µs of work on one core) a product runs on the
+    /// calling thread: waking a pool thread, repacking A per strip and competing for a shared
+    /// core cost more than they save (see benchmarks/README.md).
+    /// </summary>
+    internal const long ParallelThreshold = 1L << 20;
+
+    /// <summary>a·b into the column-major <paramref name="c"/>, on the widest vectors the machine has.</summary>
+    public static void Compute(MatrixView a, MatrixView b, Span<double> c)
+    {
+        if (Vector512.IsHardwareAccelerated) Compute<Lanes512, Vector512<double>>(a, b, c, ComputeThreads.Count, ParallelThreshold);
+        else if (Vector256.IsHardwareAccelerated) Compute<Lanes256, Vector256<double>>(a, b, c, ComputeThreads.Count, ParallelThreshold);
+        else ReferenceGemm.Compute(a, b, c);
+    }
+
+    /// <summary>
+    /// a·b with a chosen vector width, thread count and parallel threshold: the tests use it to
+    /// check every width and split against <see cref="ReferenceGemm"/> on any machine.
+    /// </summary>
+    internal static void Compute<TLanes, TVector>(MatrixView a, MatrixView b, Span<double> c, int threads, long parallelThreshold)
+        where TLanes : struct, ILanes<TVector>
+        where TVector : struct
+    {
+        if (a.Columns != b.Rows) throw new ArgumentException($"inner dimensions differ: {a.Rows}x{a.Columns} · {b.Rows}x{b.Columns}");
+        if (!a.FitsItsData() || !b.FitsItsData()) throw new ArgumentException("a view reaches outside its array");
+        var output = c[..checked(a.Rows * b.Columns)];
+        if (output.Overlaps(a.Data) || output.Overlaps(b.Data)) throw new ArgumentException("the output must not share storage with an operand");
+        if (output.IsEmpty) return;
+        if (a.Columns == 0)
+        {
+            output.Fill(0.0);
+            return;
+        }
+        Dispatch<TLanes, TVector>(a, b, output, threads, parallelThreshold);
+    }
+
+    private static unsafe void Dispatch<TLanes, TVector>(MatrixView a, MatrixView b, Span<double> c, int threads, long parallelThreshold)
+        where TLanes : struct, ILanes<TVector>
+        where TVector : struct
+    {
+        var (rows, columns, depth) = (a.Rows, b.Columns, a.Columns);
+        fixed (double* origin = c)
+        {
+            if (rows == 1)
+            {
+                // C's single row is contiguous: y = x·B with x = A's row.
+                VectorProduct.Run<TLanes, TVector>(ref a.Origin(), a.ColumnStride, ref b.Origin(), b.RowStride, b.ColumnStride, depth, columns, ref *origin);
+                return;
+            }
+            if (columns == 1)
+            {
+                // C's single column is contiguous: y = A·x with x = B's column.
+                VectorProduct.Run<TLanes, TVector>(ref b.Origin(), b.RowStride, ref a.Origin(), a.ColumnStride, a.RowStride, depth, rows, ref *origin);
+                return;
+            }
+            if (depth == 1)
+            {
+                OuterProduct.Run<TLanes, TVector>(a, b, ref *origin);
+                return;
+            }
+
+            var target = new Output(origin, 1, rows);
+            // Lanes run down C's columns; when C is short and wide, running them along its rows
+            // instead (computing Cᵀ = Bᵀ·Aᵀ, same chains) wastes fewer lanes on padding.
+            if (PaddedSize<TLanes, TVector>(columns, rows) < PaddedSize<TLanes, TVector>(rows, columns))
+                (a, b, target) = (b.Transposed, a.Transposed, target.Transposed);
+            if (threads > 1 && (long)rows * columns * depth >= parallelThreshold)
+                ParallelProduct<TLanes, TVector>.Run(a, b, target, threads);
+            else
+                BlockedProduct.Run<TLanes, TVector>(a, b, target, 0, a.Rows, 0, b.Columns);
+        }
+    }
+
+    /// <summary>How many outputs the tiles cover, padding included, when lanes run over <paramref name="laneDimension"/>.</summary>
+    private static long PaddedSize<TLanes, TVector>(int laneDimension, int other)
+        where TLanes : struct, ILanes<TVector>
+        where TVector : struct
+    {
+        var tileRows = MicroKernel.Rows<TLanes, TVector>();
+        const int tileColumns = MicroKernel.Columns;
+        return (long)((laneDimension + tileRows - 1) / tileRows * tileRows) * ((other + tileColumns - 1) / tileColumns * tileColumns);
+    }
 }

@@ -26,7 +26,10 @@ public static class MatrixProduct
     public static Matrix<double> TransposeOfMultiply(Matrix<double> a, Matrix<double> b) =>
         Product(View(a).Transposed, View(b));
 
-    /// <summary>Fills the column-major <paramref name="c"/> (a.Rows × b.Columns) with a·b.</summary>
+    /// <summary>
+    /// Fills the column-major <paramref name="c"/> (a.Rows × b.Columns) with a·b, writing every
+    /// element. <paramref name="c"/> must not share storage with either operand's array.
+    /// </summary>
     public static void Compute(MatrixView a, MatrixView b, Span<double> c)
     {
         if (a.Columns != b.Rows) throw new ArgumentException($"inner dimensions differ: {a.Rows}x{a.Columns} · {b.Rows}x{b.Columns}");
@@ -38,7 +41,8 @@ public static class MatrixProduct
 
     private static Matrix<double> Product(MatrixView a, MatrixView b)
     {
-        var c = new double[a.Rows * b.Columns];
+        // The kernel writes every element, so zeroing the array first would be wasted work.
+        var c = GC.AllocateUninitializedArray<double>(a.Rows * b.Columns);
         Compute(a, b, c);
         return Dense.Matrix(a.Rows, b.Columns, c);
     }

@@ -13,7 +13,7 @@ public sealed record Sgd(Schedule LearningRate, double WeightDecay = 0) : Optimi
     public override (Gradients Updates, OptimizerState State) Update(Gradients gradients, OptimizerState state, Network parameters)
     {
         var rate = LearningRate.At(state.Count);
-        var updates = WithL2(gradients, parameters, WeightDecay).Map(g => -(rate * g));
+        var updates = WithL2(gradients, parameters, WeightDecay).DescentSteps(rate);
         return (updates, state with { Count = state.Count + 1 });
     }
 

@@ -1,0 +1,121 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Backprop.Functional.Numerics.Gemm;
+
+/// <summary>
+/// Copies blocks of the strided operands into the contiguous order the micro-kernel reads:
+/// A in panels of <c>rowsPerPanel</c> rows (for each k, that many consecutive rows), B in panels
+/// of <see cref="MicroKernel.Columns"/> columns (for each k, that many consecutive columns).
+/// Rows and columns past the edge are zero: their lanes are computed and then thrown away.
+/// </summary>
+internal static class Packing
+{
+    /// <summary>Packs A[rowStart .. rowStart+rows, depthStart .. depthStart+depth]; panel p starts at p·rowsPerPanel·depth.</summary>
+    public static void Rows<TLanes, TVector>(MatrixView a, int rowStart, int rows, int depthStart, int depth, ref double destination)
+        where TLanes : struct, ILanes<TVector>
+        where TVector : struct
+    {
+        var panelRows = MicroKernel.Rows<TLanes, TVector>();
+        nint rowStride = a.RowStride, depthStride = a.ColumnStride;
+        for (var first = 0; first < rows; first += panelRows)
+        {
+            var filled = Math.Min(panelRows, rows - first);
+            ref var panel = ref Unsafe.Add(ref destination, (nint)first * depth);
+            ref var source = ref a.At(rowStart + first, depthStart);
+            if (rowStride == 1 && filled == panelRows)
+            {
+                nint w = TLanes.Count;
+                for (nint p = 0; p < depth; p++)
+                {
+                    ref var column = ref Unsafe.Add(ref source, p * depthStride);
+                    TLanes.Store(TLanes.Load(ref column, 0), ref panel, p * panelRows);
+                    TLanes.Store(TLanes.Load(ref column, w), ref panel, p * panelRows + w);
+                }
+                continue;
+            }
+            Transpose(ref source, depthStride, rowStride, depth, filled, panelRows, ref panel);
+        }
+    }
+
+    /// <summary>Packs B[depthStart .. depthStart+depth, columnStart .. columnStart+columns]; panel p starts at p·Columns·depth.</summary>
+    public static void Columns(MatrixView b, int depthStart, int depth, int columnStart, int columns, ref double destination)
+    {
+        const int panelColumns = MicroKernel.Columns;
+        nint depthStride = b.RowStride, columnStride = b.ColumnStride;
+        for (var first = 0; first < columns; first += panelColumns)
+        {
+            var filled = Math.Min(panelColumns, columns - first);
+            ref var panel = ref Unsafe.Add(ref destination, (nint)first * depth);
+            ref var source = ref b.At(depthStart, columnStart + first);
+            if (columnStride == 1 && filled == panelColumns)
+            {
+                for (nint p = 0; p < depth; p++)
+                {
+                    ref var row = ref Unsafe.Add(ref source, p * depthStride);
+                    ref var packed = ref Unsafe.Add(ref panel, p * panelColumns);
+                    Unsafe.CopyBlockUnaligned(ref Unsafe.As<double, byte>(ref packed), ref Unsafe.As<double, byte>(ref row), panelColumns * sizeof(double));
+                }
+                continue;
+            }
+            Transpose(ref source, depthStride, columnStride, depth, filled, panelColumns, ref panel);
+        }
+    }
+
+    /// <summary>
+    /// The general case: packed[p·width + l] = source[p·depthStride + l·laneStride] for the
+    /// <paramref name="filled"/> lanes, +0.0 for the rest of the width.
+    /// </summary>
+    private static void Transpose(ref double source, nint depthStride, nint laneStride, int depth, int filled, int width, ref double packed)
+    {
+        nint lane = 0;
+        // k contiguous in memory (δᵀ, or X read as B): transpose 4×4 blocks in registers.
+        if (depthStride == 1 && Avx.IsSupported)
+            for (; lane + 4 <= filled; lane += 4)
+                TransposeFourLanes(ref Unsafe.Add(ref source, lane * laneStride), laneStride, depth, width, ref Unsafe.Add(ref packed, lane));
+        for (; lane < filled; lane++)
+        {
+            ref var line = ref Unsafe.Add(ref source, lane * laneStride);
+            for (nint p = 0; p < depth; p++)
+                Unsafe.Add(ref packed, p * width + lane) = Unsafe.Add(ref line, p * depthStride);
+        }
+        if (filled == width) return;
+        for (nint p = 0; p < depth; p++)
+            for (nint l = filled; l < width; l++)
+                Unsafe.Add(ref packed, p * width + l) = 0.0;
+    }
+
+    /// <summary>Four lanes whose k values are contiguous: packed[p·width + l] = source[p + l·laneStride] for l &lt; 4.</summary>
+    private static void TransposeFourLanes(ref double source, nint laneStride, int depth, int width, ref double packed)
+    {
+        ref var s1 = ref Unsafe.Add(ref source, laneStride);
+        ref var s2 = ref Unsafe.Add(ref source, 2 * laneStride);
+        ref var s3 = ref Unsafe.Add(ref source, 3 * laneStride);
+        nint p = 0;
+        for (; p + 4 <= depth; p += 4)
+        {
+            var r0 = Vector256.LoadUnsafe(ref source, (nuint)p);
+            var r1 = Vector256.LoadUnsafe(ref s1, (nuint)p);
+            var r2 = Vector256.LoadUnsafe(ref s2, (nuint)p);
+            var r3 = Vector256.LoadUnsafe(ref s3, (nuint)p);
+            var t0 = Avx.UnpackLow(r0, r1);
+            var t1 = Avx.UnpackHigh(r0, r1);
+            var t2 = Avx.UnpackLow(r2, r3);
+            var t3 = Avx.UnpackHigh(r2, r3);
+            ref var row = ref Unsafe.Add(ref packed, p * width);
+            Avx.Permute2x128(t0, t2, 0x20).StoreUnsafe(ref row);
+            Avx.Permute2x128(t1, t3, 0x20).StoreUnsafe(ref Unsafe.Add(ref row, width));
+            Avx.Permute2x128(t0, t2, 0x31).StoreUnsafe(ref Unsafe.Add(ref row, 2 * width));
+            Avx.Permute2x128(t1, t3, 0x31).StoreUnsafe(ref Unsafe.Add(ref row, 3 * width));
+        }
+        for (; p < depth; p++)
+        {
+            ref var row = ref Unsafe.Add(ref packed, p * width);
+            row = Unsafe.Add(ref source, p);
+            Unsafe.Add(ref row, 1) = Unsafe.Add(ref s1, p);
+            Unsafe.Add(ref row, 2) = Unsafe.Add(ref s2, p);
+            Unsafe.Add(ref row, 3) = Unsafe.Add(ref s3, p);
+        }
+    }
+}

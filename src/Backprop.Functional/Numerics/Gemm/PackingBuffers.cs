@@ -1,0 +1,49 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Backprop.Functional.Numerics.Gemm;
+
+/// <summary>
+/// Each thread's scratch space for packed panels, grown on demand and then reused, so a
+/// product allocates nothing once its thread has seen a product of that size. The arrays are
+/// pinned so that the panels can start on a 64-byte boundary (a full AVX-512 load never
+/// straddles two cache lines).
+/// </summary>
+internal sealed class PackingBuffers
+{
+    private const int AlignmentDoubles = 8;
+
+    [ThreadStatic]
+    private static PackingBuffers? current;
+
+    private double[] rows = [];
+    private int rowsStart;
+    private double[] columns = [];
+    private int columnsStart;
+
+    /// <summary>This thread's buffers.</summary>
+    public static PackingBuffers Current => current ??= new PackingBuffers();
+
+    /// <summary>Room for at least <paramref name="length"/> packed A values.</summary>
+    public ref double Rows(int length) => ref Ensure(ref rows, ref rowsStart, length);
+
+    /// <summary>Room for at least <paramref name="length"/> packed B values.</summary>
+    public ref double Columns(int length) => ref Ensure(ref columns, ref columnsStart, length);
+
+    private static ref double Ensure(ref double[] buffer, ref int start, int length)
+    {
+        if (buffer.Length - start < length)
+        {
+            buffer = GC.AllocateUninitializedArray<double>(length + AlignmentDoubles, pinned: true);
+            start = AlignedStart(buffer);
+        }
+        return ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(buffer), start);
+    }
+
+    private static unsafe int AlignedStart(double[] pinned)
+    {
+        var address = (nuint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(pinned));
+        var misalignment = (int)(address % (AlignmentDoubles * sizeof(double)));
+        return misalignment == 0 ? 0 : (AlignmentDoubles * sizeof(double) - misalignment) / sizeof(double);
+    }
+}

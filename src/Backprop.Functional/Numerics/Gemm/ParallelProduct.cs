@@ -1,0 +1,80 @@
+namespace Backprop.Functional.Numerics.Gemm;
+
+/// <summary>
+/// One blocked product cut into strips of output (whole tiles each) that the calling thread
+/// and up to <c>threads − 1</c> thread-pool threads claim one at a time. Every output element
+/// belongs to exactly one strip and is computed there by the same chain as on one thread, so
+/// the split never shows in the result. The caller does not wait for helpers to wake up: if it
+/// finishes every strip itself, the late helpers find nothing left and return.
+/// </summary>
+internal sealed class ParallelProduct<TLanes, TVector> : IThreadPoolWorkItem
+    where TLanes : struct, ILanes<TVector>
+    where TVector : struct
+{
+    private readonly MatrixView a;
+    private readonly MatrixView b;
+    private readonly Output c;
+    private readonly bool stripsAreColumns;
+    private readonly int stripWidth;
+    private readonly int strips;
+    private readonly ManualResetEventSlim allFinished = new(false, spinCount: 100);
+    private int claimed;
+    private int finished;
+    private Exception? failure;
+
+    private ParallelProduct(MatrixView a, MatrixView b, Output c, bool stripsAreColumns, int stripWidth)
+    {
+        (this.a, this.b, this.c, this.stripsAreColumns, this.stripWidth) = (a, b, c, stripsAreColumns, stripWidth);
+        var extent = stripsAreColumns ? b.Columns : a.Rows;
+        strips = (extent + stripWidth - 1) / stripWidth;
+    }
+
+    /// <summary>Computes a·b into c with up to <paramref name="threads"/> threads.</summary>
+    public static void Run(MatrixView a, MatrixView b, Output c, int threads)
+    {
+        var (rows, columns) = (a.Rows, b.Columns);
+        var tileRows = MicroKernel.Rows<TLanes, TVector>();
+        const int tileColumns = MicroKernel.Columns;
+        // A few strips per thread so that a thread slowed by other work on the machine
+        // is made up for by the others; strips of whole tiles so that no tile is cut.
+        var wanted = 4 * threads;
+        var stripsAreColumns = columns / tileColumns >= rows / tileRows;
+        var stripWidth = stripsAreColumns
+            ? Math.Max(tileColumns, (columns + wanted * tileColumns - 1) / (wanted * tileColumns) * tileColumns)
+            : Math.Max(tileRows, (rows + wanted * tileRows - 1) / (wanted * tileRows) * tileRows);
+        var work = new ParallelProduct<TLanes, TVector>(a, b, c, stripsAreColumns, stripWidth);
+        var helpers = Math.Min(threads, work.strips) - 1;
+        for (var h = 0; h < helpers; h++) ThreadPool.UnsafeQueueUserWorkItem(work, preferLocal: false);
+        work.Execute();
+        // Spin briefly, then block: on a busy machine the helper may share this core, and a
+        // caller that kept spinning would take the time the helper needs to finish its strip.
+        // Not disposed: the thread that set it may still be inside Set; the GC reclaims it.
+        work.allFinished.Wait();
+        if (work.failure is { } failure) throw new AggregateException(failure);
+    }
+
+    /// <summary>Claims and computes strips until none is left.</summary>
+    public void Execute()
+    {
+        int strip;
+        while ((strip = Interlocked.Increment(ref claimed) - 1) < strips)
+        {
+            try
+            {
+                var start = strip * stripWidth;
+                if (stripsAreColumns)
+                    BlockedProduct.Run<TLanes, TVector>(a, b, c, 0, a.Rows, start, Math.Min(b.Columns, start + stripWidth));
+                else
+                    BlockedProduct.Run<TLanes, TVector>(a, b, c, start, Math.Min(a.Rows, start + stripWidth), 0, b.Columns);
+            }
+            catch (Exception e)
+            {
+                Interlocked.CompareExchange(ref failure, e, null);
+            }
+            finally
+            {
+                if (Interlocked.Increment(ref finished) == strips) allFinished.Set();
+            }
+        }
+    }
+}

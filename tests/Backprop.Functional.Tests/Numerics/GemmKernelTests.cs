@@ -1,0 +1,152 @@
+using System.Runtime.Intrinsics;
+using Backprop.Functional.Numerics;
+using Backprop.Functional.Numerics.Gemm;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+
+namespace Backprop.Functional.Tests.Numerics;
+
+/// <summary>The fast kernel gives the reference chain's bits for every shape, layout, vector width and thread count.</summary>
+public sealed class GemmKernelTests
+{
+    /// <summary>A product computed some way into a fresh column-major array.</summary>
+    public delegate void Kernel(MatrixView a, MatrixView b, Span<double> c);
+
+    private static double[] Run(Kernel kernel, ProductCase c)
+    {
+        var (a, b) = (c.A, c.B);
+        // NaN-filled so that an output the kernel forgets to write cannot pass for a zero.
+        var output = new double[c.M * c.N];
+        Array.Fill(output, double.NaN);
+        kernel(a, b, output);
+        return output;
+    }
+
+    private static Property SameBitsAsReference(Kernel kernel, ProductCase c) =>
+        Dense.BitEqual(Run(kernel, c), Run(ReferenceGemm.Compute, c)).Label($"differs from the reference chain for {c}");
+
+    // A threshold of 0 sends every product that can be split through the parallel path.
+    private static Kernel Wide(int threads) => (a, b, c) => GemmKernel.Compute<Lanes512, Vector512<double>>(a, b, c, threads, parallelThreshold: 0);
+
+    private static Kernel Narrow(int threads) => (a, b, c) => GemmKernel.Compute<Lanes256, Vector256<double>>(a, b, c, threads, parallelThreshold: 0);
+
+    [Property(MaxTest = 150, Arbitrary = [typeof(ProductCase)])]
+    public Property Avx512_lanes_give_the_reference_bits_on_one_two_and_three_threads(ProductCase c) =>
+        SameBitsAsReference(Wide(1), c).And(SameBitsAsReference(Wide(2), c)).And(SameBitsAsReference(Wide(3), c));
+
+    [Property(MaxTest = 150, Arbitrary = [typeof(ProductCase)])]
+    public Property Avx2_lanes_give_the_reference_bits_on_one_two_and_three_threads(ProductCase c) =>
+        SameBitsAsReference(Narrow(1), c).And(SameBitsAsReference(Narrow(2), c)).And(SameBitsAsReference(Narrow(3), c));
+
+    [Property(MaxTest = 100, Arbitrary = [typeof(ProductCase)])]
+    public Property The_public_entry_point_gives_the_reference_bits(ProductCase c) =>
+        SameBitsAsReference(GemmKernel.Compute, c);
+
+    [Fact]
+    public void Products_deeper_than_one_k_block_continue_each_chain_in_order()
+    {
+        // k > 256 splits the chain into k blocks; 3 threads split the output into strips.
+        foreach (var (m, n, k) in new[] { (33, 20, 700), (1, 9, 600), (17, 1, 513), (70, 70, 300) })
+        {
+            var c = new ProductCase(m, n, k, Layout.ColumnMajor, Layout.Transposed, 1, 42);
+            Assert.True(Dense.BitEqual(Run(Wide(3), c), Run(ReferenceGemm.Compute, c)), c.ToString());
+            Assert.True(Dense.BitEqual(Run(Narrow(1), c), Run(ReferenceGemm.Compute, c)), c.ToString());
+        }
+    }
+
+    [Fact]
+    public void Single_row_single_column_and_depth_one_products_match_in_every_layout()
+    {
+        // The batch-of-one paths read the operands in place, one way per layout.
+        var layouts = new[] { Layout.ColumnMajor, Layout.Transposed, Layout.Strided };
+        foreach (var (m, n, k) in new[] { (1, 37, 35), (1, 16, 3), (35, 1, 37), (33, 37, 1), (1, 1, 9) })
+            foreach (var layoutA in layouts)
+                foreach (var layoutB in layouts)
+                {
+                    var c = new ProductCase(m, n, k, layoutA, layoutB, 2, 5);
+                    Assert.True(Dense.BitEqual(Run(Wide(1), c), Run(ReferenceGemm.Compute, c)), c.ToString());
+                    Assert.True(Dense.BitEqual(Run(Narrow(1), c), Run(ReferenceGemm.Compute, c)), c.ToString());
+                }
+    }
+
+    [Fact]
+    public void An_empty_inner_dimension_gives_positive_zeros()
+    {
+        var a = new MatrixView([], 0, 3, 0, 1, 3);
+        var b = new MatrixView([], 0, 0, 2, 1, 0);
+        var c = new double[6];
+        Array.Fill(c, double.NaN);
+        GemmKernel.Compute(a, b, c);
+        Assert.All(c, x => Assert.Equal(0UL, BitConverter.DoubleToUInt64Bits(x)));
+    }
+
+    [Fact]
+    public void An_output_sharing_an_operands_array_is_refused()
+    {
+        var data = new double[8];
+        var a = MatrixView.ColumnMajor(data, 2, 2);
+        Assert.Throws<ArgumentException>(() => GemmKernel.Compute(a, a, data.AsSpan(4, 4)));
+    }
+
+    [Fact]
+    public void A_view_reaching_outside_its_array_is_refused()
+    {
+        var a = new MatrixView(new double[4], 1, 2, 2, 1, 2);
+        Assert.Throws<ArgumentException>(() => GemmKernel.Compute(a, a, new double[4]));
+    }
+
+    [Fact]
+    public void The_thread_count_cannot_be_set_below_one()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => ComputeThreads.Count = 0);
+        Assert.True(ComputeThreads.Count >= 1);
+    }
+
+    /// <summary>Kernels that are wrong only in the order or rounding of each element's sum.</summary>
+    public static TheoryData<string> WrongKernels => ["reversed", "split", "unfused"];
+
+    [Theory]
+    [MemberData(nameof(WrongKernels))]
+    public void The_property_catches_a_kernel_that_sums_in_another_order(string name)
+    {
+        // If a kernel that reorders or rounds differently passed, the properties above would prove nothing.
+        Kernel wrong = name switch
+        {
+            "reversed" => (a, b, c) => Chain(a, b, c, Reversed),
+            "split" => (a, b, c) => Chain(a, b, c, TwoHalves),
+            _ => (a, b, c) => Chain(a, b, c, Unfused),
+        };
+        var cases = Gen.Sample(ProductCase.Arbitrary().Generator, 100);
+        Assert.Contains(cases, c => !Dense.BitEqual(Run(wrong, c), Run(ReferenceGemm.Compute, c)));
+    }
+
+    private static void Chain(MatrixView a, MatrixView b, Span<double> c, Func<MatrixView, MatrixView, int, int, double> element)
+    {
+        for (var j = 0; j < b.Columns; j++)
+            for (var i = 0; i < a.Rows; i++)
+                c[j * a.Rows + i] = element(a, b, i, j);
+    }
+
+    private static double Reversed(MatrixView a, MatrixView b, int i, int j)
+    {
+        var acc = 0.0;
+        for (var k = a.Columns - 1; k >= 0; k--) acc = Math.FusedMultiplyAdd(a[i, k], b[k, j], acc);
+        return acc;
+    }
+
+    private static double TwoHalves(MatrixView a, MatrixView b, int i, int j)
+    {
+        var (low, high, half) = (0.0, 0.0, a.Columns / 2);
+        for (var k = 0; k < half; k++) low = Math.FusedMultiplyAdd(a[i, k], b[k, j], low);
+        for (var k = half; k < a.Columns; k++) high = Math.FusedMultiplyAdd(a[i, k], b[k, j], high);
+        return low + high;
+    }
+
+    private static double Unfused(MatrixView a, MatrixView b, int i, int j)
+    {
+        var acc = 0.0;
+        for (var k = 0; k < a.Columns; k++) acc += a[i, k] * b[k, j];
+        return acc;
+    }
+}
