@@ -1,0 +1,119 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.Intrinsics;
+using System.Text.Json;
+using Backprop.Cli.Training;
+using Backprop.Functional;
+using Backprop.Functional.Numerics;
+using LanguageExt;
+using LanguageExt.Common;
+
+namespace Backprop.Cli.Commands;
+
+/// <summary>
+/// <c>bench</c>: trains on N random rows with mse and plain SGD (lr 0.01), writing no files,
+/// after one untimed warm-up epoch; reports time per step, throughput and garbage collection.
+/// The same workloads run in numpy and PyTorch from benchmarks/peers.
+/// </summary>
+public static class BenchCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create(CommandContext context)
+    {
+        var layers = new TrainOptions().Layers;
+        layers.Required = true;
+        var batch = new System.CommandLine.Option<int>("--batch-size") { Description = "Rows per step", HelpName = "B", Required = true };
+        var rows = new System.CommandLine.Option<int>("--rows") { Description = "Random rows in the data set", HelpName = "N", Required = true };
+        var epochs = new System.CommandLine.Option<int>("--epochs") { Description = "Timed epochs (after one untimed warm-up epoch)", HelpName = "E", Required = true };
+        var activation = new System.CommandLine.Option<string>("--activation") { Description = "Activation of every layer (default: sigmoid)", HelpName = "NAME" };
+        var seed = new System.CommandLine.Option<ulong>("--seed") { Description = "Seed of the random rows and weights (default: 0)", HelpName = "S" };
+        var json = new System.CommandLine.Option<bool>("--json") { Description = "Print one JSON object" };
+        var threads = SharedOptions.Threads();
+        var command = new Command("bench", Examples.With(
+            "Time training on random rows (mse, SGD lr 0.01, no files written) after one warm-up epoch.",
+            "backprop bench --layers 10,32,32,32,32,32,32,2 --batch-size 1 --rows 1 --epochs 200",
+            "backprop bench --layers 64,128,64,10 --batch-size 32 --rows 4096 --epochs 3 --json",
+            "backprop bench --layers 784,256,128,10 --batch-size 64 --rows 8192 --epochs 2 --threads 2"))
+        { layers, batch, rows, epochs, activation, seed, threads, json };
+        command.SetAction(parse => BackpropCli.Guard(context, () =>
+        {
+            SharedOptions.ApplyThreads(parse, threads);
+            return Run(parse.GetValue(layers)!, parse.GetValue(batch), parse.GetValue(rows), parse.GetValue(epochs),
+                       parse.GetValue(activation) ?? "sigmoid", parse.GetValue(seed))
+                .Map(result => Report(context, result, parse.GetValue(json)));
+        }));
+        return command;
+    }
+
+    private sealed record BenchResult(
+        string Layers, int BatchSize, int Rows, int Epochs, int Threads, long Steps, double Seconds,
+        int Gen0, int Gen1, int Gen2, double GcPauseSeconds, long AllocatedBytes, long PeakWorkingSetBytes, double FinalLoss);
+
+    private static Fin<BenchResult> Run(int[] widths, int batchSize, int rows, int epochs, string activationName, ulong seed)
+    {
+        if (batchSize < 1 || rows < 1 || epochs < 1) return Error.New("--batch-size, --rows and --epochs must be at least 1");
+        if (Activation.Parse(activationName).Within("--activation").Failed(out var activationError, out var activation)) return activationError;
+        var rng = Rng.FromSeed(seed);
+        (var x, rng) = rng.Normals(rows * widths[0], 0, 1);
+        (var y, rng) = rng.Normals(rows * widths[^1], 0, 1);
+        if (NetworkFactory.Create(widths, activation, activation, new NormalInitializer(0.1), rng).Failed(out var networkError, out var built)) return networkError;
+        var data = new Dataset(Dense.FromRowMajor(rows, widths[0], x), Dense.FromRowMajor(rows, widths[^1], y));
+        var optimizer = new Sgd(new ConstantSchedule(0.01));
+        var config = new TrainConfig(MeanSquaredError.Instance, optimizer, batchSize);
+        var state = Functional.Training.Epoch(config, TrainState.Initial(built.Network, optimizer, built.Next), data).State; // warm-up
+
+        var (gen0, gen1, gen2) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
+        var (pause, allocated) = (GC.GetTotalPauseDuration(), GC.GetTotalAllocatedBytes(precise: true));
+        var clock = Stopwatch.StartNew();
+        var loss = 0.0;
+        for (var e = 0; e < epochs; e++)
+        {
+            var result = Functional.Training.Epoch(config, state, data);
+            (state, loss) = (result.State, result.Loss);
+        }
+        clock.Stop();
+        using var process = Process.GetCurrentProcess();
+        return new BenchResult(
+            string.Join(",", widths), batchSize, rows, epochs, ComputeThreads.Count, (long)epochs * TrainConfig.StepsPerEpoch(rows, batchSize),
+            clock.Elapsed.TotalSeconds, GC.CollectionCount(0) - gen0, GC.CollectionCount(1) - gen1, GC.CollectionCount(2) - gen2,
+            (GC.GetTotalPauseDuration() - pause).TotalSeconds, GC.GetTotalAllocatedBytes(precise: true) - allocated, process.PeakWorkingSet64, loss);
+    }
+
+    private static int Report(CommandContext context, BenchResult r, bool json)
+    {
+        var perStep = r.Seconds / r.Steps * 1e6;
+        var samples = (double)r.Rows * r.Epochs / r.Seconds;
+        if (json)
+        {
+            context.Out.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
+            {
+                ["peer"] = "Backprop.Functional",
+                ["layers"] = r.Layers,
+                ["batch_size"] = r.BatchSize,
+                ["rows"] = r.Rows,
+                ["epochs"] = r.Epochs,
+                ["threads"] = r.Threads,
+                ["vectors"] = Vector512.IsHardwareAccelerated ? "Vector512" : "Vector256",
+                ["steps"] = r.Steps,
+                ["seconds"] = r.Seconds,
+                ["us_per_step"] = perStep,
+                ["samples_per_second"] = samples,
+                ["gen0_collections"] = r.Gen0,
+                ["gen1_collections"] = r.Gen1,
+                ["gen2_collections"] = r.Gen2,
+                ["gc_pause_seconds"] = r.GcPauseSeconds,
+                ["allocated_bytes_per_step"] = r.AllocatedBytes / r.Steps,
+                ["peak_working_set_bytes"] = r.PeakWorkingSetBytes,
+                ["final_loss"] = r.FinalLoss,
+            }));
+            return ExitCodes.Success;
+        }
+        string N(double v, string format) => v.ToString(format, CultureInfo.InvariantCulture);
+        context.Out.WriteLine($"layers {r.Layers}, batch {r.BatchSize}, {r.Rows} rows, {r.Epochs} timed epochs, {r.Threads} thread(s)");
+        context.Out.WriteLine($"  {r.Steps} steps in {N(r.Seconds, "0.000")} s: {N(perStep, "0.00")} µs/step, {N(samples, "N0")} samples/s");
+        context.Out.WriteLine($"  GC: {r.Gen0}/{r.Gen1}/{r.Gen2} collections (gen 0/1/2), {N(r.GcPauseSeconds * 1e3, "0.0")} ms paused, {N(r.AllocatedBytes / (double)r.Steps / 1024, "N1")} KiB allocated per step");
+        context.Out.WriteLine($"  peak working set {N(r.PeakWorkingSetBytes / 1048576.0, "N0")} MB; final loss {TrainRunner.Format(r.FinalLoss)}");
+        return ExitCodes.Success;
+    }
+}
