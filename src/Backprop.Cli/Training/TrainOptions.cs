@@ -15,6 +15,7 @@ public sealed class TrainOptions
         Description = "Every width, input first (default: the seed's 10,32,32,32,32,32,32,2, or the data's widths around six hidden layers of 32)",
         HelpName = "W,W,...",
         CustomParser = ParseWidths,
+        Arity = ArgumentArity.ExactlyOne,
     };
 
     /// <summary>--activation.</summary>
@@ -44,11 +45,11 @@ public sealed class TrainOptions
 
     /// <summary>--target.</summary>
     public Option<string[]> Target { get; } = new("--target")
-    { Description = "Target column(s) of --data (or of --dataset, replacing its usual target)", HelpName = "COL[,COL...]", CustomParser = ParseNames };
+    { Description = "Target column(s) of --data (or of --dataset, replacing its usual target)", HelpName = "COL[,COL...]", CustomParser = ParseNames, Arity = ArgumentArity.ExactlyOne };
 
     /// <summary>--features.</summary>
     public Option<string[]> Features { get; } = new("--features")
-    { Description = "Feature columns (default: every column that is not a target)", HelpName = "COL[,COL...]", CustomParser = ParseNames };
+    { Description = "Feature columns (default: every column that is not a target)", HelpName = "COL[,COL...]", CustomParser = ParseNames, Arity = ArgumentArity.ExactlyOne };
 
     /// <summary>--dataset.</summary>
     public Option<string> Dataset { get; } = new("--dataset") { Description = $"A data set shipped with the tool: {BuiltInDatasets.Names}", HelpName = "NAME" };
@@ -159,8 +160,7 @@ public sealed class TrainOptions
 
     private static int[] ParseWidths(ArgumentResult result)
     {
-        var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : string.Join(",", result.Tokens.Select(t => t.Value));
-        var parts = text.Split(',', StringSplitOptions.TrimEntries);
+        var parts = result.Tokens[0].Value.Split(',', StringSplitOptions.TrimEntries);
         var widths = new int[parts.Length];
         for (var i = 0; i < parts.Length; i++)
             if (!int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out widths[i]) || widths[i] < 1)
@@ -174,7 +174,7 @@ public sealed class TrainOptions
 
     private static string[] ParseNames(ArgumentResult result)
     {
-        var names = result.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.TrimEntries)).ToArray();
+        var names = result.Tokens[0].Value.Split(',', StringSplitOptions.TrimEntries);
         if (names.Any(n => n.Length == 0)) result.AddError("a column name in the list is empty");
         return names;
     }

@@ -83,4 +83,12 @@ public sealed class BadInputTests
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("'x' is not a positive whole number", run.Error);
     }
+
+    [Fact]
+    public void A_repeated_list_option_is_a_usage_error_not_a_longer_list()
+    {
+        var run = CliRun.Of("train", "--layers", "4,16,3", "--layers", "4,8,3");
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("'--layers' expects a single argument", run.Error);
+    }
 }

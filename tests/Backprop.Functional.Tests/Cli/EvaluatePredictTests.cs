@@ -7,7 +7,7 @@ namespace Backprop.Functional.Tests.Cli;
 /// <summary>evaluate and predict work from a state file alone, with its stored preprocessing and classes.</summary>
 public sealed class EvaluatePredictTests
 {
-    private const string IrisArgs = "--dataset iris --layers 4,12,3 --activation tanh --optimizer adam --lr 0.01 --batch-size 16 --epochs 60 --standardize --test-split 0.2 --seed 1";
+    private const string IrisArgs = "--dataset iris --layers 4,16,3 --activation tanh --optimizer adam --lr 0.01 --batch-size 16 --epochs 60 --standardize --test-split 0.2 --seed 1";
 
     private static string TrainIris(TempDirectory dir)
     {
