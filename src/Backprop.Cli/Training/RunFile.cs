@@ -39,25 +39,46 @@ public static class RunFile
     public static Fin<TrainSpec> Read(string path) =>
         FileInput.ReadAllBytes(path, MaxBytes).Bind(bytes => Parse(path, bytes));
 
-    /// <summary>Parses configuration JSON (UTF-8 bytes).</summary>
+    /// <summary>Parses configuration JSON (UTF-8 bytes; a byte-order mark is tolerated).</summary>
     public static Fin<TrainSpec> Parse(string source, byte[] bytes)
     {
+        var json = bytes.AsSpan();
+        if (json.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF])) json = json[3..];
         try
         {
-            var node = JsonNode.Parse(bytes, documentOptions: new JsonDocumentOptions { MaxDepth = TrainSpec.Json.MaxDepth });
-            if (node is not JsonObject json) return Error.New($"{source}: a configuration must be a JSON object");
-            json.Remove(ProvenanceKey);
-            var spec = json.Deserialize<TrainSpec>(TrainSpec.Json);
+            var node = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { MaxDepth = TrainSpec.Json.MaxDepth });
+            if (node is not JsonObject document) return Error.New($"{source}: a configuration must be a JSON object of train options");
+            document.Remove(ProvenanceKey);
+            var spec = document.Deserialize<TrainSpec>(TrainSpec.Json);
             return spec is null ? Error.New($"{source}: the configuration is empty") : spec;
         }
         catch (JsonException e)
         {
-            return Error.New($"{source}: not a valid configuration ({e.Message.Split('\n')[0]})");
+            return Error.New($"{source}: {Describe(e)}");
+        }
+        catch (ArgumentException e) when (e.Message.Contains("same key", StringComparison.Ordinal))
+        {
+            return Error.New($"{source}: a key appears twice ({e.Message.Split("Key: ")[^1].Split(' ')[0]})");
         }
         catch (Exception e) when (e is InvalidOperationException or FormatException or ArgumentException)
         {
             return Error.New($"{source}: not a valid configuration ({e.Message.Split('\n')[0]})");
         }
+    }
+
+    /// <summary>One line saying what is wrong where, without .NET type names.</summary>
+    private static string Describe(JsonException e)
+    {
+        var key = e.Path is { Length: > 2 } path ? path[2..] : null;
+        var line = e.LineNumber is { } l ? $"line {l + 1}: " : "";
+        if (e.Message.Contains("could not be mapped to any .NET member", StringComparison.Ordinal))
+            return $"unknown key '{e.Message.Split('\'')[1]}' (keys are train's option names without the dashes, e.g. \"lr\", \"batch-size\")";
+        // Conversion errors come from re-reading the parsed object, whose line numbers are not the file's.
+        if (key is not null && e.Message.StartsWith("The JSON value could not be converted", StringComparison.Ordinal))
+            return $"'{key}' has a value of the wrong type or out of range";
+        if (e.Message.Contains("maximum configured depth", StringComparison.Ordinal))
+            return $"{line}nested deeper than a configuration can be";
+        return $"{line}not valid JSON ({e.Message.Split(" LineNumber:")[0].Split(" Path:")[0].TrimEnd('.')})";
     }
 
     /// <summary>
