@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.Intrinsics;
 using System.Text.Json;
 using Backprop.Cli.Training;
 using Backprop.Functional;
@@ -94,7 +93,7 @@ public static class BenchCommand
                 ["rows"] = r.Rows,
                 ["epochs"] = r.Epochs,
                 ["threads"] = r.Threads,
-                ["vectors"] = Vector512.IsHardwareAccelerated ? "Vector512" : "Vector256",
+                ["vectors"] = Hardware.VectorWidth,
                 ["steps"] = r.Steps,
                 ["seconds"] = r.Seconds,
                 ["us_per_step"] = perStep,

@@ -22,6 +22,7 @@ public static class ReplayCommand
         command.SetAction(parse => BackpropCli.Guard(context, () =>
         {
             SharedOptions.ApplyThreads(parse, threads);
+            context.Out.WriteLine(SharedOptions.NumericsLine());
             return RunDirectory.Open(parse.GetValue(dir)!)
                 .Bind(run => Replayer.Run(run, parse.GetValue(from), parse.GetValue(to), line => context.Out.WriteLine(line.Text)))
                 .Map(lines => Summarize(context, lines.ToArray()));

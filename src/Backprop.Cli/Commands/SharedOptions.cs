@@ -21,4 +21,8 @@ public static class SharedOptions
     /// <summary>Applies --threads to the numerics.</summary>
     public static void ApplyThreads(ParseResult parse, Option<int> threads) =>
         ComputeThreads.Count = ThreadCount(parse, threads);
+
+    /// <summary>"numerics managed-fma-chain/1 on Vector512 hardware, 2 thread(s)": what a replay runs on.</summary>
+    public static string NumericsLine() =>
+        $"numerics {Functional.IO.StateFile.Numerics} on {Hardware.VectorWidth} hardware, {ComputeThreads.Count} thread(s)";
 }

@@ -20,6 +20,7 @@ public static class VerifyCommand
         command.SetAction(parse => BackpropCli.Guard(context, () =>
         {
             SharedOptions.ApplyThreads(parse, threads);
+            context.Out.WriteLine(SharedOptions.NumericsLine());
             return RunDirectory.Open(parse.GetValue(dir)!).Bind(run => Verify(context, run));
         }));
         return command;

@@ -1,6 +1,6 @@
-using System.Runtime.Intrinsics;
 using Backprop.Functional;
 using Backprop.Functional.IO;
+using Backprop.Functional.Numerics;
 using LanguageExt;
 using LanguageExt.Common;
 
@@ -46,7 +46,7 @@ public sealed class RunSession : IDisposable
         var (directory, runLock) = created;
         var provenance = new Provenance(
             $"backprop {typeof(RunSession).Assembly.GetName().Version?.ToString(3)}", DateTime.UtcNow.ToString("O"), run.DataDescription,
-            run.DataFingerprint, StateFile.Numerics, Vector512.IsHardwareAccelerated ? "Vector512" : Vector256.IsHardwareAccelerated ? "Vector256" : "scalar", threads);
+            run.DataFingerprint, StateFile.Numerics, Hardware.VectorWidth, threads);
         var initial = StateFile.Encode(new Checkpoint(run.Initial, run.Config.Loss, run.Schema, RunFile.StateConfig(run.Spec), run.DataFingerprint, null, null));
         var started =
             from _1 in AtomicFile.Write(directory.StatePath(0), initial)
