@@ -1,3 +1,4 @@
+using Backprop.Functional.Tests.IO.Fuzzing;
 using LanguageExt;
 using LanguageExt.Common;
 
@@ -11,12 +12,9 @@ public static class Refusal
     {
         Assert.True(result.IsFail, $"expected a refusal, got {result}");
         var message = ((Error)result).Message;
-        Assert.True(IsOneLine(message), $"not one printable line: {message}");
+        Assert.True(ReaderOracle.IsOneLine(message), $"not one printable line: {message}");
         Assert.StartsWith(source + ": ", message);
         foreach (var fragment in fragments) Assert.Contains(fragment, message);
         return message;
     }
-
-    private static bool IsOneLine(string message) =>
-        message.Trim().Length > 0 && !message.Any(c => char.IsControl(c) || c is '\u2028' or '\u2029');
 }
