@@ -13,23 +13,33 @@ namespace Backprop.Functional.IO;
 /// </summary>
 public static class Csv
 {
+    /// <summary>
+    /// The largest CSV file read (256 MiB): decoded to UTF-16 and split into one string per cell,
+    /// a table takes many times its file size in memory, far more than a weights file does.
+    /// </summary>
+    public const long MaxFileBytes = 256L << 20;
+
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    /// <summary>Decodes bytes as strict UTF-8 and parses them.</summary>
+    /// <summary>Decodes bytes as strict UTF-8 and parses them; every refusal names <paramref name="source"/>.</summary>
     public static Fin<CsvTable> Parse(string source, ReadOnlySpan<byte> bytes)
     {
-        if (bytes.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF])) bytes = bytes[3..];
+        if (bytes.Length > MaxFileBytes) return Error.New($"{source}: {bytes.Length:N0} bytes is larger than the {MaxFileBytes:N0}-byte limit for CSV files");
+        if (bytes.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || bytes.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]))
+            return Error.New($"{source}: the file is UTF-16 text; save it as UTF-8");
+        var bom = bytes.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? 3 : 0;
+        var body = bytes[bom..];
         string text;
-        try { text = StrictUtf8.GetString(bytes); }
+        try { text = StrictUtf8.GetString(body); }
         catch (DecoderFallbackException e)
         {
-            var offset = e.Index >= 0 ? $" near byte {e.Index}" : "";
-            return Error.New($"{source}: not valid UTF-8 text{offset}");
+            var at = Math.Clamp(e.Index, 0, body.Length);
+            return Error.New($"{source}: line {body[..at].Count((byte)'\n') + 1}: not valid UTF-8 text (byte {bom + at} of the file)");
         }
         return Parse(source, text);
     }
 
-    /// <summary>Parses CSV text.</summary>
+    /// <summary>Parses CSV text; every refusal names <paramref name="source"/> and, where it can, the line and column.</summary>
     public static Fin<CsvTable> Parse(string source, string text)
     {
         if (text.Length > 0 && text[0] == '\uFEFF') text = text[1..];
@@ -39,16 +49,26 @@ public static class Csv
         var fields = new List<string>();
         var field = new StringBuilder();
         var (line, recordLine, i) = (1, 1, 0);
-        var quoted = false;
+        int? blankLine = null;
+        // Where the current field is: by column name once the header has been read.
+        string Where(int at) =>
+            records.Count > 0 && fields.Count < records[0].Fields.Length
+                ? $"{source}: line {at}, column {Quote.Value(records[0].Fields[fields.Count].Trim())}"
+                : $"{source}: line {at}, field {fields.Count + 1}";
+
         while (i <= text.Length)
         {
             if (i == text.Length || text[i] is '\n' or '\r')
             {
                 fields.Add(field.ToString());
                 field.Clear();
-                if (!(fields.Count == 1 && fields[0].Length == 0)) records.Add(new CsvRecord(recordLine, fields.ToArray()));
-                else if (i < text.Length && records.Count > 0 && HasMoreContent(text, i))
-                    return Error.New($"{source}: line {line} is empty");
+                if (fields.Count == 1 && fields[0].Length == 0)
+                {
+                    // Blank lines are tolerated before the header and at the end, not between records.
+                    if (records.Count > 0) blankLine ??= line;
+                }
+                else if (blankLine is int blank) return Error.New($"{source}: line {blank} is empty");
+                else records.Add(new CsvRecord(recordLine, fields.ToArray()));
                 fields.Clear();
                 if (i < text.Length && text[i] == '\r' && i + 1 < text.Length && text[i + 1] == '\n') i++;
                 i++;
@@ -59,16 +79,15 @@ public static class Csv
             var c = text[i];
             if (c == '"')
             {
-                if (field.Length > 0) return Error.New($"{source}: line {line}, field {fields.Count + 1}: a quote inside an unquoted field");
+                if (field.Length > 0) return Error.New($"{Where(line)}: a quote inside an unquoted field");
+                var quoteLine = line;
                 i++;
-                quoted = true;
-                while (quoted)
+                while (true)
                 {
-                    if (i >= text.Length) return Error.New($"{source}: line {recordLine}: a quoted field is never closed");
+                    if (i >= text.Length) return Error.New($"{Where(quoteLine)}: a quoted field is never closed");
                     if (text[i] == '"')
                     {
                         if (i + 1 < text.Length && text[i + 1] == '"') { field.Append('"'); i += 2; continue; }
-                        quoted = false;
                         i++;
                         break;
                     }
@@ -77,7 +96,7 @@ public static class Csv
                     i++;
                 }
                 if (i < text.Length && text[i] is not (',' or '\n' or '\r'))
-                    return Error.New($"{source}: line {line}, field {fields.Count + 1}: text after a closing quote");
+                    return Error.New($"{Where(line)}: text after a closing quote");
                 continue;
             }
             if (c == ',')
@@ -93,11 +112,12 @@ public static class Csv
 
         if (records.Count == 0) return Error.New($"{source}: the file is empty");
         var header = records[0].Fields.Select(h => h.Trim()).ToArray();
+        var columnOf = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var h = 0; h < header.Length; h++)
         {
             if (header[h].Length == 0) return Error.New($"{source}: column {h + 1} of the header has no name");
-            var first = Array.IndexOf(header, header[h]);
-            if (first != h) return Error.New($"{source}: column name '{header[h]}' appears twice in the header (columns {first + 1} and {h + 1})");
+            if (!columnOf.TryAdd(header[h], h))
+                return Error.New($"{source}: column name {Quote.Value(header[h])} appears twice in the header (columns {columnOf[header[h]] + 1} and {h + 1})");
         }
         foreach (var record in records.Skip(1))
             if (record.Fields.Length != header.Length)
@@ -112,20 +132,11 @@ public static class Csv
     public static Fin<double> ParseNumber(CsvTable table, CsvRecord record, int column)
     {
         var text = record.Fields[column].Trim();
-        var where = $"{table.Source}: line {record.Line}, column '{table.Header[column]}'";
+        var where = $"{table.Source}: line {record.Line}, column {Quote.Value(table.Header[column])}";
         if (text.Length == 0) return Error.New($"{where}: the cell is empty");
         if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
-            return Error.New($"{where}: '{Shorten(text)}' is not a number");
-        if (!double.IsFinite(value)) return Error.New($"{where}: '{Shorten(text)}' is not a finite number");
+            return Error.New($"{where}: {Quote.Value(text)} is not a number");
+        if (!double.IsFinite(value)) return Error.New($"{where}: {Quote.Value(text)} is not a finite number");
         return value;
     }
-
-    private static bool HasMoreContent(string text, int from)
-    {
-        for (var j = from; j < text.Length; j++)
-            if (!char.IsWhiteSpace(text[j])) return true;
-        return false;
-    }
-
-    private static string Shorten(string text) => text.Length <= 40 ? text : text[..37] + "...";
 }

@@ -19,19 +19,29 @@ public static class FileInput
             if (!info.Exists) return Error.New($"{path}: no such file");
             if (info.Length > maxBytes)
                 return Error.New($"{path}: {info.Length:N0} bytes is larger than the {maxBytes:N0}-byte limit for this kind of file");
-            return File.ReadAllBytes(path);
+            // Pipes and devices (/dev/zero) report a length of 0, so the limit is also kept while reading.
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+            using var bytes = new MemoryStream((int)Math.Min(info.Length, Array.MaxLength));
+            var buffer = new byte[1 << 16];
+            for (int read; (read = stream.Read(buffer)) > 0;)
+            {
+                if (bytes.Length + read > maxBytes)
+                    return Error.New($"{path}: more than the {maxBytes:N0}-byte limit for this kind of file");
+                bytes.Write(buffer, 0, read);
+            }
+            return bytes.ToArray();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return Error.New($"{path}: cannot read ({e.Message})");
+            return Error.New($"{path}: cannot read ({Quote.Escape(e.Message, 200)})");
         }
     }
 
     /// <summary>Reads and parses a CSV file.</summary>
     public static Fin<CsvTable> ReadCsv(string path) =>
-        ReadAllBytes(path).Bind(bytes => Csv.Parse(path, bytes));
+        ReadAllBytes(path, Csv.MaxFileBytes).Bind(bytes => Csv.Parse(path, bytes));
 
     /// <summary>Reads and parses a safetensors file.</summary>
     public static Fin<SafeTensorsFile> ReadSafeTensors(string path) =>
-        ReadAllBytes(path).Bind(bytes => SafeTensors.Parse(bytes).Within(path));
+        ReadAllBytes(path).Bind(bytes => SafeTensors.Parse(path, bytes));
 }

@@ -47,11 +47,21 @@ public static class NetworkTensors
         new(ToTensors(network).ToArr(), extraMetadata + ArchitectureMetadata(network, loss));
 
     /// <summary>How many layers the file holds (consecutive <c>layers.{i}.weight</c> from 0).</summary>
-    public static int CountLayers(SafeTensorsFile file, string prefix = "")
+    public static int CountLayers(SafeTensorsFile file, string prefix = "") => CountLayers(ByName(file), prefix);
+
+    private static int CountLayers(Dictionary<string, Tensor> tensors, string prefix)
     {
         var count = 0;
-        while (file.Find($"{prefix}layers.{count}.weight").IsSome) count++;
+        while (tensors.ContainsKey($"{prefix}layers.{count}.weight")) count++;
         return count;
+    }
+
+    // Looking tensors up by name in a list would make reading a file of n layers take n² steps.
+    private static Dictionary<string, Tensor> ByName(SafeTensorsFile file)
+    {
+        var byName = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        foreach (var t in file.Tensors) byName.TryAdd(t.Name, t);
+        return byName;
     }
 
     /// <summary>
@@ -60,7 +70,8 @@ public static class NetworkTensors
     /// </summary>
     public static Fin<Network> FromFile(SafeTensorsFile file, string source, Activation hidden, Activation output)
     {
-        var count = CountLayers(file);
+        var tensors = ByName(file);
+        var count = CountLayers(tensors, "");
         if (count == 0) return Error.New($"{source}: no tensor named layers.0.weight (expected layers.{{i}}.weight [out, in] and layers.{{i}}.bias [out])");
         Arr<Activation> activations;
         if (file.Meta(ActivationsKey).Case is string names)
@@ -79,20 +90,24 @@ public static class NetworkTensors
         var layers = new List<Layer>();
         for (var i = 0; i < count; i++)
         {
-            if (Layer(file, source, "", i, activations[i]).Failed(out var error, out var layer)) return error;
+            if (Layer(tensors, source, "", i, activations[i]).Failed(out var error, out var layer)) return error;
             layers.Add(layer);
         }
-        if (file.Find($"layers.{count}.bias").IsSome) return Error.New($"{source}: layers.{count}.bias has no layers.{count}.weight");
-        return Network.Create(layers).Within(source);
+        if (tensors.ContainsKey($"layers.{count}.bias")) return Error.New($"{source}: layers.{count}.bias has no layers.{count}.weight");
+        if (Network.Create(layers).Within(source).Failed(out var networkError, out var network)) return networkError;
+        if (file.Meta(WidthsKey).Case is string widths && widths != string.Join(",", network.Widths))
+            return Error.New($"{source}: metadata {WidthsKey} {Quote.Value(widths)} disagrees with the tensors' widths {string.Join(",", network.Widths)}");
+        return network;
     }
 
     /// <summary>Reads gradient-shaped tensors (e.g. optimizer moments) under a prefix, checking them against a network's shapes.</summary>
     public static Fin<Gradients> GradientsFromFile(SafeTensorsFile file, string source, string prefix, Network shape)
     {
+        var tensors = ByName(file);
         var layers = new List<LayerGradients>();
         for (var i = 0; i < shape.Layers.Count; i++)
         {
-            if (Layer(file, source, prefix, i, shape.Layers[i].Activation).Failed(out var error, out var layer)) return error;
+            if (Layer(tensors, source, prefix, i, shape.Layers[i].Activation).Failed(out var error, out var layer)) return error;
             if (layer.InputWidth != shape.Layers[i].InputWidth || layer.OutputWidth != shape.Layers[i].OutputWidth)
                 return Error.New($"{source}: {prefix}layers.{i}.weight is [{layer.OutputWidth}, {layer.InputWidth}] but the network's is [{shape.Layers[i].OutputWidth}, {shape.Layers[i].InputWidth}]");
             layers.Add(new LayerGradients(layer.Weight, layer.Bias));
@@ -100,17 +115,25 @@ public static class NetworkTensors
         return new Gradients(layers.ToArr());
     }
 
-    private static Fin<Layer> Layer(SafeTensorsFile file, string source, string prefix, int i, Activation activation)
+    private static Fin<Layer> Layer(Dictionary<string, Tensor> tensors, string source, string prefix, int i, Activation activation)
     {
         var weightName = $"{prefix}layers.{i}.weight";
         var biasName = $"{prefix}layers.{i}.bias";
-        if (file.Find(weightName).Case is not Tensor weight) return Error.New($"{source}: missing tensor {weightName}");
-        if (file.Find(biasName).Case is not Tensor bias) return Error.New($"{source}: missing tensor {biasName}");
+        if (!tensors.TryGetValue(weightName, out var weight)) return Error.New($"{source}: missing tensor {weightName}");
+        if (!tensors.TryGetValue(biasName, out var bias)) return Error.New($"{source}: missing tensor {biasName}");
         if (weight.Shape.Count != 2 || weight.Shape[0] == 0 || weight.Shape[1] == 0)
             return Error.New($"{source}: {weightName} has shape {weight.ShapeText}; expected [out, in]");
         if (bias.Shape.Count != 1 || bias.Shape[0] != weight.Shape[0])
             return Error.New($"{source}: {biasName} has shape {bias.ShapeText}; expected [{weight.Shape[0]}] to match {weightName} {weight.ShapeText}");
+        if ((NonFinite(weightName, weight.Values) ?? NonFinite(biasName, bias.Values)) is string problem) return Error.New($"{source}: {problem}");
         var (rows, columns) = ((int)weight.Shape[0], (int)weight.Shape[1]);
         return new Layer(Dense.FromRowMajor(rows, columns, weight.Values), Dense.Vector((double[])bias.Values.Clone()), activation);
+    }
+
+    // A NaN or infinite parameter would not fail loudly: it would quietly turn every loss into NaN.
+    private static string? NonFinite(string name, double[] values)
+    {
+        var at = Array.FindIndex(values, v => !double.IsFinite(v));
+        return at < 0 ? null : $"{name} element {at} is {values[at].ToString(CultureInfo.InvariantCulture)}; parameters must be finite";
     }
 }

@@ -17,7 +17,13 @@ public static class SafeTensors
     /// <summary>The largest header accepted (the reference implementation's limit).</summary>
     public const long MaxHeaderBytes = 100_000_000;
 
-    private const int MaxJsonDepth = 4;
+    /// <summary>The most dimensions a tensor may have (numpy's limit): more would only flood messages.</summary>
+    public const int MaxRank = 64;
+
+    // Root object, a tensor's object or __metadata__, its shape or data_offsets array: three levels
+    // and one to spare, so a header nested a million deep is refused at the fifth level. Duplicate
+    // keys anywhere (two tensors of one name, dtype given twice) would make the meaning ambiguous.
+    private static readonly JsonDocumentOptions JsonOptions = new() { MaxDepth = 4, AllowDuplicateProperties = false };
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>Serialises tensors (written as F64) and metadata; the header is space-padded to 8 bytes as the format recommends.</summary>
@@ -75,6 +81,9 @@ public static class SafeTensors
         return bytes;
     }
 
+    /// <summary>Parses a whole file's bytes; a refusal names <paramref name="source"/> ("w.safetensors: …").</summary>
+    public static Fin<SafeTensorsFile> Parse(string source, ReadOnlySpan<byte> bytes) => Parse(bytes).Within(source);
+
     /// <summary>Parses a whole file's bytes. F64 and F32 tensors are read (F32 widened exactly to double); any other dtype is refused.</summary>
     public static Fin<SafeTensorsFile> Parse(ReadOnlySpan<byte> bytes)
     {
@@ -90,39 +99,50 @@ public static class SafeTensors
         catch (DecoderFallbackException) { return Error.New("header is not valid UTF-8"); }
         if (!headerText.StartsWith('{')) return Error.New("header does not start with '{': not safetensors");
 
+        // A \u escape of a lone surrogate is valid JSON but not a .NET string: System.Text.Json throws
+        // InvalidOperationException when it turns one into a string, while checking for duplicate
+        // keys or when a name or value is read. Every JSON kind is checked before it is read, so
+        // that is the one thing left that throws.
         JsonDocument document;
-        try { document = JsonDocument.Parse(headerText, new JsonDocumentOptions { MaxDepth = MaxJsonDepth }); }
-        catch (JsonException e) { return Error.New($"header is not valid JSON ({FirstLine(e.Message)})"); }
+        try { document = JsonDocument.Parse(headerText, JsonOptions); }
+        catch (JsonException e) { return Error.New($"header is not valid JSON ({Quote.Escape(FirstLine(e.Message), 200)})"); }
+        catch (InvalidOperationException) { return LoneSurrogate; }
 
         using (document)
         {
-            if (document.RootElement.ValueKind != JsonValueKind.Object) return Error.New("header is not a JSON object");
-            var seen = new System.Collections.Generic.HashSet<string>(StringComparer.Ordinal);
-            var entries = new List<(string Name, string DType, long[] Shape, long Begin, long End)>();
-            var metadata = Map<string, string>.Empty;
-            foreach (var property in document.RootElement.EnumerateObject())
-            {
-                if (!seen.Add(property.Name)) return Error.New($"header names '{property.Name}' twice");
-                if (property.Name == "__metadata__")
-                {
-                    if (ParseMetadata(property.Value).Failed(out var metadataError, out metadata)) return metadataError;
-                    continue;
-                }
-                if (ParseEntry(property.Name, property.Value, data.Length).Failed(out var entryError, out var entry)) return entryError;
-                entries.Add(entry);
-            }
+            Fin<(List<Entry> Entries, Map<string, string> Metadata)> header;
+            try { header = ReadHeader(document.RootElement, data.Length); }
+            catch (InvalidOperationException) { return LoneSurrogate; }
+            if (header.Failed(out var headerError, out var contents)) return headerError;
+            if (CheckCoverage(contents.Entries, data.Length).Failed(out var coverageError, out _)) return coverageError;
 
-            if (CheckCoverage(entries.Select(e => (e.Name, e.Begin, e.End)).ToList(), data.Length).Failed(out var coverageError, out _))
-                return coverageError;
-
-            var tensors = new List<Tensor>(entries.Count);
-            foreach (var e in entries)
-            {
-                var slice = data[(int)e.Begin..(int)e.End];
-                tensors.Add(new Tensor(e.Name, e.Shape.ToArr(), Decode(e.DType, slice)));
-            }
-            return new SafeTensorsFile(tensors.ToArr(), metadata);
+            var tensors = new List<Tensor>(contents.Entries.Count);
+            foreach (var e in contents.Entries)
+                tensors.Add(new Tensor(e.Name, e.Shape.ToArr(), Decode(e.DType, data[(int)e.Begin..(int)e.End])));
+            return new SafeTensorsFile(tensors.ToArr(), contents.Metadata);
         }
+    }
+
+    private static readonly Error LoneSurrogate = Error.New("header holds a \\u escape that is not valid UTF-16 (a lone surrogate)");
+
+    private sealed record Entry(string Name, string DType, long[] Shape, long Begin, long End);
+
+    private static Fin<(List<Entry> Entries, Map<string, string> Metadata)> ReadHeader(JsonElement root, long dataLength)
+    {
+        if (root.ValueKind != JsonValueKind.Object) return Error.New("header is not a JSON object");
+        var entries = new List<Entry>();
+        var metadata = Map<string, string>.Empty;
+        foreach (var property in root.EnumerateObject())
+        {
+            if (property.Name == "__metadata__")
+            {
+                if (ParseMetadata(property.Value).Failed(out var metadataError, out metadata)) return metadataError;
+                continue;
+            }
+            if (ParseEntry(property.Name, property.Value, dataLength).Failed(out var entryError, out var entry)) return entryError;
+            entries.Add(entry);
+        }
+        return (entries, metadata);
     }
 
     private static Fin<Map<string, string>> ParseMetadata(JsonElement element)
@@ -131,59 +151,63 @@ public static class SafeTensors
         var map = Map<string, string>.Empty;
         foreach (var p in element.EnumerateObject())
         {
-            if (p.Value.ValueKind != JsonValueKind.String) return Error.New($"__metadata__ value '{p.Name}' is not a string");
-            if (map.ContainsKey(p.Name)) return Error.New($"__metadata__ names '{p.Name}' twice");
+            if (p.Value.ValueKind != JsonValueKind.String) return Error.New($"__metadata__ value {Quote.Value(p.Name)} is not a string");
             map = map.Add(p.Name, p.Value.GetString()!);
         }
         return map;
     }
 
-    private static Fin<(string Name, string DType, long[] Shape, long Begin, long End)> ParseEntry(string name, JsonElement element, long dataLength)
+    private static Fin<Entry> ParseEntry(string name, JsonElement element, long dataLength)
     {
-        if (element.ValueKind != JsonValueKind.Object) return Error.New($"tensor '{name}' is not described by a JSON object");
+        var tensor = $"tensor {Quote.Value(name)}";
+        if (element.ValueKind != JsonValueKind.Object) return Error.New($"{tensor} is not described by a JSON object");
+        foreach (var p in element.EnumerateObject())
+            if (p.Name is not ("dtype" or "shape" or "data_offsets"))
+                return Error.New($"{tensor} has unexpected field {Quote.Value(p.Name)}");
         if (!element.TryGetProperty("dtype", out var dtypeElement) || dtypeElement.ValueKind != JsonValueKind.String)
-            return Error.New($"tensor '{name}' has no dtype");
+            return Error.New($"{tensor} has no dtype");
         var dtype = dtypeElement.GetString()!;
         var size = ElementSize(dtype);
-        if (size == 0) return Error.New($"tensor '{name}' has unknown dtype '{dtype}'");
-        if (dtype is not ("F64" or "F32")) return Error.New($"tensor '{name}' has dtype {dtype}; only F64 and F32 can be read");
+        if (size == 0) return Error.New($"{tensor} has unknown dtype {Quote.Value(dtype)}");
+        if (dtype is not ("F64" or "F32")) return Error.New($"{tensor} has dtype {dtype}; only F64 and F32 can be read");
 
         if (!element.TryGetProperty("shape", out var shapeElement) || shapeElement.ValueKind != JsonValueKind.Array)
-            return Error.New($"tensor '{name}' has no shape");
+            return Error.New($"{tensor} has no shape");
+        if (shapeElement.GetArrayLength() > MaxRank) return Error.New($"{tensor} has {shapeElement.GetArrayLength()} dimensions; at most {MaxRank} are supported");
         var shape = new List<long>();
         long count = 1;
         foreach (var d in shapeElement.EnumerateArray())
         {
-            if (d.ValueKind != JsonValueKind.Number || !d.TryGetInt64(out var dim) || dim < 0)
-                return Error.New($"tensor '{name}' has a shape entry that is not a non-negative integer");
+            if (NonNegativeInteger(d) is not long dim)
+                return Error.New($"{tensor} has a shape entry that is not a non-negative integer");
             if (dim > 0 && count > Limits.MaxTensorElements / dim)
-                return Error.New($"tensor '{name}' shape is too large (more than {Limits.MaxTensorElements} elements)");
+                return Error.New($"{tensor} shape is too large (more than {Limits.MaxTensorElements} elements)");
             count *= dim;
             shape.Add(dim);
         }
 
         if (!element.TryGetProperty("data_offsets", out var offsets) || offsets.ValueKind != JsonValueKind.Array || offsets.GetArrayLength() != 2)
-            return Error.New($"tensor '{name}' has no [begin, end] data_offsets");
-        if (!offsets[0].TryGetInt64(out var begin) || !offsets[1].TryGetInt64(out var end) || begin < 0 || end < begin)
-            return Error.New($"tensor '{name}' has invalid data_offsets");
+            return Error.New($"{tensor} has no [begin, end] data_offsets");
+        if (NonNegativeInteger(offsets[0]) is not long begin || NonNegativeInteger(offsets[1]) is not long end || end < begin)
+            return Error.New($"{tensor} has invalid data_offsets (two integers, 0 <= begin <= end)");
         if (end > dataLength)
-            return Error.New($"tensor '{name}' data_offsets [{begin}, {end}] run past the end of the data ({dataLength} bytes)");
+            return Error.New($"{tensor} data_offsets [{begin}, {end}] run past the end of the data ({dataLength} bytes)");
         if (end - begin != count * size)
-            return Error.New($"tensor '{name}' shape [{string.Join(", ", shape)}] needs {count * size} bytes of {dtype} but data_offsets span {end - begin}");
-        foreach (var p in element.EnumerateObject())
-            if (p.Name is not ("dtype" or "shape" or "data_offsets"))
-                return Error.New($"tensor '{name}' has unexpected field '{p.Name}'");
-        return (name, dtype, shape.ToArray(), begin, end);
+            return Error.New($"{tensor} shape [{string.Join(", ", shape)}] needs {count * size} bytes of {dtype} but data_offsets span {end - begin}");
+        return new Entry(name, dtype, shape.ToArray(), begin, end);
     }
 
+    private static long? NonNegativeInteger(JsonElement element) =>
+        element.ValueKind == JsonValueKind.Number && element.TryGetInt64(out var value) && value >= 0 ? value : null;
+
     /// <summary>The byte ranges must tile the data exactly: no overlap, no gap, nothing left over.</summary>
-    private static Fin<Unit> CheckCoverage(List<(string Name, long Begin, long End)> ranges, long dataLength)
+    private static Fin<Unit> CheckCoverage(List<Entry> ranges, long dataLength)
     {
         long expected = 0;
         foreach (var r in ranges.OrderBy(r => r.Begin).ThenBy(r => r.End))
         {
-            if (r.Begin < expected) return Error.New($"tensor '{r.Name}' overlaps another tensor's bytes");
-            if (r.Begin > expected) return Error.New($"bytes {expected}..{r.Begin} before tensor '{r.Name}' belong to no tensor");
+            if (r.Begin < expected) return Error.New($"tensor {Quote.Value(r.Name)} overlaps another tensor's bytes");
+            if (r.Begin > expected) return Error.New($"bytes {expected}..{r.Begin} before tensor {Quote.Value(r.Name)} belong to no tensor");
             expected = r.End;
         }
         if (expected != dataLength) return Error.New($"{dataLength - expected} bytes after the last tensor belong to no tensor");

@@ -21,8 +21,8 @@ public static class TabularData
         foreach (var name in targets)
         {
             if (table.ColumnIndex(name).Case is not int index)
-                return Error.New($"{table.Source}: no column named '{name}' (columns: {string.Join(", ", table.Header)})");
-            if (targetIndices.Contains(index)) return Error.New($"--target names '{name}' twice");
+                return Error.New($"{table.Source}: no column named {Quote.Value(name)} (columns: {Quote.List(table.Header)})");
+            if (targetIndices.Contains(index)) return Error.New($"--target names {Quote.Value(name)} twice");
             targetIndices.Add(index);
         }
         if (table.Records.IsEmpty) return Error.New($"{table.Source}: the file has a header but no data rows");
@@ -59,9 +59,13 @@ public static class TabularData
 
         var labels = table.Records.Map(r => r.Fields[targetIndices[0]].Trim()).ToArray();
         var emptyRow = Array.FindIndex(labels, l => l.Length == 0);
-        if (emptyRow >= 0) return Error.New($"{table.Source}: line {table.Records[emptyRow].Line}, column '{targets[0]}': the label is empty");
+        var column = Quote.Value(targets[0]);
+        if (emptyRow >= 0) return Error.New($"{table.Source}: line {table.Records[emptyRow].Line}, column {column}: the label is empty");
         var classes = SortLabels(labels.Distinct());
-        if (classes.Count < 2) return Error.New($"{table.Source}: column '{targets[0]}' holds a single class ('{classes[0]}'); classification needs at least two");
+        if (classes.Count < 2) return Error.New($"{table.Source}: column {column} holds a single class ({Quote.Value(classes[0])}); classification needs at least two");
+        // One output per class and row: a column of unique labels would make this quadratic in the file size.
+        if ((long)labels.Length * classes.Count > Limits.MaxTensorElements)
+            return Error.New($"{table.Source}: column {column} holds {classes.Count} classes in {labels.Length} rows; one-hot targets would exceed {Limits.MaxTensorElements} numbers");
         return (new Dataset(inputs, OneHot(labels, classes)), new DataSchema(featureNames, targetNames, kind, classes, Option<Standardization>.None));
     }
 
@@ -72,7 +76,7 @@ public static class TabularData
         for (var i = 0; i < indices.Length; i++)
         {
             if (table.ColumnIndex(schema.Features[i]).Case is not int index)
-                return Error.New($"{table.Source}: no column named '{schema.Features[i]}', which the model reads as feature {i + 1}");
+                return Error.New($"{table.Source}: no column named {Quote.Value(schema.Features[i])}, which the model reads as feature {i + 1}");
             indices[i] = index;
         }
         if (table.Records.IsEmpty) return Error.New($"{table.Source}: the file has a header but no data rows");
@@ -86,14 +90,14 @@ public static class TabularData
         for (var i = 0; i < indices.Length; i++)
         {
             if (table.ColumnIndex(schema.Targets[i]).Case is not int index)
-                return Error.New($"{table.Source}: no target column named '{schema.Targets[i]}'");
+                return Error.New($"{table.Source}: no target column named {Quote.Value(schema.Targets[i])}");
             indices[i] = index;
         }
         if (schema.Task == TaskKind.Regression) return Numbers(table, indices);
         var labels = table.Records.Map(r => r.Fields[indices[0]].Trim()).ToArray();
         for (var r = 0; r < labels.Length; r++)
             if (!schema.Classes.Contains(labels[r]))
-                return Error.New($"{table.Source}: line {table.Records[r].Line}, column '{schema.Targets[0]}': class '{labels[r]}' is unknown to the model (it knows {string.Join(", ", schema.Classes)})");
+                return Error.New($"{table.Source}: line {table.Records[r].Line}, column {Quote.Value(schema.Targets[0])}: class {Quote.Value(labels[r])} is unknown to the model (it knows {Quote.List(schema.Classes)})");
         return OneHot(labels, schema.Classes);
     }
 
@@ -112,8 +116,10 @@ public static class TabularData
 
     private static MathNet.Numerics.LinearAlgebra.Matrix<double> OneHot(string[] labels, Arr<string> classes)
     {
+        var classIndex = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var k = 0; k < classes.Count; k++) classIndex.TryAdd(classes[k], k);
         var data = new double[labels.Length * classes.Count];
-        for (var r = 0; r < labels.Length; r++) data[classes.IndexOf(labels[r]) * labels.Length + r] = 1.0;
+        for (var r = 0; r < labels.Length; r++) data[classIndex[labels[r]] * labels.Length + r] = 1.0;
         return Dense.Matrix(labels.Length, classes.Count, data);
     }
 

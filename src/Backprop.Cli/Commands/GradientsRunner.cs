@@ -13,7 +13,9 @@ public static class GradientsRunner
         from hidden in Activation.Parse(hiddenName).Within("--activation")
         from outputActivation in Activation.Parse(outputName).Within("--output-activation")
         from network in NetworkTensors.FromFile(file, statePath, hidden, outputActivation)
-        from loss in Loss.Parse(lossName ?? file.Meta(NetworkTensors.LossKey).IfNone("mse")).Within("--loss")
+        from loss in lossName is not null
+            ? Loss.Parse(lossName).Within("--loss")
+            : Loss.Parse(file.Meta(NetworkTensors.LossKey).IfNone("mse")).Within($"{statePath}: metadata {NetworkTensors.LossKey}")
         from _ in loss.WithOutputActivation(network.Layers[^1].Activation)
         from table in FileInput.ReadCsv(dataPath)
         from loaded in TabularData.Load(table, targets, TaskKind.Regression)

@@ -36,5 +36,5 @@ public abstract record Activation
     public static Fin<Activation> Parse(string name) =>
         All.FirstOrDefault(a => string.Equals(a.Name, name?.Trim(), StringComparison.OrdinalIgnoreCase)) is { } found
             ? found
-            : Error.New($"unknown activation '{name}' (expected {Names})");
+            : Error.New($"unknown activation {Quote.Value(name)} (expected {Names})");
 }

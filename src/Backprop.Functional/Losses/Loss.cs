@@ -45,7 +45,7 @@ public abstract record Loss
     public static Fin<Loss> Parse(string name) =>
         All.FirstOrDefault(l => string.Equals(l.Name, name?.Trim(), StringComparison.OrdinalIgnoreCase)) is { } found
             ? found
-            : Error.New($"unknown loss '{name}' (expected {Names})");
+            : Error.New($"unknown loss {Quote.Value(name)} (expected {Names})");
 
     /// <summary>Throws when predictions and targets differ in shape: callers validate data first.</summary>
     protected static void RequireSameShape(Matrix<double> output, Matrix<double> targets)

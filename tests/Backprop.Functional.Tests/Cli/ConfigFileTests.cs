@@ -70,6 +70,6 @@ public sealed class ConfigFileTests
         using var dir = new TempDirectory();
         using (var sparse = File.Create(dir.File("huge.csv"))) sparse.SetLength(3L << 30); // 3 GiB, sparse: no disk used
         var run = CliRun.Of("train", "--data", dir.File("huge.csv"), "--target", "y");
-        run.AssertRefused("huge.csv", "3,221,225,472 bytes is larger than the 1,073,741,824-byte limit");
+        run.AssertRefused("huge.csv", "3,221,225,472 bytes is larger than the 268,435,456-byte limit");
     }
 }

@@ -33,7 +33,7 @@ public sealed class DataRefusalTests
     public void An_unknown_target_column_is_refused_with_the_columns_listed()
     {
         using var dir = new TempDirectory();
-        Train(dir, "a,b,y\n1,2,3\n", "--target", "label").AssertRefused("no column named 'label'", "a, b, y");
+        Train(dir, "a,b,y\n1,2,3\n", "--target", "label").AssertRefused("no column named 'label'", "'a', 'b', 'y'");
     }
 
     [Fact]

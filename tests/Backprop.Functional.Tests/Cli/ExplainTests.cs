@@ -34,11 +34,11 @@ public sealed class ExplainTests
         var backward = json.RootElement.GetProperty("backward").EnumerateArray().ToArray();
         Assert.Equal([1, 0], backward.Select(b => b.GetProperty("layer").GetInt32()));
 
-        var checkpoint = (IO.Checkpoint)IO.StateFile.Read(state);
-        var table = (IO.CsvTable)IO.BuiltInDatasets.Load("iris").Map(d => d.Table);
+        var checkpoint = (Functional.IO.Checkpoint)Functional.IO.StateFile.Read(state);
+        var table = (Functional.IO.CsvTable)Functional.IO.BuiltInDatasets.Load("iris").Map(d => d.Table);
         var one = table with { Records = LanguageExt.Arr.create(table.Records[7]) };
-        var x = checkpoint.Schema.Standardization.Match(s => s.Apply((MathNet.Numerics.LinearAlgebra.Matrix<double>)IO.TabularData.Features(one, checkpoint.Schema)), () => throw new InvalidOperationException());
-        var y = (MathNet.Numerics.LinearAlgebra.Matrix<double>)IO.TabularData.Targets(one, checkpoint.Schema);
+        var x = checkpoint.Schema.Standardization.Match(s => s.Apply((MathNet.Numerics.LinearAlgebra.Matrix<double>)Functional.IO.TabularData.Features(one, checkpoint.Schema)), () => throw new InvalidOperationException());
+        var y = (MathNet.Numerics.LinearAlgebra.Matrix<double>)Functional.IO.TabularData.Targets(one, checkpoint.Schema);
         var expected = Training.Gradient(checkpoint.State.Network, checkpoint.Loss, new Dataset(x, y));
         var dW0 = backward[1].GetProperty("dL_dW").GetProperty("values").EnumerateArray().Select(v => v.GetDouble()).ToArray();
         Assert.True(Bits.Same(Dense.ToRowMajor(expected.Layers[0].Weight), dW0));

@@ -5,7 +5,7 @@ using FsCheck.Fluent;
 using FsCheck.Xunit;
 using LanguageExt;
 
-namespace Backprop.Functional.Tests;
+namespace Backprop.Functional.Tests.IO;
 
 /// <summary>The safetensors codec: exact round trips and clear refusals.</summary>
 public sealed class SafeTensorsTests

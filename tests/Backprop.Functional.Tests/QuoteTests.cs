@@ -1,0 +1,34 @@
+namespace Backprop.Functional.Tests;
+
+/// <summary>Values from files inside messages: escaped so they cannot break or disguise the line, cut so they cannot flood it.</summary>
+public sealed class QuoteTests
+{
+    [Theory]
+    [InlineData("setosa", "'setosa'")]
+    [InlineData("a\nb\r\tc", "'a\\nb\\r\\tc'")]
+    [InlineData("\u001b[2J\u0000", "'\\u001B[2J\\u0000'")]
+    [InlineData("abc\u202edef\u2028", "'abc\\u202Edef\\u2028'")]
+    [InlineData("it's a\\b", "'it\\'s a\\\\b'")]
+    [InlineData("🌸é", "'🌸é'")]
+    public void A_value_is_quoted_with_everything_unprintable_escaped(string value, string quoted) =>
+        Assert.Equal(quoted, Quote.Value(value));
+
+    [Fact]
+    public void A_lone_surrogate_is_escaped() => Assert.Equal("'\\uD800x'", Quote.Value("\ud800x")); // not in InlineData: attributes cannot hold one
+
+    [Fact]
+    public void A_long_value_is_cut_without_splitting_a_surrogate_pair()
+    {
+        Assert.Equal("'" + new string('x', Quote.MaxLength) + "...'", Quote.Value(new string('x', 1_000_000)));
+        var cut = Quote.Value(new string('x', Quote.MaxLength - 1) + "🌸🌸");
+        Assert.Equal("'" + new string('x', Quote.MaxLength - 1) + "🌸...'", cut);
+    }
+
+    [Fact]
+    public void A_long_list_shows_its_first_values_and_its_length() =>
+        Assert.Equal("'a', 'b', ... (3 in all)", Quote.List(["a", "b", "c"], shown: 2));
+
+    [Fact]
+    public void Unquoted_text_keeps_its_quotes_but_not_its_line_breaks() =>
+        Assert.Equal("'0x01' is invalid\\n", Quote.Escape("'0x01' is invalid\n", 200));
+}
