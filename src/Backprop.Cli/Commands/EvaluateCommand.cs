@@ -14,9 +14,9 @@ public static class EvaluateCommand
     /// <summary>Builds the command.</summary>
     public static Command Create(CommandContext context)
     {
-        var state = new System.CommandLine.Option<string>("--state") { Description = "A state file (or a weights file written by this tool)", HelpName = "FILE.safetensors", Required = true };
-        var data = new System.CommandLine.Option<string>("--data") { Description = "CSV file with the model's feature columns and the target", HelpName = "FILE.csv" };
-        var dataset = new System.CommandLine.Option<string>("--dataset") { Description = $"A shipped data set: {BuiltInDatasets.Names}", HelpName = "NAME" };
+        var state = SharedOptions.State("A state file (or a weights file written by this tool)", required: true);
+        var data = SharedOptions.Data("CSV file with the model's feature columns and the target");
+        var dataset = SharedOptions.Dataset();
         var target = new TrainOptions().Target;
         var json = new System.CommandLine.Option<bool>("--json") { Description = "Print one JSON object instead of text" };
         var command = new Command("evaluate", Examples.With(

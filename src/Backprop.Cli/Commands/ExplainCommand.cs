@@ -14,9 +14,9 @@ public static class ExplainCommand
     /// <summary>Builds the command.</summary>
     public static Command Create(CommandContext context)
     {
-        var state = new System.CommandLine.Option<string>("--state") { Description = "A state file (or a weights file written by this tool); default: the seed demo's first step", HelpName = "FILE.safetensors" };
-        var data = new System.CommandLine.Option<string>("--data") { Description = "CSV file holding the row to explain", HelpName = "FILE.csv" };
-        var dataset = new System.CommandLine.Option<string>("--dataset") { Description = $"A shipped data set: {BuiltInDatasets.Names}", HelpName = "NAME" };
+        var state = SharedOptions.State("A state file (or a weights file written by this tool); default: the seed demo's first step", required: false);
+        var data = SharedOptions.Data("CSV file holding the row to explain");
+        var dataset = SharedOptions.Dataset();
         var target = new TrainOptions().Target;
         var row = new System.CommandLine.Option<int>("--row") { Description = "Which data row (0 = the first row after the header; default 0)", HelpName = "R" };
         var json = new System.CommandLine.Option<bool>("--json") { Description = "Print the same as one JSON object" };

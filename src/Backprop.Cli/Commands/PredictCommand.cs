@@ -15,9 +15,9 @@ public static class PredictCommand
     /// <summary>Builds the command.</summary>
     public static Command Create(CommandContext context)
     {
-        var state = new System.CommandLine.Option<string>("--state") { Description = "A state file (or a weights file written by this tool)", HelpName = "FILE.safetensors", Required = true };
-        var data = new System.CommandLine.Option<string>("--data") { Description = "CSV file with the model's feature columns (other columns are ignored)", HelpName = "FILE.csv" };
-        var dataset = new System.CommandLine.Option<string>("--dataset") { Description = $"A shipped data set: {BuiltInDatasets.Names}", HelpName = "NAME" };
+        var state = SharedOptions.State("A state file (or a weights file written by this tool)", required: true);
+        var data = SharedOptions.Data("CSV file with the model's feature columns (other columns are ignored)");
+        var dataset = SharedOptions.Dataset();
         var output = new System.CommandLine.Option<string>("--out") { Description = "Where to write the predictions", HelpName = "PRED.csv", Required = true };
         var command = new Command("predict", Examples.With(
             "Predict with a saved model: for classification the class and every class's probability, for regression the outputs.",

@@ -25,4 +25,15 @@ public static class SharedOptions
     /// <summary>"numerics managed-fma-chain/1 on Vector512 hardware, 2 thread(s)": what a replay runs on.</summary>
     public static string NumericsLine() =>
         $"numerics {Functional.IO.StateFile.Numerics} on {Hardware.VectorWidth} hardware, {ComputeThreads.Count} thread(s)";
+
+    /// <summary>--state FILE.safetensors: the model a command reads.</summary>
+    public static Option<string> State(string description, bool required) =>
+        new("--state") { Description = description, HelpName = "FILE.safetensors", Required = required };
+
+    /// <summary>--data FILE.csv: the rows a command reads.</summary>
+    public static Option<string> Data(string description) => new("--data") { Description = description, HelpName = "FILE.csv" };
+
+    /// <summary>--dataset NAME: a data set shipped with the tool, instead of --data.</summary>
+    public static Option<string> Dataset() =>
+        new("--dataset") { Description = $"A shipped data set: {Functional.IO.BuiltInDatasets.Names}", HelpName = "NAME" };
 }
