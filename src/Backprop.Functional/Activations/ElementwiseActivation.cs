@@ -35,6 +35,17 @@ public abstract record ElementwiseActivation<TValue, TSlope> : Activation
         return Dense.Matrix(z.RowCount, z.ColumnCount, dz);
     }
 
+    /// <inheritdoc/>
+    internal override void AddBiasAndApply(Span<double> z, ReadOnlySpan<double> bias, Span<double> h, int rows) =>
+        Elementwise.AddBiasThenMap<TValue>(z, bias, h, rows);
+
+    /// <inheritdoc/>
+    internal override void BackpropagateInPlace(ReadOnlySpan<double> z, ReadOnlySpan<double> h, Span<double> dh, int rows, int columns)
+    {
+        var length = rows * columns;
+        Elementwise.Map<ChainRule>(z[..length], h[..length], dh[..length], dh);
+    }
+
     /// <summary>dL/dz = dL/dh · f′(z).</summary>
     private readonly struct ChainRule : ILaneFunction3
     {

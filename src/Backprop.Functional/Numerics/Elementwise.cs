@@ -95,6 +95,103 @@ public static class Elementwise
         ta[..(a.Length - whole)].CopyTo(destination[whole..]);
     }
 
+    /// <summary>
+    /// z[r, j] += bias[j] on a column-major rows × bias.Length matrix, then h = F(z): the
+    /// bias added once after the product, as <see cref="Forward.PreActivation"/> does, and the
+    /// activation applied in the same pass while z is in registers. <paramref name="h"/> may
+    /// be <paramref name="z"/> itself.
+    /// </summary>
+    public static void AddBiasThenMap<TFunction>(Span<double> z, ReadOnlySpan<double> bias, Span<double> h, int rows)
+        where TFunction : ILaneFunction
+    {
+        var length = rows * bias.Length;
+        if (z.Length < length || h.Length < length) throw new ArgumentException("span lengths differ");
+        ref var dst = ref MemoryMarshal.GetReference(h);
+        if (rows % 4 == 0)
+        {
+            // Every group of four lanes lies in one column: one broadcast bias per column.
+            for (var j = 0; j < bias.Length; j++)
+            {
+                var b = Vector256.Create(bias[j]);
+                ref var column = ref MemoryMarshal.GetReference(z.Slice(j * rows, rows));
+                ref var output = ref Unsafe.Add(ref dst, j * rows);
+                for (nuint r = 0; r < (nuint)rows; r += 4)
+                {
+                    var sum = Vector256.LoadUnsafe(ref column, r) + b;
+                    sum.StoreUnsafe(ref column, r);
+                    TFunction.Apply(sum).StoreUnsafe(ref output, r);
+                }
+            }
+            return;
+        }
+        if (rows == 1)
+        {
+            // A batch of one: z and the bias are both contiguous rows.
+            var whole = length & ~3;
+            ref var zs = ref MemoryMarshal.GetReference(z);
+            ref var bs = ref MemoryMarshal.GetReference(bias);
+            for (nuint i = 0; i < (nuint)whole; i += 4)
+            {
+                var sum = Vector256.LoadUnsafe(ref zs, i) + Vector256.LoadUnsafe(ref bs, i);
+                sum.StoreUnsafe(ref zs, i);
+                TFunction.Apply(sum).StoreUnsafe(ref dst, i);
+            }
+            for (var i = whole; i < length; i++) z[i] += bias[i];
+            if (whole < length) Map<TFunction>(z[whole..length], h[whole..length]);
+            return;
+        }
+        AddBias(z, bias, rows);
+        Map<TFunction>(z[..length], h);
+    }
+
+    /// <summary>z[r, j] += bias[j] on a column-major rows × bias.Length matrix (each element one addition).</summary>
+    public static void AddBias(Span<double> z, ReadOnlySpan<double> bias, int rows)
+    {
+        for (var j = 0; j < bias.Length; j++)
+        {
+            var column = z.Slice(j * rows, rows);
+            var r = 0;
+            var b = Vector256.Create(bias[j]);
+            for (; r + 4 <= column.Length; r += 4)
+                (Vector256.Create<double>(column[r..]) + b).CopyTo(column[r..]);
+            for (; r < column.Length; r++) column[r] += bias[j];
+        }
+    }
+
+    /// <summary>
+    /// sums[j] = Σ_r m[r, j] of a column-major rows × sums.Length matrix, each column added in
+    /// row order from +0.0. Four columns run side by side (independent chains), never mixed.
+    /// </summary>
+    public static void ColumnSums(ReadOnlySpan<double> m, int rows, Span<double> sums)
+    {
+        var columns = sums.Length;
+        if (m.Length < rows * columns) throw new ArgumentException("matrix is too small");
+        ref var data = ref MemoryMarshal.GetReference(m);
+        var j = 0;
+        for (; j + 4 <= columns; j += 4)
+        {
+            double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+            ref var c0 = ref Unsafe.Add(ref data, j * rows);
+            ref var c1 = ref Unsafe.Add(ref c0, rows);
+            ref var c2 = ref Unsafe.Add(ref c1, rows);
+            ref var c3 = ref Unsafe.Add(ref c2, rows);
+            for (nint r = 0; r < rows; r++)
+            {
+                s0 += Unsafe.Add(ref c0, r);
+                s1 += Unsafe.Add(ref c1, r);
+                s2 += Unsafe.Add(ref c2, r);
+                s3 += Unsafe.Add(ref c3, r);
+            }
+            (sums[j], sums[j + 1], sums[j + 2], sums[j + 3]) = (s0, s1, s2, s3);
+        }
+        for (; j < columns; j++)
+        {
+            var sum = 0.0;
+            foreach (var value in m.Slice(j * rows, rows)) sum += value;
+            sums[j] = sum;
+        }
+    }
+
     /// <summary>Applies a lane function to one scalar, through the same code as the loops.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double Scalar<TFunction>(double x) where TFunction : ILaneFunction =>
