@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using Backprop.Functional.Numerics;
 using LanguageExt;
 
@@ -16,6 +17,8 @@ public sealed record Adam(Schedule LearningRate, double Beta1, double Beta2, dou
 
     /// <summary>The slot holding the second moment v.</summary>
     public const string SecondMomentSlot = "v";
+
+    private static readonly string[] SlotNames = [FirstMomentSlot, SecondMomentSlot];
 
     /// <inheritdoc/>
     public override string Name => Decoupled ? "adamw" : "adam";
@@ -43,6 +46,31 @@ public sealed record Adam(Schedule LearningRate, double Beta1, double Beta2, dou
     }
 
     /// <inheritdoc/>
+    internal override FusedOptimizerStep Fused(long count)
+    {
+        var t = count + 1;
+        var rule = new Rule(LearningRate.At(count), Beta1, Beta2, Epsilon, WeightDecay, Decoupled,
+            1 - DeterministicMath.PowInt(Beta1, t), 1 - DeterministicMath.PowInt(Beta2, t));
+        return new FusedOptimizerStep<Rule>(rule, SlotNames);
+    }
+
+    /// <inheritdoc/>
     public override IEnumerable<(string Name, double Value)> Hyperparameters() =>
         [("lr", LearningRate.InitialRate), ("beta1", Beta1), ("beta2", Beta2), ("eps", Epsilon), ("weight_decay", WeightDecay)];
+
+    /// <summary>The element rule of <see cref="Update"/> then <see cref="Updates.Apply"/>; slot 0 is m, slot 1 is v.</summary>
+    private readonly struct Rule(double rate, double beta1, double beta2, double epsilon, double weightDecay, bool decoupled, double correction1, double correction2) : IUpdateRule
+    {
+        public int Slots => 2;
+
+        public Vector256<double> Step(Vector256<double> theta, Vector256<double> g, ref Vector256<double> s0, ref Vector256<double> s1)
+        {
+            if (!decoupled && weightDecay != 0) g += Vector256.Create(weightDecay) * theta;
+            s0 = Vector256.Create(beta1) * s0 + Vector256.Create(1 - beta1) * g;
+            s1 = Vector256.Create(beta2) * s1 + Vector256.Create(1 - beta2) * (g * g);
+            var step = s0 / Vector256.Create(correction1) / (Vector256.Sqrt(s1 / Vector256.Create(correction2)) + Vector256.Create(epsilon));
+            if (decoupled && weightDecay != 0) step += Vector256.Create(weightDecay) * theta;
+            return theta + FusedUpdate.Negate(Vector256.Create(rate) * step);
+        }
+    }
 }

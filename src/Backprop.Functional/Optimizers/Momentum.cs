@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using LanguageExt;
 
 namespace Backprop.Functional;
@@ -10,6 +11,8 @@ public sealed record Momentum(Schedule LearningRate, double Beta, bool Nesterov,
 {
     /// <summary>The slot holding v.</summary>
     public const string VelocitySlot = "velocity";
+
+    private static readonly string[] SlotNames = [VelocitySlot];
 
     /// <inheritdoc/>
     public override string Name => Nesterov ? "nesterov" : "momentum";
@@ -30,6 +33,25 @@ public sealed record Momentum(Schedule LearningRate, double Beta, bool Nesterov,
     }
 
     /// <inheritdoc/>
+    internal override FusedOptimizerStep Fused(long count) =>
+        new FusedOptimizerStep<Rule>(new Rule(LearningRate.At(count), Beta, Nesterov, WeightDecay), SlotNames);
+
+    /// <inheritdoc/>
     public override IEnumerable<(string Name, double Value)> Hyperparameters() =>
         [("lr", LearningRate.InitialRate), ("momentum", Beta), ("weight_decay", WeightDecay)];
+
+    /// <summary>The element rule of <see cref="Update"/> then <see cref="Updates.Apply"/>; slot 0 is v.</summary>
+    private readonly struct Rule(double rate, double beta, bool nesterov, double weightDecay) : IUpdateRule
+    {
+        public int Slots => 1;
+
+        public Vector256<double> Step(Vector256<double> theta, Vector256<double> g, ref Vector256<double> s0, ref Vector256<double> s1)
+        {
+            if (weightDecay != 0) g += Vector256.Create(weightDecay) * theta;
+            var b = Vector256.Create(beta);
+            s0 = b * s0 + g;
+            var direction = nesterov ? g + b * s0 : s0;
+            return theta + FusedUpdate.Negate(Vector256.Create(rate) * direction);
+        }
+    }
 }
