@@ -61,16 +61,28 @@ public sealed record Adam(Schedule LearningRate, double Beta1, double Beta2, dou
     /// <summary>The element rule of <see cref="Update"/> then <see cref="Updates.Apply"/>; slot 0 is m, slot 1 is v.</summary>
     private readonly struct Rule(double rate, double beta1, double beta2, double epsilon, double weightDecay, bool decoupled, double correction1, double correction2) : IUpdateRule
     {
+        private readonly Vector256<double> rate = Vector256.Create(rate);
+        private readonly Vector256<double> beta1 = Vector256.Create(beta1);
+        private readonly Vector256<double> rest1 = Vector256.Create(1 - beta1);
+        private readonly Vector256<double> beta2 = Vector256.Create(beta2);
+        private readonly Vector256<double> rest2 = Vector256.Create(1 - beta2);
+        private readonly Vector256<double> epsilon = Vector256.Create(epsilon);
+        private readonly Vector256<double> weightDecay = Vector256.Create(weightDecay);
+        private readonly Vector256<double> correction1 = Vector256.Create(correction1);
+        private readonly Vector256<double> correction2 = Vector256.Create(correction2);
+        private readonly bool l2 = !decoupled && weightDecay != 0;
+        private readonly bool decays = decoupled && weightDecay != 0;
+
         public int Slots => 2;
 
         public Vector256<double> Step(Vector256<double> theta, Vector256<double> g, ref Vector256<double> s0, ref Vector256<double> s1)
         {
-            if (!decoupled && weightDecay != 0) g += Vector256.Create(weightDecay) * theta;
-            s0 = Vector256.Create(beta1) * s0 + Vector256.Create(1 - beta1) * g;
-            s1 = Vector256.Create(beta2) * s1 + Vector256.Create(1 - beta2) * (g * g);
-            var step = s0 / Vector256.Create(correction1) / (Vector256.Sqrt(s1 / Vector256.Create(correction2)) + Vector256.Create(epsilon));
-            if (decoupled && weightDecay != 0) step += Vector256.Create(weightDecay) * theta;
-            return theta + FusedUpdate.Negate(Vector256.Create(rate) * step);
+            if (l2) g += weightDecay * theta;
+            s0 = beta1 * s0 + rest1 * g;
+            s1 = beta2 * s1 + rest2 * (g * g);
+            var step = s0 / correction1 / (Vector256.Sqrt(s1 / correction2) + epsilon);
+            if (decays) step += weightDecay * theta;
+            return theta + FusedUpdate.Negate(rate * step);
         }
     }
 }

@@ -48,12 +48,13 @@ internal static class FusedUpdate
     /// updated parameter is NaN or ±∞ (x − x is then NaN, else +0), so that the caller can look
     /// for the first such element precisely.
     /// </summary>
-    public static bool Run<TRule>(in TRule rule, scoped ref TensorUpdate u) where TRule : struct, IUpdateRule
+    public static bool Run<TRule>(TRule rule, scoped ref TensorUpdate u) where TRule : struct, IUpdateRule
     {
         var length = u.Parameters.Length;
+        var slots = rule.Slots;
         if (u.Gradient.Length != length || u.Next.Length != length) throw new ArgumentException("tensor shapes differ");
-        if (rule.Slots > 0 && (u.Slot0.Length != length || u.NextSlot0.Length != length)) throw new ArgumentException("slot shapes differ");
-        if (rule.Slots > 1 && (u.Slot1.Length != length || u.NextSlot1.Length != length)) throw new ArgumentException("slot shapes differ");
+        if (slots > 0 && (u.Slot0.Length != length || u.NextSlot0.Length != length)) throw new ArgumentException("slot shapes differ");
+        if (slots > 1 && (u.Slot1.Length != length || u.NextSlot1.Length != length)) throw new ArgumentException("slot shapes differ");
         ref var theta = ref MemoryMarshal.GetReference(u.Parameters);
         ref var g = ref MemoryMarshal.GetReference(u.Gradient);
         ref var next = ref MemoryMarshal.GetReference(u.Next);
@@ -62,47 +63,48 @@ internal static class FusedUpdate
         ref var s1 = ref MemoryMarshal.GetReference(u.Slot1);
         ref var n1 = ref MemoryMarshal.GetReference(u.NextSlot1);
         var poison = Vector256<double>.Zero;
-        var whole = length & ~3;
-        for (nuint i = 0; i < (nuint)whole; i += 4)
+        var whole = (nuint)(length & ~3);
+        for (nuint i = 0; i < whole; i += 4)
         {
             var gi = Vector256.LoadUnsafe(ref g, i);
             Vector256<double> a = default, b = default;
-            if (rule.Slots > 0) a = Vector256.LoadUnsafe(ref s0, i);
-            if (rule.Slots > 1) b = Vector256.LoadUnsafe(ref s1, i);
+            if (slots > 0) a = Vector256.LoadUnsafe(ref s0, i);
+            if (slots > 1) b = Vector256.LoadUnsafe(ref s1, i);
             var updated = rule.Step(Vector256.LoadUnsafe(ref theta, i), gi, ref a, ref b);
             updated.StoreUnsafe(ref next, i);
-            if (rule.Slots > 0) a.StoreUnsafe(ref n0, i);
-            if (rule.Slots > 1) b.StoreUnsafe(ref n1, i);
+            if (slots > 0) a.StoreUnsafe(ref n0, i);
+            if (slots > 1) b.StoreUnsafe(ref n1, i);
             poison |= (gi - gi) | (updated - updated);
         }
-        if (whole < length)
+        return poison == Vector256<double>.Zero && ((int)whole == length || RunTail(rule, ref u, (int)whole));
+    }
+
+    /// <summary>The last one to three elements, through the same lanes padded with zeros (which every rule maps to finite values).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static bool RunTail<TRule>(TRule rule, scoped ref TensorUpdate u, int whole) where TRule : struct, IUpdateRule
+    {
+        Span<double> lanes = stackalloc double[4 * 5];
+        var rest = u.Parameters.Length - whole;
+        u.Parameters[whole..].CopyTo(lanes[..4]);
+        u.Gradient[whole..].CopyTo(lanes[4..8]);
+        if (rule.Slots > 0) u.Slot0[whole..].CopyTo(lanes[8..12]);
+        if (rule.Slots > 1) u.Slot1[whole..].CopyTo(lanes[12..16]);
+        var (a, b) = (Vector256.Create<double>(lanes[8..12]), Vector256.Create<double>(lanes[12..16]));
+        var gi = Vector256.Create<double>(lanes[4..8]);
+        var updated = rule.Step(Vector256.Create<double>(lanes[..4]), gi, ref a, ref b);
+        updated.CopyTo(lanes[16..]);
+        lanes[16..(16 + rest)].CopyTo(u.Next[whole..]);
+        if (rule.Slots > 0)
         {
-            // The last one to three elements go through the same lanes, padded with zeros.
-            Span<double> lanes = stackalloc double[4 * 5];
-            var rest = length - whole;
-            u.Parameters[whole..].CopyTo(lanes[..4]);
-            u.Gradient[whole..].CopyTo(lanes[4..8]);
-            if (rule.Slots > 0) u.Slot0[whole..].CopyTo(lanes[8..12]);
-            if (rule.Slots > 1) u.Slot1[whole..].CopyTo(lanes[12..16]);
-            var (a, b) = (Vector256.Create<double>(lanes[8..12]), Vector256.Create<double>(lanes[12..16]));
-            var gi = Vector256.Create<double>(lanes[4..8]);
-            var updated = rule.Step(Vector256.Create<double>(lanes[..4]), gi, ref a, ref b);
-            updated.CopyTo(lanes[16..]);
-            lanes[16..(16 + rest)].CopyTo(u.Next[whole..]);
-            if (rule.Slots > 0)
-            {
-                a.CopyTo(lanes[16..]);
-                lanes[16..(16 + rest)].CopyTo(u.NextSlot0[whole..]);
-            }
-            if (rule.Slots > 1)
-            {
-                b.CopyTo(lanes[16..]);
-                lanes[16..(16 + rest)].CopyTo(u.NextSlot1[whole..]);
-            }
-            // Padding lanes hold zeros, which every rule maps to finite values.
-            poison |= (gi - gi) | (updated - updated);
+            a.CopyTo(lanes[16..]);
+            lanes[16..(16 + rest)].CopyTo(u.NextSlot0[whole..]);
         }
-        return poison == Vector256<double>.Zero;
+        if (rule.Slots > 1)
+        {
+            b.CopyTo(lanes[16..]);
+            lanes[16..(16 + rest)].CopyTo(u.NextSlot1[whole..]);
+        }
+        return ((gi - gi) | (updated - updated)) == Vector256<double>.Zero;
     }
 }
 

@@ -43,15 +43,19 @@ public sealed record Momentum(Schedule LearningRate, double Beta, bool Nesterov,
     /// <summary>The element rule of <see cref="Update"/> then <see cref="Updates.Apply"/>; slot 0 is v.</summary>
     private readonly struct Rule(double rate, double beta, bool nesterov, double weightDecay) : IUpdateRule
     {
+        private readonly Vector256<double> rate = Vector256.Create(rate);
+        private readonly Vector256<double> beta = Vector256.Create(beta);
+        private readonly Vector256<double> weightDecay = Vector256.Create(weightDecay);
+        private readonly bool decays = weightDecay != 0;
+
         public int Slots => 1;
 
         public Vector256<double> Step(Vector256<double> theta, Vector256<double> g, ref Vector256<double> s0, ref Vector256<double> s1)
         {
-            if (weightDecay != 0) g += Vector256.Create(weightDecay) * theta;
-            var b = Vector256.Create(beta);
-            s0 = b * s0 + g;
-            var direction = nesterov ? g + b * s0 : s0;
-            return theta + FusedUpdate.Negate(Vector256.Create(rate) * direction);
+            if (decays) g += weightDecay * theta;
+            s0 = beta * s0 + g;
+            var direction = nesterov ? g + beta * s0 : s0;
+            return theta + FusedUpdate.Negate(rate * direction);
         }
     }
 }

@@ -30,12 +30,16 @@ public sealed record Sgd(Schedule LearningRate, double WeightDecay = 0) : Optimi
     /// <summary>θ′ = θ + −(lr·(g + λ·θ)), the L2 term only when λ ≠ 0 (as <see cref="Update"/>).</summary>
     private readonly struct Rule(double rate, double weightDecay) : IUpdateRule
     {
+        private readonly Vector256<double> rate = Vector256.Create(rate);
+        private readonly Vector256<double> weightDecay = Vector256.Create(weightDecay);
+        private readonly bool decays = weightDecay != 0;
+
         public int Slots => 0;
 
         public Vector256<double> Step(Vector256<double> theta, Vector256<double> g, ref Vector256<double> s0, ref Vector256<double> s1)
         {
-            if (weightDecay != 0) g += Vector256.Create(weightDecay) * theta;
-            return theta + FusedUpdate.Negate(Vector256.Create(rate) * g);
+            if (decays) g += weightDecay * theta;
+            return theta + FusedUpdate.Negate(rate * g);
         }
     }
 }

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Backprop.Functional.Numerics;
 using MathNet.Numerics.LinearAlgebra;
 
@@ -206,15 +208,19 @@ internal static class FusedTraining
     private static void GatherBatches(double[] source, int columns, int[] indices, int batchRows, double[] destination)
     {
         var rows = indices.Length;
+        if (source.Length < rows * columns || destination.Length < rows * columns) throw new ArgumentException("arrays are too small");
+        foreach (var index in indices)
+            if ((uint)index >= (uint)rows) throw new ArgumentException("an index is out of range");
+        ref var picks = ref MemoryMarshal.GetArrayDataReference(indices);
         for (var c = 0; c < columns; c++)
         {
-            var from = source.AsSpan(c * rows, rows);
+            ref var from = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(source), (nint)c * rows);
             for (var start = 0; start < rows; start += batchRows)
             {
                 var batch = Math.Min(batchRows, rows - start);
-                var to = destination.AsSpan(start * columns + c * batch, batch);
-                var picks = indices.AsSpan(start, batch);
-                for (var r = 0; r < to.Length; r++) to[r] = from[picks[r]];
+                ref var to = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(destination), (nint)start * columns + (nint)c * batch);
+                ref var pick = ref Unsafe.Add(ref picks, start);
+                for (nint r = 0; r < batch; r++) Unsafe.Add(ref to, r) = Unsafe.Add(ref from, Unsafe.Add(ref pick, r));
             }
         }
     }
