@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Backprop.Functional.Numerics;
 using MathNet.Numerics.LinearAlgebra;
 
@@ -47,6 +48,7 @@ public sealed record Softmax : Activation
         Chain(h, dh, dh, rows, columns);
 
     /// <summary>h = softmax of each row of the column-major z.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Rows(ReadOnlySpan<double> zs, Span<double> h, int rows, int columns)
     {
         for (var r = 0; r < rows; r++)
@@ -65,6 +67,7 @@ public sealed record Softmax : Activation
     }
 
     /// <summary>dz = h·(dh − Σ dh·h) row by row; <paramref name="dz"/> may be <paramref name="dhs"/> (each element is read before it is written).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Chain(ReadOnlySpan<double> hs, ReadOnlySpan<double> dhs, Span<double> dz, int rows, int columns)
     {
         for (var r = 0; r < rows; r++)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Backprop.Functional.Numerics;
 using MathNet.Numerics.LinearAlgebra;
 
@@ -40,6 +41,7 @@ public sealed record BinaryCrossEntropy : Loss
     internal override void OutputDelta(ReadOnlySpan<double> z, ReadOnlySpan<double> h, ReadOnlySpan<double> y, int rows, Activation outputActivation, Span<double> delta) =>
         FusedGradient.OfMeanOver(y.Length, h, y, delta);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double Value(ReadOnlySpan<double> z, ReadOnlySpan<double> y)
     {
         var sum = 0.0;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Backprop.Functional.Numerics;
 using MathNet.Numerics.LinearAlgebra;
 
@@ -40,6 +41,7 @@ public sealed record CrossEntropy : Loss
     internal override void OutputDelta(ReadOnlySpan<double> z, ReadOnlySpan<double> h, ReadOnlySpan<double> y, int rows, Activation outputActivation, Span<double> delta) =>
         FusedGradient.OfMeanOver(rows, h, y, delta);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double Value(ReadOnlySpan<double> z, ReadOnlySpan<double> y, int rows)
     {
         var columns = y.Length / rows;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Backprop.Functional.Numerics;
 using MathNet.Numerics.LinearAlgebra;
 
@@ -13,6 +14,7 @@ internal static class FusedGradient
         return Dense.Matrix(targets.RowCount, targets.ColumnCount, dz);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void OfMeanOver(int count, ReadOnlySpan<double> h, ReadOnlySpan<double> y, Span<double> dz)
     {
         for (var i = 0; i < y.Length; i++) dz[i] = (h[i] - y[i]) / count;

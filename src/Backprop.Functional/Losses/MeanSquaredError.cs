@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Backprop.Functional.Numerics;
 using MathNet.Numerics.LinearAlgebra;
 
@@ -46,6 +47,7 @@ public sealed record MeanSquaredError : Loss
         outputActivation.BackpropagateInPlace(z, h, delta, rows, y.Length / rows);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double Value(ReadOnlySpan<double> h, ReadOnlySpan<double> y)
     {
         var sum = 0.0;
@@ -57,6 +59,7 @@ public sealed record MeanSquaredError : Loss
         return 0.5 * (sum / y.Length);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Gradient(ReadOnlySpan<double> h, ReadOnlySpan<double> y, Span<double> dh)
     {
         var n = (double)y.Length;

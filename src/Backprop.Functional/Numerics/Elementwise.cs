@@ -33,6 +33,7 @@ public interface ILaneFunction3
 public static class Elementwise
 {
     /// <summary>destination[i] = F(source[i]).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Map<TFunction>(ReadOnlySpan<double> source, Span<double> destination)
         where TFunction : ILaneFunction
     {
@@ -50,6 +51,7 @@ public static class Elementwise
     }
 
     /// <summary>destination[i] = F(a[i], b[i]).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Map<TFunction>(ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> destination)
         where TFunction : ILaneFunction2
     {
@@ -70,6 +72,7 @@ public static class Elementwise
     }
 
     /// <summary>destination[i] = F(a[i], b[i], c[i]).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Map<TFunction>(ReadOnlySpan<double> a, ReadOnlySpan<double> b, ReadOnlySpan<double> c, Span<double> destination)
         where TFunction : ILaneFunction3
     {
@@ -101,6 +104,7 @@ public static class Elementwise
     /// activation applied in the same pass while z is in registers. <paramref name="h"/> may
     /// be <paramref name="z"/> itself.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AddBiasThenMap<TFunction>(Span<double> z, ReadOnlySpan<double> bias, Span<double> h, int rows)
         where TFunction : ILaneFunction
     {
@@ -145,6 +149,7 @@ public static class Elementwise
     }
 
     /// <summary>z[r, j] += bias[j] on a column-major rows × bias.Length matrix (each element one addition).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AddBias(Span<double> z, ReadOnlySpan<double> bias, int rows)
     {
         for (var j = 0; j < bias.Length; j++)
@@ -162,6 +167,7 @@ public static class Elementwise
     /// sums[j] = Σ_r m[r, j] of a column-major rows × sums.Length matrix, each column added in
     /// row order from +0.0. Four columns run side by side (independent chains), never mixed.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ColumnSums(ReadOnlySpan<double> m, int rows, Span<double> sums)
     {
         var columns = sums.Length;

@@ -18,6 +18,7 @@ namespace Backprop.Functional;
 internal static class FusedTraining
 {
     /// <summary>Whether the loss, every activation and the optimizer are built-in ones with a fused form.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool Supports(TrainConfig config, Network network)
     {
         var home = typeof(Training).Assembly;
@@ -28,11 +29,13 @@ internal static class FusedTraining
     }
 
     /// <summary>Whether <paramref name="data"/> has the shape the network reads and writes (else the reference throws its own error).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool Fits(Network network, Dataset data) =>
         data.Inputs.ColumnCount == network.InputWidth && data.Targets.ColumnCount == network.OutputWidth &&
         data.Targets.RowCount == data.Inputs.RowCount && data.Rows > 0;
 
     /// <summary><see cref="Training.ReferenceStep"/>, fused.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Stepped Step(TrainConfig config, TrainState state, Dataset batch)
     {
         var widths = WidthsOf(state.Network);
@@ -54,6 +57,7 @@ internal static class FusedTraining
     }
 
     /// <summary><see cref="Training.ReferenceEpoch"/>, fused.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static EpochResult Epoch(TrainConfig config, TrainState state, Dataset data)
     {
         var batchRows = config.BatchRows(data.Rows);
@@ -128,6 +132,7 @@ internal static class FusedTraining
     /// loss, a gradient or an updated parameter is not finite, the first such value in the order
     /// <see cref="Training.ReferenceStep"/> checks them (then <paramref name="target"/> holds garbage).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (double Loss, NonFinite? Problem) Run(
         StepWorkspace workspace, Network network, Loss loss, FusedOptimizerStep optimizer,
         ParameterArrays source, ParameterArrays target, MatrixView inputs, ReadOnlySpan<double> targets, int rows)
@@ -189,6 +194,7 @@ internal static class FusedTraining
     }
 
     /// <summary>The state after a successful step whose parameters and slots are <paramref name="target"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static TrainState Advance(TrainState state, ParameterArrays target, FusedOptimizerStep optimizer, long count) =>
         state with
         {
@@ -205,6 +211,7 @@ internal static class FusedTraining
     /// block of its own rows starting at b·batchRows·columns, as <see cref="Dataset.Select"/> of
     /// its rows would hold it.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void GatherBatches(double[] source, int columns, int[] indices, int batchRows, double[] destination)
     {
         var rows = indices.Length;
@@ -225,7 +232,7 @@ internal static class FusedTraining
         }
     }
 
-    /// <summary>Every width of <paramref name="network"/>, input first.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static int[] WidthsOf(Network network)
     {
         var widths = new int[network.Layers.Count + 1];

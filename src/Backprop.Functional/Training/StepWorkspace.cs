@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Backprop.Functional.Numerics;
 using LanguageExt;
 
@@ -18,6 +19,7 @@ internal sealed class ParameterArrays
     public double[][][] Slots { get; }
 
     /// <summary>New, uninitialized arrays shaped like <paramref name="widths"/> with <paramref name="slots"/> slots.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static ParameterArrays Allocate(int[] widths, int slots)
     {
         static double[][] Set(int[] widths)
@@ -36,6 +38,7 @@ internal sealed class ParameterArrays
     }
 
     /// <summary>The storage of a state's network and of the named optimizer slots (shared, read only).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static ParameterArrays Of(Network network, OptimizerState optimizer, IReadOnlyList<string> slots)
     {
         var layers = network.Layers.Count;
@@ -54,6 +57,7 @@ internal sealed class ParameterArrays
     }
 
     /// <summary>The network these arrays hold, with <paramref name="shape"/>'s activations. The arrays must never be written again.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Network ToNetwork(Network shape)
     {
         var layers = new Layer[shape.Layers.Count];
@@ -70,6 +74,7 @@ internal sealed class ParameterArrays
     }
 
     /// <summary>The optimizer state after <paramref name="count"/> updates, with these arrays as the named slots. They must never be written again.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public OptimizerState ToOptimizerState(OptimizerState before, long count, IReadOnlyList<string> slots)
     {
         var map = before.Slots;
@@ -154,6 +159,7 @@ internal sealed class StepWorkspace
     public ParameterArrays? Spare { get; set; }
 
     /// <summary>This thread's workspace for the shape if it has one, else a new one; give it back with <see cref="Return"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static StepWorkspace Rent(int[] widths, int rows)
     {
         var workspace = cached;
@@ -167,6 +173,7 @@ internal sealed class StepWorkspace
     public static void Return(StepWorkspace workspace) => cached = workspace;
 
     /// <summary>Takes the spare parameter arrays if they have <paramref name="slots"/> slots, else allocates new ones.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ParameterArrays TakeSpare(int slots)
     {
         var spare = Spare;

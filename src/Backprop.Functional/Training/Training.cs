@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Backprop.Functional;
 
 /// <summary>
@@ -38,6 +39,7 @@ public static class Training
     /// bits as <see cref="ReferenceStep"/>; with the built-in losses, activations and optimizers it
     /// runs a fused form that writes its intermediate values into reused scratch arrays.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Stepped Step(TrainConfig config, TrainState state, Dataset batch) =>
         FusedTraining.Supports(config, state.Network) && FusedTraining.Fits(state.Network, batch)
             ? FusedTraining.Step(config, state, batch)
@@ -74,6 +76,7 @@ public static class Training
     /// The same bits as <see cref="ReferenceEpoch"/>; with the built-in losses, activations and
     /// optimizers its steps run fused and reuse their scratch arrays from step to step.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static EpochResult Epoch(TrainConfig config, TrainState state, Dataset data) =>
         FusedTraining.Supports(config, state.Network) && FusedTraining.Fits(state.Network, data)
             ? FusedTraining.Epoch(config, state, data)

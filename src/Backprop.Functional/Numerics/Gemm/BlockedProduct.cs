@@ -20,6 +20,7 @@ internal static class BlockedProduct
     private const int LargestTile = 16 * MicroKernel.Columns;
 
     /// <summary>Computes the outputs (i, j) with i in [rowStart, rowEnd) and j in [columnStart, columnEnd).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run<TLanes, TVector>(MatrixView a, MatrixView b, Output c, int rowStart, int rowEnd, int columnStart, int columnEnd)
         where TLanes : struct, ILanes<TVector>
         where TVector : struct
@@ -69,6 +70,7 @@ internal static class BlockedProduct
     }
 
     /// <summary>A partial tile, or one whose rows are not contiguous in C: computed in a scratch tile, then copied.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunEdge<TLanes, TVector>(int depth, ref double panelA, ref double panelB, Output c, int row, int column, int rows, int columns, bool continueChains, Span<double> tile)
         where TLanes : struct, ILanes<TVector>
         where TVector : struct
@@ -80,6 +82,7 @@ internal static class BlockedProduct
     }
 
     /// <summary>Moves the valid part of a tile between C and the scratch tile, walking C contiguously.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Copy(Output c, int row, int column, int rows, int columns, Span<double> tile, int tileRows, bool toTile)
     {
         // A transposed C (lanes along its rows) is contiguous along j, a plain one along i.

@@ -24,6 +24,7 @@ internal static class MicroKernel
     /// <paramref name="ldc"/>: its values are the chains' current sums when
     /// <paramref name="continueChains"/> (an earlier k block ran), otherwise the chains start at +0.0.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run<TLanes, TVector>(int depth, ref double a, ref double b, ref double c, nint ldc, bool continueChains)
         where TLanes : struct, ILanes<TVector>
         where TVector : struct

@@ -13,6 +13,7 @@ namespace Backprop.Functional.Numerics.Gemm;
 internal static class Packing
 {
     /// <summary>Packs A[rowStart .. rowStart+rows, depthStart .. depthStart+depth]; panel p starts at p·rowsPerPanel·depth.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Rows<TLanes, TVector>(MatrixView a, int rowStart, int rows, int depthStart, int depth, ref double destination)
         where TLanes : struct, ILanes<TVector>
         where TVector : struct
@@ -40,6 +41,7 @@ internal static class Packing
     }
 
     /// <summary>Packs B[depthStart .. depthStart+depth, columnStart .. columnStart+columns]; panel p starts at p·Columns·depth.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Columns(MatrixView b, int depthStart, int depth, int columnStart, int columns, ref double destination)
     {
         const int panelColumns = MicroKernel.Columns;
@@ -67,6 +69,7 @@ internal static class Packing
     /// The general case: packed[p·width + l] = source[p·depthStride + l·laneStride] for the
     /// <paramref name="filled"/> lanes, +0.0 for the rest of the width.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Transpose(ref double source, nint depthStride, nint laneStride, int depth, int filled, int width, ref double packed)
     {
         nint lane = 0;
@@ -87,6 +90,7 @@ internal static class Packing
     }
 
     /// <summary>Four lanes whose k values are contiguous: packed[p·width + l] = source[p + l·laneStride] for l &lt; 4.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void TransposeFourLanes(ref double source, nint laneStride, int depth, int width, ref double packed)
     {
         ref var s1 = ref Unsafe.Add(ref source, laneStride);
