@@ -232,6 +232,7 @@ internal static class FusedTraining
         }
     }
 
+    /// <summary>Every width of <paramref name="network"/>, input first.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static int[] WidthsOf(Network network)
     {
