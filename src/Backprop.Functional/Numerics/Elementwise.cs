@@ -119,7 +119,18 @@ public static class Elementwise
                 var b = Vector256.Create(bias[j]);
                 ref var column = ref MemoryMarshal.GetReference(z.Slice(j * rows, rows));
                 ref var output = ref Unsafe.Add(ref dst, j * rows);
-                for (nuint r = 0; r < (nuint)rows; r += 4)
+                nuint r = 0;
+                // Two independent vectors per pass give the out-of-order core more to overlap.
+                for (; r + 8 <= (nuint)rows; r += 8)
+                {
+                    var first = Vector256.LoadUnsafe(ref column, r) + b;
+                    var second = Vector256.LoadUnsafe(ref column, r + 4) + b;
+                    first.StoreUnsafe(ref column, r);
+                    second.StoreUnsafe(ref column, r + 4);
+                    TFunction.Apply(first).StoreUnsafe(ref output, r);
+                    TFunction.Apply(second).StoreUnsafe(ref output, r + 4);
+                }
+                for (; r < (nuint)rows; r += 4)
                 {
                     var sum = Vector256.LoadUnsafe(ref column, r) + b;
                     sum.StoreUnsafe(ref column, r);

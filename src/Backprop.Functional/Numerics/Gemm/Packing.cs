@@ -75,8 +75,16 @@ internal static class Packing
         nint lane = 0;
         // k contiguous in memory (δᵀ, or X read as B): transpose 4×4 blocks in registers.
         if (depthStride == 1 && Avx.IsSupported)
+        {
             for (; lane + 4 <= filled; lane += 4)
                 TransposeFourLanes(ref Unsafe.Add(ref source, lane * laneStride), laneStride, depth, width, ref Unsafe.Add(ref packed, lane));
+            // A six-column panel of B leaves two lanes: 2×2 blocks.
+            if (lane + 2 <= filled)
+            {
+                TransposeTwoLanes(ref Unsafe.Add(ref source, lane * laneStride), laneStride, depth, width, ref Unsafe.Add(ref packed, lane));
+                lane += 2;
+            }
+        }
         for (; lane < filled; lane++)
         {
             ref var line = ref Unsafe.Add(ref source, lane * laneStride);
@@ -87,6 +95,28 @@ internal static class Packing
         for (nint p = 0; p < depth; p++)
             for (nint l = filled; l < width; l++)
                 Unsafe.Add(ref packed, p * width + l) = 0.0;
+    }
+
+    /// <summary>Two lanes whose k values are contiguous: packed[p·width + l] = source[p + l·laneStride] for l &lt; 2.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void TransposeTwoLanes(ref double source, nint laneStride, int depth, int width, ref double packed)
+    {
+        ref var s1 = ref Unsafe.Add(ref source, laneStride);
+        nint p = 0;
+        for (; p + 2 <= depth; p += 2)
+        {
+            var r0 = Vector128.LoadUnsafe(ref source, (nuint)p);
+            var r1 = Vector128.LoadUnsafe(ref s1, (nuint)p);
+            ref var row = ref Unsafe.Add(ref packed, p * width);
+            Sse2.UnpackLow(r0, r1).StoreUnsafe(ref row);
+            Sse2.UnpackHigh(r0, r1).StoreUnsafe(ref Unsafe.Add(ref row, width));
+        }
+        if (p < depth)
+        {
+            ref var row = ref Unsafe.Add(ref packed, p * width);
+            row = Unsafe.Add(ref source, p);
+            Unsafe.Add(ref row, 1) = Unsafe.Add(ref s1, p);
+        }
     }
 
     /// <summary>Four lanes whose k values are contiguous: packed[p·width + l] = source[p + l·laneStride] for l &lt; 4.</summary>
