@@ -197,6 +197,22 @@ public sealed class FusedTrainingTests
     }
 
     [Fact]
+    public void A_large_data_set_gathered_on_several_threads_gives_the_bits_of_the_reference()
+    {
+        // 8200 rows of 130 inputs: over 2^20 values, so the epoch's batches are gathered in parallel.
+        var c = new NetworkCase([130, 4, 2], ["tanh", "identity"], 8200, 13);
+        var config = new TrainConfig(MeanSquaredError.Instance, new Sgd(new ConstantSchedule(0.01)), 100);
+        var start = TrainState.Initial(c.Network, config.Optimizer, Rng.FromSeed(6));
+        var reference = Training.ReferenceEpoch(config, start, c.Data);
+        foreach (var threads in new[] { 1, 2, 3 })
+        {
+            var fused = WithThreads(threads, () => Training.Epoch(config, start, c.Data));
+            Assert.Null(Difference(fused.State, reference.State));
+            Assert.True(SameBits(fused.Loss, reference.Loss), $"{threads} threads: loss {fused.Loss:R} vs {reference.Loss:R}");
+        }
+    }
+
+    [Fact]
     public void Every_returned_state_owns_fresh_arrays_that_later_epochs_never_write()
     {
         var c = new NetworkCase([5, 7, 3], ["sigmoid", "identity"], 23, 9);

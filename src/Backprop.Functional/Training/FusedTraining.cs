@@ -81,8 +81,8 @@ internal static class FusedTraining
             // touch a different cache line for almost every element of a column-major data set.
             var (inputs, targets) = workspace.EpochBatches(data.Rows);
             var indices = order.ToArray();
-            GatherBatches(Dense.Data(data.Inputs), widths[0], indices, batchRows, inputs);
-            GatherBatches(Dense.Data(data.Targets), widths[^1], indices, batchRows, targets);
+            GatherBatches(Dense.Data(data.Inputs), widths[0], indices, batchRows, inputs, ComputeThreads.Count);
+            GatherBatches(Dense.Data(data.Targets), widths[^1], indices, batchRows, targets, ComputeThreads.Count);
             var (count, stepCount, skipped) = (state.Optimizer.Count, state.Step, state.SkippedSteps);
             var slots = config.Optimizer.Fused(count)!.Slots;
             var current = ParameterArrays.Of(state.Network, state.Optimizer, slots);
@@ -209,17 +209,35 @@ internal static class FusedTraining
     /// The rows of a column-major matrix in the order of <paramref name="indices"/>, cut into batches of
     /// <paramref name="batchRows"/> rows (the last one shorter): batch b is a column-major
     /// block of its own rows starting at b·batchRows·columns, as <see cref="Dataset.Select"/> of
-    /// its rows would hold it.
+    /// its rows would hold it. A large data set's columns are shared out over up to
+    /// <paramref name="threads"/> threads (each column is copied by one of them; copies do not
+    /// depend on who makes them).
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void GatherBatches(double[] source, int columns, int[] indices, int batchRows, double[] destination)
+    private static void GatherBatches(double[] source, int columns, int[] indices, int batchRows, double[] destination, int threads)
     {
         var rows = indices.Length;
         if (source.Length < rows * columns || destination.Length < rows * columns) throw new ArgumentException("arrays are too small");
         foreach (var index in indices)
             if ((uint)index >= (uint)rows) throw new ArgumentException("an index is out of range");
+        // Below about a millisecond of copying, waking another thread does not pay.
+        const long ParallelElements = 1L << 20;
+        if (threads > 1 && (long)rows * columns >= ParallelElements)
+        {
+            var chunk = Math.Max(1, columns / (4 * threads));
+            Parallel.For(0, (columns + chunk - 1) / chunk, new ParallelOptions { MaxDegreeOfParallelism = threads },
+                part => GatherColumns(source, indices, batchRows, destination, columns, part * chunk, Math.Min(columns, (part + 1) * chunk)));
+            return;
+        }
+        GatherColumns(source, indices, batchRows, destination, columns, 0, columns);
+    }
+
+    /// <summary>Columns [<paramref name="first"/>, <paramref name="end"/>) of <see cref="GatherBatches"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void GatherColumns(double[] source, int[] indices, int batchRows, double[] destination, int columns, int first, int end)
+    {
+        var rows = indices.Length;
         ref var picks = ref MemoryMarshal.GetArrayDataReference(indices);
-        for (var c = 0; c < columns; c++)
+        for (var c = first; c < end; c++)
         {
             ref var from = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(source), (nint)c * rows);
             for (var start = 0; start < rows; start += batchRows)
