@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using Backprop.Functional.Numerics;
 using MathNet.Numerics.LinearAlgebra;
@@ -36,10 +37,12 @@ public abstract record ElementwiseActivation<TValue, TSlope> : Activation
     }
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal override void AddBiasAndApply(Span<double> z, ReadOnlySpan<double> bias, Span<double> h, int rows) =>
         Elementwise.AddBiasThenMap<TValue>(z, bias, h, rows);
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal override void BackpropagateInPlace(ReadOnlySpan<double> z, ReadOnlySpan<double> h, Span<double> dh, int rows, int columns)
     {
         var length = rows * columns;

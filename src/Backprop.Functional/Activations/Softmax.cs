@@ -37,6 +37,7 @@ public sealed record Softmax : Activation
     }
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal override void AddBiasAndApply(Span<double> z, ReadOnlySpan<double> bias, Span<double> h, int rows)
     {
         Elementwise.AddBias(z, bias, rows);
@@ -44,6 +45,7 @@ public sealed record Softmax : Activation
     }
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal override void BackpropagateInPlace(ReadOnlySpan<double> z, ReadOnlySpan<double> h, Span<double> dh, int rows, int columns) =>
         Chain(h, dh, dh, rows, columns);
 

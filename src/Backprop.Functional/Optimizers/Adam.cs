@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using Backprop.Functional.Numerics;
 using LanguageExt;
@@ -46,6 +47,7 @@ public sealed record Adam(Schedule LearningRate, double Beta1, double Beta2, dou
     }
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal override FusedOptimizerStep Fused(long count)
     {
         var t = count + 1;

@@ -81,7 +81,7 @@ internal static class FusedUpdate
     }
 
     /// <summary>The last one to three elements, through the same lanes padded with zeros (which every rule maps to finite values).</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static bool RunTail<TRule>(TRule rule, scoped ref TensorUpdate u, int whole) where TRule : struct, IUpdateRule
     {
         Span<double> lanes = stackalloc double[4 * 5];
@@ -128,5 +128,6 @@ internal sealed class FusedOptimizerStep<TRule>(TRule rule, IReadOnlyList<string
 {
     public override IReadOnlyList<string> Slots => slots;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override bool Run(scoped ref TensorUpdate update) => FusedUpdate.Run(rule, ref update);
 }

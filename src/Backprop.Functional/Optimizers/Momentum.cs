@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using LanguageExt;
 
@@ -33,6 +34,7 @@ public sealed record Momentum(Schedule LearningRate, double Beta, bool Nesterov,
     }
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal override FusedOptimizerStep Fused(long count) =>
         new FusedOptimizerStep<Rule>(new Rule(LearningRate.At(count), Beta, Nesterov, WeightDecay), SlotNames);
 

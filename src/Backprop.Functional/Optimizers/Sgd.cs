@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace Backprop.Functional;
@@ -20,6 +21,7 @@ public sealed record Sgd(Schedule LearningRate, double WeightDecay = 0) : Optimi
     }
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal override FusedOptimizerStep Fused(long count) =>
         new FusedOptimizerStep<Rule>(new Rule(LearningRate.At(count), WeightDecay), []);
 

@@ -213,6 +213,7 @@ internal static class FusedTraining
     /// <paramref name="threads"/> threads (each column is copied by one of them; copies do not
     /// depend on who makes them).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void GatherBatches(double[] source, int columns, int[] indices, int batchRows, double[] destination, int threads)
     {
         var rows = indices.Length;

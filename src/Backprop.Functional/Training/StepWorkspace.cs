@@ -148,6 +148,7 @@ internal sealed class StepWorkspace
     public double[][] Gradient { get; }
 
     /// <summary>Arrays for the inputs and targets of every batch of an epoch over <paramref name="rows"/> rows, grown on demand.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public (double[] Inputs, double[] Targets) EpochBatches(int rows)
     {
         if (epoch.Inputs.Length < rows * Widths[0] || epoch.Targets.Length < rows * Widths[^1])
