@@ -33,7 +33,8 @@ public interface ILaneFunction3
 public static class Elementwise
 {
     /// <summary>destination[i] = F(source[i]).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    // Not inlined: its own inlining budget keeps the lane functions (exp and its helpers) inlined.
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void Map<TFunction>(ReadOnlySpan<double> source, Span<double> destination)
         where TFunction : ILaneFunction
     {
@@ -51,7 +52,8 @@ public static class Elementwise
     }
 
     /// <summary>destination[i] = F(a[i], b[i]).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    // Not inlined: its own inlining budget keeps the lane functions (exp and its helpers) inlined.
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void Map<TFunction>(ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> destination)
         where TFunction : ILaneFunction2
     {
@@ -72,7 +74,8 @@ public static class Elementwise
     }
 
     /// <summary>destination[i] = F(a[i], b[i], c[i]).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    // Not inlined: its own inlining budget keeps the lane functions (exp and its helpers) inlined.
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void Map<TFunction>(ReadOnlySpan<double> a, ReadOnlySpan<double> b, ReadOnlySpan<double> c, Span<double> destination)
         where TFunction : ILaneFunction3
     {
@@ -104,7 +107,8 @@ public static class Elementwise
     /// activation applied in the same pass while z is in registers. <paramref name="h"/> may
     /// be <paramref name="z"/> itself.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    // Not inlined: its own inlining budget keeps the lane functions (exp and its helpers) inlined.
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void AddBiasThenMap<TFunction>(Span<double> z, ReadOnlySpan<double> bias, Span<double> h, int rows)
         where TFunction : ILaneFunction
     {

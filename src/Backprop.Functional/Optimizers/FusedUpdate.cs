@@ -48,7 +48,8 @@ internal static class FusedUpdate
     /// updated parameter is NaN or ±∞ (x − x is then NaN, else +0), so that the caller can look
     /// for the first such element precisely.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    // Not inlined: its own inlining budget keeps the lane functions (exp and its helpers) inlined.
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static bool Run<TRule>(TRule rule, scoped ref TensorUpdate u) where TRule : struct, IUpdateRule
     {
         var length = u.Parameters.Length;
