@@ -167,6 +167,22 @@ public sealed class FusedTrainingTests
     }
 
     [Fact]
+    public void A_NaN_loss_is_the_one_canonical_NaN_on_both_paths()
+    {
+        // .NET's double.NaN has the sign bit set; its opposite flows unchanged through identity
+        // and the squared error, yet the reported loss is still double.NaN.
+        var opposite = BitConverter.Int64BitsToDouble(BitConverter.DoubleToInt64Bits(double.NaN) ^ long.MinValue);
+        var layer = new Layer(Dense.FromRowMajor(1, 1, [0.5]), Dense.Vector([0.0]), Identity.Instance);
+        var network = (Network)Network.Create([layer]);
+        var data = new Dataset(Dense.FromRowMajor(1, 1, [opposite]), Dense.FromRowMajor(1, 1, [0.0]));
+        var config = new TrainConfig(MeanSquaredError.Instance, new Sgd(new ConstantSchedule(0.1)));
+        var state = TrainState.Initial(network, config.Optimizer, Rng.FromSeed(0));
+        var canonical = BitConverter.DoubleToInt64Bits(double.NaN);
+        Assert.Equal(canonical, BitConverter.DoubleToInt64Bits(Training.Step(config, state, data).Loss));
+        Assert.Equal(canonical, BitConverter.DoubleToInt64Bits(Training.ReferenceStep(config, state, data).Loss));
+    }
+
+    [Fact]
     public void An_update_that_overflows_is_named_like_the_reference_names_it()
     {
         var c = new NetworkCase([3, 4, 2], ["tanh", "identity"], 4, 7);

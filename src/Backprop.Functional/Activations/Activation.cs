@@ -27,14 +27,21 @@ public abstract record Activation
     /// The fused training step's forward rule on raw column-major storage: adds the bias to z
     /// in place, then writes h = f(z), the same bits as <see cref="Forward.PreActivation"/>
     /// followed by <see cref="Apply"/>. The built-in activations override it with one pass;
-    /// this fallback goes through the public methods.
+    /// this fallback goes through the public methods. Without <paramref name="keepPreActivation"/>
+    /// z may be left as it was (the caller will not read it again).
     /// </summary>
-    internal virtual void AddBiasAndApply(Span<double> z, ReadOnlySpan<double> bias, Span<double> h, int rows)
+    internal virtual void AddBiasAndApply(Span<double> z, ReadOnlySpan<double> bias, Span<double> h, int rows, bool keepPreActivation)
     {
         Elementwise.AddBias(z, bias, rows);
         var length = rows * bias.Length;
         Dense.Data(Apply(Dense.Matrix(rows, bias.Length, z[..length].ToArray()))).CopyTo(h);
     }
+
+    /// <summary>
+    /// Whether <see cref="Backpropagate"/> reads z (relu's slope does; sigmoid's and tanh's are
+    /// written in h alone): if not, the fused step need not keep a hidden layer's z.
+    /// </summary>
+    internal virtual bool DerivativeReadsPreActivation => true;
 
     /// <summary>
     /// The fused training step's backward rule: turns dL/dh into dL/dz in place, the same bits

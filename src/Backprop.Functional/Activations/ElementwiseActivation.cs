@@ -38,8 +38,8 @@ public abstract record ElementwiseActivation<TValue, TSlope> : Activation
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal override void AddBiasAndApply(Span<double> z, ReadOnlySpan<double> bias, Span<double> h, int rows) =>
-        Elementwise.AddBiasThenMap<TValue>(z, bias, h, rows);
+    internal override void AddBiasAndApply(Span<double> z, ReadOnlySpan<double> bias, Span<double> h, int rows, bool keepPreActivation) =>
+        Elementwise.AddBiasThenMap<TValue>(z, bias, h, rows, keepPreActivation);
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

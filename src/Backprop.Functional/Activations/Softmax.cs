@@ -38,7 +38,7 @@ public sealed record Softmax : Activation
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal override void AddBiasAndApply(Span<double> z, ReadOnlySpan<double> bias, Span<double> h, int rows)
+    internal override void AddBiasAndApply(Span<double> z, ReadOnlySpan<double> bias, Span<double> h, int rows, bool keepPreActivation)
     {
         Elementwise.AddBias(z, bias, rows);
         Rows(z, h, rows, bias.Length);

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Backprop.Functional.Numerics;
 
@@ -105,11 +106,13 @@ public static class Elementwise
     /// z[r, j] += bias[j] on a column-major rows × bias.Length matrix, then h = F(z): the
     /// bias added once after the product, as <see cref="Forward.PreActivation"/> does, and the
     /// activation applied in the same pass while z is in registers. <paramref name="h"/> may
-    /// be <paramref name="z"/> itself.
+    /// be <paramref name="z"/> itself. Without <paramref name="keepPreActivation"/> z + b need
+    /// not be written back (nothing reads it later), and when rows are a multiple of four or
+    /// one, it is not.
     /// </summary>
     // Not inlined: its own inlining budget keeps the lane functions (exp and its helpers) inlined.
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    public static void AddBiasThenMap<TFunction>(Span<double> z, ReadOnlySpan<double> bias, Span<double> h, int rows)
+    public static void AddBiasThenMap<TFunction>(Span<double> z, ReadOnlySpan<double> bias, Span<double> h, int rows, bool keepPreActivation = true)
         where TFunction : ILaneFunction
     {
         var length = rows * bias.Length;
@@ -129,15 +132,18 @@ public static class Elementwise
                 {
                     var first = Vector256.LoadUnsafe(ref column, r) + b;
                     var second = Vector256.LoadUnsafe(ref column, r + 4) + b;
-                    first.StoreUnsafe(ref column, r);
-                    second.StoreUnsafe(ref column, r + 4);
+                    if (keepPreActivation)
+                    {
+                        first.StoreUnsafe(ref column, r);
+                        second.StoreUnsafe(ref column, r + 4);
+                    }
                     TFunction.Apply(first).StoreUnsafe(ref output, r);
                     TFunction.Apply(second).StoreUnsafe(ref output, r + 4);
                 }
                 for (; r < (nuint)rows; r += 4)
                 {
                     var sum = Vector256.LoadUnsafe(ref column, r) + b;
-                    sum.StoreUnsafe(ref column, r);
+                    if (keepPreActivation) sum.StoreUnsafe(ref column, r);
                     TFunction.Apply(sum).StoreUnsafe(ref output, r);
                 }
             }
@@ -152,7 +158,7 @@ public static class Elementwise
             for (nuint i = 0; i < (nuint)whole; i += 4)
             {
                 var sum = Vector256.LoadUnsafe(ref zs, i) + Vector256.LoadUnsafe(ref bs, i);
-                sum.StoreUnsafe(ref zs, i);
+                if (keepPreActivation) sum.StoreUnsafe(ref zs, i);
                 TFunction.Apply(sum).StoreUnsafe(ref dst, i);
             }
             for (var i = whole; i < length; i++) z[i] += bias[i];
@@ -180,7 +186,8 @@ public static class Elementwise
 
     /// <summary>
     /// sums[j] = Σ_r m[r, j] of a column-major rows × sums.Length matrix, each column added in
-    /// row order from +0.0. Four columns run side by side (independent chains), never mixed.
+    /// row order from +0.0. Four columns run side by side (independent chains, vector lanes when
+    /// the rows come in fours), never mixed.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ColumnSums(ReadOnlySpan<double> m, int rows, Span<double> sums)
@@ -189,6 +196,35 @@ public static class Elementwise
         if (m.Length < rows * columns) throw new ArgumentException("matrix is too small");
         ref var data = ref MemoryMarshal.GetReference(m);
         var j = 0;
+        if (rows % 4 == 0 && Avx.IsSupported)
+        {
+            // Lanes hold four columns; 4×4 blocks transposed in registers feed each lane its
+            // column's values one row after another, so every sum is still added in row order.
+            for (; j + 4 <= columns; j += 4)
+            {
+                var sum = Vector256<double>.Zero;
+                ref var c0 = ref Unsafe.Add(ref data, j * rows);
+                ref var c1 = ref Unsafe.Add(ref c0, rows);
+                ref var c2 = ref Unsafe.Add(ref c1, rows);
+                ref var c3 = ref Unsafe.Add(ref c2, rows);
+                for (nuint r = 0; r < (nuint)rows; r += 4)
+                {
+                    var r0 = Vector256.LoadUnsafe(ref c0, r);
+                    var r1 = Vector256.LoadUnsafe(ref c1, r);
+                    var r2 = Vector256.LoadUnsafe(ref c2, r);
+                    var r3 = Vector256.LoadUnsafe(ref c3, r);
+                    var t0 = Avx.UnpackLow(r0, r1);
+                    var t1 = Avx.UnpackHigh(r0, r1);
+                    var t2 = Avx.UnpackLow(r2, r3);
+                    var t3 = Avx.UnpackHigh(r2, r3);
+                    sum += Avx.Permute2x128(t0, t2, 0x20);
+                    sum += Avx.Permute2x128(t1, t3, 0x20);
+                    sum += Avx.Permute2x128(t0, t2, 0x31);
+                    sum += Avx.Permute2x128(t1, t3, 0x31);
+                }
+                sum.CopyTo(sums[j..]);
+            }
+        }
         for (; j + 4 <= columns; j += 4)
         {
             double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;

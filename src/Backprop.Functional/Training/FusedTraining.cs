@@ -147,7 +147,9 @@ internal static class FusedTraining
         {
             var z = workspace.Z[i].AsSpan(0, rows * widths[i + 1]);
             MatrixProduct.Compute(x, MatrixView.ColumnMajor(weights[2 * i], widths[i + 1], widths[i]).Transposed, z);
-            network.Layers[i].Activation.AddBiasAndApply(z, weights[2 * i + 1], workspace.H[i], rows);
+            // A hidden layer whose derivative is written in h alone (sigmoid, tanh) does not keep z + b.
+            var activation = network.Layers[i].Activation;
+            activation.AddBiasAndApply(z, weights[2 * i + 1], workspace.H[i], rows, keepPreActivation: i == layers - 1 || activation.DerivativeReadsPreActivation);
             x = MatrixView.ColumnMajor(workspace.H[i], rows, widths[i + 1]);
         }
         var output = layers - 1;

@@ -8,6 +8,12 @@ namespace Backprop.Functional;
 /// </summary>
 public sealed record Stepped(TrainState State, double Loss, NonFinite? Problem = null)
 {
+    /// <summary>
+    /// The loss; a NaN is always the one canonical NaN, since which NaN an invalid operation
+    /// yields (its sign and payload) depends on the order of operations and the processor.
+    /// </summary>
+    public double Loss { get; init; } = double.IsNaN(Loss) ? double.NaN : Loss;
+
     /// <summary>Whether training must stop here (a non-finite step the policy does not skip).</summary>
     public bool MustStop { get; init; }
 }
