@@ -4,7 +4,11 @@ using BenchmarkDotNet.Attributes;
 
 namespace Backprop.Benchmarks;
 
-/// <summary>Forward, backward and a whole SGD step on one batch of each workload.</summary>
+/// <summary>
+/// Forward, backward and a whole SGD step on one batch of each workload: the step as training
+/// runs it (fused, <see cref="Training.Step"/>) and as its definition composes it
+/// (<see cref="Training.ReferenceStep"/>: Forward.Run, Backward.Run, Optimizer.Update, Updates.Apply).
+/// </summary>
 public class TrainingBenchmarks
 {
     private static readonly TrainConfig Config = new(MeanSquaredError.Instance, new Sgd(new ConstantSchedule(0.01)));
@@ -38,4 +42,7 @@ public class TrainingBenchmarks
 
     [Benchmark]
     public Stepped TrainingStep() => Training.Step(Config, state, batch);
+
+    [Benchmark]
+    public Stepped ReferenceStep() => Training.ReferenceStep(Config, state, batch);
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using LanguageExt;
 
 namespace Backprop.Functional;
@@ -15,6 +16,7 @@ public readonly record struct Rng(ulong State)
     public static Rng FromSeed(ulong seed) => new(Mix(seed ^ 0x6A09_E667_F3BC_C909UL));
 
     /// <summary>A uniformly distributed 64-bit number.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public (ulong Value, Rng Next) NextUInt64()
     {
         var state = State + Gamma;
@@ -22,6 +24,7 @@ public readonly record struct Rng(ulong State)
     }
 
     /// <summary>A uniform double in [0, 1) with 53 random bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public (double Value, Rng Next) NextDouble()
     {
         var (bits, next) = NextUInt64();
@@ -29,6 +32,7 @@ public readonly record struct Rng(ulong State)
     }
 
     /// <summary>A uniform integer in [0, <paramref name="bound"/>), without modulo bias (Lemire's method).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public (int Value, Rng Next) NextInt(int bound)
     {
         if (bound <= 0) throw new ArgumentOutOfRangeException(nameof(bound));
@@ -51,6 +55,7 @@ public readonly record struct Rng(ulong State)
     }
 
     /// <summary><paramref name="count"/> samples of N(mean, std²) by Marsaglia's polar method.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public (double[] Values, Rng Next) Normals(int count, double mean, double std)
     {
         var values = new double[count];
@@ -74,6 +79,7 @@ public readonly record struct Rng(ulong State)
     }
 
     /// <summary><paramref name="count"/> samples of U(low, high).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public (double[] Values, Rng Next) Uniforms(int count, double low, double high)
     {
         var values = new double[count];
@@ -87,6 +93,7 @@ public readonly record struct Rng(ulong State)
     }
 
     /// <summary>A uniformly random permutation of 0 … n−1 (Fisher–Yates).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public (Arr<int> Permutation, Rng Next) Permutation(int n)
     {
         var order = new int[n];

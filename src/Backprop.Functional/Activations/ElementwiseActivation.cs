@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using Backprop.Functional.Numerics;
 using MathNet.Numerics.LinearAlgebra;
@@ -33,6 +34,19 @@ public abstract record ElementwiseActivation<TValue, TSlope> : Activation
         var dz = new double[z.RowCount * z.ColumnCount];
         Elementwise.Map<ChainRule>(Dense.Data(z), Dense.Data(h), Dense.Data(dh), dz);
         return Dense.Matrix(z.RowCount, z.ColumnCount, dz);
+    }
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal override void AddBiasAndApply(Span<double> z, ReadOnlySpan<double> bias, Span<double> h, int rows, bool keepPreActivation) =>
+        Elementwise.AddBiasThenMap<TValue>(z, bias, h, rows, keepPreActivation);
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal override void BackpropagateInPlace(ReadOnlySpan<double> z, ReadOnlySpan<double> h, Span<double> dh, int rows, int columns)
+    {
+        var length = rows * columns;
+        Elementwise.Map<ChainRule>(z[..length], h[..length], dh[..length], dh);
     }
 
     /// <summary>dL/dz = dL/dh · f′(z).</summary>

@@ -19,6 +19,12 @@ public sealed record Identity : ElementwiseActivation<Identity.Function, Identit
     /// <inheritdoc/>
     public override Matrix<double> Backpropagate(Matrix<double> z, Matrix<double> h, Matrix<double> dh) => dh;
 
+    /// <inheritdoc/>
+    internal override void BackpropagateInPlace(ReadOnlySpan<double> z, ReadOnlySpan<double> h, Span<double> dh, int rows, int columns)
+    {
+        // dL/dz is dL/dh itself (Backpropagate returns it unchanged).
+    }
+
     /// <summary>z.</summary>
     public readonly struct Function : ILaneFunction
     {

@@ -12,6 +12,9 @@ public sealed record Sigmoid : ElementwiseActivation<Sigmoid.Function, Sigmoid.S
     /// <inheritdoc/>
     public override string Name => "sigmoid";
 
+    /// <inheritdoc/>
+    internal override bool DerivativeReadsPreActivation => false;
+
     /// <summary>σ(z).</summary>
     public readonly struct Function : ILaneFunction
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Backprop.Functional.Numerics;
 using MathNet.Numerics.LinearAlgebra;
 
@@ -22,9 +23,36 @@ public sealed record Softmax : Activation
     /// <inheritdoc/>
     public override Matrix<double> Apply(Matrix<double> z)
     {
-        var (rows, columns) = (z.RowCount, z.ColumnCount);
-        var zs = Dense.Data(z);
-        var h = new double[zs.Length];
+        var h = new double[z.RowCount * z.ColumnCount];
+        Rows(Dense.Data(z), h, z.RowCount, z.ColumnCount);
+        return Dense.Matrix(z.RowCount, z.ColumnCount, h);
+    }
+
+    /// <inheritdoc/>
+    public override Matrix<double> Backpropagate(Matrix<double> z, Matrix<double> h, Matrix<double> dh)
+    {
+        var dz = new double[h.RowCount * h.ColumnCount];
+        Chain(Dense.Data(h), Dense.Data(dh), dz, h.RowCount, h.ColumnCount);
+        return Dense.Matrix(h.RowCount, h.ColumnCount, dz);
+    }
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal override void AddBiasAndApply(Span<double> z, ReadOnlySpan<double> bias, Span<double> h, int rows, bool keepPreActivation)
+    {
+        Elementwise.AddBias(z, bias, rows);
+        Rows(z, h, rows, bias.Length);
+    }
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal override void BackpropagateInPlace(ReadOnlySpan<double> z, ReadOnlySpan<double> h, Span<double> dh, int rows, int columns) =>
+        Chain(h, dh, dh, rows, columns);
+
+    /// <summary>h = softmax of each row of the column-major z.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Rows(ReadOnlySpan<double> zs, Span<double> h, int rows, int columns)
+    {
         for (var r = 0; r < rows; r++)
         {
             var max = double.NegativeInfinity;
@@ -38,22 +66,17 @@ public sealed record Softmax : Activation
             }
             for (var c = 0; c < columns; c++) h[c * rows + r] /= sum;
         }
-        return Dense.Matrix(rows, columns, h);
     }
 
-    /// <inheritdoc/>
-    public override Matrix<double> Backpropagate(Matrix<double> z, Matrix<double> h, Matrix<double> dh)
+    /// <summary>dz = h·(dh − Σ dh·h) row by row; <paramref name="dz"/> may be <paramref name="dhs"/> (each element is read before it is written).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Chain(ReadOnlySpan<double> hs, ReadOnlySpan<double> dhs, Span<double> dz, int rows, int columns)
     {
-        var (rows, columns) = (z.RowCount, z.ColumnCount);
-        var hs = Dense.Data(h);
-        var dhs = Dense.Data(dh);
-        var dz = new double[hs.Length];
         for (var r = 0; r < rows; r++)
         {
             var dot = 0.0;
             for (var c = 0; c < columns; c++) dot += dhs[c * rows + r] * hs[c * rows + r];
             for (var c = 0; c < columns; c++) dz[c * rows + r] = hs[c * rows + r] * (dhs[c * rows + r] - dot);
         }
-        return Dense.Matrix(rows, columns, dz);
     }
 }

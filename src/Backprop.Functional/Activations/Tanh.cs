@@ -12,6 +12,9 @@ public sealed record Tanh : ElementwiseActivation<Tanh.Function, Tanh.Slope>
     /// <inheritdoc/>
     public override string Name => "tanh";
 
+    /// <inheritdoc/>
+    internal override bool DerivativeReadsPreActivation => false;
+
     /// <summary>tanh(z).</summary>
     public readonly struct Function : ILaneFunction
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Backprop.Functional.Numerics;
 using MathNet.Numerics.LinearAlgebra;
 
@@ -23,12 +24,7 @@ public sealed record BinaryCrossEntropy : Loss
     public override double Value(LayerTrace output, Matrix<double> targets)
     {
         RequireSameShape(output.PreActivation, targets);
-        var z = Dense.Data(output.PreActivation);
-        var y = Dense.Data(targets);
-        var sum = 0.0;
-        for (var i = 0; i < z.Length; i++)
-            sum += Math.Max(z[i], 0.0) - z[i] * y[i] + DeterministicMath.Log1p(DeterministicMath.Exp(-Math.Abs(z[i])));
-        return sum / z.Length;
+        return Value(Dense.Data(output.PreActivation), Dense.Data(targets));
     }
 
     /// <inheritdoc/>
@@ -36,5 +32,23 @@ public sealed record BinaryCrossEntropy : Loss
     {
         RequireSameShape(output.Activation, targets);
         return FusedGradient.OfMeanOver(targets.RowCount * targets.ColumnCount, output.Activation, targets);
+    }
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal override double Value(ReadOnlySpan<double> z, ReadOnlySpan<double> h, ReadOnlySpan<double> y, int rows) => Value(z, y);
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal override void OutputDelta(ReadOnlySpan<double> z, ReadOnlySpan<double> h, ReadOnlySpan<double> y, int rows, Activation outputActivation, Span<double> delta) =>
+        FusedGradient.OfMeanOver(y.Length, h, y, delta);
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static double Value(ReadOnlySpan<double> z, ReadOnlySpan<double> y)
+    {
+        var sum = 0.0;
+        for (var i = 0; i < y.Length; i++)
+            sum += Math.Max(z[i], 0.0) - z[i] * y[i] + DeterministicMath.Log1p(DeterministicMath.Exp(-Math.Abs(z[i])));
+        return sum / y.Length;
     }
 }

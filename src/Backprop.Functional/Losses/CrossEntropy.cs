@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Backprop.Functional.Numerics;
 using MathNet.Numerics.LinearAlgebra;
 
@@ -23,9 +24,29 @@ public sealed record CrossEntropy : Loss
     public override double Value(LayerTrace output, Matrix<double> targets)
     {
         RequireSameShape(output.PreActivation, targets);
-        var (rows, columns) = (targets.RowCount, targets.ColumnCount);
-        var z = Dense.Data(output.PreActivation);
-        var y = Dense.Data(targets);
+        return Value(Dense.Data(output.PreActivation), Dense.Data(targets), targets.RowCount);
+    }
+
+    /// <inheritdoc/>
+    public override Matrix<double> OutputGradient(LayerTrace output, Activation outputActivation, Matrix<double> targets)
+    {
+        RequireSameShape(output.Activation, targets);
+        return FusedGradient.OfMeanOver(targets.RowCount, output.Activation, targets);
+    }
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal override double Value(ReadOnlySpan<double> z, ReadOnlySpan<double> h, ReadOnlySpan<double> y, int rows) => Value(z, y, rows);
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal override void OutputDelta(ReadOnlySpan<double> z, ReadOnlySpan<double> h, ReadOnlySpan<double> y, int rows, Activation outputActivation, Span<double> delta) =>
+        FusedGradient.OfMeanOver(rows, h, y, delta);
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static double Value(ReadOnlySpan<double> z, ReadOnlySpan<double> y, int rows)
+    {
+        var columns = y.Length / rows;
         var total = 0.0;
         for (var r = 0; r < rows; r++)
         {
@@ -41,12 +62,5 @@ public sealed record CrossEntropy : Loss
             }
         }
         return total / rows;
-    }
-
-    /// <inheritdoc/>
-    public override Matrix<double> OutputGradient(LayerTrace output, Activation outputActivation, Matrix<double> targets)
-    {
-        RequireSameShape(output.Activation, targets);
-        return FusedGradient.OfMeanOver(targets.RowCount, output.Activation, targets);
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Backprop.Functional.Numerics;
 using MathNet.Numerics.LinearAlgebra;
 
@@ -8,10 +9,14 @@ internal static class FusedGradient
 {
     public static Matrix<double> OfMeanOver(int count, Matrix<double> predictions, Matrix<double> targets)
     {
-        var h = Dense.Data(predictions);
-        var y = Dense.Data(targets);
-        var dz = new double[h.Length];
-        for (var i = 0; i < h.Length; i++) dz[i] = (h[i] - y[i]) / count;
+        var dz = new double[targets.RowCount * targets.ColumnCount];
+        OfMeanOver(count, Dense.Data(predictions), Dense.Data(targets), dz);
         return Dense.Matrix(targets.RowCount, targets.ColumnCount, dz);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void OfMeanOver(int count, ReadOnlySpan<double> h, ReadOnlySpan<double> y, Span<double> dz)
+    {
+        for (var i = 0; i < y.Length; i++) dz[i] = (h[i] - y[i]) / count;
     }
 }

@@ -1,3 +1,4 @@
+using Backprop.Functional.Numerics;
 using LanguageExt;
 using LanguageExt.Common;
 using MathNet.Numerics.LinearAlgebra;
@@ -25,6 +26,28 @@ public abstract record Loss
 
     /// <summary>dL/dh for the network's output h, or null for a loss fused with its activation (which never forms it).</summary>
     public virtual Matrix<double>? ActivationGradient(LayerTrace output, Matrix<double> targets) => null;
+
+    /// <summary>
+    /// The fused training step's <see cref="Value(LayerTrace, Matrix{double})"/> on raw column-major storage (z, h and y all
+    /// rows × y.Length/rows): the same bits. The built-in losses override it; this fallback goes
+    /// through the public method.
+    /// </summary>
+    internal virtual double Value(ReadOnlySpan<double> z, ReadOnlySpan<double> h, ReadOnlySpan<double> y, int rows)
+    {
+        var columns = y.Length / rows;
+        return Value(new LayerTrace(Dense.Matrix(rows, columns, z[..y.Length].ToArray()), Dense.Matrix(rows, columns, h[..y.Length].ToArray())), Dense.Matrix(rows, columns, y.ToArray()));
+    }
+
+    /// <summary>
+    /// The fused training step's <see cref="OutputGradient"/>: writes dL/dz of the output layer
+    /// into <paramref name="delta"/>, the same bits. The built-in losses override it.
+    /// </summary>
+    internal virtual void OutputDelta(ReadOnlySpan<double> z, ReadOnlySpan<double> h, ReadOnlySpan<double> y, int rows, Activation outputActivation, Span<double> delta)
+    {
+        var columns = y.Length / rows;
+        var trace = new LayerTrace(Dense.Matrix(rows, columns, z[..y.Length].ToArray()), Dense.Matrix(rows, columns, h[..y.Length].ToArray()));
+        Dense.Data(OutputGradient(trace, outputActivation, Dense.Matrix(rows, columns, y.ToArray()))).CopyTo(delta);
+    }
 
     /// <summary>Checks that this loss can be used with the given output activation.</summary>
     public Fin<Loss> WithOutputActivation(Activation output) =>

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Backprop.Functional.Numerics;
 using MathNet.Numerics.LinearAlgebra;
 
@@ -20,15 +21,7 @@ public sealed record MeanSquaredError : Loss
     public override double Value(LayerTrace output, Matrix<double> targets)
     {
         RequireSameShape(output.Activation, targets);
-        var h = Dense.Data(output.Activation);
-        var y = Dense.Data(targets);
-        var sum = 0.0;
-        for (var i = 0; i < h.Length; i++)
-        {
-            var d = h[i] - y[i];
-            sum += d * d;
-        }
-        return 0.5 * (sum / h.Length);
+        return Value(Dense.Data(output.Activation), Dense.Data(targets));
     }
 
     /// <inheritdoc/>
@@ -39,11 +32,39 @@ public sealed record MeanSquaredError : Loss
     public override Matrix<double> ActivationGradient(LayerTrace output, Matrix<double> targets)
     {
         RequireSameShape(output.Activation, targets);
-        var h = Dense.Data(output.Activation);
-        var y = Dense.Data(targets);
-        var n = (double)h.Length;
-        var dh = new double[h.Length];
-        for (var i = 0; i < h.Length; i++) dh[i] = (h[i] - y[i]) / n;
+        var dh = new double[targets.RowCount * targets.ColumnCount];
+        Gradient(Dense.Data(output.Activation), Dense.Data(targets), dh);
         return Dense.Matrix(targets.RowCount, targets.ColumnCount, dh);
+    }
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal override double Value(ReadOnlySpan<double> z, ReadOnlySpan<double> h, ReadOnlySpan<double> y, int rows) => Value(h, y);
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal override void OutputDelta(ReadOnlySpan<double> z, ReadOnlySpan<double> h, ReadOnlySpan<double> y, int rows, Activation outputActivation, Span<double> delta)
+    {
+        Gradient(h, y, delta);
+        outputActivation.BackpropagateInPlace(z, h, delta, rows, y.Length / rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static double Value(ReadOnlySpan<double> h, ReadOnlySpan<double> y)
+    {
+        var sum = 0.0;
+        for (var i = 0; i < y.Length; i++)
+        {
+            var d = h[i] - y[i];
+            sum += d * d;
+        }
+        return 0.5 * (sum / y.Length);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Gradient(ReadOnlySpan<double> h, ReadOnlySpan<double> y, Span<double> dh)
+    {
+        var n = (double)y.Length;
+        for (var i = 0; i < y.Length; i++) dh[i] = (h[i] - y[i]) / n;
     }
 }

@@ -104,6 +104,7 @@ public static class DeterministicMath
         Vector256<double>.One / (Vector256<double>.One + Exp(-x));
 
     /// <summary>Natural logarithm (fdlibm's algorithm): log(0) = −∞, log(x &lt; 0) = NaN.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double Log(double x)
     {
         const double sqrtHalf = 0.70710678118654752440;
@@ -138,6 +139,7 @@ public static class DeterministicMath
     }
 
     /// <summary>log(1 + x), accurate for tiny x.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double Log1p(double x)
     {
         var u = 1.0 + x;

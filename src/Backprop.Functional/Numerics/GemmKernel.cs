@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using Backprop.Functional.Numerics.Gemm;
 
@@ -19,6 +20,7 @@ internal static class GemmKernel
     internal const long ParallelThreshold = 1L << 20;
 
     /// <summary>a·b into the column-major <paramref name="c"/>, on the widest vectors the machine has.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Compute(MatrixView a, MatrixView b, Span<double> c)
     {
         if (Vector512.IsHardwareAccelerated) Compute<Lanes512, Vector512<double>>(a, b, c, ComputeThreads.Count, ParallelThreshold);
@@ -30,6 +32,7 @@ internal static class GemmKernel
     /// a·b with a chosen vector width, thread count and parallel threshold: the tests use it to
     /// check every width and split against <see cref="ReferenceGemm"/> on any machine.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Compute<TLanes, TVector>(MatrixView a, MatrixView b, Span<double> c, int threads, long parallelThreshold)
         where TLanes : struct, ILanes<TVector>
         where TVector : struct
@@ -47,6 +50,7 @@ internal static class GemmKernel
         Dispatch<TLanes, TVector>(a, b, output, threads, parallelThreshold);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void Dispatch<TLanes, TVector>(MatrixView a, MatrixView b, Span<double> c, int threads, long parallelThreshold)
         where TLanes : struct, ILanes<TVector>
         where TVector : struct

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace Backprop.Functional.Numerics;
@@ -30,6 +31,7 @@ public static class MatrixProduct
     /// Fills the column-major <paramref name="c"/> (a.Rows × b.Columns) with a·b, writing every
     /// element. <paramref name="c"/> must not share storage with either operand's array.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Compute(MatrixView a, MatrixView b, Span<double> c)
     {
         if (a.Columns != b.Rows) throw new ArgumentException($"inner dimensions differ: {a.Rows}x{a.Columns} · {b.Rows}x{b.Columns}");

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using Backprop.Functional.Numerics;
 using LanguageExt;
 
@@ -16,6 +18,8 @@ public sealed record Adam(Schedule LearningRate, double Beta1, double Beta2, dou
 
     /// <summary>The slot holding the second moment v.</summary>
     public const string SecondMomentSlot = "v";
+
+    private static readonly string[] SlotNames = [FirstMomentSlot, SecondMomentSlot];
 
     /// <inheritdoc/>
     public override string Name => Decoupled ? "adamw" : "adam";
@@ -43,6 +47,44 @@ public sealed record Adam(Schedule LearningRate, double Beta1, double Beta2, dou
     }
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal override FusedOptimizerStep Fused(long count)
+    {
+        var t = count + 1;
+        var rule = new Rule(LearningRate.At(count), Beta1, Beta2, Epsilon, WeightDecay, Decoupled,
+            1 - DeterministicMath.PowInt(Beta1, t), 1 - DeterministicMath.PowInt(Beta2, t));
+        return new FusedOptimizerStep<Rule>(rule, SlotNames);
+    }
+
+    /// <inheritdoc/>
     public override IEnumerable<(string Name, double Value)> Hyperparameters() =>
         [("lr", LearningRate.InitialRate), ("beta1", Beta1), ("beta2", Beta2), ("eps", Epsilon), ("weight_decay", WeightDecay)];
+
+    /// <summary>The element rule of <see cref="Update"/> then <see cref="Updates.Apply"/>; slot 0 is m, slot 1 is v.</summary>
+    private readonly struct Rule(double rate, double beta1, double beta2, double epsilon, double weightDecay, bool decoupled, double correction1, double correction2) : IUpdateRule
+    {
+        private readonly Vector256<double> rate = Vector256.Create(rate);
+        private readonly Vector256<double> beta1 = Vector256.Create(beta1);
+        private readonly Vector256<double> rest1 = Vector256.Create(1 - beta1);
+        private readonly Vector256<double> beta2 = Vector256.Create(beta2);
+        private readonly Vector256<double> rest2 = Vector256.Create(1 - beta2);
+        private readonly Vector256<double> epsilon = Vector256.Create(epsilon);
+        private readonly Vector256<double> weightDecay = Vector256.Create(weightDecay);
+        private readonly Vector256<double> correction1 = Vector256.Create(correction1);
+        private readonly Vector256<double> correction2 = Vector256.Create(correction2);
+        private readonly bool l2 = !decoupled && weightDecay != 0;
+        private readonly bool decays = decoupled && weightDecay != 0;
+
+        public int Slots => 2;
+
+        public Vector256<double> Step(Vector256<double> theta, Vector256<double> g, ref Vector256<double> s0, ref Vector256<double> s1)
+        {
+            if (l2) g += weightDecay * theta;
+            s0 = beta1 * s0 + rest1 * g;
+            s1 = beta2 * s1 + rest2 * (g * g);
+            var step = s0 / correction1 / (Vector256.Sqrt(s1 / correction2) + epsilon);
+            if (decays) step += weightDecay * theta;
+            return theta + FusedUpdate.Negate(rate * step);
+        }
+    }
 }

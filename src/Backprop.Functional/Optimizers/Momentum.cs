@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using LanguageExt;
 
 namespace Backprop.Functional;
@@ -10,6 +12,8 @@ public sealed record Momentum(Schedule LearningRate, double Beta, bool Nesterov,
 {
     /// <summary>The slot holding v.</summary>
     public const string VelocitySlot = "velocity";
+
+    private static readonly string[] SlotNames = [VelocitySlot];
 
     /// <inheritdoc/>
     public override string Name => Nesterov ? "nesterov" : "momentum";
@@ -30,6 +34,30 @@ public sealed record Momentum(Schedule LearningRate, double Beta, bool Nesterov,
     }
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal override FusedOptimizerStep Fused(long count) =>
+        new FusedOptimizerStep<Rule>(new Rule(LearningRate.At(count), Beta, Nesterov, WeightDecay), SlotNames);
+
+    /// <inheritdoc/>
     public override IEnumerable<(string Name, double Value)> Hyperparameters() =>
         [("lr", LearningRate.InitialRate), ("momentum", Beta), ("weight_decay", WeightDecay)];
+
+    /// <summary>The element rule of <see cref="Update"/> then <see cref="Updates.Apply"/>; slot 0 is v.</summary>
+    private readonly struct Rule(double rate, double beta, bool nesterov, double weightDecay) : IUpdateRule
+    {
+        private readonly Vector256<double> rate = Vector256.Create(rate);
+        private readonly Vector256<double> beta = Vector256.Create(beta);
+        private readonly Vector256<double> weightDecay = Vector256.Create(weightDecay);
+        private readonly bool decays = weightDecay != 0;
+
+        public int Slots => 1;
+
+        public Vector256<double> Step(Vector256<double> theta, Vector256<double> g, ref Vector256<double> s0, ref Vector256<double> s1)
+        {
+            if (decays) g += weightDecay * theta;
+            s0 = beta * s0 + g;
+            var direction = nesterov ? g + beta * s0 : s0;
+            return theta + FusedUpdate.Negate(rate * direction);
+        }
+    }
 }

@@ -50,6 +50,13 @@ public abstract record Optimizer
         };
     }
 
+    /// <summary>
+    /// The fused training step's form of <see cref="Update"/> followed by <see cref="Updates.Apply"/>
+    /// for the update after <paramref name="count"/> earlier ones (<see cref="OptimizerState.Count"/>),
+    /// or null for an optimizer without one (training then composes the public functions).
+    /// </summary>
+    internal virtual FusedOptimizerStep? Fused(long count) => null;
+
     /// <summary>g + λ·θ: L2 regularisation folded into the gradient (skipped when λ = 0, so it costs nothing and changes no bits).</summary>
     protected static Gradients WithL2(Gradients gradients, Network parameters, double weightDecay) =>
         weightDecay == 0 ? gradients : gradients.Combine(Updates.ParametersOf(parameters), (g, p) => g + weightDecay * p);

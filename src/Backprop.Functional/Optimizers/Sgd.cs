@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
 namespace Backprop.Functional;
 
 /// <summary>Plain gradient descent: θ ← θ − lr·g (with optional L2 weight decay folded into g).</summary>
@@ -18,6 +21,27 @@ public sealed record Sgd(Schedule LearningRate, double WeightDecay = 0) : Optimi
     }
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal override FusedOptimizerStep Fused(long count) =>
+        new FusedOptimizerStep<Rule>(new Rule(LearningRate.At(count), WeightDecay), []);
+
+    /// <inheritdoc/>
     public override IEnumerable<(string Name, double Value)> Hyperparameters() =>
         [("lr", LearningRate.InitialRate), ("weight_decay", WeightDecay)];
+
+    /// <summary>θ′ = θ + −(lr·(g + λ·θ)), the L2 term only when λ ≠ 0 (as <see cref="Update"/>).</summary>
+    private readonly struct Rule(double rate, double weightDecay) : IUpdateRule
+    {
+        private readonly Vector256<double> rate = Vector256.Create(rate);
+        private readonly Vector256<double> weightDecay = Vector256.Create(weightDecay);
+        private readonly bool decays = weightDecay != 0;
+
+        public int Slots => 0;
+
+        public Vector256<double> Step(Vector256<double> theta, Vector256<double> g, ref Vector256<double> s0, ref Vector256<double> s1)
+        {
+            if (decays) g += weightDecay * theta;
+            return theta + FusedUpdate.Negate(rate * g);
+        }
+    }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Backprop.Functional;
 
 /// <summary>
@@ -7,6 +8,12 @@ namespace Backprop.Functional;
 /// </summary>
 public sealed record Stepped(TrainState State, double Loss, NonFinite? Problem = null)
 {
+    /// <summary>
+    /// The loss; a NaN is always the one canonical NaN, since which NaN an invalid operation
+    /// yields (its sign and payload) depends on the order of operations and the processor.
+    /// </summary>
+    public double Loss { get; init; } = double.IsNaN(Loss) ? double.NaN : Loss;
+
     /// <summary>Whether training must stop here (a non-finite step the policy does not skip).</summary>
     public bool MustStop { get; init; }
 }
@@ -34,9 +41,22 @@ public static class Training
 {
     /// <summary>
     /// One gradient step on one batch. A NaN or ±∞ in the loss, the gradients or the updated
-    /// weights is never applied: the policy either skips the update or asks to stop.
+    /// weights is never applied: the policy either skips the update or asks to stop. The same
+    /// bits as <see cref="ReferenceStep"/>; with the built-in losses, activations and optimizers it
+    /// runs a fused form that writes its intermediate values into reused scratch arrays.
     /// </summary>
-    public static Stepped Step(TrainConfig config, TrainState state, Dataset batch)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static Stepped Step(TrainConfig config, TrainState state, Dataset batch) =>
+        FusedTraining.Supports(config, state.Network) && FusedTraining.Fits(state.Network, batch)
+            ? FusedTraining.Step(config, state, batch)
+            : ReferenceStep(config, state, batch);
+
+    /// <summary>
+    /// The definition of <see cref="Step"/>, composed of the readable parts: <see cref="Forward.Run"/>,
+    /// the loss, <see cref="Backward.Run"/>, <see cref="Optimizer.Update"/> and <see cref="Updates.Apply"/>,
+    /// each allocating its result.
+    /// </summary>
+    public static Stepped ReferenceStep(TrainConfig config, TrainState state, Dataset batch)
     {
         var trace = Forward.Run(state.Network, batch.Inputs);
         var loss = config.Loss.Value(trace.OutputLayer, batch.Targets);
@@ -50,7 +70,7 @@ public static class Training
     }
 
     /// <summary>Drops a non-finite step: counted as skipped when the policy allows, else a stop.</summary>
-    private static Stepped Refuse(TrainConfig config, TrainState state, double loss, NonFinite problem) =>
+    internal static Stepped Refuse(TrainConfig config, TrainState state, double loss, NonFinite problem) =>
         config.NonFinite is NonFinitePolicy.SkipUpdates skip && state.SkippedSteps < skip.MaxSkips
             ? new Stepped(state with { Step = state.Step + 1, SkippedSteps = state.SkippedSteps + 1 }, loss, problem)
             : new Stepped(state, loss, problem) { MustStop = true };
@@ -59,14 +79,23 @@ public static class Training
     /// One pass over <paramref name="data"/>. With mini-batches the rows are shuffled by the
     /// state's generator (whose next value is kept in the result, so a replay shuffles the same
     /// way); a single full batch keeps the rows in order and leaves the generator untouched.
+    /// The same bits as <see cref="ReferenceEpoch"/>; with the built-in losses, activations and
+    /// optimizers its steps run fused and reuse their scratch arrays from step to step.
     /// </summary>
-    public static EpochResult Epoch(TrainConfig config, TrainState state, Dataset data)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static EpochResult Epoch(TrainConfig config, TrainState state, Dataset data) =>
+        FusedTraining.Supports(config, state.Network) && FusedTraining.Fits(state.Network, data)
+            ? FusedTraining.Epoch(config, state, data)
+            : ReferenceEpoch(config, state, data);
+
+    /// <summary>The definition of <see cref="Epoch"/>: a fold of <see cref="ReferenceStep"/> over the epoch's batches.</summary>
+    public static EpochResult ReferenceEpoch(TrainConfig config, TrainState state, Dataset data)
     {
         var batchRows = config.BatchRows(data.Rows);
         var steps = TrainConfig.StepsPerEpoch(data.Rows, config.BatchSize);
         if (batchRows == data.Rows)
         {
-            var full = Step(config, state, data);
+            var full = ReferenceStep(config, state, data);
             return full.MustStop
                 ? new EpochResult(state, double.NaN, new EpochStop(1, 1, full.Problem!, config.NonFinite is NonFinitePolicy.SkipUpdates))
                 : new EpochResult(full.State with { Epoch = state.Epoch + 1 }, full.Problem is null ? full.Loss : double.NaN) { FirstSkip = full.Problem };
@@ -80,7 +109,7 @@ public static class Training
         for (var start = 0; start < data.Rows; start += batchRows)
         {
             var rows = Math.Min(batchRows, data.Rows - start);
-            var stepped = Step(config, current, data.Select(indices.AsSpan(start, rows)));
+            var stepped = ReferenceStep(config, current, data.Select(indices.AsSpan(start, rows)));
             if (stepped.MustStop)
                 return new EpochResult(state, double.NaN, new EpochStop(start / batchRows + 1, steps, stepped.Problem!, config.NonFinite is NonFinitePolicy.SkipUpdates));
             if (stepped.Problem is null) (weightedLoss, lossRows) = (weightedLoss + stepped.Loss * rows, lossRows + rows);

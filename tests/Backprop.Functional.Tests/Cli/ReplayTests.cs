@@ -64,6 +64,26 @@ public sealed class ReplayTests
         RunAssert.SameStates(whole, parts);
     }
 
+    [Fact]
+    public void A_run_whose_products_are_split_over_two_threads_has_the_bits_of_one_thread()
+    {
+        // Batches of 128 rows through 128-wide layers: 128·128·128 = 2^21 multiply-adds per
+        // product, so with two threads the products really are cut into strips.
+        Assert.True(128L * 128 * 128 >= Functional.Numerics.GemmKernel.ParallelThreshold);
+        using var dir = new TempDirectory();
+        var c = new RunCase(300, 128, 10, [128, 96], "tanh", "adam", 128, 3, 1, 21);
+        var args = c.TrainArguments(dir.Path);
+        var (one, two) = (dir.File("one"), dir.File("two"));
+        Assert.Equal(0, CliRun.Of([.. args, "--threads", "2", "--out", two]).ExitCode);
+        Assert.Equal(0, CliRun.Of([.. args, "--threads", "1", "--out", one]).ExitCode);
+        RunAssert.SameStates(one, two);
+        foreach (var threads in new[] { "1", "2" })
+        {
+            var replay = CliRun.Of("replay", two, "--from", "0", "--threads", threads);
+            Assert.True(replay.ExitCode == 0 && replay.Out.Contains("all identical"), $"replay --threads {threads}:\n{replay.Out}{replay.Error}");
+        }
+    }
+
     [Property(MaxTest = 4, Arbitrary = [typeof(Runs)])]
     public Property A_replay_acting_as_an_avx2_only_machine_matches_the_saved_states(RunCase c)
     {

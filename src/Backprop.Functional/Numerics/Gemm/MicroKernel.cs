@@ -19,12 +19,14 @@ internal static class MicroKernel
 
     /// <summary>
     /// Runs <paramref name="depth"/> steps of the twelve chains. <paramref name="a"/> holds
-    /// <c>Rows</c> values per k, <paramref name="b"/> holds <see cref="Columns"/> values per k
-    /// (both packed). <paramref name="c"/> is a column-major tile with leading dimension
+    /// <c>Rows</c> contiguous values per k, the next k <paramref name="strideA"/> further on;
+    /// <paramref name="b"/> holds <see cref="Columns"/> contiguous values per k, the next k
+    /// <paramref name="strideB"/> further on (packed panels, or an operand read in place). <paramref name="c"/> is a column-major tile with leading dimension
     /// <paramref name="ldc"/>: its values are the chains' current sums when
     /// <paramref name="continueChains"/> (an earlier k block ran), otherwise the chains start at +0.0.
     /// </summary>
-    public static void Run<TLanes, TVector>(int depth, ref double a, ref double b, ref double c, nint ldc, bool continueChains)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Run<TLanes, TVector>(int depth, ref double a, nint strideA, ref double b, nint strideB, ref double c, nint ldc, bool continueChains)
         where TLanes : struct, ILanes<TVector>
         where TVector : struct
     {
@@ -72,8 +74,8 @@ internal static class MicroKernel
             var b5 = TLanes.Broadcast(Unsafe.Add(ref b, 5));
             c05 = TLanes.MultiplyAdd(a0, b5, c05);
             c15 = TLanes.MultiplyAdd(a1, b5, c15);
-            a = ref Unsafe.Add(ref a, 2 * w);
-            b = ref Unsafe.Add(ref b, Columns);
+            a = ref Unsafe.Add(ref a, strideA);
+            b = ref Unsafe.Add(ref b, strideB);
         }
 
         TLanes.Store(c00, ref c, 0);

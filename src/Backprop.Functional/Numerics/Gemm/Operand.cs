@@ -17,6 +17,7 @@ internal static class Operand
         ref Unsafe.Add(ref view.Origin(), i * view.RowStride + j * view.ColumnStride);
 
     /// <summary>True when every element the view names lies inside its array (an empty view always does).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool FitsItsData(this MatrixView view)
     {
         if (view.Rows < 0 || view.Columns < 0) return false;

@@ -9,6 +9,7 @@ namespace Backprop.Functional.Numerics.Gemm;
 internal static class OuterProduct
 {
     /// <summary>C[i, j] for every i &lt; rows, j &lt; columns; C is column-major with leading dimension A.Rows.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run<TLanes, TVector>(MatrixView a, MatrixView b, ref double c)
         where TLanes : struct, ILanes<TVector>
         where TVector : struct

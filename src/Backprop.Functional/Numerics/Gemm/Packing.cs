@@ -13,6 +13,7 @@ namespace Backprop.Functional.Numerics.Gemm;
 internal static class Packing
 {
     /// <summary>Packs A[rowStart .. rowStart+rows, depthStart .. depthStart+depth]; panel p starts at p·rowsPerPanel·depth.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Rows<TLanes, TVector>(MatrixView a, int rowStart, int rows, int depthStart, int depth, ref double destination)
         where TLanes : struct, ILanes<TVector>
         where TVector : struct
@@ -40,6 +41,7 @@ internal static class Packing
     }
 
     /// <summary>Packs B[depthStart .. depthStart+depth, columnStart .. columnStart+columns]; panel p starts at p·Columns·depth.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Columns(MatrixView b, int depthStart, int depth, int columnStart, int columns, ref double destination)
     {
         const int panelColumns = MicroKernel.Columns;
@@ -67,13 +69,22 @@ internal static class Packing
     /// The general case: packed[p·width + l] = source[p·depthStride + l·laneStride] for the
     /// <paramref name="filled"/> lanes, +0.0 for the rest of the width.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Transpose(ref double source, nint depthStride, nint laneStride, int depth, int filled, int width, ref double packed)
     {
         nint lane = 0;
         // k contiguous in memory (δᵀ, or X read as B): transpose 4×4 blocks in registers.
         if (depthStride == 1 && Avx.IsSupported)
+        {
             for (; lane + 4 <= filled; lane += 4)
                 TransposeFourLanes(ref Unsafe.Add(ref source, lane * laneStride), laneStride, depth, width, ref Unsafe.Add(ref packed, lane));
+            // A six-column panel of B leaves two lanes: 2×2 blocks.
+            if (lane + 2 <= filled)
+            {
+                TransposeTwoLanes(ref Unsafe.Add(ref source, lane * laneStride), laneStride, depth, width, ref Unsafe.Add(ref packed, lane));
+                lane += 2;
+            }
+        }
         for (; lane < filled; lane++)
         {
             ref var line = ref Unsafe.Add(ref source, lane * laneStride);
@@ -86,7 +97,30 @@ internal static class Packing
                 Unsafe.Add(ref packed, p * width + l) = 0.0;
     }
 
+    /// <summary>Two lanes whose k values are contiguous: packed[p·width + l] = source[p + l·laneStride] for l &lt; 2.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void TransposeTwoLanes(ref double source, nint laneStride, int depth, int width, ref double packed)
+    {
+        ref var s1 = ref Unsafe.Add(ref source, laneStride);
+        nint p = 0;
+        for (; p + 2 <= depth; p += 2)
+        {
+            var r0 = Vector128.LoadUnsafe(ref source, (nuint)p);
+            var r1 = Vector128.LoadUnsafe(ref s1, (nuint)p);
+            ref var row = ref Unsafe.Add(ref packed, p * width);
+            Sse2.UnpackLow(r0, r1).StoreUnsafe(ref row);
+            Sse2.UnpackHigh(r0, r1).StoreUnsafe(ref Unsafe.Add(ref row, width));
+        }
+        if (p < depth)
+        {
+            ref var row = ref Unsafe.Add(ref packed, p * width);
+            row = Unsafe.Add(ref source, p);
+            Unsafe.Add(ref row, 1) = Unsafe.Add(ref s1, p);
+        }
+    }
+
     /// <summary>Four lanes whose k values are contiguous: packed[p·width + l] = source[p + l·laneStride] for l &lt; 4.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void TransposeFourLanes(ref double source, nint laneStride, int depth, int width, ref double packed)
     {
         ref var s1 = ref Unsafe.Add(ref source, laneStride);

@@ -30,6 +30,7 @@ internal sealed class PackingBuffers
     /// <summary>Room for at least <paramref name="length"/> packed B values.</summary>
     public ref double Columns(int length) => ref Ensure(ref columns, ref columnsStart, length);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static ref double Ensure(ref double[] buffer, ref int start, int length)
     {
         if (buffer.Length - start < length)

@@ -14,6 +14,7 @@ internal static class VectorProduct
     /// <summary>
     /// y[p] for p in [0, count): x[k] is at x + k·xStride, M[k, p] at m + k·depthStride + p·laneStride.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run<TLanes, TVector>(ref double x, nint xStride, ref double m, nint depthStride, nint laneStride, int depth, int count, ref double y)
         where TLanes : struct, ILanes<TVector>
         where TVector : struct
@@ -25,6 +26,7 @@ internal static class VectorProduct
     }
 
     /// <summary>When M's rows are contiguous, lanes run over p; returns how many outputs were written.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int RunContiguous<TLanes, TVector>(ref double x, nint xStride, ref double m, nint depthStride, int depth, int count, ref double y)
         where TLanes : struct, ILanes<TVector>
         where TVector : struct
@@ -86,6 +88,7 @@ internal static class VectorProduct
     /// Sixteen outputs per pass: four independent vector chains hide the FMA latency.
     /// Returns how many outputs were written.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int RunTransposing(ref double x, nint xStride, ref double m, nint laneStride, int depth, int count, ref double y)
     {
         const int block = 16;
@@ -151,6 +154,7 @@ internal static class VectorProduct
     /// Outputs [from, count) one scalar chain each, eight chains interleaved so that the FMA
     /// units stay busy despite each chain's latency.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunScalar(ref double x, nint xStride, ref double m, nint depthStride, nint laneStride, int depth, int from, int count, ref double y)
     {
         var p = from;

@@ -1,0 +1,265 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Backprop.Functional.Numerics;
+using MathNet.Numerics.LinearAlgebra;
+
+namespace Backprop.Functional;
+
+/// <summary>
+/// <see cref="Training.ReferenceStep"/> and <see cref="Training.ReferenceEpoch"/> computed on raw
+/// arrays: the same products, the same element operations in the same order, so the same bits
+/// (FusedTrainingTests state the law). What differs is where values live: the trace, the δs,
+/// the gradients and the gathered batch are written into a reused <see cref="StepWorkspace"/>
+/// instead of new matrices; the bias is added and the activation applied in one pass; the loss
+/// gradient and the activation's derivative are applied in place after each backward product;
+/// and the optimizer writes θ + update directly without forming the updates. Parameters and
+/// optimizer slots of every returned state are arrays no one else holds and nothing writes again.
+/// </summary>
+internal static class FusedTraining
+{
+    /// <summary>Whether the loss, every activation and the optimizer are built-in ones with a fused form.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static bool Supports(TrainConfig config, Network network)
+    {
+        var home = typeof(Training).Assembly;
+        if (config.Loss.GetType().Assembly != home || config.Optimizer.GetType().Assembly != home) return false;
+        for (var i = 0; i < network.Layers.Count; i++)
+            if (network.Layers[i].Activation.GetType().Assembly != home) return false;
+        return config.Optimizer is Sgd or Momentum or Adam;
+    }
+
+    /// <summary>Whether <paramref name="data"/> has the shape the network reads and writes (else the reference throws its own error).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static bool Fits(Network network, Dataset data) =>
+        data.Inputs.ColumnCount == network.InputWidth && data.Targets.ColumnCount == network.OutputWidth &&
+        data.Targets.RowCount == data.Inputs.RowCount && data.Rows > 0;
+
+    /// <summary><see cref="Training.ReferenceStep"/>, fused.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static Stepped Step(TrainConfig config, TrainState state, Dataset batch)
+    {
+        var widths = WidthsOf(state.Network);
+        var workspace = StepWorkspace.Rent(widths, batch.Rows);
+        try
+        {
+            var optimizer = config.Optimizer.Fused(state.Optimizer.Count)!;
+            var source = ParameterArrays.Of(state.Network, state.Optimizer, optimizer.Slots);
+            var target = ParameterArrays.Allocate(widths, optimizer.Slots.Count);
+            var (loss, problem) = Run(workspace, state.Network, config.Loss, optimizer, source, target, View(batch.Inputs), Dense.Data(batch.Targets), batch.Rows);
+            return problem is null
+                ? new Stepped(Advance(state, target, optimizer, state.Optimizer.Count + 1), loss)
+                : Training.Refuse(config, state, loss, problem);
+        }
+        finally
+        {
+            StepWorkspace.Return(workspace);
+        }
+    }
+
+    /// <summary><see cref="Training.ReferenceEpoch"/>, fused.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static EpochResult Epoch(TrainConfig config, TrainState state, Dataset data)
+    {
+        var batchRows = config.BatchRows(data.Rows);
+        var steps = TrainConfig.StepsPerEpoch(data.Rows, config.BatchSize);
+        var skipping = config.NonFinite is NonFinitePolicy.SkipUpdates;
+        if (batchRows == data.Rows)
+        {
+            var full = Step(config, state, data);
+            return full.MustStop
+                ? new EpochResult(state, double.NaN, new EpochStop(1, 1, full.Problem!, skipping))
+                : new EpochResult(full.State with { Epoch = state.Epoch + 1 }, full.Problem is null ? full.Loss : double.NaN) { FirstSkip = full.Problem };
+        }
+
+        var widths = WidthsOf(state.Network);
+        var (order, rng) = state.Rng.Permutation(data.Rows);
+        var workspace = StepWorkspace.Rent(widths, batchRows);
+        try
+        {
+            // Every batch of the epoch gathered up front, column by column: each source column is
+            // read (in shuffled order) while it sits in cache, where gathering batch by batch would
+            // touch a different cache line for almost every element of a column-major data set.
+            var (inputs, targets) = workspace.EpochBatches(data.Rows);
+            var indices = order.ToArray();
+            GatherBatches(Dense.Data(data.Inputs), widths[0], indices, batchRows, inputs, ComputeThreads.Count);
+            GatherBatches(Dense.Data(data.Targets), widths[^1], indices, batchRows, targets, ComputeThreads.Count);
+            var (count, stepCount, skipped) = (state.Optimizer.Count, state.Step, state.SkippedSteps);
+            var slots = config.Optimizer.Fused(count)!.Slots;
+            var current = ParameterArrays.Of(state.Network, state.Optimizer, slots);
+            var ownsCurrent = false;
+            var (weightedLoss, lossRows) = (0.0, 0);
+            NonFinite? firstSkip = null;
+            for (var start = 0; start < data.Rows; start += batchRows)
+            {
+                var rows = Math.Min(batchRows, data.Rows - start);
+                var optimizer = config.Optimizer.Fused(count)!;
+                var target = workspace.TakeSpare(slots.Count);
+                var (loss, problem) = Run(workspace, state.Network, config.Loss, optimizer, current, target,
+                    new MatrixView(inputs, start * widths[0], rows, widths[0], 1, rows), targets.AsSpan(start * widths[^1], rows * widths[^1]), rows);
+                if (problem is null)
+                {
+                    (weightedLoss, lossRows) = (weightedLoss + loss * rows, lossRows + rows);
+                    // The arrays just replaced were never part of a returned state: the next step may overwrite them.
+                    workspace.Spare = ownsCurrent ? current : null;
+                    (current, ownsCurrent) = (target, true);
+                    count++;
+                }
+                else
+                {
+                    workspace.Spare = target;
+                    if (!skipping || skipped >= ((NonFinitePolicy.SkipUpdates)config.NonFinite).MaxSkips)
+                        return new EpochResult(state, double.NaN, new EpochStop(start / batchRows + 1, steps, problem, skipping));
+                    skipped++;
+                    firstSkip ??= problem;
+                }
+                stepCount++;
+            }
+            var next = ownsCurrent
+                ? state with { Network = current.ToNetwork(state.Network), Optimizer = current.ToOptimizerState(state.Optimizer, count, slots) }
+                : state;
+            // Skipped steps' losses are left out: the epoch's loss is that of the updates applied.
+            return new EpochResult(next with { Rng = rng, Step = stepCount, SkippedSteps = skipped, Epoch = state.Epoch + 1 }, lossRows == 0 ? double.NaN : weightedLoss / lossRows) { FirstSkip = firstSkip };
+        }
+        finally
+        {
+            StepWorkspace.Return(workspace);
+        }
+    }
+
+    /// <summary>
+    /// Forward, loss, backward and the optimizer's update of one batch, from
+    /// <paramref name="source"/> into <paramref name="target"/>. Returns the loss and, when the
+    /// loss, a gradient or an updated parameter is not finite, the first such value in the order
+    /// <see cref="Training.ReferenceStep"/> checks them (then <paramref name="target"/> holds garbage).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static (double Loss, NonFinite? Problem) Run(
+        StepWorkspace workspace, Network network, Loss loss, FusedOptimizerStep optimizer,
+        ParameterArrays source, ParameterArrays target, MatrixView inputs, ReadOnlySpan<double> targets, int rows)
+    {
+        var widths = workspace.Widths;
+        var layers = widths.Length - 1;
+        var weights = source.Tensors;
+
+        // Forward: z = X·Wᵀ, then z += b and h = f(z) in one pass.
+        var x = inputs;
+        for (var i = 0; i < layers; i++)
+        {
+            var z = workspace.Z[i].AsSpan(0, rows * widths[i + 1]);
+            MatrixProduct.Compute(x, MatrixView.ColumnMajor(weights[2 * i], widths[i + 1], widths[i]).Transposed, z);
+            // A hidden layer whose derivative is written in h alone (sigmoid, tanh) does not keep z + b.
+            var activation = network.Layers[i].Activation;
+            activation.AddBiasAndApply(z, weights[2 * i + 1], workspace.H[i], rows, keepPreActivation: i == layers - 1 || activation.DerivativeReadsPreActivation);
+            x = MatrixView.ColumnMajor(workspace.H[i], rows, widths[i + 1]);
+        }
+        var output = layers - 1;
+        var value = loss.Value(workspace.Z[output], workspace.H[output], targets, rows);
+        if (NonFinite.InLoss(value) is { } badLoss) return (value, badLoss);
+
+        // Backward: δ of the output layer, then per layer dW = δᵀ·X, db = Σ δ, dh = δ·W and δ below = dh·f′ in place.
+        var (delta, below) = (workspace.Delta, workspace.Below);
+        loss.OutputDelta(workspace.Z[output], workspace.H[output], targets, rows, network.Layers[output].Activation, delta.AsSpan(0, targets.Length));
+        for (var i = output; i >= 0; i--)
+        {
+            var d = MatrixView.ColumnMajor(delta, rows, widths[i + 1]);
+            var input = i == 0 ? inputs : MatrixView.ColumnMajor(workspace.H[i - 1], rows, widths[i]);
+            MatrixProduct.Compute(d.Transposed, input, workspace.Gradient[2 * i]);
+            Elementwise.ColumnSums(delta.AsSpan(0, rows * widths[i + 1]), rows, workspace.Gradient[2 * i + 1]);
+            if (i == 0) break;
+            var dh = below.AsSpan(0, rows * widths[i]);
+            MatrixProduct.Compute(d, MatrixView.ColumnMajor(weights[2 * i], widths[i + 1], widths[i]), dh);
+            network.Layers[i - 1].Activation.BackpropagateInPlace(workspace.Z[i - 1], workspace.H[i - 1], dh, rows, widths[i]);
+            (delta, below) = (below, delta);
+        }
+
+        // θ′ = θ + update, tensor by tensor, watching for NaN and ±∞ on the way.
+        var finite = true;
+        for (var k = 0; k < weights.Length; k++)
+        {
+            var update = new TensorUpdate { Parameters = weights[k], Gradient = workspace.Gradient[k], Next = target.Tensors[k] };
+            if (optimizer.Slots.Count > 0)
+            {
+                update.Slot0 = source.Slots[0][k];
+                update.NextSlot0 = target.Slots[0][k];
+            }
+            if (optimizer.Slots.Count > 1)
+            {
+                update.Slot1 = source.Slots[1][k];
+                update.NextSlot1 = target.Slots[1][k];
+            }
+            finite &= optimizer.Run(ref update);
+        }
+        if (finite) return (value, null);
+        var problem = NonFinite.In(ParameterArrays.AsGradients(workspace.Gradient), "the gradient of") ??
+                      NonFinite.In(ParameterArrays.AsGradients(target.Tensors), "the updated");
+        return (value, problem);
+    }
+
+    /// <summary>The state after a successful step whose parameters and slots are <paramref name="target"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static TrainState Advance(TrainState state, ParameterArrays target, FusedOptimizerStep optimizer, long count) =>
+        state with
+        {
+            Network = target.ToNetwork(state.Network),
+            Optimizer = target.ToOptimizerState(state.Optimizer, count, optimizer.Slots),
+            Step = state.Step + 1,
+        };
+
+    private static MatrixView View(Matrix<double> m) => MatrixView.ColumnMajor(Dense.Data(m), m.RowCount, m.ColumnCount);
+
+    /// <summary>
+    /// The rows of a column-major matrix in the order of <paramref name="indices"/>, cut into batches of
+    /// <paramref name="batchRows"/> rows (the last one shorter): batch b is a column-major
+    /// block of its own rows starting at b·batchRows·columns, as <see cref="Dataset.Select"/> of
+    /// its rows would hold it. A large data set's columns are shared out over up to
+    /// <paramref name="threads"/> threads (each column is copied by one of them; copies do not
+    /// depend on who makes them).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void GatherBatches(double[] source, int columns, int[] indices, int batchRows, double[] destination, int threads)
+    {
+        var rows = indices.Length;
+        if (source.Length < rows * columns || destination.Length < rows * columns) throw new ArgumentException("arrays are too small");
+        foreach (var index in indices)
+            if ((uint)index >= (uint)rows) throw new ArgumentException("an index is out of range");
+        // Below about a millisecond of copying, waking another thread does not pay.
+        const long ParallelElements = 1L << 20;
+        if (threads > 1 && (long)rows * columns >= ParallelElements)
+        {
+            var chunk = Math.Max(1, columns / (4 * threads));
+            Parallel.For(0, (columns + chunk - 1) / chunk, new ParallelOptions { MaxDegreeOfParallelism = threads },
+                part => GatherColumns(source, indices, batchRows, destination, columns, part * chunk, Math.Min(columns, (part + 1) * chunk)));
+            return;
+        }
+        GatherColumns(source, indices, batchRows, destination, columns, 0, columns);
+    }
+
+    /// <summary>Columns [<paramref name="first"/>, <paramref name="end"/>) of <see cref="GatherBatches"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void GatherColumns(double[] source, int[] indices, int batchRows, double[] destination, int columns, int first, int end)
+    {
+        var rows = indices.Length;
+        ref var picks = ref MemoryMarshal.GetArrayDataReference(indices);
+        for (var c = first; c < end; c++)
+        {
+            ref var from = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(source), (nint)c * rows);
+            for (var start = 0; start < rows; start += batchRows)
+            {
+                var batch = Math.Min(batchRows, rows - start);
+                ref var to = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(destination), (nint)start * columns + (nint)c * batch);
+                ref var pick = ref Unsafe.Add(ref picks, start);
+                for (nint r = 0; r < batch; r++) Unsafe.Add(ref to, r) = Unsafe.Add(ref from, Unsafe.Add(ref pick, r));
+            }
+        }
+    }
+
+    /// <summary>Every width of <paramref name="network"/>, input first.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static int[] WidthsOf(Network network)
+    {
+        var widths = new int[network.Layers.Count + 1];
+        widths[0] = network.Layers[0].InputWidth;
+        for (var i = 0; i < network.Layers.Count; i++) widths[i + 1] = network.Layers[i].OutputWidth;
+        return widths;
+    }
+}

@@ -1,0 +1,184 @@
+using System.Runtime.CompilerServices;
+using Backprop.Functional.Numerics;
+using LanguageExt;
+
+namespace Backprop.Functional;
+
+/// <summary>
+/// A network's parameters and optimizer slots as raw arrays, tensor by tensor in the order of
+/// <see cref="Gradients.Tensors"/> (layer 0 weight, layer 0 bias, layer 1 weight, …).
+/// </summary>
+internal sealed class ParameterArrays
+{
+    private ParameterArrays(double[][] tensors, double[][][] slots) => (Tensors, Slots) = (tensors, slots);
+
+    /// <summary>Weights (column-major [out, in]) and biases.</summary>
+    public double[][] Tensors { get; }
+
+    /// <summary>Slot s, tensor k.</summary>
+    public double[][][] Slots { get; }
+
+    /// <summary>New, uninitialized arrays shaped like <paramref name="widths"/> with <paramref name="slots"/> slots.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static ParameterArrays Allocate(int[] widths, int slots)
+    {
+        static double[][] Set(int[] widths)
+        {
+            var tensors = new double[2 * (widths.Length - 1)][];
+            for (var i = 0; i + 1 < widths.Length; i++)
+            {
+                tensors[2 * i] = GC.AllocateUninitializedArray<double>(widths[i + 1] * widths[i]);
+                tensors[2 * i + 1] = GC.AllocateUninitializedArray<double>(widths[i + 1]);
+            }
+            return tensors;
+        }
+        var slotSets = new double[slots][][];
+        for (var s = 0; s < slots; s++) slotSets[s] = Set(widths);
+        return new ParameterArrays(Set(widths), slotSets);
+    }
+
+    /// <summary>The storage of a state's network and of the named optimizer slots (shared, read only).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static ParameterArrays Of(Network network, OptimizerState optimizer, IReadOnlyList<string> slots)
+    {
+        var layers = network.Layers.Count;
+        var tensors = new double[2 * layers][];
+        for (var i = 0; i < layers; i++)
+            (tensors[2 * i], tensors[2 * i + 1]) = (Dense.Data(network.Layers[i].Weight), Dense.Data(network.Layers[i].Bias));
+        var sets = new double[slots.Count][][];
+        for (var s = 0; s < sets.Length; s++)
+        {
+            var slot = optimizer.Slot(slots[s]);
+            sets[s] = new double[2 * layers][];
+            for (var i = 0; i < layers; i++)
+                (sets[s][2 * i], sets[s][2 * i + 1]) = (Dense.Data(slot.Layers[i].Weight), Dense.Data(slot.Layers[i].Bias));
+        }
+        return new ParameterArrays(tensors, sets);
+    }
+
+    /// <summary>The network these arrays hold, with <paramref name="shape"/>'s activations. The arrays must never be written again.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public Network ToNetwork(Network shape)
+    {
+        var layers = new Layer[shape.Layers.Count];
+        for (var i = 0; i < layers.Length; i++)
+        {
+            var layer = shape.Layers[i];
+            layers[i] = layer with
+            {
+                Weight = Dense.Matrix(layer.OutputWidth, layer.InputWidth, Tensors[2 * i]),
+                Bias = Dense.Vector(Tensors[2 * i + 1]),
+            };
+        }
+        return new Network(new Arr<Layer>(layers));
+    }
+
+    /// <summary>The optimizer state after <paramref name="count"/> updates, with these arrays as the named slots. They must never be written again.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public OptimizerState ToOptimizerState(OptimizerState before, long count, IReadOnlyList<string> slots)
+    {
+        var map = before.Slots;
+        for (var s = 0; s < slots.Count; s++) map = map.SetItem(slots[s], AsGradients(Slots[s]));
+        return before with { Count = count, Slots = map };
+    }
+
+    /// <summary>Tensors seen as a gradient-shaped value (no copy), e.g. to name a non-finite element.</summary>
+    public static Gradients AsGradients(double[][] tensors)
+    {
+        var layers = new LayerGradients[tensors.Length / 2];
+        for (var i = 0; i < layers.Length; i++)
+        {
+            var (weight, bias) = (tensors[2 * i], tensors[2 * i + 1]);
+            layers[i] = new LayerGradients(Dense.Matrix(bias.Length, weight.Length / Math.Max(1, bias.Length), weight), Dense.Vector(bias));
+        }
+        return new Gradients(new Arr<LayerGradients>(layers));
+    }
+}
+
+/// <summary>
+/// The scratch space of the fused training step: the gathered batch, every layer's z and h,
+/// the δ buffers and the gradients. None of it ever leaves a step, so one workspace serves every
+/// step of a run. A spare set of parameter arrays that was never part of a returned state may be
+/// kept here between epochs.
+/// </summary>
+internal sealed class StepWorkspace
+{
+    [ThreadStatic]
+    private static StepWorkspace? cached;
+
+    private StepWorkspace(int[] widths, int capacity)
+    {
+        (Widths, Capacity) = (widths, capacity);
+        var layers = widths.Length - 1;
+        (Z, H) = (new double[layers][], new double[layers][]);
+        var widest = 0;
+        for (var i = 0; i < layers; i++)
+        {
+            Z[i] = GC.AllocateUninitializedArray<double>(capacity * widths[i + 1]);
+            H[i] = GC.AllocateUninitializedArray<double>(capacity * widths[i + 1]);
+            widest = Math.Max(widest, widths[i + 1]);
+        }
+        Delta = GC.AllocateUninitializedArray<double>(capacity * widest);
+        Below = GC.AllocateUninitializedArray<double>(capacity * widest);
+        Gradient = ParameterArrays.Allocate(widths, 0).Tensors;
+    }
+
+    /// <summary>Every width, input first.</summary>
+    public int[] Widths { get; }
+
+    /// <summary>The most rows a batch may have.</summary>
+    public int Capacity { get; }
+
+    /// <summary>Room for a whole epoch's shuffled inputs and targets, batch after batch (see <see cref="EpochBatches"/>).</summary>
+    private (double[] Inputs, double[] Targets) epoch = ([], []);
+
+    /// <summary>Each layer's pre-activation z.</summary>
+    public double[][] Z { get; }
+
+    /// <summary>Each layer's activation h.</summary>
+    public double[][] H { get; }
+
+    /// <summary>δ of the layer being differentiated.</summary>
+    public double[] Delta { get; }
+
+    /// <summary>dL/dh of the layer below, then its δ.</summary>
+    public double[] Below { get; }
+
+    /// <summary>dL/dW and dL/db of every layer, in tensor order.</summary>
+    public double[][] Gradient { get; }
+
+    /// <summary>Arrays for the inputs and targets of every batch of an epoch over <paramref name="rows"/> rows, grown on demand.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public (double[] Inputs, double[] Targets) EpochBatches(int rows)
+    {
+        if (epoch.Inputs.Length < rows * Widths[0] || epoch.Targets.Length < rows * Widths[^1])
+            epoch = (GC.AllocateUninitializedArray<double>(rows * Widths[0]), GC.AllocateUninitializedArray<double>(rows * Widths[^1]));
+        return epoch;
+    }
+
+    /// <summary>Parameter arrays that were never part of a returned state, free for the next step to write.</summary>
+    public ParameterArrays? Spare { get; set; }
+
+    /// <summary>This thread's workspace for the shape if it has one, else a new one; give it back with <see cref="Return"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static StepWorkspace Rent(int[] widths, int rows)
+    {
+        var workspace = cached;
+        cached = null;
+        return workspace is not null && workspace.Capacity >= rows && workspace.Widths.AsSpan().SequenceEqual(widths)
+            ? workspace
+            : new StepWorkspace(widths, rows);
+    }
+
+    /// <summary>Keeps the workspace for this thread's next step.</summary>
+    public static void Return(StepWorkspace workspace) => cached = workspace;
+
+    /// <summary>Takes the spare parameter arrays if they have <paramref name="slots"/> slots, else allocates new ones.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public ParameterArrays TakeSpare(int slots)
+    {
+        var spare = Spare;
+        Spare = null;
+        return spare is not null && spare.Slots.Length == slots ? spare : ParameterArrays.Allocate(Widths, slots);
+    }
+}

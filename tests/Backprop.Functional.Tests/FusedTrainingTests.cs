@@ -1,0 +1,275 @@
+using Backprop.Functional.Numerics;
+using Backprop.Functional.Tests.Support;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+using LanguageExt;
+
+namespace Backprop.Functional.Tests;
+
+/// <summary>
+/// The fused training step (raw arrays, a reused scratch workspace, bias + activation and the
+/// activation's derivative applied in place, θ + update written directly) against its
+/// definition: Forward.Run → Backward.Run → Optimizer.Update → Updates.Apply, bit for bit, for
+/// every activation, loss, optimizer, batch size and thread count, including the non-finite cases.
+/// </summary>
+public sealed class FusedTrainingTests
+{
+    /// <summary>A network case, an optimizer, how many reference steps warm its slots up first, and the threads the products may use.</summary>
+    public sealed record TrainingCase(NetworkCase Network, string Optimizer, double WeightDecay, string Schedule, int WarmSteps, int Threads, int? BatchSize)
+    {
+        public Optimizer Build()
+        {
+            var schedule = (Schedule)Functional.Schedule.Create(Schedule, 0.05, 3, 0.5);
+            return (Optimizer)Functional.Optimizer.Create(Optimizer, schedule, 0.9, 0.9, 0.999, 1e-8, WeightDecay);
+        }
+
+        public TrainConfig Config(NonFinitePolicy? policy = null) => new(Network.Loss, Build(), BatchSize, policy);
+
+        /// <summary>The initial state after <see cref="WarmSteps"/> reference steps on the case's data (so that momentum and Adam slots are not zero).</summary>
+        public TrainState Start()
+        {
+            var config = Config();
+            var state = TrainState.Initial(Network.Network, config.Optimizer, Rng.FromSeed(Network.Seed));
+            for (var i = 0; i < WarmSteps; i++) state = Training.ReferenceStep(config, state, Network.Data).State;
+            return state;
+        }
+
+        public override string ToString() =>
+            $"{Network}; {Optimizer} wd {WeightDecay} {Schedule}; {WarmSteps} warm steps; {Threads} threads; batch {BatchSize?.ToString() ?? "all"}";
+    }
+
+    private static Gen<TrainingCase> Cases(Arbitrary<NetworkCase> networks, int maxRows) =>
+        from network in networks.Generator
+        from rows in Gen.Choose(1, maxRows)
+        from optimizer in Gen.Elements("sgd", "momentum", "nesterov", "adam", "adamw")
+        from decay in Gen.Elements(0.0, 0.0, 0.01, 0.3)
+        from schedule in Gen.Elements("constant", "step", "cosine")
+        from warm in Gen.Choose(0, 2)
+        from threads in Gen.Choose(1, 3)
+        from batch in Gen.OneOf(Gen.Constant<int?>(null), Gen.Choose(1, 6).Select(b => (int?)b))
+        select new TrainingCase(network with { Batch = rows }, optimizer, decay, schedule, warm, threads, batch);
+
+    /// <summary>Every hidden activation with mse (including softmax outputs), softmax with cross-entropy, sigmoid with binary cross-entropy.</summary>
+    public static class AnyTraining
+    {
+        public static Arbitrary<TrainingCase> Cases() => Arb.From(Gen.OneOf(
+            FusedTrainingTests.Cases(AnyActivationMse.Cases(), 12),
+            FusedTrainingTests.Cases(NetworkCase.Arbitrary(["sigmoid", "tanh", "relu", "leaky-relu", "softplus", "identity"], "mse", "softmax", minOutputs: 2), 12),
+            FusedTrainingTests.Cases(SoftmaxCrossEntropy.Cases(), 12),
+            FusedTrainingTests.Cases(SigmoidBinaryCrossEntropy.Cases(), 12)));
+    }
+
+    private static T WithThreads<T>(int threads, Func<T> run)
+    {
+        var before = ComputeThreads.Count;
+        ComputeThreads.Count = threads;
+        try
+        {
+            return run();
+        }
+        finally
+        {
+            ComputeThreads.Count = before;
+        }
+    }
+
+    private static bool SameBits(double a, double b) => BitConverter.DoubleToInt64Bits(a) == BitConverter.DoubleToInt64Bits(b);
+
+    /// <summary>Everything two states hold, compared bit for bit (the generator by value, slots by name).</summary>
+    private static string? Difference(TrainState a, TrainState b)
+    {
+        if (a.Epoch != b.Epoch || a.Step != b.Step || a.SkippedSteps != b.SkippedSteps || a.Rng != b.Rng) return $"counters or generator differ: {a.Epoch}/{a.Step}/{a.SkippedSteps} vs {b.Epoch}/{b.Step}/{b.SkippedSteps}";
+        if (!Bits.Same(Bits.Of(a.Network), Bits.Of(b.Network))) return "network bits differ";
+        if (!a.Network.Activations.SequenceEqual(b.Network.Activations)) return "activations differ";
+        if (a.Optimizer.Count != b.Optimizer.Count) return $"optimizer counts differ: {a.Optimizer.Count} vs {b.Optimizer.Count}";
+        if (!a.Optimizer.Slots.Keys.SequenceEqual(b.Optimizer.Slots.Keys)) return "slot names differ";
+        foreach (var name in a.Optimizer.Slots.Keys)
+            if (!Bits.Same(Bits.Of(a.Optimizer.Slot(name)), Bits.Of(b.Optimizer.Slot(name)))) return $"slot {name} differs";
+        return null;
+    }
+
+    private static Property SameStep(Stepped fused, Stepped reference)
+    {
+        var difference = Difference(fused.State, reference.State);
+        return (difference is null && SameBits(fused.Loss, reference.Loss) && fused.Problem == reference.Problem && fused.MustStop == reference.MustStop)
+            .Label($"fused: loss {fused.Loss:R}, {fused.Problem?.Describe() ?? "finite"}, stop {fused.MustStop}; " +
+                   $"reference: loss {reference.Loss:R}, {reference.Problem?.Describe() ?? "finite"}, stop {reference.MustStop}; {difference ?? "states identical"}");
+    }
+
+    private static Property SameEpoch(EpochResult fused, EpochResult reference)
+    {
+        var difference = Difference(fused.State, reference.State);
+        return (difference is null && SameBits(fused.Loss, reference.Loss) && fused.Stop == reference.Stop && fused.FirstSkip == reference.FirstSkip)
+            .Label($"fused: loss {fused.Loss:R}, stop {fused.Stop}, skip {fused.FirstSkip}; reference: loss {reference.Loss:R}, stop {reference.Stop}, skip {reference.FirstSkip}; {difference ?? "states identical"}");
+    }
+
+    [Property(MaxTest = 300, Arbitrary = [typeof(AnyTraining)])]
+    public Property The_fused_step_equals_forward_backward_update_apply_bit_for_bit(TrainingCase c)
+    {
+        var (config, state, data) = (c.Config(), c.Start(), c.Network.Data);
+        var fused = WithThreads(c.Threads, () => Training.Step(config, state, data));
+        return SameStep(fused, Training.ReferenceStep(config, state, data));
+    }
+
+    [Property(MaxTest = 200, Arbitrary = [typeof(AnyTraining)])]
+    public Property The_fused_epoch_equals_the_fold_of_reference_steps_bit_for_bit(TrainingCase c)
+    {
+        var (config, data) = (c.Config(), c.Network.Data);
+        var (fused, reference) = (c.Start(), c.Start());
+        for (var epoch = 1; epoch <= 3; epoch++)
+        {
+            var f = WithThreads(c.Threads, () => Training.Epoch(config, fused, data));
+            var r = Training.ReferenceEpoch(config, reference, data);
+            if (Difference(f.State, r.State) is not null || !SameBits(f.Loss, r.Loss)) return SameEpoch(f, r).Label($"epoch {epoch}");
+            (fused, reference) = (f.State, r.State);
+        }
+        return true.ToProperty();
+    }
+
+    [Property(MaxTest = 200, Arbitrary = [typeof(AnyTraining)])]
+    public Property Non_finite_steps_are_refused_with_the_same_problem_and_state(TrainingCase c, int cell, int kind, int skips)
+    {
+        // Poison one input or target with NaN, ±∞ or a value huge enough to overflow, or take a huge step.
+        var data = c.Network.Data;
+        var poison = new[] { double.NaN, double.PositiveInfinity, double.NegativeInfinity, 1e300, -1e200 }[Math.Abs(kind % 5)];
+        var inputs = Dense.Data(data.Inputs);
+        var targets = Dense.Data(data.Targets);
+        var at = Math.Abs(cell % (inputs.Length + targets.Length));
+        var (x, y) = ((double[])inputs.Clone(), (double[])targets.Clone());
+        if (at < x.Length) x[at] = poison;
+        else y[at - x.Length] = poison;
+        var poisoned = new Dataset(Dense.Matrix(data.Rows, data.Inputs.ColumnCount, x), Dense.Matrix(data.Rows, data.Targets.ColumnCount, y));
+        var policy = skips % 3 == 0 ? NonFinitePolicy.Stop : NonFinitePolicy.Skip(Math.Abs(skips % 4));
+        var config = kind % 7 == 0 ? c.Config(policy) with { Optimizer = new Sgd(new ConstantSchedule(1e306)) } : c.Config(policy);
+        var state = TrainState.Initial(c.Network.Network, config.Optimizer, Rng.FromSeed(c.Network.Seed));
+        var fusedStep = WithThreads(c.Threads, () => Training.Step(config, state, poisoned));
+        var fusedEpoch = WithThreads(c.Threads, () => Training.Epoch(config, state, poisoned));
+        return SameStep(fusedStep, Training.ReferenceStep(config, state, poisoned))
+            .And(SameEpoch(fusedEpoch, Training.ReferenceEpoch(config, state, poisoned)));
+    }
+
+    [Fact]
+    public void A_non_finite_gradient_behind_a_finite_loss_is_named_like_the_reference_names_it()
+    {
+        // relu(−∞) = 0 hides the ∞ input from the loss, but dW = δᵀ·X meets 0·∞ = NaN.
+        var layer0 = new Layer(Dense.FromRowMajor(2, 2, [-1, 0.5, -2, 0.3]), Dense.Vector([0.0, 0.0]), Relu.Instance);
+        var layer1 = new Layer(Dense.FromRowMajor(1, 2, [1, 1]), Dense.Vector([0.2]), Identity.Instance);
+        var network = (Network)Network.Create([layer0, layer1]);
+        var data = new Dataset(Dense.FromRowMajor(1, 2, [double.PositiveInfinity, 0.1]), Dense.FromRowMajor(1, 1, [0.0]));
+        var config = new TrainConfig(MeanSquaredError.Instance, new Momentum(new ConstantSchedule(0.1), 0.9, false));
+        var state = TrainState.Initial(network, config.Optimizer, Rng.FromSeed(0));
+        var fused = Training.Step(config, state, data);
+        Assert.Equal("NaN in the gradient of layers.0.weight[0, 0]", fused.Problem?.Describe());
+        Assert.True(fused.MustStop);
+        Assert.Same(state, fused.State);
+        Assert.Equal(Training.ReferenceStep(config, state, data).Problem, fused.Problem);
+    }
+
+    [Fact]
+    public void A_NaN_loss_is_the_one_canonical_NaN_on_both_paths()
+    {
+        // .NET's double.NaN has the sign bit set; its opposite flows unchanged through identity
+        // and the squared error, yet the reported loss is still double.NaN.
+        var opposite = BitConverter.Int64BitsToDouble(BitConverter.DoubleToInt64Bits(double.NaN) ^ long.MinValue);
+        var layer = new Layer(Dense.FromRowMajor(1, 1, [0.5]), Dense.Vector([0.0]), Identity.Instance);
+        var network = (Network)Network.Create([layer]);
+        var data = new Dataset(Dense.FromRowMajor(1, 1, [opposite]), Dense.FromRowMajor(1, 1, [0.0]));
+        var config = new TrainConfig(MeanSquaredError.Instance, new Sgd(new ConstantSchedule(0.1)));
+        var state = TrainState.Initial(network, config.Optimizer, Rng.FromSeed(0));
+        var canonical = BitConverter.DoubleToInt64Bits(double.NaN);
+        Assert.Equal(canonical, BitConverter.DoubleToInt64Bits(Training.Step(config, state, data).Loss));
+        Assert.Equal(canonical, BitConverter.DoubleToInt64Bits(Training.ReferenceStep(config, state, data).Loss));
+    }
+
+    [Fact]
+    public void An_update_that_overflows_is_named_like_the_reference_names_it()
+    {
+        var c = new NetworkCase([3, 4, 2], ["tanh", "identity"], 4, 7);
+        var data = c.Data with { Targets = c.Data.Targets.Map(v => 1e3 * v) };
+        var config = new TrainConfig(MeanSquaredError.Instance, new Sgd(new ConstantSchedule(1e307)), null, NonFinitePolicy.Skip(3));
+        var state = TrainState.Initial(c.Network, config.Optimizer, Rng.FromSeed(0));
+        var fused = Training.Step(config, state, data);
+        Assert.StartsWith("the updated", fused.Problem?.Quantity);
+        Assert.False(fused.MustStop);
+        Assert.Equal(1, fused.State.SkippedSteps);
+        Assert.Same(state.Network, fused.State.Network);
+        Assert.Equal(Training.ReferenceStep(config, state, data).Problem, fused.Problem);
+    }
+
+    [Fact]
+    public void Products_split_over_threads_give_the_bits_of_one_thread()
+    {
+        // Wide enough that the products pass GemmKernel's parallel threshold (128·128·128 = 2^21 multiply-adds).
+        var c = new NetworkCase([128, 128, 96, 10], ["tanh", "relu", "identity"], 300, 5);
+        var optimizer = new Adam(new ConstantSchedule(0.01), 0.9, 0.999, 1e-8, 0.01, true);
+        var config = new TrainConfig(MeanSquaredError.Instance, optimizer, 128);
+        var start = TrainState.Initial(c.Network, optimizer, Rng.FromSeed(2));
+        TrainState Run(int threads) => WithThreads(threads, () => Training.Epoch(config, Training.Epoch(config, start, c.Data).State, c.Data).State);
+        var one = Run(1);
+        Assert.Null(Difference(one, Run(2)));
+        Assert.Null(Difference(one, Run(3)));
+        Assert.Null(Difference(one, Training.ReferenceEpoch(config, Training.ReferenceEpoch(config, start, c.Data).State, c.Data).State));
+    }
+
+    [Fact]
+    public void A_large_data_set_gathered_on_several_threads_gives_the_bits_of_the_reference()
+    {
+        // 8200 rows of 130 inputs: over 2^20 values, so the epoch's batches are gathered in parallel.
+        var c = new NetworkCase([130, 4, 2], ["tanh", "identity"], 8200, 13);
+        var config = new TrainConfig(MeanSquaredError.Instance, new Sgd(new ConstantSchedule(0.01)), 100);
+        var start = TrainState.Initial(c.Network, config.Optimizer, Rng.FromSeed(6));
+        var reference = Training.ReferenceEpoch(config, start, c.Data);
+        foreach (var threads in new[] { 1, 2, 3 })
+        {
+            var fused = WithThreads(threads, () => Training.Epoch(config, start, c.Data));
+            Assert.Null(Difference(fused.State, reference.State));
+            Assert.True(SameBits(fused.Loss, reference.Loss), $"{threads} threads: loss {fused.Loss:R} vs {reference.Loss:R}");
+        }
+    }
+
+    [Fact]
+    public void Every_returned_state_owns_fresh_arrays_that_later_epochs_never_write()
+    {
+        var c = new NetworkCase([5, 7, 3], ["sigmoid", "identity"], 23, 9);
+        var optimizer = new Adam(new ConstantSchedule(0.01), 0.9, 0.999, 1e-8, 0, false);
+        var config = new TrainConfig(MeanSquaredError.Instance, optimizer, 4);
+        var states = new List<TrainState> { TrainState.Initial(c.Network, optimizer, Rng.FromSeed(4)) };
+        for (var e = 0; e < 6; e++) states.Add(Training.Epoch(config, states[^1], c.Data).State);
+        states.Add(Training.Step(config, states[^1], c.Data).State);
+        var snapshots = states.Select(s => Bits.Of(s.Network).Concat(s.Optimizer.Slots.Values.SelectMany(Bits.Of)).ToArray()).ToList();
+
+        // Training on from an old state again must not touch any state already returned.
+        Training.Epoch(config, states[2], c.Data);
+        Training.Epoch(config, states[^1], c.Data);
+        for (var i = 0; i < states.Count; i++)
+            Assert.True(Bits.Same(snapshots[i], Bits.Of(states[i].Network).Concat(states[i].Optimizer.Slots.Values.SelectMany(Bits.Of)).ToArray()), $"state {i} was written to");
+
+        static IEnumerable<double[]> Arrays(TrainState s) =>
+            Updates.ParametersOf(s.Network).Tensors().Concat(s.Optimizer.Slots.Values.SelectMany(g => g.Tensors())).Select(t => t.Values);
+        var owners = new Dictionary<double[], int>(ReferenceEqualityComparer.Instance);
+        for (var i = 0; i < states.Count; i++)
+            foreach (var array in Arrays(states[i]))
+                Assert.True(owners.TryAdd(array, i) || owners[array] == i, $"states {owners[array]} and {i} share an array");
+    }
+
+    private sealed record Cube : Activation
+    {
+        public override string Name => "cube";
+
+        public override MathNet.Numerics.LinearAlgebra.Matrix<double> Apply(MathNet.Numerics.LinearAlgebra.Matrix<double> z) => z.PointwiseMultiply(z).PointwiseMultiply(z);
+
+        public override MathNet.Numerics.LinearAlgebra.Matrix<double> Backpropagate(MathNet.Numerics.LinearAlgebra.Matrix<double> z, MathNet.Numerics.LinearAlgebra.Matrix<double> h, MathNet.Numerics.LinearAlgebra.Matrix<double> dh) =>
+            dh.PointwiseMultiply(z.PointwiseMultiply(z)).Multiply(3.0);
+    }
+
+    [Fact]
+    public void An_activation_defined_outside_the_library_trains_through_its_own_methods()
+    {
+        var c = new NetworkCase([3, 4, 2], ["tanh", "identity"], 5, 3);
+        var network = c.Network with { Layers = c.Network.Layers.Map(l => l with { Activation = new Cube() }) };
+        var config = new TrainConfig(MeanSquaredError.Instance, new Sgd(new ConstantSchedule(0.01)), 2);
+        var state = TrainState.Initial(network, config.Optimizer, Rng.FromSeed(1));
+        Assert.Null(Difference(Training.Epoch(config, state, c.Data).State, Training.ReferenceEpoch(config, state, c.Data).State));
+    }
+}
