@@ -166,6 +166,61 @@ public sealed class FusedTrainingTests
         Assert.Equal(Training.ReferenceStep(config, state, data).Problem, fused.Problem);
     }
 
+    private static Property SameEpochs(EpochsResult fused, EpochsResult reference)
+    {
+        var difference = Difference(fused.State, reference.State);
+        var sameLosses = fused.Losses.Count == reference.Losses.Count && fused.Losses.Zip(reference.Losses).All(p => SameBits(p.Item1, p.Item2));
+        return (difference is null && sameLosses && fused.Stop == reference.Stop && fused.FirstSkip == reference.FirstSkip)
+            .Label($"fused: {fused.Losses.Count} losses, stop {fused.Stop}, skip {fused.FirstSkip}; " +
+                   $"reference: {reference.Losses.Count} losses, stop {reference.Stop}, skip {reference.FirstSkip}; {difference ?? "states identical"}");
+    }
+
+    [Property(MaxTest = 200, Arbitrary = [typeof(AnyTraining)])]
+    public Property Several_epochs_in_one_call_equal_the_fold_of_reference_epochs_bit_for_bit(TrainingCase c, byte epochs)
+    {
+        var (config, state, data, count) = (c.Config(), c.Start(), c.Network.Data, epochs % 5);
+        var fused = WithThreads(c.Threads, () => Training.Epochs(config, state, data, count));
+        return SameEpochs(fused, Training.ReferenceEpochs(config, state, data, count));
+    }
+
+    [Property(MaxTest = 200, Arbitrary = [typeof(AnyTraining)])]
+    public Property Several_epochs_stop_and_skip_where_the_reference_does(TrainingCase c, int cell, int kind, int skips)
+    {
+        // A learning rate that overflows after a few updates, or a poisoned row met only in some batches.
+        var data = c.Network.Data;
+        var inputs = (double[])Dense.Data(data.Inputs).Clone();
+        inputs[Math.Abs(cell % inputs.Length)] = new[] { double.NaN, double.PositiveInfinity, 1e300 }[Math.Abs(kind % 3)];
+        var poisoned = kind % 2 == 0 ? data : data with { Inputs = Dense.Matrix(data.Rows, data.Inputs.ColumnCount, inputs) };
+        var policy = skips % 3 == 0 ? NonFinitePolicy.Stop : NonFinitePolicy.Skip(Math.Abs(skips % 7));
+        var config = kind % 2 == 0 ? c.Config(policy) with { Optimizer = new Sgd(new StepSchedule(0.01, 1, 1e40)) } : c.Config(policy);
+        var state = TrainState.Initial(c.Network.Network, config.Optimizer, Rng.FromSeed(c.Network.Seed));
+        var fused = WithThreads(c.Threads, () => Training.Epochs(config, state, poisoned, 6));
+        return SameEpochs(fused, Training.ReferenceEpochs(config, state, poisoned, 6));
+    }
+
+    [Fact]
+    public void Several_epochs_in_one_call_give_the_states_and_losses_of_one_call_per_epoch()
+    {
+        var c = new NetworkCase([5, 7, 3], ["sigmoid", "identity"], 23, 9);
+        var optimizer = new Adam(new ConstantSchedule(0.01), 0.9, 0.999, 1e-8, 0, false);
+        foreach (var batch in new int?[] { null, 4 })
+        {
+            var config = new TrainConfig(MeanSquaredError.Instance, optimizer, batch);
+            var start = TrainState.Initial(c.Network, optimizer, Rng.FromSeed(4));
+            var (state, losses) = (start, new List<double>());
+            for (var e = 0; e < 7; e++)
+            {
+                var result = Training.Epoch(config, state, c.Data);
+                state = result.State;
+                losses.Add(result.Loss);
+            }
+            var folded = Training.Epochs(config, start, c.Data, 7);
+            Assert.Null(Difference(state, folded.State));
+            Assert.Equal(losses.Select(BitConverter.DoubleToInt64Bits), folded.Losses.Select(BitConverter.DoubleToInt64Bits));
+            Assert.Equal(7, folded.State.Epoch);
+        }
+    }
+
     [Fact]
     public void A_NaN_loss_is_the_one_canonical_NaN_on_both_paths()
     {

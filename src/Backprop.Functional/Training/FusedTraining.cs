@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Backprop.Functional.Numerics;
+using LanguageExt;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace Backprop.Functional;
@@ -60,70 +61,107 @@ internal static class FusedTraining
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static EpochResult Epoch(TrainConfig config, TrainState state, Dataset data)
     {
+        var folded = Epochs(config, state, data, 1);
+        return folded.Stop is { } stop
+            ? new EpochResult(folded.State, double.NaN, stop)
+            : new EpochResult(folded.State, folded.Losses[0]) { FirstSkip = folded.FirstSkip };
+    }
+
+    /// <summary>
+    /// <see cref="Training.Epochs"/>, fused: <paramref name="epochs"/> passes in one loop. No
+    /// state between the first and the last is ever returned, so the parameter arrays of one
+    /// epoch's end are overwritten by a later step instead of becoming a new network; only the
+    /// arrays an epoch started from are kept until it ends (a stop returns to them).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static EpochsResult Epochs(TrainConfig config, TrainState state, Dataset data, int epochs)
+    {
         var batchRows = config.BatchRows(data.Rows);
         var steps = TrainConfig.StepsPerEpoch(data.Rows, config.BatchSize);
         var skipping = config.NonFinite is NonFinitePolicy.SkipUpdates;
-        if (batchRows == data.Rows)
-        {
-            var full = Step(config, state, data);
-            return full.MustStop
-                ? new EpochResult(state, double.NaN, new EpochStop(1, 1, full.Problem!, skipping))
-                : new EpochResult(full.State with { Epoch = state.Epoch + 1 }, full.Problem is null ? full.Loss : double.NaN) { FirstSkip = full.Problem };
-        }
-
+        var maxSkips = skipping ? ((NonFinitePolicy.SkipUpdates)config.NonFinite).MaxSkips : 0;
+        var fullBatch = batchRows == data.Rows;
         var widths = WidthsOf(state.Network);
-        var (order, rng) = state.Rng.Permutation(data.Rows);
         var workspace = StepWorkspace.Rent(widths, batchRows);
         try
         {
-            // Every batch of the epoch gathered up front, column by column: each source column is
-            // read (in shuffled order) while it sits in cache, where gathering batch by batch would
-            // touch a different cache line for almost every element of a column-major data set.
-            var (inputs, targets) = workspace.EpochBatches(data.Rows);
-            var indices = order.ToArray();
-            GatherBatches(Dense.Data(data.Inputs), widths[0], indices, batchRows, inputs, ComputeThreads.Count);
-            GatherBatches(Dense.Data(data.Targets), widths[^1], indices, batchRows, targets, ComputeThreads.Count);
-            var (count, stepCount, skipped) = (state.Optimizer.Count, state.Step, state.SkippedSteps);
+            var (count, stepCount, skipped, rng) = (state.Optimizer.Count, state.Step, state.SkippedSteps, state.Rng);
             var slots = config.Optimizer.Fused(count)!.Slots;
             var current = ParameterArrays.Of(state.Network, state.Optimizer, slots);
-            var ownsCurrent = false;
-            var (weightedLoss, lossRows) = (0.0, 0);
+            var original = current;
+            var spares = new Stack<ParameterArrays>();
+            var losses = new double[epochs];
             NonFinite? firstSkip = null;
-            for (var start = 0; start < data.Rows; start += batchRows)
+            var indices = Array.Empty<int>();
+            var (inputs, targets) = fullBatch ? (Dense.Data(data.Inputs), Dense.Data(data.Targets)) : workspace.EpochBatches(data.Rows);
+            for (var epoch = 0; epoch < epochs; epoch++)
             {
-                var rows = Math.Min(batchRows, data.Rows - start);
-                var optimizer = config.Optimizer.Fused(count)!;
-                var target = workspace.TakeSpare(slots.Count);
-                var (loss, problem) = Run(workspace, state.Network, config.Loss, optimizer, current, target,
-                    new MatrixView(inputs, start * widths[0], rows, widths[0], 1, rows), targets.AsSpan(start * widths[^1], rows * widths[^1]), rows);
-                if (problem is null)
+                var epochStart = (Parameters: current, Count: count, Step: stepCount, Skipped: skipped, Rng: rng, FirstSkip: firstSkip);
+                if (!fullBatch)
                 {
-                    (weightedLoss, lossRows) = (weightedLoss + loss * rows, lossRows + rows);
-                    // The arrays just replaced were never part of a returned state: the next step may overwrite them.
-                    workspace.Spare = ownsCurrent ? current : null;
-                    (current, ownsCurrent) = (target, true);
-                    count++;
+                    // Every batch of the epoch gathered up front, column by column: each source column is
+                    // read (in shuffled order) while it sits in cache, where gathering batch by batch would
+                    // touch a different cache line for almost every element of a column-major data set.
+                    (var order, rng) = rng.Permutation(data.Rows);
+                    indices = order.ToArray();
+                    GatherBatches(Dense.Data(data.Inputs), widths[0], indices, batchRows, inputs, ComputeThreads.Count);
+                    GatherBatches(Dense.Data(data.Targets), widths[^1], indices, batchRows, targets, ComputeThreads.Count);
                 }
-                else
+                var (weightedLoss, lossRows, lastLoss) = (0.0, 0, 0.0);
+                for (var start = 0; start < data.Rows; start += batchRows)
                 {
-                    workspace.Spare = target;
-                    if (!skipping || skipped >= ((NonFinitePolicy.SkipUpdates)config.NonFinite).MaxSkips)
-                        return new EpochResult(state, double.NaN, new EpochStop(start / batchRows + 1, steps, problem, skipping));
-                    skipped++;
-                    firstSkip ??= problem;
+                    var rows = Math.Min(batchRows, data.Rows - start);
+                    var optimizer = config.Optimizer.Fused(count)!;
+                    var target = spares.Count > 0 ? spares.Pop() : ParameterArrays.Allocate(widths, slots.Count);
+                    var (loss, problem) = Run(workspace, state.Network, config.Loss, optimizer, current, target,
+                        new MatrixView(inputs, start * widths[0], rows, widths[0], 1, rows), targets.AsSpan(start * widths[^1], rows * widths[^1]), rows);
+                    if (problem is null)
+                    {
+                        (weightedLoss, lossRows, lastLoss) = (weightedLoss + loss * rows, lossRows + rows, loss);
+                        // Arrays that no returned state holds and no stop can return to are free for a later step.
+                        if (current != original && current != epochStart.Parameters) spares.Push(current);
+                        current = target;
+                        count++;
+                    }
+                    else
+                    {
+                        spares.Push(target);
+                        if (!skipping || skipped >= maxSkips)
+                        {
+                            var stop = new EpochStop(start / batchRows + 1, steps, problem, skipping);
+                            var last = Materialize(state, epochStart.Parameters, slots, epochStart.Count, epochStart.Step, epochStart.Skipped, epochStart.Rng, state.Epoch + epoch);
+                            return new EpochsResult(last, new Arr<double>(losses.AsSpan(0, epoch).ToArray()), stop) { FirstSkip = epochStart.FirstSkip };
+                        }
+                        skipped++;
+                        firstSkip ??= problem;
+                    }
+                    stepCount++;
                 }
-                stepCount++;
+                // Skipped steps' losses are left out: the epoch's loss is that of the updates applied.
+                // One full batch reports its loss as it is (loss·rows/rows need not give back its bits).
+                losses[epoch] = lossRows == 0 ? double.NaN : fullBatch ? lastLoss : weightedLoss / lossRows;
+                if (epochStart.Parameters != original && epochStart.Parameters != current) spares.Push(epochStart.Parameters);
             }
-            var next = ownsCurrent
-                ? state with { Network = current.ToNetwork(state.Network), Optimizer = current.ToOptimizerState(state.Optimizer, count, slots) }
-                : state;
-            // Skipped steps' losses are left out: the epoch's loss is that of the updates applied.
-            return new EpochResult(next with { Rng = rng, Step = stepCount, SkippedSteps = skipped, Epoch = state.Epoch + 1 }, lossRows == 0 ? double.NaN : weightedLoss / lossRows) { FirstSkip = firstSkip };
+            var final = Materialize(state, current, slots, count, stepCount, skipped, rng, state.Epoch + epochs);
+            return new EpochsResult(final, new Arr<double>(losses)) { FirstSkip = firstSkip };
         }
         finally
         {
             StepWorkspace.Return(workspace);
         }
+    }
+
+    /// <summary>The state whose parameters and slots are <paramref name="parameters"/> (which must never be written again).</summary>
+    private static TrainState Materialize(
+        TrainState start, ParameterArrays parameters, IReadOnlyList<string> slots, long count, long step, int skipped, Rng rng, int epoch)
+    {
+        var moved = step != start.Step;
+        var state = count == start.Optimizer.Count
+            ? start
+            : start with { Network = parameters.ToNetwork(start.Network), Optimizer = parameters.ToOptimizerState(start.Optimizer, count, slots) };
+        return moved || epoch != start.Epoch || rng != start.Rng
+            ? state with { Rng = rng, Step = step, SkippedSteps = skipped, Epoch = epoch }
+            : state;
     }
 
     /// <summary>

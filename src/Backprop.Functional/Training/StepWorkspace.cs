@@ -98,8 +98,7 @@ internal sealed class ParameterArrays
 /// <summary>
 /// The scratch space of the fused training step: the gathered batch, every layer's z and h,
 /// the δ buffers and the gradients. None of it ever leaves a step, so one workspace serves every
-/// step of a run. A spare set of parameter arrays that was never part of a returned state may be
-/// kept here between epochs.
+/// step of a run.
 /// </summary>
 internal sealed class StepWorkspace
 {
@@ -156,9 +155,6 @@ internal sealed class StepWorkspace
         return epoch;
     }
 
-    /// <summary>Parameter arrays that were never part of a returned state, free for the next step to write.</summary>
-    public ParameterArrays? Spare { get; set; }
-
     /// <summary>This thread's workspace for the shape if it has one, else a new one; give it back with <see cref="Return"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static StepWorkspace Rent(int[] widths, int rows)
@@ -172,13 +168,4 @@ internal sealed class StepWorkspace
 
     /// <summary>Keeps the workspace for this thread's next step.</summary>
     public static void Return(StepWorkspace workspace) => cached = workspace;
-
-    /// <summary>Takes the spare parameter arrays if they have <paramref name="slots"/> slots, else allocates new ones.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public ParameterArrays TakeSpare(int slots)
-    {
-        var spare = Spare;
-        Spare = null;
-        return spare is not null && spare.Slots.Length == slots ? spare : ParameterArrays.Allocate(Widths, slots);
-    }
 }

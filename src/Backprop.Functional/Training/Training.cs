@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using LanguageExt;
 namespace Backprop.Functional;
 
 /// <summary>
@@ -26,6 +27,17 @@ public sealed record Stepped(TrainState State, double Loss, NonFinite? Problem =
 public sealed record EpochResult(TrainState State, double Loss, EpochStop? Stop = null)
 {
     /// <summary>The first update this epoch skipped for being non-finite (with the skip policy).</summary>
+    public NonFinite? FirstSkip { get; init; }
+}
+
+/// <summary>
+/// The outcome of several epochs folded in one call: the state after the last of them, every
+/// epoch's loss, and, when an epoch had to stop, where (then <see cref="State"/> is that epoch's
+/// starting state and <see cref="Losses"/> holds the epochs before it).
+/// </summary>
+public sealed record EpochsResult(TrainState State, Arr<double> Losses, EpochStop? Stop = null)
+{
+    /// <summary>The first update these epochs skipped for being non-finite (with the skip policy).</summary>
     public NonFinite? FirstSkip { get; init; }
 }
 
@@ -118,6 +130,37 @@ public static class Training
         }
         // Skipped steps' losses are left out: the epoch's loss is that of the updates applied.
         return new EpochResult(current with { Epoch = state.Epoch + 1 }, lossRows == 0 ? double.NaN : weightedLoss / lossRows) { FirstSkip = firstSkip };
+    }
+
+    /// <summary>
+    /// <paramref name="epochs"/> epochs in one call: the fold of <see cref="Epoch"/>, ending early at
+    /// a stop, for when only the last state is wanted (like jax.lax.scan with the losses stacked).
+    /// The same bits as <see cref="ReferenceEpochs"/>; since no state between the first and the
+    /// last is returned, the fused form writes each epoch's parameters over arrays no one can see.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static EpochsResult Epochs(TrainConfig config, TrainState state, Dataset data, int epochs)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(epochs);
+        return FusedTraining.Supports(config, state.Network) && FusedTraining.Fits(state.Network, data)
+            ? FusedTraining.Epochs(config, state, data, epochs)
+            : ReferenceEpochs(config, state, data, epochs);
+    }
+
+    /// <summary>The definition of <see cref="Epochs"/>: <see cref="ReferenceEpoch"/> folded, keeping the losses.</summary>
+    public static EpochsResult ReferenceEpochs(TrainConfig config, TrainState state, Dataset data, int epochs)
+    {
+        var losses = new List<double>(epochs);
+        NonFinite? firstSkip = null;
+        for (var epoch = 0; epoch < epochs; epoch++)
+        {
+            var result = ReferenceEpoch(config, state, data);
+            firstSkip ??= result.FirstSkip;
+            if (result.Stop is { } stop) return new EpochsResult(state, new Arr<double>(losses), stop) { FirstSkip = firstSkip };
+            state = result.State;
+            losses.Add(result.Loss);
+        }
+        return new EpochsResult(state, new Arr<double>(losses)) { FirstSkip = firstSkip };
     }
 
     /// <summary>The loss of <paramref name="network"/> on <paramref name="data"/> without training.</summary>
