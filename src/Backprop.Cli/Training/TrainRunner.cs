@@ -10,7 +10,8 @@ namespace Backprop.Cli.Training;
 /// <summary>
 /// The shell's epoch loop: a fold of <see cref="Functional.Training.Epoch"/> from the start
 /// state to the last epoch, reporting each epoch to the view and handing each new state to the
-/// run's writer. It stops early only when interrupted, when a write fails or when a step
+/// run's writer (without a writer or a validation split, <see cref="Functional.Training.Epochs"/>
+/// folds them in chunks). It stops early only when interrupted, when a write fails or when a step
 /// produces NaN/±Inf that the policy does not skip.
 /// </summary>
 public static class TrainRunner
@@ -27,6 +28,9 @@ public static class TrainRunner
         var outcome = view.Run(start.Epoch, spec.Epochs, report =>
         {
             var state = start;
+            // Nothing reads the states between epochs: fold them in chunks, reporting the losses.
+            if (session is null && data.Validation is null && config.NonFinite is not NonFinitePolicy.SkipUpdates)
+                return FoldInChunks(run, state, interruption, epoch => report(last = epoch));
             while (state.Epoch < spec.Epochs && !interruption.Requested)
             {
                 var epochClock = Stopwatch.StartNew();
@@ -58,6 +62,28 @@ public static class TrainRunner
             return interruption.ExitCode;
         }
         return ExitCodes.Success;
+    }
+
+    /// <summary>
+    /// The epochs through <see cref="Functional.Training.Epochs"/>, a chunk at a time: chunks
+    /// grow to about 50 ms so that the view and Ctrl+C are still served several times a second,
+    /// while the states in between are never built.
+    /// </summary>
+    private static (TrainState, EpochStop?, Error?) FoldInChunks(PreparedRun run, TrainState state, Interruption interruption, Action<EpochReport> report)
+    {
+        var (chunk, rows) = (1, run.Data.Train.Rows);
+        while (state.Epoch < run.Spec.Epochs && !interruption.Requested)
+        {
+            var clock = Stopwatch.StartNew();
+            var folded = Functional.Training.Epochs(run.Config, state, run.Data.Train, Math.Min(chunk, run.Spec.Epochs - state.Epoch));
+            var secondsPerEpoch = clock.Elapsed.TotalSeconds / Math.Max(1, folded.Losses.Count);
+            for (var i = 0; i < folded.Losses.Count; i++)
+                report(new EpochReport(state.Epoch + i + 1, new EpochMetrics(folded.Losses[i], null, null), rows / Math.Max(1e-9, secondsPerEpoch)));
+            if (folded.Stop is { } halted) return (folded.State, halted, null);
+            state = folded.State;
+            chunk = (int)Math.Clamp(0.05 / Math.Max(secondsPerEpoch, 1e-9), 1, 1 << 16);
+        }
+        return (state, null, null);
     }
 
     /// <summary>The epoch's training loss and, when there is a validation split, the validation loss and accuracy after it.</summary>
