@@ -21,6 +21,24 @@ public sealed class TrainCommandTests
         Assert.True(Loss(epochs[^1]) < Loss(epochs[0]));
     }
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData(4)]
+    public void Train_without_out_folds_its_epochs_to_the_losses_and_weights_of_a_run_that_keeps_every_state(int? batch)
+    {
+        // Without --out the epochs run through Training.Epochs in chunks; with it, one Training.Epoch at a time.
+        using var dir = new TempDirectory();
+        var c = new RunCase(30, 5, 2, [8], "tanh", "adam", batch, 300, 1, 3);
+        var args = c.TrainArguments(dir.Path);
+        // The held-out test line evaluates the final network, so it pins the final weights too.
+        var kept = CliRun.Of([.. args, "--test-split", "0.2", "--out", dir.File("kept")]);
+        var folded = CliRun.Of([.. args, "--test-split", "0.2"]);
+        Assert.True(kept.ExitCode == 0 && folded.ExitCode == 0, kept.Error + folded.Error);
+        string[] Results(CliRun run) => [.. run.Lines.Where(l => l.StartsWith("Epoch ") || l.StartsWith("test: "))];
+        Assert.Equal(301, Results(folded).Length);
+        Assert.Equal(Results(kept), Results(folded));
+    }
+
     [Fact]
     public void Train_from_the_fixture_weights_prints_the_seed_notebooks_losses()
     {
