@@ -59,7 +59,7 @@ public static class Training
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Stepped Step(TrainConfig config, TrainState state, Dataset batch) =>
-        FusedTraining.Supports(config, state.Network) && FusedTraining.Fits(state.Network, batch)
+        RunsFused(config, state, batch)
             ? FusedTraining.Step(config, state, batch)
             : ReferenceStep(config, state, batch);
 
@@ -81,6 +81,14 @@ public static class Training
         return new Stepped(state with { Network = network, Optimizer = optimizer, Step = state.Step + 1 }, loss);
     }
 
+    /// <summary>
+    /// Whether the fused form applies: built-in loss, activations and optimizer, and data of the
+    /// network's shape (anything else goes through the reference, which names its own errors).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static bool RunsFused(TrainConfig config, TrainState state, Dataset data) =>
+        FusedTraining.Supports(config, state.Network) && FusedTraining.Fits(state.Network, data);
+
     /// <summary>Drops a non-finite step: counted as skipped when the policy allows, else a stop.</summary>
     internal static Stepped Refuse(TrainConfig config, TrainState state, double loss, NonFinite problem) =>
         config.NonFinite is NonFinitePolicy.SkipUpdates skip && state.SkippedSteps < skip.MaxSkips
@@ -96,7 +104,7 @@ public static class Training
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static EpochResult Epoch(TrainConfig config, TrainState state, Dataset data) =>
-        FusedTraining.Supports(config, state.Network) && FusedTraining.Fits(state.Network, data)
+        RunsFused(config, state, data)
             ? FusedTraining.Epoch(config, state, data)
             : ReferenceEpoch(config, state, data);
 
@@ -142,7 +150,7 @@ public static class Training
     public static EpochsResult Epochs(TrainConfig config, TrainState state, Dataset data, int epochs)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(epochs);
-        return FusedTraining.Supports(config, state.Network) && FusedTraining.Fits(state.Network, data)
+        return RunsFused(config, state, data)
             ? FusedTraining.Epochs(config, state, data, epochs)
             : ReferenceEpochs(config, state, data, epochs);
     }
