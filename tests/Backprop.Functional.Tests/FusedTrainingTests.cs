@@ -253,6 +253,25 @@ public sealed class FusedTrainingTests
     }
 
     [Fact]
+    public void An_overflow_in_a_tensors_last_elements_is_found_where_the_reference_finds_it()
+    {
+        // A 3×2 weight holds 6 elements: four in a vector, two in the tail. Here the tail's
+        // [1, 1] overflows, and the reference (scanning row by row) meets it before [2, 0].
+        var layer = new Layer(Dense.FromRowMajor(3, 2, [0.1, 0.2, 0.3, 0.4, 0.5, 0.6]), Dense.Vector([0.0, 0.0, 0.0]), Identity.Instance);
+        var network = (Network)Network.Create([layer]);
+        var data = new Dataset(Dense.FromRowMajor(1, 2, [1e-3, 1]), Dense.FromRowMajor(1, 3, [0, 1e4, 1e10]));
+        foreach (var policy in new[] { NonFinitePolicy.Stop, NonFinitePolicy.Skip(3) })
+        {
+            var config = new TrainConfig(MeanSquaredError.Instance, new Sgd(new ConstantSchedule(1.7e306)), null, policy);
+            var state = TrainState.Initial(network, config.Optimizer, Rng.FromSeed(0));
+            var reference = Training.ReferenceStep(config, state, data).Problem;
+            Assert.Equal("+Inf in the updated layers.0.weight[1, 1]", reference?.Describe());
+            Assert.Equal(reference, Training.Step(config, state, data).Problem);
+            Assert.Equal(reference, Training.Epochs(config, state, data, 3).Stop?.Problem ?? Training.Epochs(config, state, data, 3).FirstSkip);
+        }
+    }
+
+    [Fact]
     public void Products_split_over_threads_give_the_bits_of_one_thread()
     {
         // Wide enough that the products pass GemmKernel's parallel threshold (128·128·128 = 2^21 multiply-adds).

@@ -40,7 +40,13 @@ public static class BenchCommand
             SharedOptions.ApplyThreads(parse, threads);
             return Run(parse.GetValue(layers)!, parse.GetValue(batch), parse.GetValue(rows), parse.GetValue(epochs),
                        parse.GetValue(activation) ?? "sigmoid", parse.GetValue(seed))
-                .Map(result => Report(context, result, parse.GetValue(json)));
+                .Map(outcome => outcome.Match(
+                    Right: result => Report(context, result, parse.GetValue(json)),
+                    Left: diverged =>
+                    {
+                        context.Error.WriteLine($"error: {diverged}");
+                        return ExitCodes.NonFinite;
+                    }));
         }));
         return command;
     }
@@ -49,7 +55,7 @@ public static class BenchCommand
         string Layers, int BatchSize, int Rows, int Epochs, int Threads, long Steps, double Seconds,
         int Gen0, int Gen1, int Gen2, double GcPauseSeconds, long AllocatedBytes, long PeakWorkingSetBytes, double FinalLoss);
 
-    private static Fin<BenchResult> Run(int[] widths, int batchSize, int rows, int epochs, string activationName, ulong seed)
+    private static Fin<Either<string, BenchResult>> Run(int[] widths, int batchSize, int rows, int epochs, string activationName, ulong seed)
     {
         if (batchSize < 1 || rows < 1 || epochs < 1) return Error.New("--batch-size, --rows and --epochs must be at least 1");
         if (Activation.Parse(activationName).Within("--activation").Failed(out var activationError, out var activation)) return activationError;
@@ -61,7 +67,9 @@ public static class BenchCommand
         var optimizer = new Sgd(new ConstantSchedule(0.01));
         var config = new TrainConfig(MeanSquaredError.Instance, optimizer, batchSize);
         // The warm-up epoch goes through the same call as the timed ones, so that none of them pays for compiling it.
-        var state = Functional.Training.Epochs(config, TrainState.Initial(built.Network, optimizer, built.Next), data, 1).State;
+        var warmUp = Functional.Training.Epochs(config, TrainState.Initial(built.Network, optimizer, built.Next), data, 1);
+        if (warmUp.Stop is { } warmUpStop) return Diverged(1, warmUpStop);
+        var state = warmUp.State;
 
         var (gen0, gen1, gen2) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
         var (pause, allocated) = (GC.GetTotalPauseDuration(), GC.GetTotalAllocatedBytes(precise: true));
@@ -69,13 +77,18 @@ public static class BenchCommand
         // The epochs folded in one call, as `train` runs them when it keeps no states (see TrainRunner).
         var folded = Functional.Training.Epochs(config, state, data, epochs);
         clock.Stop();
+        if (folded.Stop is { } stop) return Diverged(state.Epoch + folded.Losses.Count + 1, stop);
         var loss = folded.Losses[^1];
         using var process = Process.GetCurrentProcess();
-        return new BenchResult(
+        return Prelude.Right<string, BenchResult>(new BenchResult(
             string.Join(",", widths), batchSize, rows, epochs, ComputeThreads.Count, (long)epochs * TrainConfig.StepsPerEpoch(rows, batchSize),
             clock.Elapsed.TotalSeconds, GC.CollectionCount(0) - gen0, GC.CollectionCount(1) - gen1, GC.CollectionCount(2) - gen2,
-            (GC.GetTotalPauseDuration() - pause).TotalSeconds, GC.GetTotalAllocatedBytes(precise: true) - allocated, process.PeakWorkingSet64, loss);
+            (GC.GetTotalPauseDuration() - pause).TotalSeconds, GC.GetTotalAllocatedBytes(precise: true) - allocated, process.PeakWorkingSet64, loss));
     }
+
+    /// <summary>What a bench that met NaN or ±∞ says instead of a timing (a timing of epochs that did not all run would be a wrong number).</summary>
+    private static Either<string, BenchResult> Diverged(int epoch, EpochStop stop) =>
+        $"epoch {epoch}, step {stop.Step} of {stop.Steps}: {stop.Problem.Describe()}; nothing was timed (try a smaller network or another --activation)";
 
     private static int Report(CommandContext context, BenchResult r, bool json)
     {

@@ -6,7 +6,7 @@ namespace Backprop.Cli.Training;
 /// <summary>One finished epoch as the user sees it.</summary>
 /// <param name="Epoch">The epoch just completed (1-based; it produced state <paramref name="Epoch"/>).</param>
 /// <param name="Metrics">Its training loss and validation measurements.</param>
-/// <param name="SamplesPerSecond">Training throughput over this epoch.</param>
+/// <param name="SamplesPerSecond">Training throughput over this epoch (averaged over its chunk when the epochs are folded a chunk at a time).</param>
 public sealed record EpochReport(int Epoch, EpochMetrics Metrics, double SamplesPerSecond);
 
 /// <summary>The end of a run, for the summary.</summary>

@@ -78,7 +78,10 @@ internal static class FusedUpdate
             if (slots > 1) b.StoreUnsafe(ref n1, i);
             poison |= (gi - gi) | (updated - updated);
         }
-        return poison == Vector256<double>.Zero && ((int)whole == length || RunTail(rule, ref u, (int)whole));
+        // The tail runs even after a poisoned vector: the caller scans every element to name the
+        // first non-finite one in the reference's order, which may lie in the tail.
+        var tailFinite = (int)whole == length || RunTail(rule, ref u, (int)whole);
+        return poison == Vector256<double>.Zero && tailFinite;
     }
 
     /// <summary>The last one to three elements, through the same lanes padded with zeros (which every rule maps to finite values).</summary>

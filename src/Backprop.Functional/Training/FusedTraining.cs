@@ -7,14 +7,15 @@ using MathNet.Numerics.LinearAlgebra;
 namespace Backprop.Functional;
 
 /// <summary>
-/// <see cref="Training.ReferenceStep"/> and <see cref="Training.ReferenceEpoch"/> computed on raw
-/// arrays: the same products, the same element operations in the same order, so the same bits
+/// <see cref="Training.ReferenceStep"/>, <see cref="Training.ReferenceEpoch"/> and
+/// <see cref="Training.ReferenceEpochs"/> computed on raw arrays: the same products, the same element operations in the same order, so the same bits
 /// (FusedTrainingTests state the law). What differs is where values live: the trace, the δs,
 /// the gradients and the gathered batch are written into a reused <see cref="StepWorkspace"/>
 /// instead of new matrices; the bias is added and the activation applied in one pass; the loss
 /// gradient and the activation's derivative are applied in place after each backward product;
-/// and the optimizer writes θ + update directly without forming the updates. Parameters and
-/// optimizer slots of every returned state are arrays no one else holds and nothing writes again.
+/// and the optimizer writes θ + update directly without forming the updates. A returned state
+/// either is the input state (nothing was applied) or holds parameter and slot arrays that no
+/// other state holds and nothing writes again.
 /// </summary>
 internal static class FusedTraining
 {

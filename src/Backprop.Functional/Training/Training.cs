@@ -46,8 +46,9 @@ public sealed record EpochStop(int Step, int Steps, NonFinite Problem, bool Skip
 
 /// <summary>
 /// Training as pure functions: <see cref="Step"/> = forward, loss, backward, optimizer update,
-/// apply; <see cref="Epoch"/> folds <see cref="Step"/> over the shuffled batches of one pass.
-/// The shell folds <see cref="Epoch"/> over the epochs.
+/// apply; <see cref="Epoch"/> folds <see cref="Step"/> over the shuffled batches of one pass;
+/// <see cref="Epochs"/> folds <see cref="Epoch"/>. The shell folds <see cref="Epoch"/> when it
+/// keeps every epoch's state, and calls <see cref="Epochs"/> a chunk at a time when it does not.
 /// </summary>
 public static class Training
 {

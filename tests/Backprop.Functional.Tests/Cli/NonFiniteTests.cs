@@ -29,6 +29,18 @@ public sealed class NonFiniteTests
     }
 
     [Fact]
+    public void Without_out_training_stops_at_the_same_epoch_with_the_same_message_and_losses()
+    {
+        // Without --out the epochs are folded a chunk at a time; the stop must not move.
+        using var dir = new TempDirectory();
+        var kept = CliRun.Of([.. Exploding, "--out", dir.File("run")]);
+        var folded = CliRun.Of(Exploding);
+        Assert.Equal(4, folded.ExitCode);
+        Assert.Equal(kept.Error.Replace($" ({dir.File("run")}/final.safetensors)", ""), folded.Error);
+        Assert.Equal(kept.Lines.Where(l => l.StartsWith("Epoch ")), folded.Lines.Where(l => l.StartsWith("Epoch ")));
+    }
+
+    [Fact]
     public void Skip_drops_non_finite_updates_up_to_the_limit_then_stops()
     {
         using var dir = new TempDirectory();
