@@ -30,6 +30,9 @@ public sealed record Identity : ElementwiseActivation<Identity.Function, Identit
     {
         /// <inheritdoc/>
         public static Vector256<double> Apply(Vector256<double> z) => z;
+
+        /// <inheritdoc/>
+        public static Vector512<double> Apply(Vector512<double> z) => z;
     }
 
     /// <summary>1.</summary>

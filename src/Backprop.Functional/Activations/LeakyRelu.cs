@@ -21,6 +21,10 @@ public sealed record LeakyRelu : ElementwiseActivation<LeakyRelu.Function, Leaky
         /// <inheritdoc/>
         public static Vector256<double> Apply(Vector256<double> z) =>
             Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<double>.Zero), z * Vector256.Create(NegativeSlope), z);
+
+        /// <inheritdoc/>
+        public static Vector512<double> Apply(Vector512<double> z) =>
+            Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512<double>.Zero), z * Vector512.Create(NegativeSlope), z);
     }
 
     /// <summary>1 or 0.01.</summary>

@@ -18,6 +18,10 @@ public sealed record Relu : ElementwiseActivation<Relu.Function, Relu.Slope>
         /// <inheritdoc/>
         public static Vector256<double> Apply(Vector256<double> z) =>
             Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<double>.Zero), Vector256<double>.Zero, z);
+
+        /// <inheritdoc/>
+        public static Vector512<double> Apply(Vector512<double> z) =>
+            Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512<double>.Zero), Vector512<double>.Zero, z);
     }
 
     /// <summary>1 where z &gt; 0, else 0.</summary>

@@ -20,6 +20,9 @@ public sealed record Sigmoid : ElementwiseActivation<Sigmoid.Function, Sigmoid.S
     {
         /// <inheritdoc/>
         public static Vector256<double> Apply(Vector256<double> z) => DeterministicMath.Sigmoid(z);
+
+        /// <inheritdoc/>
+        public static Vector512<double> Apply(Vector512<double> z) => DeterministicMath.Sigmoid(z);
     }
 
     /// <summary>σ′(z) = h·(1 − h), the seed's own form.</summary>

@@ -19,6 +19,9 @@ public sealed record Softplus : ElementwiseActivation<Softplus.Function, Softplu
         public static Vector256<double> Apply(Vector256<double> z) => Vector256.Create(
             DeterministicMath.Softplus(z[0]), DeterministicMath.Softplus(z[1]),
             DeterministicMath.Softplus(z[2]), DeterministicMath.Softplus(z[3]));
+
+        /// <inheritdoc/>
+        public static Vector512<double> Apply(Vector512<double> z) => Vector512.Create(Apply(z.GetLower()), Apply(z.GetUpper()));
     }
 
     /// <summary>σ(z).</summary>

@@ -20,6 +20,9 @@ public sealed record Tanh : ElementwiseActivation<Tanh.Function, Tanh.Slope>
     {
         /// <inheritdoc/>
         public static Vector256<double> Apply(Vector256<double> z) => DeterministicMath.Tanh(z);
+
+        /// <inheritdoc/>
+        public static Vector512<double> Apply(Vector512<double> z) => DeterministicMath.Tanh(z);
     }
 
     /// <summary>1 − h².</summary>

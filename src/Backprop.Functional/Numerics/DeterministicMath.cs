@@ -15,7 +15,7 @@ namespace Backprop.Functional.Numerics;
 /// on one lane, so scalar and vector results can never disagree. Accuracy is within about one
 /// unit in the last place of the correctly rounded result (tests compare against the runtime).
 /// </remarks>
-public static class DeterministicMath
+public static partial class DeterministicMath
 {
     // Cody–Waite split of ln 2: n·Ln2Hi is exact for the |n| ≤ 1100 that occur here.
     private const double Ln2Hi = 6.93147180369123816490e-01;

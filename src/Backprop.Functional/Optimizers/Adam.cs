@@ -72,6 +72,16 @@ public sealed record Adam(Schedule LearningRate, double Beta1, double Beta2, dou
         private readonly Vector256<double> weightDecay = Vector256.Create(weightDecay);
         private readonly Vector256<double> correction1 = Vector256.Create(correction1);
         private readonly Vector256<double> correction2 = Vector256.Create(correction2);
+        // The same constants for eight lanes: the eight-lane Step repeats the four-lane one operation for operation.
+        private readonly Vector512<double> wideRate = Vector512.Create(rate);
+        private readonly Vector512<double> wideBeta1 = Vector512.Create(beta1);
+        private readonly Vector512<double> wideRest1 = Vector512.Create(1 - beta1);
+        private readonly Vector512<double> wideBeta2 = Vector512.Create(beta2);
+        private readonly Vector512<double> wideRest2 = Vector512.Create(1 - beta2);
+        private readonly Vector512<double> wideEpsilon = Vector512.Create(epsilon);
+        private readonly Vector512<double> wideWeightDecay = Vector512.Create(weightDecay);
+        private readonly Vector512<double> wideCorrection1 = Vector512.Create(correction1);
+        private readonly Vector512<double> wideCorrection2 = Vector512.Create(correction2);
         private readonly bool l2 = !decoupled && weightDecay != 0;
         private readonly bool decays = decoupled && weightDecay != 0;
 
@@ -85,6 +95,16 @@ public sealed record Adam(Schedule LearningRate, double Beta1, double Beta2, dou
             var step = s0 / correction1 / (Vector256.Sqrt(s1 / correction2) + epsilon);
             if (decays) step += weightDecay * theta;
             return theta + FusedUpdate.Negate(rate * step);
+        }
+
+        public Vector512<double> Step(Vector512<double> theta, Vector512<double> g, ref Vector512<double> s0, ref Vector512<double> s1)
+        {
+            if (l2) g += wideWeightDecay * theta;
+            s0 = wideBeta1 * s0 + wideRest1 * g;
+            s1 = wideBeta2 * s1 + wideRest2 * (g * g);
+            var step = s0 / wideCorrection1 / (Vector512.Sqrt(s1 / wideCorrection2) + wideEpsilon);
+            if (decays) step += wideWeightDecay * theta;
+            return theta + FusedUpdate.Negate(wideRate * step);
         }
     }
 }

@@ -22,7 +22,7 @@ internal ref struct TensorUpdate
 }
 
 /// <summary>
-/// An optimizer's element rule on four lanes at a time: θ′ from θ and g, reading and replacing
+/// An optimizer's element rule on four (or eight) lanes at a time: θ′ from θ and g, reading and replacing
 /// its slot values. Every operation is the same IEEE operation the optimizer's
 /// <see cref="Optimizer.Update"/> performs on each element (no contraction into fused
 /// multiply-adds), so lanes and scalars give the same bits.
@@ -34,6 +34,9 @@ internal interface IUpdateRule
 
     /// <summary>θ′ for four elements; <paramref name="s0"/> and <paramref name="s1"/> hold the slots on entry and their next values on return.</summary>
     Vector256<double> Step(Vector256<double> theta, Vector256<double> g, ref Vector256<double> s0, ref Vector256<double> s1);
+
+    /// <summary>The same for eight elements, operation for operation (so each lane gets the bits of the four-lane form).</summary>
+    Vector512<double> Step(Vector512<double> theta, Vector512<double> g, ref Vector512<double> s0, ref Vector512<double> s1);
 }
 
 /// <summary>Runs an <see cref="IUpdateRule"/> over a tensor and watches for NaN and ±∞.</summary>
@@ -42,6 +45,10 @@ internal static class FusedUpdate
     /// <summary>−x exactly: the sign bit flipped (0 − x would turn −(rate·0) into +0).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<double> Negate(Vector256<double> x) => Vector256.Xor(x, Vector256.Create(-0.0));
+
+    /// <inheritdoc cref="Negate(Vector256{double})"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> Negate(Vector512<double> x) => Vector512.Xor(x, Vector512.Create(-0.0));
 
     /// <summary>
     /// Applies <paramref name="rule"/> to every element; returns false when a gradient or an
@@ -66,7 +73,26 @@ internal static class FusedUpdate
         ref var n1 = ref MemoryMarshal.GetReference(u.NextSlot1);
         var poison = Vector256<double>.Zero;
         var whole = (nuint)(length & ~3);
-        for (nuint i = 0; i < whole; i += 4)
+        nuint i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            // Eight lanes at a time where the machine has them; the same bits as four.
+            var wide = Vector512<double>.Zero;
+            for (; i + 8 <= whole; i += 8)
+            {
+                var gi = Vector512.LoadUnsafe(ref g, i);
+                Vector512<double> a = default, b = default;
+                if (slots > 0) a = Vector512.LoadUnsafe(ref s0, i);
+                if (slots > 1) b = Vector512.LoadUnsafe(ref s1, i);
+                var updated = rule.Step(Vector512.LoadUnsafe(ref theta, i), gi, ref a, ref b);
+                updated.StoreUnsafe(ref next, i);
+                if (slots > 0) a.StoreUnsafe(ref n0, i);
+                if (slots > 1) b.StoreUnsafe(ref n1, i);
+                wide |= (gi - gi) | (updated - updated);
+            }
+            poison = wide.GetLower() | wide.GetUpper();
+        }
+        for (; i < whole; i += 4)
         {
             var gi = Vector256.LoadUnsafe(ref g, i);
             Vector256<double> a = default, b = default;
@@ -79,9 +105,11 @@ internal static class FusedUpdate
             poison |= (gi - gi) | (updated - updated);
         }
         // The tail runs even after a poisoned vector: the caller scans every element to name the
-        // first non-finite one in the reference's order, which may lie in the tail.
+        // first non-finite one in the reference's order, which may lie in the tail. (poison is
+        // settled before the call: a vector live across it is kept in memory inside the loop.)
+        var vectorsFinite = poison == Vector256<double>.Zero;
         var tailFinite = (int)whole == length || RunTail(rule, ref u, (int)whole);
-        return poison == Vector256<double>.Zero && tailFinite;
+        return vectorsFinite && tailFinite;
     }
 
     /// <summary>The last one to three elements, through the same lanes padded with zeros (which every rule maps to finite values).</summary>

@@ -48,6 +48,10 @@ public sealed record Momentum(Schedule LearningRate, double Beta, bool Nesterov,
         private readonly Vector256<double> rate = Vector256.Create(rate);
         private readonly Vector256<double> beta = Vector256.Create(beta);
         private readonly Vector256<double> weightDecay = Vector256.Create(weightDecay);
+        // The same constants for eight lanes: the eight-lane Step repeats the four-lane one operation for operation.
+        private readonly Vector512<double> wideRate = Vector512.Create(rate);
+        private readonly Vector512<double> wideBeta = Vector512.Create(beta);
+        private readonly Vector512<double> wideWeightDecay = Vector512.Create(weightDecay);
         private readonly bool decays = weightDecay != 0;
 
         public int Slots => 1;
@@ -58,6 +62,14 @@ public sealed record Momentum(Schedule LearningRate, double Beta, bool Nesterov,
             s0 = beta * s0 + g;
             var direction = nesterov ? g + beta * s0 : s0;
             return theta + FusedUpdate.Negate(rate * direction);
+        }
+
+        public Vector512<double> Step(Vector512<double> theta, Vector512<double> g, ref Vector512<double> s0, ref Vector512<double> s1)
+        {
+            if (decays) g += wideWeightDecay * theta;
+            s0 = wideBeta * s0 + g;
+            var direction = nesterov ? g + wideBeta * s0 : s0;
+            return theta + FusedUpdate.Negate(wideRate * direction);
         }
     }
 }

@@ -34,6 +34,9 @@ public sealed record Sgd(Schedule LearningRate, double WeightDecay = 0) : Optimi
     {
         private readonly Vector256<double> rate = Vector256.Create(rate);
         private readonly Vector256<double> weightDecay = Vector256.Create(weightDecay);
+        // The same constants for eight lanes: the eight-lane Step repeats the four-lane one operation for operation.
+        private readonly Vector512<double> wideRate = Vector512.Create(rate);
+        private readonly Vector512<double> wideWeightDecay = Vector512.Create(weightDecay);
         private readonly bool decays = weightDecay != 0;
 
         public int Slots => 0;
@@ -42,6 +45,12 @@ public sealed record Sgd(Schedule LearningRate, double WeightDecay = 0) : Optimi
         {
             if (decays) g += weightDecay * theta;
             return theta + FusedUpdate.Negate(rate * g);
+        }
+
+        public Vector512<double> Step(Vector512<double> theta, Vector512<double> g, ref Vector512<double> s0, ref Vector512<double> s1)
+        {
+            if (decays) g += wideWeightDecay * theta;
+            return theta + FusedUpdate.Negate(wideRate * g);
         }
     }
 }

@@ -112,6 +112,21 @@ public sealed class DeterministicMathTests
                 Same(DeterministicMath.Sigmoid, DeterministicMath.Sigmoid) && Same(DeterministicMath.Expm1, DeterministicMath.Expm1)).ToProperty();
     }
 
+    [Property(MaxTest = 2000, Arbitrary = [typeof(Ranges)])]
+    public Property Eight_lane_forms_give_every_lane_the_bits_of_the_four_lane_forms(double x)
+    {
+        var lanes = Vector512.Create(x, -x, x / 7, x * 3, double.NaN, x * 1e3, -x * 1e-3, x + 0.5);
+        bool Same(Func<Vector512<double>, Vector512<double>> wide, Func<Vector256<double>, Vector256<double>> narrow)
+        {
+            var (w, low, high) = (wide(lanes), narrow(lanes.GetLower()), narrow(lanes.GetUpper()));
+            return Enumerable.Range(0, 8).All(i => BitConverter.DoubleToInt64Bits(w[i]) == BitConverter.DoubleToInt64Bits(i < 4 ? low[i] : high[i - 4]));
+        }
+        return (Same(DeterministicMath.Exp, DeterministicMath.Exp) && Same(DeterministicMath.Tanh, DeterministicMath.Tanh) &&
+                Same(DeterministicMath.Sigmoid, DeterministicMath.Sigmoid) && Same(DeterministicMath.Expm1, DeterministicMath.Expm1) &&
+                Same(Relu.Function.Apply, Relu.Function.Apply) && Same(LeakyRelu.Function.Apply, LeakyRelu.Function.Apply) &&
+                Same(Softplus.Function.Apply, Softplus.Function.Apply) && Same(Identity.Function.Apply, Identity.Function.Apply)).ToProperty();
+    }
+
     [Theory]
     [InlineData(0.0)]
     [InlineData(0.1)]
