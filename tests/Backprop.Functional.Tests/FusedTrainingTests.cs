@@ -47,17 +47,18 @@ public sealed class FusedTrainingTests
         from schedule in Gen.Elements("constant", "step", "cosine")
         from warm in Gen.Choose(0, 2)
         from threads in Gen.Choose(1, 3)
-        from batch in Gen.OneOf(Gen.Constant<int?>(null), Gen.Choose(1, 6).Select(b => (int?)b))
+        // Batches of 8 and 16 rows (and full batches of up to 24) take the eight-lane paths.
+        from batch in Gen.OneOf(Gen.Constant<int?>(null), Gen.Choose(1, 6).Select(b => (int?)b), Gen.Elements<int?>(8, 16))
         select new TrainingCase(network with { Batch = rows }, optimizer, decay, schedule, warm, threads, batch);
 
     /// <summary>Every hidden activation with mse (including softmax outputs), softmax with cross-entropy, sigmoid with binary cross-entropy.</summary>
     public static class AnyTraining
     {
         public static Arbitrary<TrainingCase> Cases() => Arb.From(Gen.OneOf(
-            FusedTrainingTests.Cases(AnyActivationMse.Cases(), 12),
-            FusedTrainingTests.Cases(NetworkCase.Arbitrary(["sigmoid", "tanh", "relu", "leaky-relu", "softplus", "identity"], "mse", "softmax", minOutputs: 2), 12),
-            FusedTrainingTests.Cases(SoftmaxCrossEntropy.Cases(), 12),
-            FusedTrainingTests.Cases(SigmoidBinaryCrossEntropy.Cases(), 12)));
+            FusedTrainingTests.Cases(AnyActivationMse.Cases(), 24),
+            FusedTrainingTests.Cases(NetworkCase.Arbitrary(["sigmoid", "tanh", "relu", "leaky-relu", "softplus", "identity"], "mse", "softmax", minOutputs: 2), 24),
+            FusedTrainingTests.Cases(SoftmaxCrossEntropy.Cases(), 24),
+            FusedTrainingTests.Cases(SigmoidBinaryCrossEntropy.Cases(), 24)));
     }
 
     private static T WithThreads<T>(int threads, Func<T> run)

@@ -87,6 +87,7 @@ public sealed record Adam(Schedule LearningRate, double Beta1, double Beta2, dou
 
         public int Slots => 2;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Vector256<double> Step(Vector256<double> theta, Vector256<double> g, ref Vector256<double> s0, ref Vector256<double> s1)
         {
             if (l2) g += weightDecay * theta;
@@ -97,6 +98,7 @@ public sealed record Adam(Schedule LearningRate, double Beta1, double Beta2, dou
             return theta + FusedUpdate.Negate(rate * step);
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Vector512<double> Step(Vector512<double> theta, Vector512<double> g, ref Vector512<double> s0, ref Vector512<double> s1)
         {
             if (l2) g += wideWeightDecay * theta;

@@ -56,6 +56,7 @@ public sealed record Momentum(Schedule LearningRate, double Beta, bool Nesterov,
 
         public int Slots => 1;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Vector256<double> Step(Vector256<double> theta, Vector256<double> g, ref Vector256<double> s0, ref Vector256<double> s1)
         {
             if (decays) g += weightDecay * theta;
@@ -64,6 +65,7 @@ public sealed record Momentum(Schedule LearningRate, double Beta, bool Nesterov,
             return theta + FusedUpdate.Negate(rate * direction);
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Vector512<double> Step(Vector512<double> theta, Vector512<double> g, ref Vector512<double> s0, ref Vector512<double> s1)
         {
             if (decays) g += wideWeightDecay * theta;

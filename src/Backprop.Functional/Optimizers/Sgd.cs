@@ -41,12 +41,14 @@ public sealed record Sgd(Schedule LearningRate, double WeightDecay = 0) : Optimi
 
         public int Slots => 0;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Vector256<double> Step(Vector256<double> theta, Vector256<double> g, ref Vector256<double> s0, ref Vector256<double> s1)
         {
             if (decays) g += weightDecay * theta;
             return theta + FusedUpdate.Negate(rate * g);
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Vector512<double> Step(Vector512<double> theta, Vector512<double> g, ref Vector512<double> s0, ref Vector512<double> s1)
         {
             if (decays) g += wideWeightDecay * theta;
