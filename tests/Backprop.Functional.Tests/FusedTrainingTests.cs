@@ -39,6 +39,7 @@ public sealed class FusedTrainingTests
             $"{Network}; {Optimizer} wd {WeightDecay} {Schedule}; {WarmSteps} warm steps; {Threads} threads; batch {BatchSize?.ToString() ?? "all"}";
     }
 
+    /// <summary>Batches of 8 and 16 rows (and full batches of up to 24) take the eight-lane paths.</summary>
     private static Gen<TrainingCase> Cases(Arbitrary<NetworkCase> networks, int maxRows) =>
         from network in networks.Generator
         from rows in Gen.Choose(1, maxRows)
@@ -47,7 +48,6 @@ public sealed class FusedTrainingTests
         from schedule in Gen.Elements("constant", "step", "cosine")
         from warm in Gen.Choose(0, 2)
         from threads in Gen.Choose(1, 3)
-        // Batches of 8 and 16 rows (and full batches of up to 24) take the eight-lane paths.
         from batch in Gen.OneOf(Gen.Constant<int?>(null), Gen.Choose(1, 6).Select(b => (int?)b), Gen.Elements<int?>(8, 16))
         select new TrainingCase(network with { Batch = rows }, optimizer, decay, schedule, warm, threads, batch);
 
