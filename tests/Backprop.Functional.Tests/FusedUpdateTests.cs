@@ -40,19 +40,8 @@ public sealed class FusedUpdateTests
         }
     }
 
-    private static FusedOptimizerStep Step(UpdateCase c)
-    {
-        var schedule = new ConstantSchedule(c.Rate);
-        Optimizer optimizer = c.Optimizer switch
-        {
-            "momentum" => new Momentum(schedule, 0.9, false, c.WeightDecay),
-            "nesterov" => new Momentum(schedule, 0.9, true, c.WeightDecay),
-            "adam" => new Adam(schedule, 0.9, 0.999, 1e-8, c.WeightDecay, false),
-            "adamw" => new Adam(schedule, 0.9, 0.999, 1e-8, c.WeightDecay, true),
-            _ => new Sgd(schedule, c.WeightDecay),
-        };
-        return optimizer.Fused(3)!;
-    }
+    private static FusedOptimizerStep Step(UpdateCase c) =>
+        ((Optimizer)Optimizer.Create(c.Optimizer, new ConstantSchedule(c.Rate), 0.9, 0.9, 0.999, 1e-8, c.WeightDecay)).Fused(3)!;
 
     /// <summary>Runs the step over elements [from, from + count) into arrays prefilled with a marker.</summary>
     private static (bool Finite, double[] Next, double[] Next0, double[] Next1) Run(UpdateCase c, FusedOptimizerStep step, int from, int count)

@@ -76,4 +76,13 @@ public sealed class DataRefusalTests
         Assert.True(run.ExitCode == 0, run.Error);
         Assert.Contains("3 training rows", run.Out);
     }
+
+    [Fact]
+    public void A_file_far_larger_than_allowed_is_refused_up_front_with_its_size()
+    {
+        using var dir = new TempDirectory();
+        using (var sparse = File.Create(dir.File("huge.csv"))) sparse.SetLength(3L << 30); // 3 GiB, sparse: no disk used
+        var run = CliRun.Of("train", "--data", dir.File("huge.csv"), "--target", "y");
+        run.AssertRefused("huge.csv", "3,221,225,472 bytes is larger than the 268,435,456-byte limit");
+    }
 }

@@ -9,10 +9,10 @@ public sealed class FileInputTests
     [Fact]
     public void A_missing_file_and_a_directory_are_refused()
     {
-        var missing = Path.Combine(Path.GetTempPath(), $"missing-{Guid.NewGuid():N}.csv");
+        using var dir = new TempDirectory();
+        var missing = dir.File("missing.csv");
         Refusal.Expect(FileInput.ReadCsv(missing), missing, "no such file");
-        var directory = Path.GetTempPath().TrimEnd(Path.DirectorySeparatorChar);
-        Refusal.Expect(FileInput.ReadSafeTensors(directory), directory, "is a directory");
+        Refusal.Expect(FileInput.ReadSafeTensors(dir.Path), dir.Path, "is a directory");
     }
 
     [Fact]
@@ -26,25 +26,19 @@ public sealed class FileInputTests
     [Fact]
     public void A_csv_file_over_the_csv_limit_is_refused_before_it_is_read()
     {
-        var path = Path.Combine(Path.GetTempPath(), $"huge-{Guid.NewGuid():N}.csv");
-        try
-        {
-            // A sparse file: its length is set, no bytes are written.
-            using (var stream = File.Create(path)) stream.SetLength(Csv.MaxFileBytes + 1);
-            Refusal.Expect(FileInput.ReadCsv(path), path, "is larger than the 268,435,456-byte limit");
-        }
-        finally { File.Delete(path); }
+        using var dir = new TempDirectory();
+        var path = dir.File("huge.csv");
+        // A sparse file: its length is set, no bytes are written.
+        using (var stream = File.Create(path)) stream.SetLength(Csv.MaxFileBytes + 1);
+        Refusal.Expect(FileInput.ReadCsv(path), path, "is larger than the 268,435,456-byte limit");
     }
 
     [Fact]
     public void A_safetensors_refusal_names_the_file()
     {
-        var path = Path.Combine(Path.GetTempPath(), $"short-{Guid.NewGuid():N}.safetensors");
-        try
-        {
-            File.WriteAllBytes(path, [1, 2, 3]);
-            Refusal.Expect(FileInput.ReadSafeTensors(path), path, "too short to be safetensors");
-        }
-        finally { File.Delete(path); }
+        using var dir = new TempDirectory();
+        var path = dir.File("short.safetensors");
+        File.WriteAllBytes(path, [1, 2, 3]);
+        Refusal.Expect(FileInput.ReadSafeTensors(path), path, "too short to be safetensors");
     }
 }

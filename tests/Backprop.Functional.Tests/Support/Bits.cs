@@ -23,4 +23,7 @@ public static class Bits
 
     /// <summary>Same length and the same bits everywhere.</summary>
     public static bool Same(double[] a, double[] b) => Dense.BitEqual(a, b);
+
+    /// <summary>The same bits (so NaN payloads and the sign of zero count).</summary>
+    public static bool Same(double a, double b) => BitConverter.DoubleToInt64Bits(a) == BitConverter.DoubleToInt64Bits(b);
 }
