@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Backprop.Functional against numpy and PyTorch on the three workloads of the performance issue,
+# Backprop.Functional against numpy and PyTorch on the three workloads of the performance issue
+# (and, on the seed workload, against the seed notebook's own per-sample loop),
 # side by side: every repetition runs all peers on a workload back to back (in an order that
 # rotates), so that they share the machine's load, and the table reports medians.
 #
@@ -39,10 +40,11 @@ workloads=(
   "small|--layers 64,128,64,10 --batch-size 32 --rows 4096 --epochs 3"
   "wide|--layers 784,256,128,10 --batch-size 64 --rows 8192 --epochs 2"
 )
-peers=(backprop numpy torch)
+peers=(backprop numpy torch notebook)
 declare -A missing=()
-for peer in numpy torch; do
-  if ! "$python" -c "import $peer" 2>/dev/null; then missing[$peer]=1; fi
+for peer in numpy torch notebook; do
+  module=$peer; [[ $peer == notebook ]] && module=numpy
+  if ! "$python" -c "import $module" 2>/dev/null; then missing[$peer]=1; fi
 done
 
 run_peer() { # peer threads flags...
@@ -51,6 +53,7 @@ run_peer() { # peer threads flags...
     backprop) "$backprop" bench "$@" --threads "$threads" --json ;;
     numpy) (cd "$root/benchmarks/peers" && "$python" numpy_bench.py "$@" --threads "$threads" --json) ;;
     torch) (cd "$root/benchmarks/peers" && "$python" torch_bench.py "$@" --threads "$threads" --json) ;;
+    notebook) (cd "$root/benchmarks/peers" && "$python" seed_notebook_loop.py "$@" --threads "$threads" --json) ;;
   esac
 }
 
@@ -65,6 +68,8 @@ for rep in $(seq "$reps"); do
       for ((i = 0; i < count; i++)); do
         peer=${peers[$(((i + rep) % count))]}
         [[ -n ${missing[$peer]:-} ]] && continue
+        # The notebook's loop only knows its own network: the seed workload.
+        [[ $peer == notebook && $name != seed ]] && continue
         json=$(run_peer "$peer" "$threads" "${flags[@]}")
         echo "{\"workload\": \"$name\", \"peer\": \"$peer\", \"threads\": $threads, \"rep\": $rep, \"load\": \"$(cut -d' ' -f1 /proc/loadavg)\", \"result\": $json}" >>"$raw"
       done
@@ -79,7 +84,7 @@ import json, statistics, sys, platform, subprocess
 raw, reps, started, before, after, missing = sys.argv[1:7]
 rows = [json.loads(line) for line in open(raw)]
 order = {"seed": 0, "small": 1, "wide": 2}
-names = {"backprop": "Backprop.Functional", "numpy": "numpy", "torch": "PyTorch"}
+names = {"backprop": "Backprop.Functional", "numpy": "numpy", "torch": "PyTorch", "notebook": "seed notebook loop"}
 groups = {}
 for r in rows:
     groups.setdefault((r["workload"], r["threads"], r["peer"]), []).append(r["result"])
