@@ -29,7 +29,9 @@ public static class FileInput
                     return Error.New($"{path}: more than the {maxBytes:N0}-byte limit for this kind of file");
                 bytes.Write(buffer, 0, read);
             }
-            return bytes.ToArray();
+            // A regular file fills the buffer sized from its length exactly: hand that buffer over
+            // instead of copying it (a second copy of a large weights file at the peak).
+            return bytes.Length == bytes.Capacity ? bytes.GetBuffer() : bytes.ToArray();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

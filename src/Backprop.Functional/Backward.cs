@@ -21,7 +21,7 @@ public static class Backward
     public static Gradients Run(Network network, ForwardTrace trace, Matrix<double> targets, Loss loss)
     {
         var layers = new LayerGradients[network.Layers.Count];
-        foreach (var step in Steps(network, trace, targets, loss)) layers[step.Layer] = step.Gradients;
+        foreach (var step in Steps(network, trace, targets, loss, withOutputGradient: false)) layers[step.Layer] = step.Gradients;
         return new Gradients(new Arr<LayerGradients>(layers));
     }
 
@@ -30,10 +30,17 @@ public static class Backward
     /// dL/dW = δᵀ·X, dL/db = Σ_rows δ, and the layer below receives dL/dh = δ·W, which its
     /// activation turns into its own δ.
     /// </summary>
-    public static IEnumerable<BackwardStep> Steps(Network network, ForwardTrace trace, Matrix<double> targets, Loss loss)
+    public static IEnumerable<BackwardStep> Steps(Network network, ForwardTrace trace, Matrix<double> targets, Loss loss) =>
+        Steps(network, trace, targets, loss, withOutputGradient: true);
+
+    /// <summary>
+    /// <see cref="Steps(Network, ForwardTrace, Matrix{double}, Loss)"/>; the output layer's dL/dh
+    /// is only shown, never used (δ comes from the loss directly), so <see cref="Run"/> skips it.
+    /// </summary>
+    private static IEnumerable<BackwardStep> Steps(Network network, ForwardTrace trace, Matrix<double> targets, Loss loss, bool withOutputGradient)
     {
         var output = network.Layers.Count - 1;
-        var dh = loss.ActivationGradient(trace.OutputLayer, targets);
+        var dh = withOutputGradient ? loss.ActivationGradient(trace.OutputLayer, targets) : null;
         var delta = loss.OutputGradient(trace.OutputLayer, network.Layers[output].Activation, targets);
         for (var i = output; i >= 0; i--)
         {

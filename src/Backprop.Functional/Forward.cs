@@ -37,12 +37,7 @@ public static class Forward
             MatrixView.ColumnMajor(Dense.Data(x), rows, x.ColumnCount),
             MatrixView.ColumnMajor(Dense.Data(layer.Weight), outputs, layer.InputWidth).Transposed,
             z);
-        var bias = Dense.Data(layer.Bias);
-        for (var j = 0; j < outputs; j++)
-        {
-            var column = z.AsSpan(j * rows, rows);
-            for (var r = 0; r < column.Length; r++) column[r] += bias[j];
-        }
+        Elementwise.AddBias(z, Dense.Data(layer.Bias), rows);
         return Dense.Matrix(rows, outputs, z);
     }
 }

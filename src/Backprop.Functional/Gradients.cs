@@ -68,11 +68,10 @@ public sealed record Gradients(Arr<LayerGradients> Layers)
     private static double[] DescentSteps(double[] g, double rate)
     {
         var steps = GC.AllocateUninitializedArray<double>(g.Length);
-        var (factor, signBit) = (Vector256.Create(rate), Vector256.Create(-0.0));
+        var factor = Vector256.Create(rate);
         var i = 0;
-        // Negation flips the sign bit (XOR with −0.0); 0 − x would turn −(rate·0) into +0.
         for (; i + 4 <= g.Length; i += 4)
-            Vector256.Xor(factor * Vector256.Create(g.AsSpan(i, 4)), signBit).CopyTo(steps.AsSpan(i, 4));
+            FusedUpdate.Negate(factor * Vector256.Create(g.AsSpan(i, 4))).CopyTo(steps.AsSpan(i, 4));
         for (; i < g.Length; i++) steps[i] = -(rate * g[i]);
         return steps;
     }

@@ -64,7 +64,7 @@ public static class ExplanationDocument
             ["shape"] = new[] { matrix.RowCount, matrix.ColumnCount },
             ["values"] = full ? values : values[..16],
             ["truncated"] = !full,
-            ["norm"] = Math.Sqrt(values.Sum(v => v * v)),
+            ["norm"] = ShowCommand.Norm(values),
         };
     }
 }

@@ -72,7 +72,7 @@ public static class ExplanationText
     {
         var values = Dense.ToRowMajor(value);
         var shown = string.Join(" ", values.Take(Shown).Select(Number));
-        var more = values.Length > Shown ? $" … ({values.Length} values, norm {Number(Math.Sqrt(values.Sum(v => v * v)))})" : "";
+        var more = values.Length > Shown ? $" … ({values.Length} values, norm {Number(ShowCommand.Norm(values))})" : "";
         output.WriteLine($"{new string(' ', 2 * indent)}{label,-40} [{value.RowCount}, {value.ColumnCount}]  {shown}{more}");
     }
 

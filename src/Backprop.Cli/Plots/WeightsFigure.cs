@@ -1,4 +1,5 @@
 using System.Globalization;
+using Backprop.Cli.Commands;
 using Backprop.Functional;
 using Backprop.Functional.Numerics;
 using ScottPlot;
@@ -46,11 +47,11 @@ public static class WeightsFigure
             var weights = Dense.Data(layer.Weight);
             var shape = $"[{layer.OutputWidth}×{layer.InputWidth}]";
             Panel(figure.AddPlot(), weights, Colors.C0,
-                $"layer {i} {shape} ({layer.Activation.Name}): weights W, ‖W‖ = {Number(Norm(weights))}", "weight value");
+                $"layer {i} {shape} ({layer.Activation.Name}): weights W, ‖W‖ = {Number(ShowCommand.Norm(weights))}", "weight value");
             if (gradient is null) continue;
             var values = Dense.Data(gradient.Gradients.Layers[i].Weight);
             Panel(figure.AddPlot(), values, Colors.C3,
-                $"layer {i}: gradient ∂L/∂W, ‖∂L/∂W‖ = {Number(Norm(values))}", "gradient value");
+                $"layer {i}: gradient ∂L/∂W, ‖∂L/∂W‖ = {Number(ShowCommand.Norm(values))}", "gradient value");
         }
         figure.Layout = new HeaderAndGrid(HeaderHeight, network.Layers.Count, columns);
         return figure;
@@ -76,7 +77,6 @@ public static class WeightsFigure
         plot.YLabel("count", 12);
     }
 
-    private static double Norm(double[] values) => Math.Sqrt(values.Sum(v => v * v));
 
     private static string Number(double value) => value.ToString("G4", CultureInfo.InvariantCulture);
 }

@@ -1,3 +1,4 @@
+using Backprop.Cli.Commands;
 using Backprop.Cli.Plots;
 using Backprop.Functional;
 using Backprop.Functional.Numerics;
@@ -17,11 +18,9 @@ public static class LayerWeights
 
     /// <summary>Each layer's weight norm ‖W‖ (Frobenius).</summary>
     public static float[] WeightNorms(Network network) =>
-        network.Layers.Select(l => (float)Norm(Dense.Data(l.Weight))).ToArray();
+        network.Layers.Select(l => (float)ShowCommand.Norm(Dense.Data(l.Weight))).ToArray();
 
     /// <summary>Each layer's bias norm ‖b‖.</summary>
     public static float[] BiasNorms(Network network) =>
-        network.Layers.Select(l => (float)Norm(Dense.Data(l.Bias))).ToArray();
-
-    private static double Norm(double[] values) => Math.Sqrt(values.Sum(v => v * v));
+        network.Layers.Select(l => (float)ShowCommand.Norm(Dense.Data(l.Bias))).ToArray();
 }

@@ -93,8 +93,6 @@ internal static class GemmKernel
         where TLanes : struct, ILanes<TVector>
         where TVector : struct
     {
-        var tileRows = MicroKernel.Rows<TLanes, TVector>();
-        const int tileColumns = MicroKernel.Columns;
-        return (long)((laneDimension + tileRows - 1) / tileRows * tileRows) * ((other + tileColumns - 1) / tileColumns * tileColumns);
+        return (long)BlockedProduct.RoundUp(laneDimension, MicroKernel.Rows<TLanes, TVector>()) * BlockedProduct.RoundUp(other, MicroKernel.Columns);
     }
 }

@@ -41,7 +41,7 @@ public sealed record Adam(Schedule LearningRate, double Beta1, double Beta2, dou
         var step = m.Combine(v, (mi, vi) => mi / correction1 / (Math.Sqrt(vi / correction2) + Epsilon));
         if (Decoupled && WeightDecay != 0)
             step = step.Combine(Updates.ParametersOf(parameters), (s, p) => s + WeightDecay * p);
-        var updates = step.Map(s => -(rate * s));
+        var updates = step.DescentSteps(rate);
         var slots = state.Slots.SetItem(FirstMomentSlot, m).SetItem(SecondMomentSlot, v);
         return (updates, new OptimizerState(t, slots));
     }

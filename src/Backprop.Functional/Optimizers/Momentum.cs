@@ -29,7 +29,7 @@ public sealed record Momentum(Schedule LearningRate, double Beta, bool Nesterov,
         var g = WithL2(gradients, parameters, WeightDecay);
         var velocity = state.Slot(VelocitySlot).Combine(g, (v, gi) => Beta * v + gi);
         var direction = Nesterov ? g.Combine(velocity, (gi, v) => gi + Beta * v) : velocity;
-        var updates = direction.Map(d => -(rate * d));
+        var updates = direction.DescentSteps(rate);
         return (updates, new OptimizerState(state.Count + 1, state.Slots.SetItem(VelocitySlot, velocity)));
     }
 

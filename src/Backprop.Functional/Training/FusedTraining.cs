@@ -49,7 +49,7 @@ internal static class FusedTraining
             var target = ParameterArrays.Allocate(widths, optimizer.Slots.Count);
             var (loss, problem) = Run(workspace, state.Network, config.Loss, optimizer, source, target, View(batch.Inputs), Dense.Data(batch.Targets), batch.Rows);
             return problem is null
-                ? new Stepped(Advance(state, target, optimizer, state.Optimizer.Count + 1), loss)
+                ? new Stepped(Materialize(state, target, optimizer.Slots, state.Optimizer.Count + 1, state.Step + 1, state.SkippedSteps, state.Rng, state.Epoch), loss)
                 : Training.Refuse(config, state, loss, problem);
         }
         finally
@@ -80,7 +80,6 @@ internal static class FusedTraining
         var batchRows = config.BatchRows(data.Rows);
         var steps = TrainConfig.StepsPerEpoch(data.Rows, config.BatchSize);
         var skipping = config.NonFinite is NonFinitePolicy.SkipUpdates;
-        var maxSkips = skipping ? ((NonFinitePolicy.SkipUpdates)config.NonFinite).MaxSkips : 0;
         var fullBatch = batchRows == data.Rows;
         var widths = WidthsOf(state.Network);
         var workspace = StepWorkspace.Rent(widths, batchRows);
@@ -127,7 +126,7 @@ internal static class FusedTraining
                     else
                     {
                         spares.Push(target);
-                        if (!skipping || skipped >= maxSkips)
+                        if (!config.NonFinite.MaySkip(skipped))
                         {
                             var stop = new EpochStop(start / batchRows + 1, steps, problem, skipping);
                             var last = Materialize(state, epochStart.Parameters, slots, epochStart.Count, epochStart.Step, epochStart.Skipped, epochStart.Rng, state.Epoch + epoch);
@@ -233,16 +232,6 @@ internal static class FusedTraining
                       NonFinite.In(ParameterArrays.AsGradients(target.Tensors), "the updated");
         return (value, problem);
     }
-
-    /// <summary>The state after a successful step whose parameters and slots are <paramref name="target"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static TrainState Advance(TrainState state, ParameterArrays target, FusedOptimizerStep optimizer, long count) =>
-        state with
-        {
-            Network = target.ToNetwork(state.Network),
-            Optimizer = target.ToOptimizerState(state.Optimizer, count, optimizer.Slots),
-            Step = state.Step + 1,
-        };
 
     private static MatrixView View(Matrix<double> m) => MatrixView.ColumnMajor(Dense.Data(m), m.RowCount, m.ColumnCount);
 

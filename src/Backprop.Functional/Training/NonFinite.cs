@@ -46,6 +46,9 @@ public abstract record NonFinitePolicy
     /// <summary>Drop the update (parameters and optimizer state unchanged), at most <paramref name="maxSkips"/> times in a run.</summary>
     public static NonFinitePolicy Skip(int maxSkips) => new SkipUpdates(maxSkips);
 
+    /// <summary>Whether a run that has already skipped <paramref name="skipped"/> updates may skip one more.</summary>
+    public bool MaySkip(int skipped) => this is SkipUpdates skip && skipped < skip.MaxSkips;
+
     /// <summary>Stop at the first non-finite step.</summary>
     public sealed record StopTraining : NonFinitePolicy;
 

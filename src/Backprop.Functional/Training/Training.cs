@@ -92,7 +92,7 @@ public static class Training
 
     /// <summary>Drops a non-finite step: counted as skipped when the policy allows, else a stop.</summary>
     internal static Stepped Refuse(TrainConfig config, TrainState state, double loss, NonFinite problem) =>
-        config.NonFinite is NonFinitePolicy.SkipUpdates skip && state.SkippedSteps < skip.MaxSkips
+        config.NonFinite.MaySkip(state.SkippedSteps)
             ? new Stepped(state with { Step = state.Step + 1, SkippedSteps = state.SkippedSteps + 1 }, loss, problem)
             : new Stepped(state, loss, problem) { MustStop = true };
 

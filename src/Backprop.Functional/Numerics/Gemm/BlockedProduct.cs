@@ -118,5 +118,6 @@ internal static class BlockedProduct
         else element = scratch;
     }
 
-    private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+    /// <summary>The smallest multiple of <paramref name="multiple"/> at least <paramref name="value"/>: a dimension padded to whole tiles.</summary>
+    internal static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
 }
