@@ -4,7 +4,7 @@ using MathNet.Numerics.LinearAlgebra;
 
 namespace Backprop.Functional;
 
-/// <summary>The gradient a fused activation + loss pair hands to its logits: (h − y)/n.</summary>
+/// <summary>(h − y)/n: what a fused activation + loss pair hands to its logits, and mse's dL/dh.</summary>
 internal static class FusedGradient
 {
     public static Matrix<double> OfMeanOver(int count, Matrix<double> predictions, Matrix<double> targets)

@@ -32,9 +32,7 @@ public sealed record MeanSquaredError : Loss
     public override Matrix<double> ActivationGradient(LayerTrace output, Matrix<double> targets)
     {
         RequireSameShape(output.Activation, targets);
-        var dh = new double[targets.RowCount * targets.ColumnCount];
-        Gradient(Dense.Data(output.Activation), Dense.Data(targets), dh);
-        return Dense.Matrix(targets.RowCount, targets.ColumnCount, dh);
+        return FusedGradient.OfMeanOver(targets.RowCount * targets.ColumnCount, output.Activation, targets);
     }
 
     /// <inheritdoc/>
@@ -45,7 +43,7 @@ public sealed record MeanSquaredError : Loss
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal override void OutputDelta(ReadOnlySpan<double> z, ReadOnlySpan<double> h, ReadOnlySpan<double> y, int rows, Activation outputActivation, Span<double> delta)
     {
-        Gradient(h, y, delta);
+        FusedGradient.OfMeanOver(y.Length, h, y, delta);
         outputActivation.BackpropagateInPlace(z, h, delta, rows, y.Length / rows);
     }
 
@@ -59,12 +57,5 @@ public sealed record MeanSquaredError : Loss
             sum += d * d;
         }
         return 0.5 * (sum / y.Length);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Gradient(ReadOnlySpan<double> h, ReadOnlySpan<double> y, Span<double> dh)
-    {
-        var n = (double)y.Length;
-        for (var i = 0; i < y.Length; i++) dh[i] = (h[i] - y[i]) / n;
     }
 }
