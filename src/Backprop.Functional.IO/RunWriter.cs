@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Backprop.Functional.Runs;
 using LanguageExt;
 using LanguageExt.Common;
 

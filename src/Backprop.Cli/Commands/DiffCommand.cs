@@ -1,7 +1,7 @@
 using System.CommandLine;
-using Backprop.Cli.Training;
 using Backprop.Functional;
 using Backprop.Functional.IO;
+using Backprop.Functional.Runs;
 using LanguageExt;
 using LanguageExt.Common;
 
@@ -22,9 +22,12 @@ public static class DiffCommand
         return command;
     }
 
-    private static Fin<(string A, string B)> Files(string[] args)
+    private static Fin<(StateBytes A, StateBytes B)> Files(string[] args)
     {
-        if (args.Length == 2) return (args[0], args[1]);
+        if (args.Length == 2)
+            return from a in StateSource.Read(args[0], null)
+                   from b in StateSource.Read(args[1], null)
+                   select (a, b);
         if (!int.TryParse(args[1], out var first) || !int.TryParse(args[2], out var second))
             return Error.New($"diff DIR K1 K2 needs two epoch numbers (got '{args[1]}' and '{args[2]}')");
         return from a in StateSource.InRun(args[0], first)
@@ -32,10 +35,11 @@ public static class DiffCommand
                select (a, b);
     }
 
-    private static Fin<int> Diff(CommandContext context, string pathA, string pathB)
+    private static Fin<int> Diff(CommandContext context, StateBytes sourceA, StateBytes sourceB)
     {
-        if (FileInput.ReadSafeTensors(pathA).Failed(out var errorA, out var a)) return errorA;
-        if (FileInput.ReadSafeTensors(pathB).Failed(out var errorB, out var b)) return errorB;
+        var (pathA, pathB) = (sourceA.Path, sourceB.Path);
+        if (SafeTensors.Parse(pathA, sourceA.Bytes).Failed(out var errorA, out var a)) return errorA;
+        if (SafeTensors.Parse(pathB, sourceB.Bytes).Failed(out var errorB, out var b)) return errorB;
         context.Out.WriteLine($"A {pathA}");
         context.Out.WriteLine($"B {pathB}");
         var rows = new List<string[]> { new[] { "tensor", "shape", "|A|", "|B|", "|B-A|", "max abs change", "max rel change" } };

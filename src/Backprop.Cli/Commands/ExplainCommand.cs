@@ -3,6 +3,7 @@ using System.Text.Json;
 using Backprop.Cli.Training;
 using Backprop.Functional;
 using Backprop.Functional.IO;
+using Backprop.Functional.Runs;
 using LanguageExt;
 using LanguageExt.Common;
 
@@ -41,7 +42,7 @@ public static class ExplainCommand
         if (statePath is null)
         {
             if (data is not null || dataset is not null) return Error.New("--data/--dataset need --state: the default explains the seed demo's first step");
-            return RunSetup.Prepare(new TrainSpec()).Map(run => new Subject(run.Initial.Network, run.Config.Loss, run.Config.Optimizer, run.Initial.Optimizer, run.Data.Train));
+            return RunPlan.Prepare(new RunSpec()).Map(run => new Subject(run.Initial.Network, run.Config.Loss, run.Config.Optimizer, run.Initial.Optimizer, run.Data.Train));
         }
         if (Model.Read(statePath).Failed(out var modelError, out var model)) return modelError;
         if (Model.Table(data, dataset).Failed(out var tableError, out var table)) return tableError;
@@ -62,8 +63,8 @@ public static class ExplainCommand
         if (StateFile.Read(path).Case is not Checkpoint checkpoint) return fallback;
         try
         {
-            var spec = JsonSerializer.Deserialize<TrainSpec>(checkpoint.Config, TrainSpec.Json);
-            return spec is not null && RunSetup.OptimizerOf(spec).Case is Functional.Optimizer optimizer ? (optimizer, checkpoint.State.Optimizer) : fallback;
+            var spec = JsonSerializer.Deserialize<RunSpec>(checkpoint.Config, RunSpec.Json);
+            return spec is not null && RunPlan.OptimizerOf(spec).Case is Functional.Optimizer optimizer ? (optimizer, checkpoint.State.Optimizer) : fallback;
         }
         catch (JsonException)
         {

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using Backprop.Cli.Plots;
-using Backprop.Cli.Training;
 using Backprop.Functional;
 using Backprop.Functional.IO;
+using Backprop.Functional.Runs;
 using LanguageExt;
 using LanguageExt.Common;
 
@@ -39,7 +39,7 @@ public static class PlotCommand
     {
         if (run.ReadMetrics().Failed(out var metricsError, out var rows)) return metricsError;
         if (rows.IsEmpty) return Error.New($"{run.MetricsFile}: holds no epochs yet; nothing to plot");
-        if (RunFile.Read(run.RunFile).Failed(out var specError, out var spec)) return specError;
+        if (run.ReadSpec().Failed(out var specError, out var spec)) return specError;
         var curves = LossCurves.Of(rows);
         if (FigureFile.Write(target, LossFigure.Create(curves, Title(run, spec), logScale), LossFigure.Width, LossFigure.Height(curves)).Failed(out var writeError, out _))
             return writeError;
@@ -49,8 +49,9 @@ public static class PlotCommand
 
     private static Fin<int> Weights(CommandContext context, RunDirectory run, int? epoch, string target)
     {
-        if (StateSource.InRun(run.Path, epoch).Failed(out var sourceError, out var statePath)) return sourceError;
-        if (StateFile.Read(statePath).Failed(out var readError, out var checkpoint)) return readError;
+        if (StateSource.InRun(run.Path, epoch).Failed(out var sourceError, out var source)) return sourceError;
+        var statePath = source.Path;
+        if (StateFile.Decode(source.Bytes, statePath).Failed(out var readError, out var checkpoint)) return readError;
         // Without the run's data (a moved --data file) the weights are still worth drawing: the
         // gradient panels are left out and the reason is said.
         var gradient = StateGradient.Recompute(run, checkpoint, statePath);
@@ -67,7 +68,7 @@ public static class PlotCommand
         return ExitCodes.Success;
     }
 
-    private static string Title(RunDirectory run, TrainSpec spec) =>
+    private static string Title(RunDirectory run, RunSpec spec) =>
         $"{RunName(run)}: {string.Join("-", spec.Layers ?? [])} {spec.Activation}, {spec.Optimizer} lr {spec.Lr?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?"}";
 
     /// <summary>The run directory's own name, for titles.</summary>

@@ -1,6 +1,5 @@
 using System.CommandLine;
-using Backprop.Cli.Training;
-using Backprop.Functional.IO;
+using Backprop.Functional.Runs;
 
 namespace Backprop.Cli.Commands;
 
@@ -14,17 +13,19 @@ public static class ReplayCommand
         var from = new Option<int>("--from") { Description = "The saved epoch to start from (rebuilt from the nearest earlier kept state if it was not kept)", HelpName = "K", Required = true };
         var to = new Option<int?>("--to") { Description = "The last epoch to rebuild (default: the run's last)", HelpName = "N" };
         var threads = SharedOptions.Threads();
+        var moved = SharedOptions.MovedInputs();
         var command = new Command("replay", Examples.With(
             "Rebuild epochs K+1..N of a run from its state K and check each against the saved state, bit for bit. Exit 0 only when all are identical.",
             "backprop replay runs/iris --from 40",
-            "backprop replay runs/iris --from 40 --to 45 --threads 1"))
-        { dir, from, to, threads };
+            "backprop replay runs/iris --from 40 --to 45 --threads 1",
+            "backprop replay runs/houses --from 0 --data /new/place/houses.csv"))
+        { dir, from, to, threads, moved.Data, moved.Dataset, moved.Init };
         command.SetAction(parse => BackpropCli.Guard(context, () =>
         {
             SharedOptions.ApplyThreads(parse, threads);
             context.Out.WriteLine(SharedOptions.NumericsLine());
-            return RunDirectory.Open(parse.GetValue(dir)!)
-                .Bind(run => Replayer.Run(run, parse.GetValue(from), parse.GetValue(to), line => context.Out.WriteLine(line.Text)))
+            return OpenedRun.Open(parse.GetValue(dir)!, SharedOptions.Sources(parse, moved))
+                .Bind(run => Replay.Run(run, parse.GetValue(from), parse.GetValue(to), line => context.Out.WriteLine(line.Text)))
                 .Map(lines => Summarize(context, lines.ToArray()));
         }));
         return command;

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Backprop.Cli.Reports;
 using Backprop.Functional;
 using Backprop.Functional.IO;
+using Backprop.Functional.Runs;
 using LanguageExt.Common;
 
 namespace Backprop.Cli.Commands;

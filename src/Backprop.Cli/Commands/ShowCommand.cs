@@ -19,13 +19,13 @@ public static class ShowCommand
             "backprop show runs/iris/states/000100.safetensors"))
         { path, epoch };
         command.SetAction(parse => BackpropCli.Guard(context, () =>
-            StateSource.Resolve(parse.GetValue(path)!, parse.GetValue(epoch)).Bind(file => Show(context, file))));
+            StateSource.Read(parse.GetValue(path)!, parse.GetValue(epoch)).Bind(state => Show(context, state))));
         return command;
     }
 
-    private static Fin<int> Show(CommandContext context, string path)
+    private static Fin<int> Show(CommandContext context, StateBytes source)
     {
-        if (FileInput.ReadAllBytes(path).Failed(out var readError, out var bytes)) return readError;
+        var (path, bytes) = (source.Path, source.Bytes);
         if (SafeTensors.Parse(bytes).Within(path).Failed(out var parseError, out var file)) return parseError;
         var output = context.Out;
         output.WriteLine(path);

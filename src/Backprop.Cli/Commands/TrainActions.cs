@@ -1,33 +1,37 @@
 using System.CommandLine;
 using Backprop.Cli.Training;
 using Backprop.Functional;
+using Backprop.Functional.Runs;
 using LanguageExt;
 using LanguageExt.Common;
 
 namespace Backprop.Cli.Commands;
 
-/// <summary>What <c>train</c> does once its arguments are parsed.</summary>
+/// <summary>What <c>train</c> does once its arguments are parsed: flags to a spec or to a resume, then the shell's epoch fold.</summary>
 public static class TrainActions
 {
     /// <summary>A new run: options from --config (if any), overridden by flags; into --out when given.</summary>
     public static Fin<int> Start(CommandContext context, TrainOptions options, ParseResult parse, string? configPath, string? outDir, int threads, ITrainingView view)
     {
-        var baseSpec = configPath is null ? Fin<TrainSpec>.Succ(new TrainSpec()) : RunFile.Read(configPath);
+        var baseSpec = configPath is null ? Fin<RunSpec>.Succ(new RunSpec()) : RunFile.Read(configPath);
         if (baseSpec.Failed(out var configError, out var spec)) return configError;
-        if (RunSetup.Prepare(options.Apply(parse, spec)).Failed(out var prepareError, out var run)) return prepareError;
+        if (RunPlan.Prepare(options.Apply(parse, spec)).Failed(out var prepareError, out var run)) return prepareError;
         if (outDir is null) return TrainRunner.Run(context, run, run.Initial, null, view);
-        if (RunSession.Create(outDir, run, threads).Failed(out var sessionError, out var session)) return sessionError;
+        if (RunSession.Create(outDir, run, Provenance.Of(run, DateTime.UtcNow, threads)).Failed(out var sessionError, out var session)) return sessionError;
         using (session) return TrainRunner.Run(context, run, run.Initial, session, view);
     }
 
-    /// <summary>Continues a run directory from its last complete state.</summary>
+    /// <summary>Continues a run directory from its last complete state (its inputs where run.json says, or where --data/--dataset/--init say now).</summary>
     public static Fin<int> Resume(CommandContext context, string dir, TrainOptions options, ParseResult parse, bool otherRunOptions, ITrainingView view)
     {
-        var given = options.All.Where(o => o != options.Epochs && parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
+        var movable = new Option[] { options.Epochs, options.Data, options.Dataset, options.Init };
+        var given = options.All.Where(o => !movable.Contains(o) && parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
         if (otherRunOptions) given.Add("--out/--config");
-        if (given.Count > 0) return Error.New($"--resume continues a run with its own configuration; it takes only --epochs and --threads (got {string.Join(", ", given)})");
+        if (given.Count > 0)
+            return Error.New($"--resume continues a run with its own configuration; it takes only --epochs, --threads and, for inputs that moved, --data/--dataset/--init (got {string.Join(", ", given)})");
         int? epochs = parse.GetResult(options.Epochs) is { Implicit: false } ? parse.GetValue(options.Epochs) : null;
-        if (RunSession.Resume(dir, epochs).Failed(out var error, out var resumed)) return error;
+        var sources = new RunSources(parse.GetValue(options.Data), parse.GetValue(options.Dataset), parse.GetValue(options.Init));
+        if (RunSession.Resume(dir, sources, epochs).Failed(out var error, out var resumed)) return error;
         using (resumed.Session) return TrainRunner.Run(context, resumed.Session.Run, resumed.Start, resumed.Session, view);
     }
 }

@@ -1,11 +1,9 @@
 using System.CommandLine;
-using Backprop.Cli.Training;
-using Backprop.Functional.IO;
-using LanguageExt;
+using Backprop.Functional.Runs;
 
 namespace Backprop.Cli.Commands;
 
-/// <summary><c>verify DIR</c>: check the hash chain, then replay the whole run from epoch 0.</summary>
+/// <summary><c>verify DIR</c>: the run's chain of evidence, then a replay of the whole run from epoch 0.</summary>
 public static class VerifyCommand
 {
     /// <summary>Builds the command.</summary>
@@ -13,25 +11,31 @@ public static class VerifyCommand
     {
         var dir = new Argument<string>("DIR") { Description = "A run directory made by 'train --out'" };
         var threads = SharedOptions.Threads();
+        var moved = SharedOptions.MovedInputs();
         var command = new Command("verify", Examples.With(
-            "Check a run's hash chain (every state's seal, its link to the previous state and metrics.csv) and replay it from epoch 0.",
-            "backprop verify runs/iris"))
-        { dir, threads };
+            "Prove a run: state 0 rebuilt from run.json, every state's seal, epoch, configuration and link to the previous state, metrics.csv, the kept states; then replay it from epoch 0.",
+            "backprop verify runs/iris",
+            "backprop verify runs/houses --data /new/place/houses.csv"))
+        { dir, threads, moved.Data, moved.Dataset, moved.Init };
         command.SetAction(parse => BackpropCli.Guard(context, () =>
         {
             SharedOptions.ApplyThreads(parse, threads);
             context.Out.WriteLine(SharedOptions.NumericsLine());
-            return RunDirectory.Open(parse.GetValue(dir)!).Bind(run => Verify(context, run));
+            return Verification.Run(parse.GetValue(dir)!, SharedOptions.Sources(parse, moved),
+                    problem => context.Out.WriteLine($"chain: {problem}"),
+                    line => context.Out.WriteLine(line.Text))
+                .Map(report => Report(context, report));
         }));
         return command;
     }
 
-    private static Fin<int> Verify(CommandContext context, RunDirectory run)
+    private static int Report(CommandContext context, VerifyReport report)
     {
-        var breaks = HashChain.Check(run).ToList();
-        foreach (var problem in breaks) context.Out.WriteLine($"hash chain: {problem}");
-        if (breaks.Count == 0) context.Out.WriteLine($"hash chain: intact ({run.KeptEpochs().Count} states kept, every link checked)");
-        return Replayer.Run(run, 0, null, line => context.Out.WriteLine(line.Text))
-            .Map(lines => ReplayCommand.Summarize(context, lines.ToArray()) == ExitCodes.Success && breaks.Count == 0 ? ExitCodes.Success : ExitCodes.Mismatch);
+        if (report.Breaks.IsEmpty)
+            context.Out.WriteLine($"chain: intact (state 0 is the one run.json describes; {report.Kept} states kept, every seal, link and metrics row checked)");
+        var replayed = ReplayCommand.Summarize(context, report.Epochs.ToArray());
+        if (report.Proven && report.LastStateSha256 is { } sha)
+            context.Out.WriteLine($"verified: the last state's SHA-256 {sha} stands for the whole run");
+        return report.Proven && replayed == ExitCodes.Success ? ExitCodes.Success : ExitCodes.Mismatch;
     }
 }

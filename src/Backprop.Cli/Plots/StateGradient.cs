@@ -1,6 +1,6 @@
 using System.Globalization;
-using Backprop.Cli.Training;
 using Backprop.Functional.IO;
+using Backprop.Functional.Runs;
 using LanguageExt;
 
 namespace Backprop.Cli.Plots;
@@ -17,8 +17,11 @@ public static class StateGradient
 {
     /// <summary>Recomputes the gradient at <paramref name="checkpoint"/>'s weights.</summary>
     public static Fin<GradientPanel> Recompute(RunDirectory run, Checkpoint checkpoint, string statePath) =>
-        from spec in RunFile.Read(run.RunFile)
-        from prepared in RunReload.Prepare(spec, checkpoint, statePath)
+        from opened in OpenedRun.Open(run, RunSources.AsRecorded)
+        let prepared = opened.Plan
+        from _ in ChainCheck.Foreign(prepared, checkpoint, checkpoint.State.Epoch).FirstOrDefault() is { } foreign
+            ? Fin<Unit>.Fail(LanguageExt.Common.Error.New($"{statePath}: {foreign}"))
+            : Fin<Unit>.Succ(Unit.Default)
         let train = prepared.Data.Train
         let gradients = Functional.Training.Gradient(checkpoint.State.Network, prepared.Config.Loss, train)
         let batch = prepared.Config.BatchRows(train.Rows)

@@ -4,6 +4,7 @@ using Backprop.Cli.Commands;
 using Backprop.Cli.Plots;
 using Backprop.Functional;
 using Backprop.Functional.IO;
+using Backprop.Functional.Runs;
 using LanguageExt;
 using LanguageExt.Common;
 
@@ -21,13 +22,24 @@ public static class ReportCollector
     /// <summary>Histogram bins per layer.</summary>
     public const int Bins = 30;
 
-    /// <summary>Gathers the report of <paramref name="run"/>.</summary>
+    /// <summary>
+    /// Gathers the report of <paramref name="run"/>. A run still being trained deletes the states
+    /// it does not keep as it goes: when the states change while they are read, they are read again.
+    /// </summary>
     public static Fin<ReportModel> Collect(RunDirectory run)
     {
-        var kept = run.KeptEpochs();
+        for (var attempt = 1; ; attempt++)
+        {
+            var kept = run.List().Epochs;
+            var collected = Collect(run, kept);
+            if (collected.IsSucc || attempt == 3 || run.List().Epochs.SequenceEqual(kept)) return collected;
+        }
+    }
+
+    private static Fin<ReportModel> Collect(RunDirectory run, Arr<int> kept)
+    {
         if (kept.IsEmpty) return Error.New($"{run.Path}: holds no saved state");
-        if (FileInput.ReadAllBytes(run.RunFile, 1 << 20).Failed(out var runError, out var runBytes)) return runError;
-        var runJson = System.Text.Encoding.UTF8.GetString(runBytes);
+        if (run.ReadRunText().Failed(out var runError, out var runJson)) return runError;
         if (ConfigEntries(run.RunFile, runJson).Failed(out var configError, out var config)) return configError;
         if (run.ReadMetrics().Failed(out var metricsError, out var rows)) return metricsError;
         var epochs = EpochSample.Pick(kept.ToArray(), MaxEpochs);
@@ -39,7 +51,7 @@ public static class ReportCollector
         Checkpoint? last = null;
         foreach (var epoch in epochs)
         {
-            if (StateFile.Read(run.StatePath(epoch)).Failed(out var readError, out var checkpoint)) return readError;
+            if (run.ReadState(epoch).Failed(out var readError, out var checkpoint)) return readError;
             var layerRanges = LayerWeights.Ranges(checkpoint.State.Network);
             if (ranges.Length > 0 && ranges.Length != layerRanges.Length)
                 return Error.New($"{run.StatePath(epoch)}: holds {layerRanges.Length} layers but earlier states hold {ranges.Length}");
@@ -51,7 +63,7 @@ public static class ReportCollector
         var (histograms, weightNorms, biasNorms) = (new List<int[][]>(), new List<float[]>(), new List<float[]>());
         foreach (var epoch in epochs)
         {
-            if (StateFile.Read(run.StatePath(epoch)).Failed(out var readError, out var checkpoint)) return readError;
+            if (run.ReadState(epoch).Failed(out var readError, out var checkpoint)) return readError;
             var network = checkpoint.State.Network;
             histograms.Add(LayerWeights.Histograms(network, widened, Bins));
             weightNorms.Add(LayerWeights.WeightNorms(network));

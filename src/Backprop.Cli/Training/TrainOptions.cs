@@ -3,10 +3,11 @@ using System.CommandLine.Parsing;
 using System.Globalization;
 using Backprop.Functional;
 using Backprop.Functional.IO;
+using Backprop.Functional.Runs;
 
 namespace Backprop.Cli.Training;
 
-/// <summary>The command-line options of <c>train</c>, and how they override a <see cref="TrainSpec"/>.</summary>
+/// <summary>The command-line options of <c>train</c>, and how they override a <see cref="RunSpec"/>.</summary>
 public sealed class TrainOptions
 {
     /// <summary>--layers.</summary>
@@ -20,7 +21,7 @@ public sealed class TrainOptions
 
     /// <summary>--activation.</summary>
     public Option<string> Activation { get; } = new("--activation")
-    { Description = $"Hidden-layer activation: {Functional.Activation.Names.Replace("|softmax", "")} (default: sigmoid)", HelpName = "NAME" };
+    { Description = $"Hidden-layer activation: {Functional.Activation.Names.Replace("|softmax", "")} (default: the --init file's, else sigmoid)", HelpName = "NAME" };
 
     /// <summary>--output-activation.</summary>
     public Option<string> OutputActivation { get; } = new("--output-activation")
@@ -121,7 +122,7 @@ public sealed class TrainOptions
     ];
 
     /// <summary>The spec with every option given on the command line applied over <paramref name="spec"/>.</summary>
-    public TrainSpec Apply(ParseResult result, TrainSpec spec)
+    public RunSpec Apply(ParseResult result, RunSpec spec)
     {
         bool Given(Option option) => result.GetResult(option) is { Implicit: false };
         T Value<T>(Option<T> option) => result.GetValue(option)!;
@@ -142,7 +143,7 @@ public sealed class TrainOptions
         if (Given(TestSplit)) spec = spec with { TestSplit = Value(TestSplit) };
         if (Given(BatchSize)) spec = spec with { BatchSize = Value(BatchSize) };
         if (Given(InitScheme)) spec = spec with { InitScheme = Value(InitScheme) };
-        if (Given(Init)) spec = spec with { Init = Value(Init) };
+        if (Given(Init)) spec = spec with { Init = Value(Init), InitSha256 = null };
         if (Given(Optimizer)) spec = spec with { Optimizer = Value(Optimizer) };
         if (Given(Momentum)) spec = spec with { Momentum = Value(Momentum) };
         if (Given(Beta1)) spec = spec with { Beta1 = Value(Beta1) };

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Backprop.Functional;
 using Backprop.Functional.IO;
+using Backprop.Functional.Runs;
 using LanguageExt;
 using LanguageExt.Common;
 
@@ -38,20 +39,20 @@ public static class TrainRunner
                 if (result.Stop is { } halted) return (state, halted, (Error?)null);
                 if (result.FirstSkip is { } skip)
                     context.Error.WriteLine($"warning: epoch {state.Epoch + 1}: skipped {result.State.SkippedSteps - state.SkippedSteps} update(s), the first with {skip.Describe()} ({result.State.SkippedSteps} of at most {spec.MaxSkips} in this run)");
-                var metrics = Measure(result, run);
+                var metrics = run.Measure(result);
                 last = new EpochReport(result.State.Epoch, metrics, data.Train.Rows / Math.Max(1e-9, epochClock.Elapsed.TotalSeconds));
                 if (metrics.ValidationLoss is { } vl && !(best?.Metrics.ValidationLoss <= vl)) best = last;
                 report(last);
-                session?.Writer.Enqueue(session.CheckpointOf(result.State, metrics));
+                session?.Record(result, metrics);
                 state = result.State;
-                if (session?.Writer.Failure is { } failure) return (state, null, failure);
+                if (session?.Failure is { } failure) return (state, null, failure);
             }
             return (state, (EpochStop?)null, (Error?)null);
         });
         var (final, stop, writeFailure) = outcome;
 
         if (stop is not null) context.Error.WriteLine(NonFiniteMessage(final.Epoch + 1, stop, final, session));
-        if (session is not null && session.Writer.Complete(final.Network, config.Loss).Failed(out var writeError, out _)) return writeError;
+        if (session is not null && session.Complete(final).Failed(out var writeError, out _)) return writeError;
         if (writeFailure is not null) return writeFailure;
         var test = data.Test is { } t && stop is null ? TestLine(run, final.Network, t) : null;
         view.Summary(new TrainingSummary(start.Epoch, final.Epoch, last, best, clock.Elapsed, test, session?.Directory.Path));
@@ -84,14 +85,6 @@ public static class TrainRunner
             chunk = (int)Math.Clamp(0.05 / Math.Max(secondsPerEpoch, 1e-9), 1, 1 << 16);
         }
         return (state, null, null);
-    }
-
-    /// <summary>The epoch's training loss and, when there is a validation split, the validation loss and accuracy after it.</summary>
-    public static EpochMetrics Measure(EpochResult result, PreparedRun run)
-    {
-        if (run.Data.Validation is not { } validation) return new EpochMetrics(result.Loss, null, null);
-        var evaluation = Evaluation.Of(result.State.Network, run.Config.Loss, validation, run.Schema.Task);
-        return new EpochMetrics(result.Loss, evaluation.Loss, evaluation.Accuracy);
     }
 
     /// <summary>Shortest text that reads back to the same double.</summary>

@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using Backprop.Functional.IO;
 using Backprop.Functional.Tests.Support;
 
 namespace Backprop.Functional.Tests.Cli;
@@ -33,7 +32,7 @@ public sealed partial class InterruptionTests
             Assert.Contains("interrupted: stopped after epoch", finished.Error);
         }
         var run = (RunDirectory)RunDirectory.Open(stopped);
-        var last = run.KeptEpochs()[^1];
+        var last = run.List().Epochs[^1];
         Assert.InRange(last, 4, 399);
         Assert.Equal(last, File.ReadAllLines(run.MetricsFile).Length - 1);
 

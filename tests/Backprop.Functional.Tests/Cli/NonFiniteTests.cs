@@ -19,7 +19,7 @@ public sealed class NonFiniteTests
         Assert.Matches(@"^error: epoch (\d+), step 1 of 1: (NaN|\+Inf|-Inf) in (the loss|the gradient of layers\.\d\.(weight|bias)\[\d+(, \d+)?\]|the updated layers\.\d\.(weight|bias)\[\d+(, \d+)?\]); training stopped and kept the last finite state, epoch \d+", line);
 
         var runDir = (RunDirectory)RunDirectory.Open(dir.File("run"));
-        var last = runDir.KeptEpochs()[^1];
+        var last = runDir.List().Epochs[^1];
         Assert.Contains($"kept the last finite state, epoch {last}", line);
         var state = (Checkpoint)StateFile.Read(runDir.StatePath(last));
         Assert.Null(NonFinite.In(state.State.Network));
@@ -54,7 +54,7 @@ public sealed class NonFiniteTests
         Assert.Contains("after 3 skipped updates (--max-skips)", run.Error);
         var runDir = (RunDirectory)RunDirectory.Open(dir.File("run"));
         Assert.Equal(3, ((Checkpoint)StateFile.Read(runDir.StatePath(3))).State.SkippedSteps);
-        Assert.Equal(3, runDir.KeptEpochs()[^1]);
+        Assert.Equal(3, runDir.List().Epochs[^1]);
         Assert.Equal(0, CliRun.Of("replay", dir.File("run"), "--from", "0").ExitCode);
     }
 

@@ -39,7 +39,7 @@ public sealed class ReplayTests
         using var dir = new TempDirectory();
         var run = (RunDirectory)RunDirectory.Open(Train(c, dir));
         var failures = new List<string>();
-        foreach (var epoch in run.KeptEpochs())
+        foreach (var epoch in run.List().Epochs)
         {
             var bytes = File.ReadAllBytes(run.StatePath(epoch));
             var checkpoint = (Checkpoint)StateFile.Decode(bytes, run.StatePath(epoch));

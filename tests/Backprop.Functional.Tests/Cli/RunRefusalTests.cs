@@ -1,4 +1,3 @@
-using Backprop.Functional.IO;
 using Backprop.Functional.Tests.Support;
 
 namespace Backprop.Functional.Tests.Cli;
@@ -69,7 +68,7 @@ public sealed class RunRefusalTests
         var (otherDir, other, _) = Trained(Case with { Hidden = [7] });
         using (otherDir)
             File.Copy(Path.Combine(other, "states", "000003.safetensors"), Path.Combine(run, "states", "000003.safetensors"), overwrite: true);
-        CliRun.Of("replay", run, "--from", "3").AssertRefused("000003.safetensors", "another architecture");
+        CliRun.Of("replay", run, "--from", "3").AssertRefused("000003.safetensors", "was trained with 'layers'");
     }
 
     [Fact]

@@ -1,5 +1,3 @@
-using Backprop.Functional.IO;
-
 namespace Backprop.Functional.Tests.Support;
 
 /// <summary>Assertions about whole run directories.</summary>
@@ -10,8 +8,8 @@ public static class RunAssert
     {
         var a = (RunDirectory)RunDirectory.Open(expected);
         var b = (RunDirectory)RunDirectory.Open(actual);
-        Assert.Equal(a.KeptEpochs().ToArray(), b.KeptEpochs().ToArray());
-        foreach (var epoch in a.KeptEpochs())
+        Assert.Equal(a.List().Epochs.ToArray(), b.List().Epochs.ToArray());
+        foreach (var epoch in a.List().Epochs)
             Assert.True(File.ReadAllBytes(a.StatePath(epoch)).AsSpan().SequenceEqual(File.ReadAllBytes(b.StatePath(epoch))), $"state {epoch} differs");
         Assert.Equal(File.ReadAllText(a.MetricsFile), File.ReadAllText(b.MetricsFile));
         Assert.True(File.ReadAllBytes(a.FinalFile).AsSpan().SequenceEqual(File.ReadAllBytes(b.FinalFile)), "final.safetensors differs");

@@ -1,11 +1,17 @@
 using System.Globalization;
 using Backprop.Functional.IO;
 
-namespace Backprop.Cli.Training;
+namespace Backprop.Functional.Runs;
 
 /// <summary>Where two state files first differ: a tensor and its largest absolute difference, or a metadata key.</summary>
 public static class StateDifference
 {
+    /// <summary>Where two encoded state files differ (both must parse as safetensors; otherwise "the bytes differ").</summary>
+    public static string Describe(byte[] expected, byte[] actual) =>
+        SafeTensors.Parse(expected).Case is SafeTensorsFile a && SafeTensors.Parse(actual).Case is SafeTensorsFile b
+            ? Describe(a, b)
+            : "the bytes differ";
+
     /// <summary>"layers.2.weight, largest absolute difference 1.2e-17" or "metadata 'epoch' (3 vs 4)".</summary>
     public static string Describe(SafeTensorsFile expected, SafeTensorsFile actual)
     {
@@ -20,6 +26,8 @@ public static class StateDifference
             if (expected.Find(tensor.Name).IsNone) return $"the saved state has an extra tensor {tensor.Name}";
         foreach (var (key, value) in expected.Metadata)
             if (key != "seal" && actual.Meta(key).IfNone("") != value) return $"metadata '{key}' differs";
+        foreach (var (key, _) in actual.Metadata)
+            if (expected.Meta(key).IsNone) return $"the saved state has an extra metadata key '{key}'";
         return "the bytes differ (metadata layout)";
     }
 

@@ -1,33 +1,33 @@
-using Backprop.Functional;
 using Backprop.Functional.IO;
 using LanguageExt;
 using LanguageExt.Common;
 
-namespace Backprop.Cli.Training;
+namespace Backprop.Functional.Runs;
 
 /// <summary>
-/// Turns a <see cref="TrainSpec"/> into a <see cref="PreparedRun"/>: loads and splits the data,
-/// builds or reads the network, resolves every default. Train, resume and replay all go
-/// through here, so a replay rebuilds exactly what the original run used.
+/// Turns a <see cref="RunSpec"/> and its <see cref="RunInputs"/> into a <see cref="PreparedRun"/>:
+/// splits the data, builds or reads the network, resolves every default, as a pure function.
+/// Train, resume, replay and verify all go through here, so a replay rebuilds exactly what the
+/// original run used, and verify can rebuild state 0 from run.json alone.
 /// </summary>
-public static class RunSetup
+public static class RunPlan
 {
-    /// <summary>The hidden widths used when --layers is not given: the seed's six layers of 32.</summary>
+    /// <summary>The hidden widths used when no layers are given: the seed's six layers of 32.</summary>
     private static readonly int[] DefaultHidden = [32, 32, 32, 32, 32, 32];
 
-    /// <summary>Prepares a run from scratch (or from --init weights).</summary>
-    public static Fin<PreparedRun> Prepare(TrainSpec spec) => Prepare(spec, null);
+    /// <summary>Loads a spec's inputs and resolves it.</summary>
+    public static Fin<PreparedRun> Prepare(RunSpec spec) => RunInputs.Load(spec).Bind(inputs => Resolve(spec, inputs));
 
     /// <summary>
-    /// Prepares a run; with <paramref name="start"/> (a reloaded state's network) the network is
-    /// taken as given instead of being drawn or read from --init.
+    /// The run a spec describes, on the given inputs. The returned spec is resolved: resolving it
+    /// again (with the same inputs) gives the same run, which is what lets run.json describe state 0.
     /// </summary>
-    public static Fin<PreparedRun> Prepare(TrainSpec spec, Network? start)
+    public static Fin<PreparedRun> Resolve(RunSpec spec, RunInputs inputs)
     {
         if (CheckRanges(spec).Failed(out var rangeError, out _)) return rangeError;
         var rng = Rng.FromSeed(spec.Seed);
 
-        if (LoadData(spec, ref rng).Failed(out var dataError, out var loaded)) return dataError;
+        if (DataOf(spec, inputs, ref rng).Failed(out var dataError, out var loaded)) return dataError;
         var (all, schema, description) = loaded;
         var fingerprint = Fingerprint.Of(all);
 
@@ -45,13 +45,11 @@ public static class RunSetup
 
         var loss = spec.Loss is { } lossName ? Loss.Parse(lossName) : schema.Task == TaskKind.Classification ? CrossEntropy.Instance : MeanSquaredError.Instance;
         if (loss.Failed(out var lossError, out var lossValue)) return lossError;
-        if (Activation.Parse(spec.Activation).Within("--activation").Failed(out var hiddenError, out var hidden)) return hiddenError;
-        if (!hidden.AllowedOnHiddenLayers) return Error.New($"--activation {hidden.Name} is only allowed as --output-activation");
-        var outputName = spec.OutputActivation ?? lossValue.RequiredOutputActivation?.Name ?? "sigmoid";
-        if (Activation.Parse(outputName).Within("--output-activation").Failed(out var outputError, out var output)) return outputError;
+        if (Activations(spec, inputs.Init, lossValue).Failed(out var activationError, out var activations)) return activationError;
+        var (hidden, output) = activations;
         if (lossValue.WithOutputActivation(output).Failed(out var pairError, out _)) return pairError;
 
-        if (BuildNetwork(spec, start, all, schema, hidden, output, afterSplit).Failed(out var networkError, out var built)) return networkError;
+        if (BuildNetwork(spec, inputs.Init, all, schema, hidden, output, afterSplit).Failed(out var networkError, out var built)) return networkError;
         var (network, trainRng) = built;
 
         var stepsPerEpoch = TrainConfig.StepsPerEpoch(split.Train.Rows, spec.BatchSize);
@@ -62,33 +60,37 @@ public static class RunSetup
         {
             "stop" => NonFinitePolicy.Stop,
             "skip" when spec.MaxSkips >= 0 => NonFinitePolicy.Skip(spec.MaxSkips),
-            "skip" => null,
             _ => null,
         };
-        if (policy is null) return Error.New($"--on-nonfinite must be stop or skip (got '{spec.OnNonfinite}'), with --max-skips ≥ 0");
+        if (policy is null) return Error.New($"--on-nonfinite must be stop or skip (got {Quote.Value(spec.OnNonfinite)}), with --max-skips ≥ 0");
         var config = new TrainConfig(lossValue, optimizer, spec.BatchSize, policy);
 
         var resolved = spec with
         {
             Layers = network.Widths.ToArray(),
+            Activation = hidden.Name,
             OutputActivation = output.Name,
             Loss = lossValue.Name,
             Lr = rate,
             Task = schema.Task == TaskKind.Classification ? "classification" : "regression",
             DecaySteps = spec.DecaySteps ?? (decaySteps > 0 ? decaySteps : null),
-            Data = spec.Data is null ? null : Path.GetFullPath(spec.Data),
-            Init = spec.Init is null ? null : Path.GetFullPath(spec.Init),
+            Data = inputs.Data?.Path ?? spec.Data,
+            Target = inputs.Data is null ? spec.Target : schema.Targets.ToArray(),
+            Features = inputs.Data is null ? spec.Features : schema.Features.ToArray(),
+            Init = inputs.Init?.Path,
+            InitSha256 = inputs.Init?.Sha256,
         };
         return new PreparedRun(resolved, split, schema, config, TrainState.Initial(network, optimizer, trainRng), fingerprint, description);
     }
 
     /// <summary>The optimizer a spec describes (its learning rate and decay steps must be resolved).</summary>
-    public static Fin<Optimizer> OptimizerOf(TrainSpec spec) =>
+    public static Fin<Optimizer> OptimizerOf(RunSpec spec) =>
         from schedule in Functional.Schedule.Create(spec.Schedule, spec.Lr ?? SeedDemo.LearningRate, spec.DecaySteps ?? 0, spec.DecayRate)
         from optimizer in Optimizer.Create(spec.Optimizer, schedule, spec.Momentum, spec.Beta1, spec.Beta2, spec.Eps, spec.WeightDecay)
         select optimizer;
 
-    private static Fin<Unit> CheckRanges(TrainSpec spec)
+    /// <summary>The checks on a spec's values that need no data: ranges, and which options go together.</summary>
+    public static Fin<Unit> CheckRanges(RunSpec spec)
     {
         if (spec.Epochs < 0) return Error.New($"--epochs must be ≥ 0 (got {spec.Epochs})");
         if (spec.BatchSize is < 1) return Error.New($"--batch-size must be ≥ 1 (got {spec.BatchSize})");
@@ -100,35 +102,17 @@ public static class RunSetup
         if (spec.Data is null && spec.Dataset is null && spec.Target is { Length: > 0 }) return Error.New("--target needs --data or --dataset");
         if (spec.Data is null && spec.Dataset is null && spec.Features is { Length: > 0 }) return Error.New("--features needs --data or --dataset");
         if (spec.Data is not null && spec.Target is not { Length: > 0 }) return Error.New("--data needs --target COL[,COL...] to name the target columns");
+        if (spec.Target?.Any(string.IsNullOrWhiteSpace) == true || spec.Features?.Any(string.IsNullOrWhiteSpace) == true)
+            return Error.New("a --target or --features column name is empty");
+        foreach (var (name, path) in new[] { ("--data", spec.Data), ("--init", spec.Init) })
+            if (path is not null && string.IsNullOrWhiteSpace(path)) return Error.New($"{name}: the path is empty");
         if (spec.Lr is { } lr && !(lr > 0 && double.IsFinite(lr))) return Error.New($"--lr must be a positive number (got {lr})");
         return Unit.Default;
     }
 
-    private static Fin<(Dataset Data, DataSchema Schema, string Description)> LoadData(TrainSpec spec, ref Rng rng)
+    private static Fin<(Dataset Data, DataSchema Schema, string Description)> DataOf(RunSpec spec, RunInputs inputs, ref Rng rng)
     {
-        TaskKind? task = null;
-        if (spec.Task is { } taskName)
-        {
-            if (!Enum.TryParse<TaskKind>(taskName, ignoreCase: true, out var parsed))
-                return Error.New($"unknown task '{taskName}' (expected regression|classification)");
-            task = parsed;
-        }
-
-        if (spec.Dataset is { } name)
-        {
-            if (BuiltInDatasets.Load(name).Failed(out var error, out var builtIn)) return error;
-            var targets = spec.Target is { Length: > 0 } chosen ? chosen : [builtIn.Dataset.Target];
-            return TabularData.Load(builtIn.Table, targets, task ?? (spec.Target is null ? builtIn.Dataset.Task : null), spec.Features)
-                .Map(d => (d.Data, d.Schema, $"{builtIn.Dataset.Name} (built in, {builtIn.Table.Records.Count} rows)"));
-        }
-
-        if (spec.Data is { } path)
-        {
-            if (FileInput.ReadCsv(path).Failed(out var error, out var table)) return error;
-            return TabularData.Load(table, spec.Target!, task, spec.Features)
-                .Map(d => (d.Data, d.Schema, $"{path} ({table.Records.Count} rows)"));
-        }
-
+        if (inputs.Data is { } loaded) return (loaded.Rows, loaded.Schema, loaded.Description);
         var widths = spec.Layers ?? NetworkFactory.SeedWidths;
         if (widths.Length < 2) return Error.New("--layers needs at least two widths (inputs and outputs)");
         if (widths.Any(w => w < 1)) return Error.New($"every width in --layers must be at least 1 (got {string.Join(",", widths)})");
@@ -141,17 +125,42 @@ public static class RunSetup
         return (demo, schema, $"the seed demo: one sample x ~ N(0,1)^{widths[0]}, y ~ N(0,1)^{widths[^1]} from seed {spec.Seed}");
     }
 
-    private static Fin<(Network Network, Rng Next)> BuildNetwork(TrainSpec spec, Network? start, Dataset data, DataSchema schema, Activation hidden, Activation output, Rng rng)
+    /// <summary>
+    /// The hidden and output activations. A weights file that names its activations decides
+    /// them (the run records what it really trains with); asking for others is refused.
+    /// </summary>
+    private static Fin<(Activation Hidden, Activation Output)> Activations(RunSpec spec, InitWeights? init, Loss loss)
+    {
+        string? fileHidden = null, fileOutput = null;
+        if (init?.File.Meta(NetworkTensors.ActivationsKey).Case is string names)
+        {
+            var list = names.Split(',');
+            var hiddenNames = list[..^1].Distinct().ToArray();
+            if (hiddenNames.Length > 1)
+                return Error.New($"{init.Path}: its hidden layers use different activations ({string.Join(", ", hiddenNames.Select(Quote.Value))}); a run has one hidden activation");
+            (fileHidden, fileOutput) = (hiddenNames.FirstOrDefault(), list[^1]);
+        }
+
+        if (Activation.Parse(spec.Activation ?? fileHidden ?? "sigmoid").Within("--activation").Failed(out var hiddenError, out var hidden)) return hiddenError;
+        if (!hidden.AllowedOnHiddenLayers) return Error.New($"--activation {hidden.Name} is only allowed as --output-activation");
+        var outputName = spec.OutputActivation ?? fileOutput ?? loss.RequiredOutputActivation?.Name ?? "sigmoid";
+        if (Activation.Parse(outputName).Within("--output-activation").Failed(out var outputError, out var output)) return outputError;
+        if (fileHidden is not null && hidden.Name != fileHidden)
+            return Error.New($"{init!.Path}: its hidden layers use {Quote.Value(fileHidden)} but --activation asks for {hidden.Name} (leave it out to train with the file's)");
+        if (fileOutput is not null && output.Name != fileOutput)
+            return Error.New($"{init!.Path}: its output layer uses {Quote.Value(fileOutput)} but --output-activation asks for {output.Name} (leave it out to train with the file's)");
+        return (hidden, output);
+    }
+
+    private static Fin<(Network Network, Rng Next)> BuildNetwork(RunSpec spec, InitWeights? init, Dataset data, DataSchema schema, Activation hidden, Activation output, Rng rng)
     {
         var (inputs, outputs) = (data.Inputs.ColumnCount, schema.OutputWidth);
         Network network;
-        if (start is not null) network = start;
-        else if (spec.Init is { } initPath)
+        if (init is not null)
         {
-            if (FileInput.ReadSafeTensors(initPath).Failed(out var readError, out var file)) return readError;
-            if (NetworkTensors.FromFile(file, initPath, hidden, output).Failed(out var networkError, out network)) return networkError;
+            if (NetworkTensors.FromFile(init.File, init.Path, hidden, output).Failed(out var networkError, out network)) return networkError;
             if (spec.Layers is { } layers && !layers.SequenceEqual(network.Widths))
-                return Error.New($"{initPath}: holds a {string.Join(",", network.Widths)} network but --layers says {string.Join(",", layers)}");
+                return Error.New($"{init.Path}: holds a {string.Join(",", network.Widths)} network but --layers says {string.Join(",", layers)}");
         }
         else
         {

@@ -1,22 +1,23 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Backprop.Cli.Training;
+namespace Backprop.Functional.Runs;
 
 /// <summary>
-/// Every option of <c>train</c> as one record. Its JSON form (keys are the flag names without
-/// dashes) is both what <c>run.json</c> records and what <c>--config</c> reads. Null means
-/// "not chosen": <see cref="RunSetup"/> resolves it, and run.json stores the resolved value.
+/// A run's specification: every option of <c>train</c> as one record. Its JSON form (keys are
+/// the option names without dashes) is both what <c>run.json</c> records and what
+/// <c>--config</c> reads. Null means "not chosen": <see cref="RunPlan.Resolve"/> resolves it,
+/// and run.json stores the resolved value, so resolving a resolved spec changes nothing.
 /// </summary>
-public sealed record TrainSpec
+public sealed record RunSpec
 {
     /// <summary>Every width, input first (null: the seed's, adapted to the data).</summary>
     public int[]? Layers { get; init; }
 
-    /// <summary>Hidden-layer activation.</summary>
-    public string Activation { get; init; } = "sigmoid";
+    /// <summary>Hidden-layer activation (null: the --init file's, else sigmoid).</summary>
+    public string? Activation { get; init; }
 
-    /// <summary>Output activation (null: softmax for cross-entropy, else sigmoid).</summary>
+    /// <summary>Output activation (null: the --init file's, else softmax for cross-entropy, else sigmoid).</summary>
     public string? OutputActivation { get; init; }
 
     /// <summary>Loss (null: cross-entropy for classification, else mse).</summary>
@@ -31,13 +32,13 @@ public sealed record TrainSpec
     /// <summary>Seed of every random draw.</summary>
     public ulong Seed { get; init; }
 
-    /// <summary>A CSV file to train on.</summary>
+    /// <summary>A CSV file to train on (where the data was found: provenance, never compared; the fingerprint identifies the data).</summary>
     public string? Data { get; init; }
 
     /// <summary>Target column names in <see cref="Data"/>.</summary>
     public string[]? Target { get; init; }
 
-    /// <summary>Feature columns (null: every column that is not a target).</summary>
+    /// <summary>Feature columns by name, in input order (null: every column that is not a target, in file order).</summary>
     public string[]? Features { get; init; }
 
     /// <summary>A data set shipped with the tool (iris or digits) instead of <see cref="Data"/>.</summary>
@@ -61,8 +62,11 @@ public sealed record TrainSpec
     /// <summary>How initial weights are drawn.</summary>
     public string InitScheme { get; init; } = "normal";
 
-    /// <summary>A weights file to start from instead of a random initialization.</summary>
+    /// <summary>A weights file to start from instead of a random initialization (a path: provenance, like <see cref="Data"/>).</summary>
     public string? Init { get; init; }
+
+    /// <summary>The SHA-256 of the <see cref="Init"/> file's bytes: what identifies the starting weights.</summary>
+    public string? InitSha256 { get; init; }
 
     /// <summary>sgd, momentum, nesterov, adam or adamw.</summary>
     public string Optimizer { get; init; } = "sgd";
@@ -110,5 +114,7 @@ public sealed record TrainSpec
         MaxDepth = 8,
         AllowTrailingCommas = false,
         NumberHandling = JsonNumberHandling.Strict,
+        // {"optimizer": null} is refused while reading instead of failing later as a null reference.
+        RespectNullableAnnotations = true,
     };
 }

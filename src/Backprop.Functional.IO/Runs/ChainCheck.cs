@@ -1,0 +1,189 @@
+using Backprop.Functional.IO;
+using LanguageExt;
+
+namespace Backprop.Functional.Runs;
+
+/// <summary>One thing that breaks a run's chain of evidence: the file or record, and what is wrong with it.</summary>
+/// <param name="Subject">The file (or record) concerned.</param>
+/// <param name="Problem">What is wrong with it.</param>
+public sealed record ChainBreak(string Subject, string Problem)
+{
+    /// <summary>"subject: problem".</summary>
+    public override string ToString() => $"{Subject}: {Problem}";
+}
+
+/// <summary>How metrics.csv is read: strictly (verify) or as a crash leaves it (resume).</summary>
+public enum MetricsReading
+{
+    /// <summary>Every row complete and one per epoch up to the last state.</summary>
+    Strict,
+
+    /// <summary>
+    /// The complete rows at the start (a torn last line is dropped); the last state's row may be
+    /// missing (the crash fell between the state and its row) and rows past the last state are
+    /// allowed (a damaged last state was moved away to resume from the one before).
+    /// </summary>
+    AfterCrash,
+}
+
+/// <summary>What the chain check learned about the states it read, for resuming.</summary>
+/// <param name="Last">The last epoch with a state.</param>
+/// <param name="LastState">That state, decoded.</param>
+/// <param name="LastSha256">Its file's SHA-256.</param>
+/// <param name="Rows">metrics.csv's rows as read.</param>
+public sealed record ChainEnd(int Last, Checkpoint LastState, string LastSha256, Arr<MetricsRow> Rows);
+
+/// <summary>
+/// The run protocol's structural checks, done without training: state 0 is the one run.json
+/// describes (rebuilt from the seed, the init scheme or the init file, and compared byte for
+/// byte); every state is sealed, holds the epoch its name says and belongs to this run (its
+/// configuration equals run.json's, its data fingerprint the data's); every state links to the
+/// previous epoch's hash; metrics.csv records every state's hash and metrics; no state the run
+/// keeps is missing and nothing else is in states/. What it cannot see is a chain rewritten
+/// consistently from some epoch on: only replaying the epochs (<see cref="Replay"/>) proves that.
+/// </summary>
+public static class ChainCheck
+{
+    /// <summary>Every break in <paramref name="run"/>'s chain (none when it is intact), and the end of the chain.</summary>
+    public static (Arr<ChainBreak> Breaks, ChainEnd? End) Run(OpenedRun run, MetricsReading reading)
+    {
+        var (directory, plan, listing) = (run.Directory, run.Plan, run.Listing);
+        var breaks = listing.Strays.Map(s => new ChainBreak(s.Path, s.Problem)).ToList();
+        if (listing.Last is not { } last)
+        {
+            breaks.Add(new ChainBreak(directory.StatesFolder, "holds no state"));
+            return (breaks.ToArr(), null);
+        }
+
+        var rows = ReadRows(directory, reading, breaks);
+        if (reading == MetricsReading.Strict && rows.Count != last)
+            breaks.Add(new ChainBreak(directory.MetricsFile, rows.Count > last
+                ? $"records {rows.Count} epochs but the last state is epoch {last} (later states are missing)"
+                : $"records {rows.Count} epochs but the last state is epoch {last}"));
+        if (reading == MetricsReading.AfterCrash && rows.Count < last - 1)
+            breaks.Add(new ChainBreak(directory.MetricsFile, $"records {rows.Count} epochs but the last state is epoch {last}"));
+        foreach (var missing in Missing(plan, listing, last))
+            breaks.Add(new ChainBreak(directory.StatePath(missing), missing == 0
+                ? "is missing (the initial state)"
+                : $"is missing, but the run keeps it (keep-every {plan.Spec.KeepEvery})"));
+
+        var hashes = new Dictionary<int, string>();
+        ChainEnd? end = null;
+        foreach (var epoch in listing.Epochs)
+        {
+            var path = directory.StatePath(epoch);
+            if (directory.ReadStateBytes(epoch).Failed(out var readError, out var bytes))
+            {
+                breaks.Add(new ChainBreak(path, Unprefixed(readError.Message, path)));
+                continue;
+            }
+            var sha = Fingerprint.Of(bytes);
+            hashes[epoch] = sha;
+            if (StateFile.Decode(bytes, path).Failed(out var decodeError, out var state))
+            {
+                breaks.Add(new ChainBreak(path, Unprefixed(decodeError.Message, path)));
+                continue;
+            }
+            breaks.AddRange(Foreign(plan, state, epoch).Select(p => new ChainBreak(path, p)));
+            breaks.AddRange(Links(plan, state, epoch, bytes, sha, hashes, rows).Select(p => new ChainBreak(path, p)));
+            if (epoch == last) end = new ChainEnd(last, state, sha, rows);
+        }
+        return (breaks.ToArr(), end);
+    }
+
+    /// <summary>
+    /// Why a decoded state does not belong to <paramref name="plan"/>'s run at <paramref name="epoch"/>
+    /// (none when it does): its epoch, its configuration against run.json's, its data, loss,
+    /// architecture and schema.
+    /// </summary>
+    public static IEnumerable<string> Foreign(PreparedRun plan, Checkpoint state, int epoch)
+    {
+        if (state.State.Epoch != epoch) yield return $"holds epoch {state.State.Epoch}, not the {epoch} its name says";
+        if (RunFile.FirstDifference(plan.StateConfig, state.Config) is var (key, expected, actual))
+            yield return key == "config"
+                ? "its configuration is not run.json's"
+                : $"was trained with '{key}' {actual} but run.json says {expected} (a state of another run, or run.json was edited)";
+        if (state.DataSha256 != plan.DataFingerprint)
+            yield return $"was trained on data with fingerprint {Short(state.DataSha256)}… but {plan.DataDescription} has {Short(plan.DataFingerprint)}… (another or changed data set)";
+        var (network, expectedNetwork) = (state.State.Network, plan.Initial.Network);
+        if (network.Describe() != expectedNetwork.Describe())
+            yield return $"holds a {network.Describe()} network but the run's is {expectedNetwork.Describe()} (a state of another architecture)";
+        if (state.Loss != plan.Config.Loss) yield return $"was trained with loss {state.Loss.Name} but the run uses {plan.Config.Loss.Name}";
+        if (!SameSchema(state.Schema, plan.Schema)) yield return "its data schema (features, classes or standardization) is not the one the run's data gives";
+    }
+
+    private static IEnumerable<string> Links(
+        PreparedRun plan, Checkpoint state, int epoch, byte[] bytes, string sha, Dictionary<int, string> hashes, Arr<MetricsRow> rows)
+    {
+        if (epoch == 0)
+        {
+            if (state.PreviousSha256 is not null) yield return "the initial state names a previous state";
+            var rebuilt = StateFile.Encode(plan.InitialCheckpoint());
+            if (!rebuilt.AsSpan().SequenceEqual(bytes))
+                yield return $"is not the initial state run.json describes ({StateDifference.Describe(rebuilt, bytes)})";
+            yield break;
+        }
+        var previous = hashes.TryGetValue(epoch - 1, out var kept) ? kept : epoch - 1 >= 1 && epoch - 1 <= rows.Count ? rows[epoch - 2].StateSha256 : null;
+        if (previous is null) yield return $"its previous state (epoch {epoch - 1}) is neither kept nor recorded in {RunDirectory.MetricsFileName}";
+        else if (state.PreviousSha256 != previous)
+            yield return $"links to previous state {Short(state.PreviousSha256)}… but epoch {epoch - 1} hashes to {Short(previous)}…";
+        if (state.Metrics is not { } metrics)
+        {
+            yield return "records no metrics (only the initial state may)";
+            yield break;
+        }
+        if (epoch > rows.Count) yield break;
+        var row = rows[epoch - 1];
+        if (row.StateSha256 != sha) yield return $"its SHA-256 {Short(sha)}… is not the {Short(row.StateSha256)}… {RunDirectory.MetricsFileName} recorded";
+        if (!SameBits(row.Metrics, metrics)) yield return $"its metrics are not the ones {RunDirectory.MetricsFileName} recorded for epoch {epoch}";
+    }
+
+    /// <summary>The epochs the run keeps up to <paramref name="last"/> that have no state file.</summary>
+    private static IEnumerable<int> Missing(PreparedRun plan, RunListing listing, int last)
+    {
+        var present = listing.Epochs.ToHashSet();
+        for (var epoch = 0; epoch <= last; epoch += plan.Spec.KeepEvery)
+            if (!present.Contains(epoch)) yield return epoch;
+    }
+
+    private static Arr<MetricsRow> ReadRows(RunDirectory directory, MetricsReading reading, List<ChainBreak> breaks)
+    {
+        if (directory.ReadMetricsText().Failed(out var readError, out var text))
+        {
+            breaks.Add(new ChainBreak(directory.MetricsFile, Unprefixed(readError.Message, directory.MetricsFile)));
+            return Arr<MetricsRow>.Empty;
+        }
+        if (reading == MetricsReading.AfterCrash || text.Length == 0)
+        {
+            if (text.Length == 0) breaks.Add(new ChainBreak(directory.MetricsFile, "is missing"));
+            return MetricsRow.ParseValidPrefix(text);
+        }
+        if (MetricsRow.Parse(directory.MetricsFile, text).Failed(out var parseError, out var rows))
+        {
+            breaks.Add(new ChainBreak(directory.MetricsFile, Unprefixed(parseError.Message, directory.MetricsFile)));
+            return MetricsRow.ParseValidPrefix(text);
+        }
+        return rows;
+    }
+
+    private static bool SameSchema(DataSchema a, DataSchema b) =>
+        a.Task == b.Task && a.Features.SequenceEqual(b.Features) && a.Targets.SequenceEqual(b.Targets) && a.Classes.SequenceEqual(b.Classes) &&
+        a.Standardization.Match(
+            s => b.Standardization.Match(t => SameBits(s.Means, t.Means) && SameBits(s.Stds, t.Stds), () => false),
+            () => b.Standardization.IsNone);
+
+    private static bool SameBits(EpochMetrics a, EpochMetrics b) =>
+        SameBits(a.Loss, b.Loss) && SameBits(a.ValidationLoss, b.ValidationLoss) && SameBits(a.ValidationAccuracy, b.ValidationAccuracy);
+
+    private static bool SameBits(IEnumerable<double> a, IEnumerable<double> b) => a.Select(Bits).SequenceEqual(b.Select(Bits));
+
+    private static bool SameBits(double? a, double? b) => a is null ? b is null : b is not null && Bits(a.Value) == Bits(b.Value);
+
+    private static long Bits(double value) => BitConverter.DoubleToInt64Bits(value);
+
+    private static string Short(string? sha) => sha is null ? "(none)" : sha[..Math.Min(12, sha.Length)];
+
+    /// <summary>A reader's message without the path it starts with (the break names the path already).</summary>
+    private static string Unprefixed(string message, string path) =>
+        message.StartsWith(path + ": ", StringComparison.Ordinal) ? message[(path.Length + 2)..] : message;
+}

@@ -1,0 +1,24 @@
+using LanguageExt;
+
+namespace Backprop.Functional.Runs;
+
+/// <summary>
+/// A run directory read back: the specification run.json records, the run it describes rebuilt
+/// from its inputs (so state 0 can be rebuilt and any epoch replayed), and what its states
+/// folder holds. Replay, verify and resume all start here, so they check the same things.
+/// </summary>
+/// <param name="Directory">The run directory.</param>
+/// <param name="Plan">The run rebuilt from run.json and the inputs.</param>
+/// <param name="Listing">What states/ held when the run was opened.</param>
+public sealed record OpenedRun(RunDirectory Directory, PreparedRun Plan, RunListing Listing)
+{
+    /// <summary>Reads run.json, loads its inputs (from where <paramref name="sources"/> says, else where run.json says) and lists the states.</summary>
+    public static Fin<OpenedRun> Open(RunDirectory directory, RunSources sources) =>
+        from recorded in directory.ReadSpec()
+        from spec in sources.Apply(recorded)
+        from plan in RunPlan.Prepare(spec)
+        select new OpenedRun(directory, plan, directory.List());
+
+    /// <summary>Opens the run directory at <paramref name="path"/>.</summary>
+    public static Fin<OpenedRun> Open(string path, RunSources sources) => RunDirectory.Open(path).Bind(directory => Open(directory, sources));
+}

@@ -1,0 +1,218 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Backprop.Functional.IO;
+using LanguageExt;
+using LanguageExt.Common;
+
+namespace Backprop.Functional.Runs;
+
+/// <summary>
+/// A run directory: <c>run.json</c> (specification and provenance), <c>states/{epoch:D6}.safetensors</c>
+/// (000000 is the state before any step), <c>metrics.csv</c>, <c>final.safetensors</c> and the
+/// <c>.lock</c> a trainer holds. Everything inside is a regular file written by this tool: nothing
+/// inside is ever followed through a symbolic link, and a FIFO or device where a file belongs is
+/// refused rather than read (it could block forever) or written through.
+/// </summary>
+public sealed partial class RunDirectory
+{
+    /// <summary>The run's specification and provenance.</summary>
+    public const string RunFileName = "run.json";
+
+    /// <summary>One row per epoch.</summary>
+    public const string MetricsFileName = "metrics.csv";
+
+    /// <summary>The model of the last state, standing on its own.</summary>
+    public const string FinalFileName = "final.safetensors";
+
+    /// <summary>The folder of state files.</summary>
+    public const string StatesFolderName = "states";
+
+    private const string LockFileName = ".lock";
+
+    private RunDirectory(string path) => Path = path;
+
+    /// <summary>The directory.</summary>
+    public string Path { get; }
+
+    /// <summary>run.json's path.</summary>
+    public string RunFile => System.IO.Path.Combine(Path, RunFileName);
+
+    /// <summary>metrics.csv's path.</summary>
+    public string MetricsFile => System.IO.Path.Combine(Path, MetricsFileName);
+
+    /// <summary>final.safetensors's path.</summary>
+    public string FinalFile => System.IO.Path.Combine(Path, FinalFileName);
+
+    /// <summary>The states folder's path.</summary>
+    public string StatesFolder => System.IO.Path.Combine(Path, StatesFolderName);
+
+    /// <summary>The path of epoch <paramref name="epoch"/>'s state.</summary>
+    public string StatePath(int epoch) => System.IO.Path.Combine(StatesFolder, StateName(epoch));
+
+    /// <summary>"000042.safetensors": a state's file name.</summary>
+    public static string StateName(int epoch) => epoch.ToString("D6", CultureInfo.InvariantCulture) + ".safetensors";
+
+    /// <summary>
+    /// Creates a run directory at <paramref name="path"/>, which must not exist or be an empty
+    /// directory: an existing non-empty directory is never trained into. The run is assembled in
+    /// a fresh sibling directory with an unpredictable name, locked, filled by
+    /// <paramref name="populate"/> (state 0, metrics.csv, run.json) and then renamed into place,
+    /// so a directory at <paramref name="path"/> always holds a complete run, and a creation that
+    /// is killed leaves <paramref name="path"/> as it was. The lock is held until disposed.
+    /// </summary>
+    public static Fin<(RunDirectory Run, IDisposable Lock)> Create(string path, Func<RunDirectory, Fin<Unit>> populate)
+    {
+        if (string.IsNullOrWhiteSpace(path)) return Error.New("the run directory's path is empty");
+        var full = System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(path));
+        var (parent, name) = (System.IO.Path.GetDirectoryName(full), System.IO.Path.GetFileName(full));
+        if (parent is null || name.Length == 0) return Error.New($"{path}: is not a directory a run can be created in");
+        if (RefuseExisting(path, full).Failed(out var existingError, out _)) return existingError;
+
+        string? staging = null;
+        IDisposable? runLock = null;
+        try
+        {
+            Directory.CreateDirectory(parent);
+            staging = System.IO.Path.Combine(parent, $".{name}.{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8))}.creating");
+            Directory.CreateDirectory(staging);
+            Directory.CreateDirectory(System.IO.Path.Combine(staging, StatesFolderName));
+            var draft = new RunDirectory(staging);
+            if (draft.Lock().Failed(out var lockError, out var held)) return lockError;
+            runLock = held;
+            if (populate(draft).Failed(out var populateError, out _)) return populateError;
+            // An empty directory at the target (mktemp -d) is replaced; rmdir refuses a non-empty one,
+            // and Move refuses a target that reappeared meanwhile.
+            if (Directory.Exists(full)) Directory.Delete(full);
+            Directory.Move(staging, full);
+            staging = null;
+            Entries.FlushDirectory(parent);
+            var created = (new RunDirectory(path), runLock);
+            runLock = null;
+            return created;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Error.New($"{path}: cannot create the run directory ({Quote.Escape(e.Message, 200)})");
+        }
+        finally
+        {
+            runLock?.Dispose();
+            if (staging is not null) TryDeleteTree(staging);
+        }
+    }
+
+    private static Fin<Unit> RefuseExisting(string path, string full)
+    {
+        if (File.Exists(full) && !Directory.Exists(full)) return Error.New($"{path}: is a file, not a directory");
+        if (new FileInfo(full).LinkTarget is not null) return Error.New($"{path}: is a symbolic link; name the directory itself for a new run");
+        if (!Directory.Exists(full)) return Unit.Default;
+        if (File.Exists(System.IO.Path.Combine(full, RunFileName)))
+            return Error.New($"{path}: already holds a run (use 'train --resume {path}' to continue it, or another --out)");
+        if (Directory.EnumerateFileSystemEntries(full).Any())
+            return Error.New($"{path}: exists and is not empty; a run is only created in a new or empty directory");
+        return Unit.Default;
+    }
+
+    private static void TryDeleteTree(string path)
+    {
+        try { Directory.Delete(path, recursive: true); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+    }
+
+    /// <summary>Opens an existing run directory (its run.json and states/ must be what a run writes).</summary>
+    public static Fin<RunDirectory> Open(string path)
+    {
+        if (string.IsNullOrWhiteSpace(path)) return Error.New("the run directory's path is empty");
+        if (!Directory.Exists(path)) return Error.New(File.Exists(path) ? $"{path}: is a file, not a run directory" : $"{path}: no such run directory");
+        var run = new RunDirectory(path);
+        var (runFile, states) = (Entries.KindOf(run.RunFile), Entries.KindOf(run.StatesFolder));
+        if (runFile == EntryKind.Missing || states == EntryKind.Missing)
+            return Error.New($"{path}: not a run directory (no {RunFileName} and {StatesFolderName}/; runs are made by 'train --out')");
+        if (states != EntryKind.Directory) return Error.New($"{run.StatesFolder}: {Entries.Describe(states)}; a run's states folder is a real directory");
+        if (runFile != EntryKind.Regular) return Error.New($"{run.RunFile}: {Entries.Describe(runFile)}; nothing inside a run directory is followed");
+        return run;
+    }
+
+    /// <summary>
+    /// Takes the run's exclusive lock, held until disposed (or until the process dies, even by
+    /// SIGKILL). A second trainer on the same directory is refused.
+    /// </summary>
+    public Fin<IDisposable> Lock()
+    {
+        var lockPath = System.IO.Path.Combine(Path, LockFileName);
+        if (Entries.KindOf(lockPath) is not (EntryKind.Missing or EntryKind.Regular) and var kind)
+            return Error.New($"{lockPath}: {Entries.Describe(kind)}; nothing inside a run directory is followed");
+        try
+        {
+            var stream = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            stream.SetLength(0);
+            stream.Write(System.Text.Encoding.ASCII.GetBytes($"{Environment.ProcessId}\n"));
+            stream.Flush();
+            return stream;
+        }
+        catch (IOException)
+        {
+            return Error.New($"{Path}: another process is training into this run directory (it holds {LockFileName})");
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            return Error.New($"{Path}: cannot lock the run directory ({e.Message})");
+        }
+    }
+
+    /// <summary>What <c>states/</c> holds now: state epochs, temporary files and strays.</summary>
+    public RunListing List()
+    {
+        var (epochs, temporaries, strays) = (new List<int>(), new List<string>(), new List<StrayEntry>());
+        IEnumerable<string> entries;
+        try { entries = Directory.EnumerateFileSystemEntries(StatesFolder).ToList(); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return new RunListing([], [], [new StrayEntry(StatesFolder, $"cannot be listed ({Quote.Escape(e.Message, 200)})")]);
+        }
+        foreach (var entry in entries)
+        {
+            var name = System.IO.Path.GetFileName(entry);
+            var kind = Entries.KindOf(entry);
+            if (name.EndsWith(AtomicFile.TemporarySuffix, StringComparison.Ordinal) && kind == EntryKind.Regular) temporaries.Add(entry);
+            else if (kind != EntryKind.Regular) strays.Add(new StrayEntry(entry, $"{Entries.Describe(kind)}; nothing inside a run directory is followed"));
+            else if (StateEpoch(name) is { } epoch) epochs.Add(epoch);
+            else strays.Add(new StrayEntry(entry, "is not a state of a run (states are named like 000042.safetensors)"));
+        }
+        epochs.Sort();
+        return new RunListing(epochs.ToArr(), temporaries.ToArr(), strays.OrderBy(s => s.Path, StringComparer.Ordinal).ToArr());
+    }
+
+    /// <summary>The epoch a state file name stands for, or null for any other name (also a number beyond an epoch count, or a non-canonical spelling).</summary>
+    public static int? StateEpoch(string fileName)
+    {
+        var match = StatePattern().Match(fileName);
+        if (!match.Success || !int.TryParse(match.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var epoch)) return null;
+        return StateName(epoch) == fileName ? epoch : null;
+    }
+
+    /// <summary>A state file's bytes (strictly: a regular file, never followed through a link, at most the reader's size limit).</summary>
+    public Fin<byte[]> ReadStateBytes(int epoch) => RunFiles.Read(StatePath(epoch), FileInput.MaxFileBytes);
+
+    /// <summary>A state, read and decoded (seal checked).</summary>
+    public Fin<Checkpoint> ReadState(int epoch) =>
+        ReadStateBytes(epoch).Bind(bytes => StateFile.Decode(bytes, StatePath(epoch)));
+
+    /// <summary>run.json's specification (its provenance is ignored).</summary>
+    public Fin<RunSpec> ReadSpec() => RunFiles.Read(RunFile, Runs.RunFile.MaxBytes).Bind(bytes => Runs.RunFile.Parse(RunFile, bytes));
+
+    /// <summary>run.json's text.</summary>
+    public Fin<string> ReadRunText() => RunFiles.Read(RunFile, Runs.RunFile.MaxBytes).Map(bytes => System.Text.Encoding.UTF8.GetString(bytes).TrimStart('\uFEFF'));
+
+    /// <summary>metrics.csv's text ("" when it is missing).</summary>
+    public Fin<string> ReadMetricsText() =>
+        Entries.KindOf(MetricsFile) == EntryKind.Missing
+            ? ""
+            : RunFiles.Read(MetricsFile, FileInput.MaxFileBytes).Map(bytes => System.Text.Encoding.UTF8.GetString(bytes));
+
+    /// <summary>The metrics rows written so far, strictly parsed (none when metrics.csv is missing).</summary>
+    public Fin<Arr<MetricsRow>> ReadMetrics() => ReadMetricsText().Bind(text => text.Length == 0 ? Arr<MetricsRow>.Empty : MetricsRow.Parse(MetricsFile, text));
+
+    [GeneratedRegex(@"^(\d{6,10})\.safetensors$")]
+    private static partial Regex StatePattern();
+}

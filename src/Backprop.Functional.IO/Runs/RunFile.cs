@@ -1,0 +1,121 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Backprop.Functional.IO;
+using LanguageExt;
+using LanguageExt.Common;
+
+namespace Backprop.Functional.Runs;
+
+/// <summary>
+/// run.json: the resolved <see cref="RunSpec"/> (so it is itself a valid <c>--config</c>)
+/// plus a <c>provenance</c> object that <c>--config</c> ignores.
+/// </summary>
+public static class RunFile
+{
+    private const string ProvenanceKey = "provenance";
+
+    /// <summary>The largest configuration file read (configurations are small; this stops accidents).</summary>
+    public const long MaxBytes = 1 << 20;
+
+    /// <summary>run.json's text.</summary>
+    public static string Text(RunSpec spec, Provenance provenance)
+    {
+        var node = JsonSerializer.SerializeToNode(spec, RunSpec.Json)!.AsObject();
+        node[ProvenanceKey] = JsonSerializer.SerializeToNode(provenance, RunSpec.Json);
+        return node.ToJsonString(RunSpec.Json) + "\n";
+    }
+
+    /// <summary>Reads a configuration file a person names (<c>--config</c>), refusing unknown keys and malformed JSON.</summary>
+    public static Fin<RunSpec> Read(string path) =>
+        FileInput.ReadAllBytes(path, MaxBytes).Bind(bytes => Parse(path, bytes));
+
+    /// <summary>Parses configuration JSON (UTF-8 bytes; a byte-order mark is tolerated).</summary>
+    public static Fin<RunSpec> Parse(string source, byte[] bytes)
+    {
+        var json = bytes.AsSpan();
+        if (json.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF])) json = json[3..];
+        try
+        {
+            var node = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { MaxDepth = RunSpec.Json.MaxDepth });
+            if (node is not JsonObject document) return Error.New($"{source}: a configuration must be a JSON object of train options");
+            document.Remove(ProvenanceKey);
+            var spec = document.Deserialize<RunSpec>(RunSpec.Json);
+            return spec is null ? Error.New($"{source}: the configuration is empty") : spec;
+        }
+        catch (JsonException e)
+        {
+            return Error.New($"{source}: {Describe(e)}");
+        }
+        catch (ArgumentException e) when (e.Message.Contains("same key", StringComparison.Ordinal))
+        {
+            return Error.New($"{source}: a key appears twice ({e.Message.Split("Key: ")[^1].Split(' ')[0]})");
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or ArgumentException)
+        {
+            return Error.New($"{source}: not a valid configuration ({e.Message.Split('\n')[0]})");
+        }
+    }
+
+    /// <summary>One line saying what is wrong where, without .NET type names.</summary>
+    private static string Describe(JsonException e)
+    {
+        var key = e.Path is { Length: > 2 } path ? path[2..] : null;
+        var line = e.LineNumber is { } l ? $"line {l + 1}: " : "";
+        if (e.Message.Contains("could not be mapped to any .NET member", StringComparison.Ordinal))
+            return $"unknown key '{e.Message.Split('\'')[1]}' (keys are train's option names without the dashes, e.g. \"lr\", \"batch-size\")";
+        // Conversion errors come from re-reading the parsed object, whose line numbers are not the file's.
+        if (key is not null && e.Message.StartsWith("The JSON value could not be converted", StringComparison.Ordinal))
+            return $"'{key}' has a value of the wrong type or out of range";
+        if (key is not null && e.Message.Contains("null", StringComparison.Ordinal))
+            return $"'{key}' must not be null";
+        if (e.Message.Contains("maximum configured depth", StringComparison.Ordinal))
+            return $"{line}nested deeper than a configuration can be";
+        return $"{line}not valid JSON ({e.Message.Split(" LineNumber:")[0].Split(" Path:")[0].TrimEnd('.')})";
+    }
+
+    /// <summary>
+    /// The keys a state does not record: <c>epochs</c> and <c>keep-every</c> change no state
+    /// (leaving them out keeps a run extended with <c>--resume --epochs</c> bit-identical to one
+    /// started with the larger count), and <c>data</c>, <c>dataset</c> and <c>init</c> say where
+    /// the inputs were found, which may change: the data's fingerprint and the init file's
+    /// SHA-256 say what they are.
+    /// </summary>
+    public static IReadOnlyList<string> KeysStatesLeaveOut { get; } = ["epochs", "keep-every", "data", "dataset", "init"];
+
+    /// <summary>The configuration a state records: the resolved spec as compact JSON without <see cref="KeysStatesLeaveOut"/>.</summary>
+    public static string StateConfig(RunSpec spec)
+    {
+        var node = JsonSerializer.SerializeToNode(spec, RunSpec.Json)!.AsObject();
+        foreach (var key in KeysStatesLeaveOut) node.Remove(key);
+        return node.ToJsonString(CompactJson);
+    }
+
+    /// <summary>
+    /// The first key whose value differs between two state configurations, as "'lr' is 0.5 here
+    /// but 0.01 there" text parts (null when they are equal).
+    /// </summary>
+    public static (string Key, string Expected, string Actual)? FirstDifference(string expected, string actual)
+    {
+        if (expected == actual) return null;
+        JsonObject? a = null, b = null;
+        try
+        {
+            a = JsonNode.Parse(expected) as JsonObject;
+            b = JsonNode.Parse(actual) as JsonObject;
+        }
+        catch (JsonException)
+        {
+        }
+        if (a is null || b is null) return ("config", Shorten(expected), Shorten(actual));
+        foreach (var key in a.Select(p => p.Key).Concat(b.Select(p => p.Key)).Distinct())
+        {
+            var (x, y) = (a[key]?.ToJsonString() ?? "(absent)", b[key]?.ToJsonString() ?? "(absent)");
+            if (x != y) return (key, Shorten(x), Shorten(y));
+        }
+        return ("config", "its keys in another order", "");
+    }
+
+    private static string Shorten(string text) => Quote.Escape(text, 80);
+
+    private static readonly JsonSerializerOptions CompactJson = new(RunSpec.Json) { WriteIndented = false };
+}

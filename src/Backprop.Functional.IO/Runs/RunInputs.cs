@@ -1,0 +1,76 @@
+using Backprop.Functional.IO;
+using LanguageExt;
+using LanguageExt.Common;
+
+namespace Backprop.Functional.Runs;
+
+/// <summary>The rows a run trains on, as read from a CSV file or a shipped data set.</summary>
+/// <param name="Rows">Every row, features and (encoded) targets.</param>
+/// <param name="Schema">Column names, task and classes.</param>
+/// <param name="Description">Where the rows came from, for people.</param>
+/// <param name="Path">The CSV file's full path (null for a shipped data set).</param>
+public sealed record LoadedData(Dataset Rows, DataSchema Schema, string Description, string? Path);
+
+/// <summary>The weights file a run starts from: its contents and the SHA-256 of its bytes, which identifies it.</summary>
+/// <param name="Path">The file's full path.</param>
+/// <param name="File">Its tensors and metadata.</param>
+/// <param name="Sha256">The SHA-256 of its bytes.</param>
+public sealed record InitWeights(string Path, SafeTensorsFile File, string Sha256);
+
+/// <summary>
+/// What a run reads from outside itself: its data (none for the seed demo, which draws its one
+/// sample) and the weights file it starts from (none when they are drawn). Reading them is the
+/// only effect of preparing a run; <see cref="RunPlan.Resolve"/> does the rest as a pure function.
+/// </summary>
+/// <param name="Data">The loaded data, or null for the seed demo.</param>
+/// <param name="Init">The starting weights file, or null for drawn weights.</param>
+public sealed record RunInputs(LoadedData? Data, InitWeights? Init)
+{
+    /// <summary>Reads the data file (or shipped data set) and the init file a spec names.</summary>
+    public static Fin<RunInputs> Load(RunSpec spec)
+    {
+        if (RunPlan.CheckRanges(spec).Failed(out var rangeError, out _)) return rangeError;
+        if (LoadData(spec).Failed(out var dataError, out var data)) return dataError;
+        if (LoadInit(spec).Failed(out var initError, out var init)) return initError;
+        return new RunInputs(data.Case as LoadedData, init.Case as InitWeights);
+    }
+
+    private static Fin<Option<LoadedData>> LoadData(RunSpec spec)
+    {
+        TaskKind? task = null;
+        if (spec.Task is { } taskName)
+        {
+            if (!Enum.TryParse<TaskKind>(taskName, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed) || taskName.Trim().All(char.IsDigit))
+                return Error.New($"unknown task {Quote.Value(taskName)} (expected regression|classification)");
+            task = parsed;
+        }
+
+        if (spec.Dataset is { } name)
+        {
+            if (BuiltInDatasets.Load(name).Failed(out var error, out var builtIn)) return error;
+            var targets = spec.Target is { Length: > 0 } chosen ? chosen : [builtIn.Dataset.Target];
+            return TabularData.Load(builtIn.Table, targets, task ?? (spec.Target is null ? builtIn.Dataset.Task : null), spec.Features)
+                .Map(d => Option<LoadedData>.Some(new LoadedData(d.Data, d.Schema, $"{builtIn.Dataset.Name} (built in, {builtIn.Table.Records.Count} rows)", null)));
+        }
+
+        if (spec.Data is { } path)
+        {
+            if (FileInput.ReadCsv(path).Failed(out var error, out var table)) return error;
+            var fullPath = System.IO.Path.GetFullPath(path);
+            return TabularData.Load(table, spec.Target!, task, spec.Features)
+                .Map(d => Option<LoadedData>.Some(new LoadedData(d.Data, d.Schema, $"{fullPath} ({table.Records.Count} rows)", fullPath)));
+        }
+        return Option<LoadedData>.None;
+    }
+
+    private static Fin<Option<InitWeights>> LoadInit(RunSpec spec)
+    {
+        if (spec.Init is not { } path) return Option<InitWeights>.None;
+        if (FileInput.ReadAllBytes(path).Failed(out var readError, out var bytes)) return readError;
+        var sha = Fingerprint.Of(bytes);
+        if (spec.InitSha256 is { } recorded && !string.Equals(recorded, sha, StringComparison.OrdinalIgnoreCase))
+            return Error.New($"{path}: its SHA-256 is {sha[..12]}… but the run recorded {Quote.Escape(recorded, 64)} for its init file (the file changed since)");
+        if (SafeTensors.Parse(bytes).Within(path).Failed(out var parseError, out var file)) return parseError;
+        return Option<InitWeights>.Some(new InitWeights(System.IO.Path.GetFullPath(path), file, sha));
+    }
+}

@@ -1,0 +1,148 @@
+using System.Text.Json.Nodes;
+using Backprop.Functional.IO;
+using LanguageExt;
+using LanguageExt.Common;
+
+namespace Backprop.Functional.Runs;
+
+/// <summary>
+/// A run directory being trained into: its lock (held until disposed), the background writer,
+/// and the run whose states it records. The caller folds the epochs and hands each result to
+/// <see cref="Record"/>; the session turns it into the epoch's checkpoint (linked to the
+/// previous state's hash) and writes it.
+/// </summary>
+public sealed class RunSession : IDisposable
+{
+    private readonly IDisposable _lock;
+    private readonly RunWriter _writer;
+
+    private RunSession(RunDirectory directory, IDisposable runLock, RunWriter writer, PreparedRun run) =>
+        (Directory, _lock, _writer, Run) = (directory, runLock, writer, run);
+
+    /// <summary>The directory.</summary>
+    public RunDirectory Directory { get; }
+
+    /// <summary>The run being trained.</summary>
+    public PreparedRun Run { get; }
+
+    /// <summary>The first write failure, if any (training should stop: the message names the file).</summary>
+    public Error? Failure => _writer.Failure;
+
+    /// <summary>Queues epoch <paramref name="result"/>'s state for writing with what the epoch measured.</summary>
+    public void Record(EpochResult result, EpochMetrics metrics) =>
+        _writer.Enqueue(Run.CheckpointOf(result.State, metrics, null));
+
+    /// <summary>Waits until every recorded state is on disk, then writes final.safetensors for <paramref name="final"/>.</summary>
+    public Fin<Unit> Complete(TrainState final) => _writer.Complete(final.Network, Run.Config.Loss);
+
+    /// <summary>
+    /// Creates a new run directory for a prepared run with state 0, metrics.csv and run.json
+    /// (see <see cref="RunDirectory.Create"/>). A state this run would write that readers
+    /// could not read back is refused now, before any training.
+    /// </summary>
+    public static Fin<RunSession> Create(string path, PreparedRun run, Provenance provenance)
+    {
+        var initial = StateFile.Encode(run.InitialCheckpoint());
+        if (initial.LongLength > FileInput.MaxFileBytes)
+            return Error.New($"{path}: each state of this run would take {initial.LongLength:N0} bytes, more than the {FileInput.MaxFileBytes:N0} bytes a state may have to be read back; train a smaller network or without a run directory");
+        var created = RunDirectory.Create(path, draft =>
+            from _1 in AtomicFile.Write(draft.StatePath(0), initial)
+            from _2 in AtomicFile.WriteText(draft.MetricsFile, MetricsRow.Header + "\n")
+            from _3 in AtomicFile.WriteText(draft.RunFile, RunFile.Text(run.Spec, provenance))
+            select Unit.Default);
+        if (created.Failed(out var createError, out var directory)) return createError;
+        var started = RunWriter.Start(directory.Run, run.Spec.KeepEvery, Fingerprint.Of(initial), []);
+        if (started.Failed(out var writerError, out var writer))
+        {
+            directory.Lock.Dispose();
+            return writerError;
+        }
+        return new RunSession(directory.Run, directory.Lock, writer, run);
+    }
+
+    /// <summary>
+    /// Reopens a run at its last complete state, after checking everything it builds on: the
+    /// chain (<see cref="ChainCheck"/>, which rebuilds state 0 from run.json) and a replay of the
+    /// epochs since the last kept state before the last one, so a last state that was edited
+    /// and resealed is refused. <paramref name="epochs"/> (a new total) and moved inputs
+    /// (<paramref name="sources"/>) are written back to run.json.
+    /// </summary>
+    public static Fin<(RunSession Session, TrainState Start)> Resume(string path, RunSources sources, int? epochs)
+    {
+        if (RunDirectory.Open(path).Failed(out var openError, out var directory)) return openError;
+        if (directory.Lock().Failed(out var lockError, out var runLock)) return lockError;
+        var reopened = Reopen(directory, sources, epochs);
+        if (reopened.Failed(out var error, out var value))
+        {
+            runLock.Dispose();
+            return error;
+        }
+        return (new RunSession(directory, runLock, value.Writer, value.Run), value.Start);
+    }
+
+    private static Fin<(PreparedRun Run, TrainState Start, RunWriter Writer)> Reopen(RunDirectory directory, RunSources sources, int? epochs)
+    {
+        // Temporary files are the in-flight writes of a trainer that was killed; we hold the lock, so none is ours to keep.
+        foreach (var temporary in directory.List().Temporaries) File.Delete(temporary);
+        if (OpenedRun.Open(directory, sources).Failed(out var openError, out var run)) return openError;
+        var (breaks, end) = ChainCheck.Run(run, MetricsReading.AfterCrash);
+        if (!breaks.IsEmpty || end is null)
+            return Error.New(breaks.IsEmpty ? $"{directory.Path}: holds no complete state to resume from" : Refusal(directory, breaks, run.Listing.Last));
+        var last = end.Last;
+        if (epochs is { } total && total < last) return Error.New($"--epochs {total} is below the {last} epochs already trained in {directory.Path}");
+
+        if (last > 0)
+        {
+            var from = run.Listing.Epochs.Filter(e => e < last).Last();
+            if (Replay.Run(run, from, last, _ => { }).Failed(out var replayError, out var lines)) return replayError;
+            if (lines.Find(l => !l.Identical).Case is ReplayLine differs)
+                return Error.New($"{directory.StatePath(differs.Epoch)}: does not replay from epoch {from} ({differs.Text}); it was changed after it was written. Nothing was changed; 'backprop verify {directory.Path}' checks the whole run");
+        }
+
+        var rows = end.Rows.Take(last).ToList();
+        if (rows.Count == last - 1 && end.LastState.Metrics is { } metrics)
+            rows.Add(new MetricsRow(last, metrics, end.LastSha256)); // the crash fell between the state and its row
+        if (Rewrite(directory, sources, epochs).Failed(out var rewriteError, out _)) return rewriteError;
+        var runNow = epochs is { } n ? run.Plan with { Spec = run.Plan.Spec with { Epochs = n } } : run.Plan;
+        return RunWriter.Start(directory, runNow.Spec.KeepEvery, end.LastSha256, rows).Map(writer => (runNow, end.LastState.State, writer));
+    }
+
+    private static string Refusal(RunDirectory directory, Arr<ChainBreak> breaks, int? last)
+    {
+        var first = breaks[0];
+        var more = breaks.Count > 1 ? $" ({breaks.Count - 1} more; 'backprop verify {directory.Path}' lists them)" : "";
+        var hint = last is { } l && first.Subject == directory.StatePath(l) && l > 0
+            ? "; nothing was changed: move that file away to resume from the previous kept state"
+            : "; nothing was changed";
+        return $"{first}{hint}{more}";
+    }
+
+    /// <summary>run.json with the new epoch total and the inputs' new locations (the keys the protocol lets change).</summary>
+    private static Fin<Unit> Rewrite(RunDirectory directory, RunSources sources, int? epochs)
+    {
+        if (epochs is null && sources == RunSources.AsRecorded) return Unit.Default;
+        if (directory.ReadSpec().Failed(out var readError, out _)) return readError;
+        if (directory.ReadRunText().Failed(out var textError, out var text)) return textError;
+        var node = JsonNode.Parse(text)!.AsObject();
+        if (epochs is { } n) node["epochs"] = n;
+        if (sources.Data is { } data)
+        {
+            node["data"] = Path.GetFullPath(data);
+            node.Remove("dataset");
+        }
+        if (sources.Dataset is { } dataset)
+        {
+            node["dataset"] = dataset;
+            node.Remove("data");
+        }
+        if (sources.Init is { } init) node["init"] = Path.GetFullPath(init);
+        return AtomicFile.WriteText(directory.RunFile, node.ToJsonString(RunSpec.Json) + "\n");
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        _writer.Dispose();
+        _lock.Dispose();
+    }
+}

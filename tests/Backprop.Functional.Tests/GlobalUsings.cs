@@ -1,0 +1,2 @@
+// Run directories are read by many test classes: the run protocol's namespace is everywhere.
+global using Backprop.Functional.Runs;
