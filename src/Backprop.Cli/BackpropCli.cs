@@ -29,6 +29,7 @@ public static class BackpropCli
             PlotCommand.Create(context),
             ReportCommand.Create(context),
         };
+        EmptyPaths.RefuseIn(root);
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {

@@ -55,17 +55,8 @@ public static class ChainCheck
             return (breaks.ToArr(), null);
         }
 
-        var rows = ReadRows(directory, reading, breaks);
-        if (reading == MetricsReading.Strict && rows.Count != last)
-            breaks.Add(new ChainBreak(directory.MetricsFile, rows.Count > last
-                ? $"records {rows.Count} epochs but the last state is epoch {last} (later states are missing)"
-                : $"records {rows.Count} epochs but the last state is epoch {last}"));
-        if (reading == MetricsReading.AfterCrash && rows.Count < last - 1)
-            breaks.Add(new ChainBreak(directory.MetricsFile, $"records {rows.Count} epochs but the last state is epoch {last}"));
-        foreach (var missing in Missing(plan, listing, last))
-            breaks.Add(new ChainBreak(directory.StatePath(missing), missing == 0
-                ? "is missing (the initial state)"
-                : $"is missing, but the run keeps it (keep-every {plan.Spec.KeepEvery})"));
+        var metricsBreaks = new List<ChainBreak>();
+        var rows = ReadRows(directory, reading, metricsBreaks);
 
         var hashes = new Dictionary<int, string>();
         ChainEnd? end = null;
@@ -88,6 +79,18 @@ public static class ChainCheck
             breaks.AddRange(Links(plan, state, epoch, bytes, sha, hashes, rows).Select(p => new ChainBreak(path, p)));
             if (epoch == last) end = new ChainEnd(last, state, sha, rows);
         }
+
+        foreach (var missing in Missing(plan, listing, last))
+            breaks.Add(new ChainBreak(directory.StatePath(missing), missing == 0
+                ? "is missing (the initial state)"
+                : $"is missing, but the run keeps it (keep-every {plan.Spec.KeepEvery})"));
+        breaks.AddRange(metricsBreaks);
+        if (reading == MetricsReading.Strict && rows.Count != last)
+            breaks.Add(new ChainBreak(directory.MetricsFile, rows.Count > last
+                ? $"records {rows.Count} epochs but the last state is epoch {last} (later states are missing)"
+                : $"records {rows.Count} epochs but the last state is epoch {last}"));
+        if (reading == MetricsReading.AfterCrash && rows.Count < last - 1)
+            breaks.Add(new ChainBreak(directory.MetricsFile, $"records {rows.Count} epochs but the last state is epoch {last}"));
         return (breaks.ToArr(), end);
     }
 

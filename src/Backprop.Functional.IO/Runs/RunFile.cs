@@ -40,7 +40,11 @@ public static class RunFile
             if (node is not JsonObject document) return Error.New($"{source}: a configuration must be a JSON object of train options");
             document.Remove(ProvenanceKey);
             var spec = document.Deserialize<RunSpec>(RunSpec.Json);
-            return spec is null ? Error.New($"{source}: the configuration is empty") : spec;
+            if (spec is null) return Error.New($"{source}: the configuration is empty");
+            // Nullable annotations reach properties, not the elements of their arrays.
+            foreach (var (key, names) in new[] { ("target", spec.Target), ("features", spec.Features) })
+                if (names is not null && names.Any(n => n is null)) return Error.New($"{source}: '{key}' holds null where a column name belongs");
+            return spec;
         }
         catch (JsonException e)
         {

@@ -1,0 +1,159 @@
+using System.Text.Json.Nodes;
+using Backprop.Functional.Tests.Support;
+
+namespace Backprop.Functional.Tests.Cli;
+
+/// <summary>
+/// A run directory is evidence: a state edited and resealed, copied from another run or renamed,
+/// and a run.json edited by hand, are all refused by resume and found by verify.
+/// </summary>
+public sealed class TamperedRunTests
+{
+    private static CliRun Resume(TrainedRun run) => CliRun.Of("train", "--resume", run.Path, "--epochs", "8");
+
+    private static CliRun Verify(TrainedRun run, int expectedExit = 3)
+    {
+        var verify = CliRun.Of("verify", run.Path);
+        Assert.True(verify.ExitCode == expectedExit, $"verify exited {verify.ExitCode}:\n{verify.Out}{verify.Error}");
+        return verify;
+    }
+
+    [Fact]
+    public void A_last_state_edited_and_resealed_is_refused_by_resume_and_verify()
+    {
+        using var run = new TrainedRun();
+        var before = File.ReadAllText(Path.Combine(run.Path, "metrics.csv"));
+        Forgery.Reseal(run.State(6), n => Forgery.Nudged(n));
+        Resume(run).AssertRefused("000006.safetensors", "metrics.csv recorded", "nothing was changed");
+        Assert.Equal(before, File.ReadAllText(Path.Combine(run.Path, "metrics.csv")));
+        Assert.Contains("000006.safetensors: its SHA-256", Verify(run).Out);
+    }
+
+    [Fact]
+    public void A_last_state_resealed_with_its_metrics_row_rewritten_does_not_replay_and_is_refused()
+    {
+        using var run = new TrainedRun();
+        var sha = Forgery.Reseal(run.State(6), n => Forgery.Nudged(n));
+        var metrics = Path.Combine(run.Path, "metrics.csv");
+        var lines = File.ReadAllLines(metrics);
+        lines[^1] = lines[^1][..^64] + sha;
+        File.WriteAllLines(metrics, lines);
+        Resume(run).AssertRefused("000006.safetensors", "does not replay from epoch 5", "DIFFERS", "layers.0.weight");
+        Assert.Contains("epoch 6: DIFFERS", Verify(run).Out);
+    }
+
+    [Fact]
+    public void A_state_0_edited_and_resealed_with_every_later_epoch_retrained_is_found_by_verify()
+    {
+        // Seals, links, metrics and every replayed epoch agree: only rebuilding state 0 from run.json shows the forgery.
+        using var run = new TrainedRun();
+        Forgery.Reseal(run.State(0), n => Forgery.Nudged(n));
+        Forgery.RetrainAfter(run.Open(), 0);
+        var verify = Verify(run);
+        Assert.Contains("000000.safetensors: is not the initial state run.json describes", verify.Out);
+        Assert.Contains("replayed 6 epochs: all identical", verify.Out);
+        Resume(run).AssertRefused("000000.safetensors", "is not the initial state run.json describes");
+    }
+
+    [Fact]
+    public void A_middle_state_edited_with_the_later_chain_retrained_is_found_by_verifys_replay()
+    {
+        using var run = new TrainedRun();
+        Forgery.Reseal(run.State(3), n => Forgery.Nudged(n));
+        Forgery.RetrainAfter(run.Open(), 3);
+        var verify = Verify(run);
+        Assert.Contains("chain: intact", verify.Out);
+        Assert.Contains("epoch 2: identical", verify.Out);
+        Assert.Contains("epoch 3: DIFFERS: first differing tensor layers.0.weight", verify.Out);
+    }
+
+    [Fact]
+    public void A_state_copied_from_another_run_is_refused()
+    {
+        using var run = new TrainedRun();
+        using var other = new TrainedRun(TrainedRun.Small with { Seed = 4 });
+        File.Copy(other.State(6), run.State(6), overwrite: true);
+        Resume(run).AssertRefused("000006.safetensors", "'seed'", "another run");
+        Assert.Contains("'seed'", Verify(run).Out);
+    }
+
+    [Fact]
+    public void A_state_renamed_to_a_later_epoch_is_refused_and_adds_no_metrics_rows()
+    {
+        using var run = new TrainedRun();
+        File.Move(run.State(6), run.State(8));
+        var metrics = File.ReadAllText(Path.Combine(run.Path, "metrics.csv"));
+        Resume(run).AssertRefused("000008.safetensors", "holds epoch 6, not the 8 its name says");
+        Assert.Equal(metrics, File.ReadAllText(Path.Combine(run.Path, "metrics.csv")));
+        Assert.Contains("holds epoch 6, not the 8", Verify(run).Out);
+    }
+
+    [Theory]
+    [InlineData("lr", "0.5")]
+    [InlineData("optimizer", "\"adam\"")]
+    [InlineData("batch-size", "2")]
+    [InlineData("seed", "99")]
+    [InlineData("standardize", "true")]
+    public void An_edited_run_json_is_refused_naming_the_key(string key, string value)
+    {
+        using var run = new TrainedRun();
+        var runJson = Path.Combine(run.Path, "run.json");
+        var node = JsonNode.Parse(File.ReadAllText(runJson))!.AsObject();
+        node[key] = JsonNode.Parse(value);
+        File.WriteAllText(runJson, node.ToJsonString());
+        Resume(run).AssertRefused($"'{key}'", "run.json says");
+        Assert.Contains($"'{key}'", Verify(run).Out);
+        var replay = CliRun.Of("replay", run.Path, "--from", "2");
+        Assert.Equal(1, replay.ExitCode);
+        Assert.Contains($"'{key}'", replay.Error);
+    }
+
+    [Fact]
+    public void Editing_run_jsons_epochs_and_provenance_is_allowed()
+    {
+        using var run = new TrainedRun();
+        var runJson = Path.Combine(run.Path, "run.json");
+        var node = JsonNode.Parse(File.ReadAllText(runJson))!.AsObject();
+        node["epochs"] = 7;
+        node["provenance"]!["started"] = "yesterday";
+        File.WriteAllText(runJson, node.ToJsonString());
+        Verify(run, expectedExit: 0);
+        Assert.Equal(0, CliRun.Of("train", "--resume", run.Path).ExitCode);
+        Assert.Equal(7, run.Open().Listing.Last);
+    }
+
+    [Fact]
+    public void A_kept_state_that_was_deleted_breaks_the_chain()
+    {
+        using var run = new TrainedRun();
+        File.Delete(run.State(5));
+        var verify = Verify(run);
+        Assert.Contains("000005.safetensors: is missing, but the run keeps it (keep-every 1)", verify.Out);
+        Assert.DoesNotContain("chain: intact", verify.Out);
+        Resume(run).AssertRefused("000005.safetensors", "is missing");
+    }
+
+    [Fact]
+    public void A_state_name_beyond_any_epoch_count_is_a_stray_never_a_crash()
+    {
+        using var run = new TrainedRun();
+        File.Copy(run.State(6), Path.Combine(run.Path, "states", "99999999999.safetensors"));
+        Assert.Contains("99999999999.safetensors: is not a state of a run", Verify(run).Out);
+        Resume(run).AssertRefused("99999999999.safetensors");
+        foreach (var args in new[] { new[] { "replay", run.Path, "--from", "5" }, ["show", run.Path], ["diff", run.Path, "5", "6"], ["report", run.Path, "--out", run.Dir.File("r.html")] })
+        {
+            var result = CliRun.Of(args);
+            Assert.True(result.ExitCode == 0, $"{string.Join(' ', args)}: exit {result.ExitCode}\n{result.Error}");
+        }
+    }
+
+    [Fact]
+    public void An_intact_run_verifies_and_names_the_hash_that_stands_for_it()
+    {
+        using var run = new TrainedRun();
+        var verify = Verify(run, expectedExit: 0);
+        Assert.Contains("chain: intact", verify.Out);
+        var sha = Fingerprint.Of(File.ReadAllBytes(run.State(6)));
+        Assert.Contains($"the last state's SHA-256 {sha}", verify.Out);
+    }
+}
