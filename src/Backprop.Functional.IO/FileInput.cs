@@ -39,7 +39,8 @@ public static class FileInput
             return errno switch
             {
                 Libc.ENOENT or Libc.ENOTDIR => Missing(path),
-                Libc.ENXIO => Error.New($"{path}: is a socket, not a file"),
+                // Also the error of a device file whose device is absent: only a socket is named as one.
+                Libc.ENXIO when FileKinds.Of(path, followLinks: true) == FileKind.Socket => Error.New($"{path}: is a socket, not a file"),
                 _ => CannotRead(path, Libc.Describe(errno)),
             };
         }

@@ -65,13 +65,13 @@ public static partial class OutputFile
         var fd = Libc.Open(path, Libc.O_WRONLY | Libc.O_NONBLOCK | Libc.O_NOCTTY | Libc.O_CLOEXEC, 0, out var errno);
         if (fd < 0)
         {
-            if (errno == Libc.ENXIO)
+            // ENXIO is also the error of a device file whose device is absent.
+            return (errno, expected) switch
             {
-                return expected == FileKind.Socket
-                    ? Error.New($"{path}: is a socket, which cannot be opened by name")
-                    : Error.New($"{path}: is a FIFO and no process is reading it");
-            }
-            return CannotWrite(path, Libc.Describe(errno));
+                (Libc.ENXIO, FileKind.Fifo) => Error.New($"{path}: is a FIFO and no process is reading it"),
+                (Libc.ENXIO, FileKind.Socket) => Error.New($"{path}: is a socket, which cannot be opened by name"),
+                _ => CannotWrite(path, Libc.Describe(errno)),
+            };
         }
         using var handle = new SafeFileHandle(fd, ownsHandle: true);
         if ((errno = Libc.Stat(fd, out var kind, out _)) != 0) return CannotWrite(path, Libc.Describe(errno));

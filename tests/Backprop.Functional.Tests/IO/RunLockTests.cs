@@ -92,7 +92,7 @@ public sealed class RunLockTests
         using var dir = new TempDirectory();
         var path = dir.File(".lock");
         File.WriteAllText(path, "");
-        using (var holder = SpecialFiles.Start("flock", "--exclusive", path, "sh", "-c", "echo held; exec sleep 60"))
+        using (var holder = SpecialFiles.Start("flock", "--exclusive", "--close", path, "sh", "-c", "echo held; exec sleep 60"))
         {
             try
             {
@@ -106,7 +106,8 @@ public sealed class RunLockTests
                 holder.WaitForExit();
             }
         }
-        // SIGKILL released it: the kernel drops a lock with its last descriptor.
+        // SIGKILL released it: the kernel drops a lock with its last descriptor. (--close keeps the
+        // descriptor in flock itself, not in its child, so the lock is gone once flock has exited.)
         using (Take(path, exclusive: true)) { }
     }
 
