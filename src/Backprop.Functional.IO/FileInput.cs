@@ -1,42 +1,107 @@
+using Backprop.Functional.IO.Unix;
 using LanguageExt;
 using LanguageExt.Common;
+using Microsoft.Win32.SafeHandles;
 
 namespace Backprop.Functional.IO;
 
-/// <summary>Reading input files at the edge, with the failures a user can cause turned into messages.</summary>
+/// <summary>
+/// Reading input files at the edge, with the failures a user can cause turned into messages.
+/// No open ever waits: a FIFO or device is opened without blocking and its kind checked on the
+/// open descriptor before anything is read.
+/// </summary>
 public static class FileInput
 {
     /// <summary>The largest input file read into memory (1 GiB): anything bigger is refused up front.</summary>
     public const long MaxFileBytes = 1L << 30;
 
-    /// <summary>All of a file's bytes, or why they cannot be read.</summary>
+    /// <summary>
+    /// The <see cref="Error.Code"/> of a refusal because the file does not exist, so that a caller can
+    /// tell "gone" from "bad" (a state file may vanish under a reader while a trainer drops unkept states).
+    /// </summary>
+    public const int MissingFileCode = 0x4250_0001;
+
+    private const int ChunkBytes = 1 << 16;
+
+    /// <summary>
+    /// All of a file the user named, or why it cannot be read. Symbolic links are followed (the user
+    /// named the path); regular files, FIFOs and pipes (a shell's <c>&lt;(command)</c>) and character
+    /// devices are read, the limit kept while reading; directories and other kinds are refused. A FIFO
+    /// with no process writing to it is refused at once rather than waited on.
+    /// </summary>
     public static Fin<byte[]> ReadAllBytes(string path, long maxBytes = MaxFileBytes)
     {
-        try
+        if (FilePath.IsBlank(path)) return FilePath.Blank(path);
+        if (!Libc.IsAvailable) return ReadPortably(path, maxBytes);
+        var fd = Libc.Open(path, Libc.O_RDONLY | Libc.O_NONBLOCK | Libc.O_NOCTTY | Libc.O_CLOEXEC, 0, out var errno);
+        if (fd < 0)
         {
-            var info = new FileInfo(path);
-            if (Directory.Exists(path)) return Error.New($"{path}: is a directory, not a file");
-            if (!info.Exists) return Error.New($"{path}: no such file");
-            if (info.Length > maxBytes)
-                return Error.New($"{path}: {info.Length:N0} bytes is larger than the {maxBytes:N0}-byte limit for this kind of file");
-            // Pipes and devices (/dev/zero) report a length of 0, so the limit is also kept while reading.
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-            using var bytes = new MemoryStream((int)Math.Min(info.Length, Array.MaxLength));
-            var buffer = new byte[1 << 16];
-            for (int read; (read = stream.Read(buffer)) > 0;)
+            return errno switch
             {
-                if (bytes.Length + read > maxBytes)
-                    return Error.New($"{path}: more than the {maxBytes:N0}-byte limit for this kind of file");
-                bytes.Write(buffer, 0, read);
-            }
-            // A regular file fills the buffer sized from its length exactly: hand that buffer over
-            // instead of copying it (a second copy of a large weights file at the peak).
-            return bytes.Length == bytes.Capacity ? bytes.GetBuffer() : bytes.ToArray();
+                Libc.ENOENT or Libc.ENOTDIR => Missing(path),
+                // Also the error of a device file whose device is absent: only a socket is named as one.
+                Libc.ENXIO when FileKinds.Of(path, followLinks: true) == FileKind.Socket => Error.New($"{path}: is a socket, not a file"),
+                _ => CannotRead(path, Libc.Describe(errno)),
+            };
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        using var handle = new SafeFileHandle(fd, ownsHandle: true);
+        if ((errno = Libc.Stat(fd, out var kind, out var size)) != 0) return CannotRead(path, Libc.Describe(errno));
+        switch (kind)
         {
-            return Error.New($"{path}: cannot read ({Quote.Escape(e.Message, 200)})");
+            case FileKind.Directory:
+                return Error.New($"{path}: is a directory, not a file");
+            case FileKind.Regular:
+                return size > maxBytes ? TooLarge(path, size, maxBytes) : ReadToEnd(path, fd, size, maxBytes, []);
+            case FileKind.Fifo:
+                return ReadFifo(path, fd, maxBytes);
+            case FileKind.CharacterDevice:
+                // A terminal is read as any program reads one: waiting for its lines.
+                if ((errno = Libc.MakeBlocking(fd)) != 0) return CannotRead(path, Libc.Describe(errno));
+                return ReadToEnd(path, fd, 0, maxBytes, []);
+            default:
+                return Error.New($"{path}: is {FileKinds.Describe(kind)}, not a file");
         }
+    }
+
+    /// <summary>
+    /// All of a file inside a run directory (a state, metrics.csv, run.json, the model file), or why it
+    /// cannot be read. Stricter than <see cref="ReadAllBytes"/>: a symbolic link is never followed and
+    /// anything but a regular file is refused without waiting. A missing file fails with
+    /// <see cref="MissingFileCode"/>.
+    /// </summary>
+    public static Fin<byte[]> ReadRunFile(string path, long maxBytes = MaxFileBytes)
+    {
+        if (FilePath.IsBlank(path)) return FilePath.Blank(path);
+        if (!Libc.IsAvailable)
+        {
+            return FileKinds.Of(path, followLinks: false).Bind(kind => kind switch
+            {
+                FileKind.Missing => Missing(path),
+                FileKind.Regular => ReadPortably(path, maxBytes),
+                _ => NotARunFile(path, kind),
+            });
+        }
+        // The kind is checked before opening, so that a device is never opened at all (opening some
+        // has effects), and again on the open descriptor, in case the file was replaced in between.
+        var errno = Libc.Stat(path, followLinks: false, out var kind, out _);
+        if (errno is Libc.ENOENT or Libc.ENOTDIR) return Missing(path);
+        if (errno != 0) return CannotRead(path, Libc.Describe(errno));
+        if (kind != FileKind.Regular) return NotARunFile(path, kind);
+        var fd = Libc.Open(path, Libc.O_RDONLY | Libc.O_NOFOLLOW | Libc.O_NONBLOCK | Libc.O_NOCTTY | Libc.O_CLOEXEC, 0, out errno);
+        if (fd < 0)
+        {
+            return errno switch
+            {
+                Libc.ENOENT or Libc.ENOTDIR => Missing(path),
+                Libc.ELOOP => NotARunFile(path, FileKind.SymbolicLink),
+                Libc.ENXIO => NotARunFile(path, FileKind.Socket),
+                _ => CannotRead(path, Libc.Describe(errno)),
+            };
+        }
+        using var handle = new SafeFileHandle(fd, ownsHandle: true);
+        if ((errno = Libc.Stat(fd, out kind, out var size)) != 0) return CannotRead(path, Libc.Describe(errno));
+        if (kind != FileKind.Regular) return NotARunFile(path, kind);
+        return size > maxBytes ? TooLarge(path, size, maxBytes) : ReadToEnd(path, fd, size, maxBytes, []);
     }
 
     /// <summary>Reads and parses a CSV file.</summary>
@@ -46,4 +111,78 @@ public static class FileInput
     /// <summary>Reads and parses a safetensors file.</summary>
     public static Fin<SafeTensorsFile> ReadSafeTensors(string path) =>
         ReadAllBytes(path).Bind(bytes => SafeTensors.Parse(path, bytes));
+
+    /// <summary>The refusal of a file inside a run directory that is not a regular file.</summary>
+    internal static Error NotARunFile(string path, FileKind kind) => kind == FileKind.SymbolicLink
+        ? Error.New($"{path}: is a symbolic link; nothing inside a run directory is followed")
+        : Error.New($"{path}: is {FileKinds.Describe(kind)}, not a regular file");
+
+    internal static Error Missing(string path) => Error.New(MissingFileCode, $"{path}: no such file");
+
+    private static Error CannotRead(string path, string reason) => Error.New($"{path}: cannot read ({Quote.Escape(reason, 200)})");
+
+    private static Error TooLarge(string path, long size, long maxBytes) =>
+        Error.New($"{path}: {size:N0} bytes is larger than the {maxBytes:N0}-byte limit for this kind of file");
+
+    private static Error OverLimit(string path, long maxBytes) => Error.New($"{path}: more than the {maxBytes:N0}-byte limit for this kind of file");
+
+    /// <summary>
+    /// A FIFO opened without blocking reads end-of-file at once when no process has it open for
+    /// writing; one read before blocking tells that case (refused: waiting could be forever) from a
+    /// writer that has not written yet (waited for, as a shell's <c>&lt;(command)</c> needs).
+    /// </summary>
+    private static Fin<byte[]> ReadFifo(string path, int fd, long maxBytes)
+    {
+        var first = new byte[ChunkBytes];
+        var read = Libc.Read(fd, first, out var errno);
+        if (read == 0) return Error.New($"{path}: is a FIFO with nothing in it and no process writing to it");
+        if (read < 0 && errno != Libc.EAGAIN) return CannotRead(path, Libc.Describe(errno));
+        if (read > maxBytes) return OverLimit(path, maxBytes);
+        if ((errno = Libc.MakeBlocking(fd)) != 0) return CannotRead(path, Libc.Describe(errno));
+        return ReadToEnd(path, fd, 0, maxBytes, first.AsSpan(0, Math.Max(read, 0)));
+    }
+
+    /// <summary>Reads to the end, after <paramref name="start"/>; the limit holds even where the size is unknown (pipes, devices).</summary>
+    private static Fin<byte[]> ReadToEnd(string path, int fd, long expected, long maxBytes, ReadOnlySpan<byte> start)
+    {
+        using var bytes = new MemoryStream((int)Math.Min(Math.Max(expected, start.Length), Array.MaxLength));
+        bytes.Write(start);
+        var buffer = new byte[ChunkBytes];
+        while (true)
+        {
+            var read = Libc.Read(fd, buffer, out var errno);
+            if (read < 0) return CannotRead(path, Libc.Describe(errno));
+            if (read == 0) break;
+            if (bytes.Length + read > maxBytes) return OverLimit(path, maxBytes);
+            bytes.Write(buffer, 0, read);
+        }
+        // A regular file fills the buffer sized from its length exactly: hand that buffer over
+        // instead of copying it (a second copy of a large weights file at the peak).
+        return bytes.Length == bytes.Capacity ? bytes.GetBuffer() : bytes.ToArray();
+    }
+
+    /// <summary>Where the libc calls are not available: .NET's own calls, which cannot avoid waiting on a FIFO.</summary>
+    private static Fin<byte[]> ReadPortably(string path, long maxBytes)
+    {
+        try
+        {
+            var info = new FileInfo(path);
+            if (Directory.Exists(path)) return Error.New($"{path}: is a directory, not a file");
+            if (!info.Exists) return Missing(path);
+            if (info.Length > maxBytes) return TooLarge(path, info.Length, maxBytes);
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+            using var bytes = new MemoryStream((int)Math.Min(info.Length, Array.MaxLength));
+            var buffer = new byte[ChunkBytes];
+            for (int read; (read = stream.Read(buffer)) > 0;)
+            {
+                if (bytes.Length + read > maxBytes) return OverLimit(path, maxBytes);
+                bytes.Write(buffer, 0, read);
+            }
+            return bytes.Length == bytes.Capacity ? bytes.GetBuffer() : bytes.ToArray();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return CannotRead(path, e.Message);
+        }
+    }
 }

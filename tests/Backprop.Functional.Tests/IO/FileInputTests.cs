@@ -42,3 +42,147 @@ public sealed class FileInputTests
         Refusal.Expect(FileInput.ReadSafeTensors(path), path, "too short to be safetensors");
     }
 }
+
+/// <summary>
+/// What the two readers open: a user's input follows links and reads pipes; a run's file is a regular
+/// file reached by no link. Neither ever waits on a FIFO with no one at the other end.
+/// </summary>
+public sealed class FileInputKindTests
+{
+    [Fact]
+    public void A_symbolic_link_is_followed_for_a_users_input_and_refused_inside_a_run()
+    {
+        if (!SpecialFiles.Supported) return;
+        using var dir = new TempDirectory();
+        var target = dir.Write("target.csv", "a,b\n1,2\n");
+        var link = SpecialFiles.Link(dir.File("link.csv"), target);
+        Assert.Equal("a,b\n1,2\n", System.Text.Encoding.UTF8.GetString((byte[])FileInput.ReadAllBytes(link)));
+        Refusal.Expect(FileInput.ReadRunFile(link), link, "is a symbolic link; nothing inside a run directory is followed");
+        Assert.Equal("a,b\n1,2\n", System.Text.Encoding.UTF8.GetString((byte[])FileInput.ReadRunFile(target)));
+    }
+
+    [Fact]
+    public void A_missing_run_file_carries_the_missing_file_code()
+    {
+        using var dir = new TempDirectory();
+        var missing = dir.File("000007.safetensors");
+        Assert.Equal(FileInput.MissingFileCode, SpecialFiles.ErrorOf(FileInput.ReadRunFile(missing)).Code);
+        Assert.Equal(FileInput.MissingFileCode, SpecialFiles.ErrorOf(FileInput.ReadAllBytes(missing)).Code);
+        Refusal.Expect(FileInput.ReadRunFile(missing), missing, "no such file");
+        var notMissing = SpecialFiles.ErrorOf(FileInput.ReadRunFile(dir.Path));
+        Assert.NotEqual(FileInput.MissingFileCode, notMissing.Code);
+        Assert.Equal($"{dir.Path}: is a directory, not a regular file", notMissing.Message);
+    }
+
+    [Fact]
+    public void A_fifo_inside_a_run_is_refused_without_waiting_for_a_writer()
+    {
+        if (!SpecialFiles.Supported) return;
+        using var dir = new TempDirectory();
+        var fifo = SpecialFiles.Fifo(dir.File("metrics.csv"));
+        var result = SpecialFiles.Within(() => FileInput.ReadRunFile(fifo), fifo);
+        Assert.Equal($"{fifo}: is a FIFO, not a regular file", SpecialFiles.ErrorOf(result).Message);
+        // A link to it is refused as a link, before anything is opened.
+        var link = SpecialFiles.Link(dir.File("run.json"), fifo);
+        Refusal.Expect(SpecialFiles.Within(() => FileInput.ReadRunFile(link), fifo), link, "is a symbolic link");
+    }
+
+    [Fact]
+    public void A_device_inside_a_run_is_refused()
+    {
+        if (!SpecialFiles.Supported) return;
+        Assert.Equal("/dev/null: is a character device, not a regular file", SpecialFiles.ErrorOf(FileInput.ReadRunFile("/dev/null")).Message);
+    }
+
+    [Fact]
+    public void A_fifo_with_no_writer_is_refused_at_once_by_the_user_input_reader()
+    {
+        if (!SpecialFiles.Supported) return;
+        using var dir = new TempDirectory();
+        var fifo = SpecialFiles.Fifo(dir.File("data.csv"));
+        var result = SpecialFiles.Within(() => FileInput.ReadCsv(fifo), fifo);
+        Refusal.Expect(result, fifo, "is a FIFO with nothing in it and no process writing to it");
+    }
+
+    [Fact]
+    public void A_fifo_is_read_to_the_end_while_its_writer_is_still_writing()
+    {
+        if (!SpecialFiles.Supported) return;
+        using var dir = new TempDirectory();
+        var fifo = SpecialFiles.Fifo(dir.File("data.csv"));
+        // Opened for reading and writing, a FIFO never waits; the first half is in the pipe before
+        // the read starts, the second arrives while the reader is blocked, and closing ends it.
+        var writer = new FileStream(fifo, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite, bufferSize: 0);
+        writer.Write("x,y\n"u8);
+        var finish = Task.Run(async () =>
+        {
+            await Task.Delay(300);
+            writer.Write("1,2\n"u8);
+            writer.Dispose();
+        });
+        var result = SpecialFiles.Within(() => FileInput.ReadAllBytes(fifo), fifo);
+        SpecialFiles.Finish(finish);
+        Assert.Equal("x,y\n1,2\n", System.Text.Encoding.UTF8.GetString((byte[])result));
+    }
+
+    [Fact]
+    public void A_pipe_named_by_dev_fd_is_read_as_a_shells_process_substitution_provides_it()
+    {
+        if (!SpecialFiles.Supported) return;
+        using var pipe = new System.IO.Pipes.AnonymousPipeServerStream(System.IO.Pipes.PipeDirection.In);
+        var path = $"/dev/fd/{pipe.SafePipeHandle.DangerousGetHandle()}";
+        var writer = Task.Run(() =>
+        {
+            using var client = new System.IO.Pipes.AnonymousPipeClientStream(System.IO.Pipes.PipeDirection.Out, pipe.ClientSafePipeHandle);
+            client.Write(new byte[200_000]);
+        });
+        var result = SpecialFiles.Within(() => FileInput.ReadAllBytes(path));
+        SpecialFiles.Finish(writer);
+        Assert.Equal(200_000, ((byte[])result).Length);
+    }
+
+    [Fact]
+    public void A_pipe_is_refused_at_the_limit_while_it_is_read()
+    {
+        if (!SpecialFiles.Supported) return;
+        using var dir = new TempDirectory();
+        var fifo = SpecialFiles.Fifo(dir.File("big"));
+        using var writer = new FileStream(fifo, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite, bufferSize: 0);
+        writer.Write(new byte[1000]);
+        Refusal.Expect(SpecialFiles.Within(() => FileInput.ReadAllBytes(fifo, maxBytes: 999), fifo), fifo, "more than the 999-byte limit");
+    }
+
+    [Fact]
+    public void A_run_file_over_its_limit_is_refused()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.Write("run.json", new string('x', 100));
+        Refusal.Expect(FileInput.ReadRunFile(path, maxBytes: 99), path, "100 bytes is larger than the 99-byte limit");
+        Assert.Equal(100, ((byte[])FileInput.ReadRunFile(path, maxBytes: 100)).Length);
+    }
+
+    [Fact]
+    public void A_socket_is_refused_by_both_readers()
+    {
+        if (!SpecialFiles.Supported) return;
+        using var dir = new TempDirectory();
+        var path = dir.File("s");
+        using var socket = SpecialFiles.ListeningSocket(path);
+        Refusal.Expect(FileInput.ReadAllBytes(path), path, "is a socket, not a file");
+        Refusal.Expect(FileInput.ReadRunFile(path), path, "is a socket, not a regular file");
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("  ")]
+    [InlineData("\t")]
+    public void A_blank_path_is_refused_in_one_line(string path)
+    {
+        foreach (var result in new[] { FileInput.ReadAllBytes(path), FileInput.ReadRunFile(path) })
+        {
+            var message = SpecialFiles.ErrorOf(result).Message;
+            Assert.True(Fuzzing.ReaderOracle.IsOneLine(message), message);
+            Assert.Contains("is not a file name (it is empty or only white space)", message);
+        }
+    }
+}
