@@ -43,15 +43,7 @@ public sealed class RunWriter : IDisposable
     {
         var text = string.Concat(new[] { MetricsRow.Header }.Concat(rows.Select(r => r.ToCsv())).Select(l => l + "\n"));
         if (AtomicFile.WriteText(run.MetricsFile, text).Failed(out var error, out _)) return error;
-        try
-        {
-            var metrics = new StreamWriter(new FileStream(run.MetricsFile, FileMode.Append, FileAccess.Write, FileShare.Read));
-            return new RunWriter(run, keepEvery, previousSha256, metrics);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return Error.New($"{run.MetricsFile}: cannot write ({e.Message})");
-        }
+        return RunFiles.OpenAppend(run.MetricsFile).Map(stream => new RunWriter(run, keepEvery, previousSha256, new StreamWriter(stream)));
     }
 
     /// <summary>Queues a checkpoint (its PreviousSha256 is filled in here); blocks while two are already waiting.</summary>

@@ -15,8 +15,11 @@ public sealed record StateBytes(string Path, byte[] Bytes);
 /// <summary>Reads the state a command names: <c>FILE.safetensors</c>, or <c>DIR</c> with an epoch (default: its last).</summary>
 public static class StateSource
 {
-    /// <summary>How often a state that vanished while being read (a trainer removing a state it does not keep) is looked up again.</summary>
-    private const int Attempts = 3;
+    /// <summary>
+    /// How often a state that vanished while being read (a trainer removing a state it does not
+    /// keep, as often as every millisecond) is looked up again.
+    /// </summary>
+    private const int Attempts = 50;
 
     /// <summary>
     /// The bytes of state <paramref name="epoch"/> of run <paramref name="dir"/> (or of its last

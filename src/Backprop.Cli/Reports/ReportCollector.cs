@@ -24,20 +24,11 @@ public static class ReportCollector
 
     /// <summary>
     /// Gathers the report of <paramref name="run"/>. A run still being trained deletes the states
-    /// it does not keep as it goes: when the states change while they are read, they are read again.
+    /// it does not keep as it goes: a state that vanishes while the report is read is left out.
     /// </summary>
     public static Fin<ReportModel> Collect(RunDirectory run)
     {
-        for (var attempt = 1; ; attempt++)
-        {
-            var kept = run.List().Epochs;
-            var collected = Collect(run, kept);
-            if (collected.IsSucc || attempt == 3 || run.List().Epochs.SequenceEqual(kept)) return collected;
-        }
-    }
-
-    private static Fin<ReportModel> Collect(RunDirectory run, Arr<int> kept)
-    {
+        var kept = run.List().Epochs;
         if (kept.IsEmpty) return Error.New($"{run.Path}: holds no saved state");
         if (run.ReadRunText().Failed(out var runError, out var runJson)) return runError;
         if (ConfigEntries(run.RunFile, runJson).Failed(out var configError, out var config)) return configError;
@@ -49,9 +40,15 @@ public static class ReportCollector
         // the slider shows the distribution moving rather than the axis rescaling.
         var ranges = Array.Empty<ValueRange>();
         Checkpoint? last = null;
+        var shown = new List<int>();
         foreach (var epoch in epochs)
         {
-            if (run.ReadState(epoch).Failed(out var readError, out var checkpoint)) return readError;
+            if (run.ReadState(epoch).Failed(out var readError, out var checkpoint))
+            {
+                if (readError.Code == FileInput.MissingFileCode) continue;
+                return readError;
+            }
+            shown.Add(epoch);
             var layerRanges = LayerWeights.Ranges(checkpoint.State.Network);
             if (ranges.Length > 0 && ranges.Length != layerRanges.Length)
                 return Error.New($"{run.StatePath(epoch)}: holds {layerRanges.Length} layers but earlier states hold {ranges.Length}");
@@ -60,22 +57,28 @@ public static class ReportCollector
         }
         var widened = ranges.Select(r => ValueRange.Widened(r.Low, r.High)).Select(r => new ValueRange(r.Low, r.High)).ToArray();
 
+        if (last is null) return Error.New($"{run.Path}: its states vanished while they were read");
         var (histograms, weightNorms, biasNorms) = (new List<int[][]>(), new List<float[]>(), new List<float[]>());
-        foreach (var epoch in epochs)
+        foreach (var epoch in shown.ToArray())
         {
-            if (run.ReadState(epoch).Failed(out var readError, out var checkpoint)) return readError;
+            if (run.ReadState(epoch).Failed(out var readError, out var checkpoint))
+            {
+                if (readError.Code != FileInput.MissingFileCode) return readError;
+                shown.Remove(epoch);
+                continue;
+            }
             var network = checkpoint.State.Network;
             histograms.Add(LayerWeights.Histograms(network, widened, Bins));
             weightNorms.Add(LayerWeights.WeightNorms(network));
             biasNorms.Add(LayerWeights.BiasNorms(network));
         }
 
-        var finalNetwork = last!.State.Network;
+        var finalNetwork = last.State.Network;
         var layers = finalNetwork.Layers.Select((l, i) => new LayerInfo(i, l.OutputWidth, l.InputWidth, l.Activation.Name, widened[i].Low, widened[i].High)).ToArray();
         var data = new ReportData(
             Metrics(rows),
             layers,
-            new EpochWeights(epochs, kept.Count, Bins, [.. histograms], [.. weightNorms], [.. biasNorms]));
+            new EpochWeights([.. shown], kept.Count, Bins, [.. histograms], [.. weightNorms], [.. biasNorms]));
         var description = $"{finalNetwork.Describe()}, {finalNetwork.ParameterCount:N0} parameters, loss {last.Loss.Name}";
         return new ReportModel(PlotCommand.RunName(run), description, runJson, config, data);
     }

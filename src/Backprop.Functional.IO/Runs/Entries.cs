@@ -1,40 +1,23 @@
 using Backprop.Functional.IO;
-using LanguageExt;
-using LanguageExt.Common;
 
 namespace Backprop.Functional.Runs;
 
-/// <summary>What a path inside a run directory is, seen without following a link.</summary>
-internal enum EntryKind
-{
-    Missing,
-    Regular,
-    Directory,
-    SymbolicLink,
-    Special,
-}
-
-/// <summary>Reading the entries of a run directory strictly: regular files only, never through a link.</summary>
+/// <summary>What the entries of a run directory are, seen without following a link.</summary>
 internal static class Entries
 {
-    public static EntryKind KindOf(string path)
-    {
-        var info = new FileInfo(path);
-        if (info.LinkTarget is not null) return EntryKind.SymbolicLink;
-        if (Directory.Exists(path)) return EntryKind.Directory;
-        if (!info.Exists) return EntryKind.Missing;
-        return EntryKind.Regular;
-    }
+    /// <summary>The kind of <paramref name="path"/> itself (a link is a link); <see cref="FileKind.Other"/> when it cannot even be inspected.</summary>
+    public static FileKind KindOf(string path) => FileKinds.Of(path, followLinks: false).IfFail(FileKind.Other);
 
-    public static string Describe(EntryKind kind) => kind switch
+    /// <summary>Why an entry of this kind is not what a run writes.</summary>
+    public static string Problem(FileKind kind) => kind switch
     {
-        EntryKind.Missing => "does not exist",
-        EntryKind.Regular => "is a regular file",
-        EntryKind.Directory => "is a directory",
-        EntryKind.SymbolicLink => "is a symbolic link",
-        _ => "is not a regular file",
+        FileKind.SymbolicLink => "is a symbolic link; nothing inside a run directory is followed",
+        FileKind.Missing => "is missing",
+        FileKind.Directory => "is a directory, not a file",
+        _ => $"is {FileKinds.Describe(kind)}, not a regular file",
     };
 
+    /// <summary>Makes a completed rename durable by flushing its directory (POSIX; a no-op elsewhere).</summary>
     public static void FlushDirectory(string directory)
     {
         if (OperatingSystem.IsWindows()) return;
@@ -45,18 +28,7 @@ internal static class Entries
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
+            // Some file systems refuse to open directories; the rename itself is still atomic.
         }
-    }
-}
-
-/// <summary>Reads a file inside a run directory: refused when it is a link or not a regular file.</summary>
-internal static class RunFiles
-{
-    public static Fin<byte[]> Read(string path, long maxBytes)
-    {
-        var kind = Entries.KindOf(path);
-        if (kind is not (EntryKind.Regular or EntryKind.Missing))
-            return Error.New($"{path}: {Entries.Describe(kind)}; nothing inside a run directory is followed");
-        return FileInput.ReadAllBytes(path, maxBytes);
     }
 }

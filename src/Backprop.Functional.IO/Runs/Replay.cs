@@ -60,7 +60,7 @@ public static class Replay
         if (directory.ReadStateBytes(epoch).Failed(out var readError, out var saved))
             // A trainer still writing the run deletes the state before the one it just wrote when
             // the run does not keep it: that epoch is then checked against its recorded hash.
-            return Entries.KindOf(path) == EntryKind.Missing && directory.ReadMetrics().Case is Arr<MetricsRow> now
+            return readError.Code == FileInput.MissingFileCode && directory.ReadMetrics().Case is Arr<MetricsRow> now
                 ? CompareWithRecord(epoch, sha, now.Count >= rows.Count ? now : rows)
                 : new(epoch, false, $"epoch {epoch}: cannot read the saved state: {readError.Message}");
         if (saved.AsSpan().SequenceEqual(rebuilt)) return new(epoch, true, $"epoch {epoch}: identical");

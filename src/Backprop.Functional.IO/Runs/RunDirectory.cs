@@ -104,7 +104,7 @@ public sealed partial class RunDirectory
     private static Fin<Unit> RefuseExisting(string path, string full)
     {
         if (File.Exists(full) && !Directory.Exists(full)) return Error.New($"{path}: is a file, not a directory");
-        if (new FileInfo(full).LinkTarget is not null) return Error.New($"{path}: is a symbolic link; name the directory itself for a new run");
+        if (Entries.KindOf(full) == FileKind.SymbolicLink) return Error.New($"{path}: is a symbolic link; name the directory itself for a new run");
         if (!Directory.Exists(full)) return Unit.Default;
         if (File.Exists(System.IO.Path.Combine(full, RunFileName)))
             return Error.New($"{path}: already holds a run (use 'train --resume {path}' to continue it, or another --out)");
@@ -126,37 +126,54 @@ public sealed partial class RunDirectory
         if (!Directory.Exists(path)) return Error.New(File.Exists(path) ? $"{path}: is a file, not a run directory" : $"{path}: no such run directory");
         var run = new RunDirectory(path);
         var (runFile, states) = (Entries.KindOf(run.RunFile), Entries.KindOf(run.StatesFolder));
-        if (runFile == EntryKind.Missing || states == EntryKind.Missing)
+        if (runFile == FileKind.Missing || states == FileKind.Missing)
             return Error.New($"{path}: not a run directory (no {RunFileName} and {StatesFolderName}/; runs are made by 'train --out')");
-        if (states != EntryKind.Directory) return Error.New($"{run.StatesFolder}: {Entries.Describe(states)}; a run's states folder is a real directory");
-        if (runFile != EntryKind.Regular) return Error.New($"{run.RunFile}: {Entries.Describe(runFile)}; nothing inside a run directory is followed");
+        if (states != FileKind.Directory) return Error.New($"{run.StatesFolder}: {Entries.Problem(states)}; a run's states folder is a real directory");
+        if (runFile != FileKind.Regular) return Error.New($"{run.RunFile}: {Entries.Problem(runFile)}");
         return run;
     }
 
     /// <summary>
     /// Takes the run's exclusive lock, held until disposed (or until the process dies, even by
-    /// SIGKILL). A second trainer on the same directory is refused.
+    /// SIGKILL): a second trainer, or a verify, on the same directory is refused meanwhile.
     /// </summary>
-    public Fin<IDisposable> Lock()
+    public Fin<IDisposable> Lock() => Lock(exclusive: true);
+
+    /// <summary>
+    /// Takes a shared lock for reading the whole run (verify): refused while a trainer holds the
+    /// lock, and keeps trainers out until disposed. A run on read-only storage, where no lock
+    /// can be taken, cannot be written either, and is read without one.
+    /// </summary>
+    public Fin<IDisposable> LockForReading() =>
+        PlantedLock() is { } planted
+            ? planted
+            : Lock(exclusive: false).BiBind(
+                held => Fin<IDisposable>.Succ(held),
+                error => error.Code == RunLock.BusyCode ? error : Fin<IDisposable>.Succ(new NoLock()));
+
+    /// <summary>A lock file that is a link or not a regular file: refused, never taken for read-only storage.</summary>
+    private Error? PlantedLock()
     {
         var lockPath = System.IO.Path.Combine(Path, LockFileName);
-        if (Entries.KindOf(lockPath) is not (EntryKind.Missing or EntryKind.Regular) and var kind)
-            return Error.New($"{lockPath}: {Entries.Describe(kind)}; nothing inside a run directory is followed");
-        try
+        return Entries.KindOf(lockPath) is not (FileKind.Missing or FileKind.Regular) and var kind ? Error.New($"{lockPath}: {Entries.Problem(kind)}") : null;
+    }
+
+    private Fin<IDisposable> Lock(bool exclusive)
+    {
+        if (PlantedLock() is { } planted) return planted;
+        return RunLock.Acquire(System.IO.Path.Combine(Path, LockFileName), exclusive).BiBind(
+            held => Fin<IDisposable>.Succ(held),
+            error => error.Code == RunLock.BusyCode
+                ? Error.New(RunLock.BusyCode, exclusive
+                    ? $"{Path}: another process is using this run directory (a trainer or a verify holds {LockFileName})"
+                    : $"{Path}: is being trained (another process holds {LockFileName}); verify it when training has ended")
+                : error);
+    }
+
+    private sealed class NoLock : IDisposable
+    {
+        public void Dispose()
         {
-            var stream = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            stream.SetLength(0);
-            stream.Write(System.Text.Encoding.ASCII.GetBytes($"{Environment.ProcessId}\n"));
-            stream.Flush();
-            return stream;
-        }
-        catch (IOException)
-        {
-            return Error.New($"{Path}: another process is training into this run directory (it holds {LockFileName})");
-        }
-        catch (UnauthorizedAccessException e)
-        {
-            return Error.New($"{Path}: cannot lock the run directory ({e.Message})");
         }
     }
 
@@ -174,8 +191,8 @@ public sealed partial class RunDirectory
         {
             var name = System.IO.Path.GetFileName(entry);
             var kind = Entries.KindOf(entry);
-            if (name.EndsWith(AtomicFile.TemporarySuffix, StringComparison.Ordinal) && kind == EntryKind.Regular) temporaries.Add(entry);
-            else if (kind != EntryKind.Regular) strays.Add(new StrayEntry(entry, $"{Entries.Describe(kind)}; nothing inside a run directory is followed"));
+            if (name.EndsWith(AtomicFile.TemporarySuffix, StringComparison.Ordinal) && kind == FileKind.Regular) temporaries.Add(entry);
+            else if (kind != FileKind.Regular) strays.Add(new StrayEntry(entry, Entries.Problem(kind)));
             else if (StateEpoch(name) is { } epoch) epochs.Add(epoch);
             else strays.Add(new StrayEntry(entry, "is not a state of a run (states are named like 000042.safetensors)"));
         }
@@ -192,26 +209,30 @@ public sealed partial class RunDirectory
     }
 
     /// <summary>A state file's bytes (strictly: a regular file, never followed through a link, at most the reader's size limit).</summary>
-    public Fin<byte[]> ReadStateBytes(int epoch) => RunFiles.Read(StatePath(epoch), FileInput.MaxFileBytes);
+    public Fin<byte[]> ReadStateBytes(int epoch) => FileInput.ReadRunFile(StatePath(epoch));
 
     /// <summary>A state, read and decoded (seal checked).</summary>
     public Fin<Checkpoint> ReadState(int epoch) =>
         ReadStateBytes(epoch).Bind(bytes => StateFile.Decode(bytes, StatePath(epoch)));
 
     /// <summary>run.json's specification (its provenance is ignored).</summary>
-    public Fin<RunSpec> ReadSpec() => RunFiles.Read(RunFile, Runs.RunFile.MaxBytes).Bind(bytes => Runs.RunFile.Parse(RunFile, bytes));
+    public Fin<RunSpec> ReadSpec() => FileInput.ReadRunFile(RunFile, Runs.RunFile.MaxBytes).Bind(bytes => Runs.RunFile.Parse(RunFile, bytes));
 
     /// <summary>run.json's text.</summary>
-    public Fin<string> ReadRunText() => RunFiles.Read(RunFile, Runs.RunFile.MaxBytes).Map(bytes => System.Text.Encoding.UTF8.GetString(bytes).TrimStart('\uFEFF'));
+    public Fin<string> ReadRunText() => FileInput.ReadRunFile(RunFile, Runs.RunFile.MaxBytes).Map(bytes => System.Text.Encoding.UTF8.GetString(bytes).TrimStart('\uFEFF'));
 
     /// <summary>metrics.csv's text ("" when it is missing).</summary>
     public Fin<string> ReadMetricsText() =>
-        Entries.KindOf(MetricsFile) == EntryKind.Missing
+        Entries.KindOf(MetricsFile) == FileKind.Missing
             ? ""
-            : RunFiles.Read(MetricsFile, FileInput.MaxFileBytes).Map(bytes => System.Text.Encoding.UTF8.GetString(bytes));
+            : FileInput.ReadRunFile(MetricsFile).Map(bytes => System.Text.Encoding.UTF8.GetString(bytes));
 
-    /// <summary>The metrics rows written so far, strictly parsed (none when metrics.csv is missing).</summary>
-    public Fin<Arr<MetricsRow>> ReadMetrics() => ReadMetricsText().Bind(text => text.Length == 0 ? Arr<MetricsRow>.Empty : MetricsRow.Parse(MetricsFile, text));
+    /// <summary>
+    /// The metrics rows written so far, strictly parsed (none when metrics.csv is missing). A last
+    /// line without its line break is a row being written (or torn by a crash) and is not a row yet.
+    /// </summary>
+    public Fin<Arr<MetricsRow>> ReadMetrics() =>
+        ReadMetricsText().Bind(text => text.Length == 0 ? Arr<MetricsRow>.Empty : MetricsRow.Parse(MetricsFile, text[..(text.LastIndexOf('\n') + 1)]));
 
     [GeneratedRegex(@"^(\d{6,10})\.safetensors$")]
     private static partial Regex StatePattern();

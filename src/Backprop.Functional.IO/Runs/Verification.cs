@@ -27,7 +27,7 @@ public static class Verification
     public static Fin<VerifyReport> Run(string path, RunSources sources, Action<ChainBreak> onBreak, Action<ReplayLine> onEpoch)
     {
         if (RunDirectory.Open(path).Failed(out var openError, out var directory)) return openError;
-        if (directory.Lock().Failed(out var lockError, out var held)) return lockError;
+        if (directory.LockForReading().Failed(out var lockError, out var held)) return lockError;
         using (held)
         {
             if (OpenedRun.Open(directory, sources).Failed(out var error, out var run)) return error;

@@ -105,6 +105,6 @@ public sealed class RunRefusalTests
         using var _ = dir;
         using var held = ((RunDirectory)RunDirectory.Open(run)).Lock().ThrowIfFail();
         var second = ChildProcess.Run(["train", "--resume", run, "--epochs", "9"]);
-        second.AssertRefused("another process is training into this run directory");
+        second.AssertRefused("another process is using this run directory");
     }
 }
