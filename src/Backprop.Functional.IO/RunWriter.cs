@@ -18,6 +18,7 @@ public sealed class RunWriter : IDisposable
     private readonly Task _worker;
     private readonly StreamWriter _metrics;
     private string? _previousSha256;
+    private Checkpoint? _lastWritten;
     private volatile Error? _failure;
 
     private RunWriter(RunDirectory run, int keepEvery, string? previousSha256, StreamWriter metrics)
@@ -59,14 +60,32 @@ public sealed class RunWriter : IDisposable
         if (!_queue.Writer.TryWrite(checkpoint)) _queue.Writer.WriteAsync(checkpoint).AsTask().GetAwaiter().GetResult();
     }
 
-    /// <summary>Waits until every queued state is on disk, then writes final.safetensors for <paramref name="last"/>.</summary>
+    /// <summary>
+    /// Waits until every queued state is on disk, then writes final.safetensors: the model file
+    /// (<see cref="ModelFile"/>) of the last state, whose network is <paramref name="last"/>.
+    /// </summary>
     public Fin<Unit> Complete(Network last, Loss loss)
     {
         _queue.Writer.TryComplete();
         _worker.GetAwaiter().GetResult();
         if (_failure is { } failure) return failure;
-        var weights = NetworkTensors.ToFile(last, loss, Map<string, string>.Empty.Add("state.sha256", _previousSha256 ?? ""));
-        return AtomicFile.Write(_run.FinalFile, SafeTensors.Serialize(weights));
+        if (LastState().Failed(out var error, out var state)) return error;
+        if (!state.State.Network.Equals(last) || state.Loss != loss)
+            throw new InvalidOperationException("final.safetensors must be the model of the last state written");
+        return AtomicFile.Write(_run.FinalFile, ModelFile.Encode(state, _previousSha256!));
+    }
+
+    // When no epoch ran in this session (stopped at once, or resumed with nothing left to train),
+    // the last state is the one training continued from, already on disk as the last kept state.
+    private Fin<Checkpoint> LastState()
+    {
+        if (_lastWritten is { } written) return written;
+        var kept = _run.KeptEpochs();
+        if (kept.IsEmpty) return Error.New($"{_run.Path}: holds no state to make final.safetensors from");
+        var path = _run.StatePath(kept[^1]);
+        if (FileInput.ReadAllBytes(path).Failed(out var readError, out var bytes)) return readError;
+        if (Fingerprint.Of(bytes) != _previousSha256) return Error.New($"{path}: is not the state training continued from (its SHA-256 differs)");
+        return StateFile.Decode(bytes, path);
     }
 
     /// <inheritdoc/>
@@ -83,7 +102,8 @@ public sealed class RunWriter : IDisposable
         {
             if (_failure is not null) continue;
             var epoch = checkpoint.State.Epoch;
-            var bytes = StateFile.Encode(checkpoint with { PreviousSha256 = _previousSha256 });
+            var linked = checkpoint with { PreviousSha256 = _previousSha256 };
+            var bytes = StateFile.Encode(linked);
             var sha = Fingerprint.Of(bytes);
             if (AtomicFile.Write(_run.StatePath(epoch), bytes).Failed(out var error, out _))
             {
@@ -105,6 +125,7 @@ public sealed class RunWriter : IDisposable
                 _failure = Error.New($"{_run.MetricsFile}: cannot write ({e.Message})");
             }
             _previousSha256 = sha;
+            _lastWritten = linked;
         }
     }
 }
