@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Backprop.Cli.Training;
 using Backprop.Functional;
 using Backprop.Functional.IO;
@@ -18,7 +19,7 @@ public static class EvaluateCommand
         var data = SharedOptions.Data("CSV file with the model's feature columns and the target");
         var dataset = SharedOptions.Dataset();
         var target = new TrainOptions().Target;
-        var json = new System.CommandLine.Option<bool>("--json") { Description = "Print one JSON object instead of text" };
+        var json = new System.CommandLine.Option<bool>("--json") { Description = "Print one JSON object instead of text (an infinite or NaN loss is the string \"Infinity\", \"-Infinity\" or \"NaN\")" };
         var command = new Command("evaluate", Examples.With(
             "Evaluate a saved model on a data file: loss, and for classification accuracy and a confusion matrix.",
             "backprop evaluate --state runs/iris/final.safetensors --dataset iris",
@@ -32,6 +33,9 @@ public static class EvaluateCommand
             select Report(context, Evaluation.Of(model.Network, model.Loss, fits, schema.Task), schema, fits.Rows, parse.GetValue(json))));
         return command;
     }
+
+    // A diverged model's loss is ±Infinity or NaN, which plain JSON numbers cannot hold.
+    private static readonly JsonSerializerOptions Json = new() { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
     private static int Report(CommandContext context, Evaluation evaluation, DataSchema schema, int rows, bool json)
     {
@@ -49,7 +53,7 @@ public static class EvaluateCommand
                 document["classes"] = schema.Classes.ToArray();
                 document["confusion"] = evaluation.Confusion.Map(r => r.ToArray()).ToArray();
             }
-            context.Out.WriteLine(JsonSerializer.Serialize(document));
+            context.Out.WriteLine(JsonSerializer.Serialize(document, Json));
             return ExitCodes.Success;
         }
         context.Out.WriteLine($"rows      {rows}");

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Backprop.Cli.Training;
 using Backprop.Functional;
 using Backprop.Functional.IO;
@@ -19,7 +20,7 @@ public static class ExplainCommand
         var dataset = SharedOptions.Dataset();
         var target = new TrainOptions().Target;
         var row = new System.CommandLine.Option<int>("--row") { Description = "Which data row (0 = the first row after the header; default 0)", HelpName = "R" };
-        var json = new System.CommandLine.Option<bool>("--json") { Description = "Print the same as one JSON object" };
+        var json = new System.CommandLine.Option<bool>("--json") { Description = "Print the same as one JSON object (infinite and NaN values are the strings \"Infinity\", \"-Infinity\" and \"NaN\")" };
         var command = new Command("explain", Examples.With(
             "Follow one step of backprop with numbers: the forward pass layer by layer, the loss, the backward pass layer by layer (dL/dh, dL/dz, dL/dW, dL/db) and the update.",
             "backprop explain",
@@ -73,9 +74,12 @@ public static class ExplainCommand
         }
     }
 
+    // A diverged network's values are ±Infinity or NaN, which plain JSON numbers cannot hold.
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
+
     private static int Print(CommandContext context, StepExplanation explanation, bool json)
     {
-        if (json) context.Out.WriteLine(JsonSerializer.Serialize(ExplanationDocument.Of(explanation), new JsonSerializerOptions { WriteIndented = true }));
+        if (json) context.Out.WriteLine(JsonSerializer.Serialize(ExplanationDocument.Of(explanation), Json));
         else ExplanationText.Write(context.Out, explanation);
         return ExitCodes.Success;
     }
