@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Text;
-using System.Text.Json;
 using LanguageExt;
 using LanguageExt.Common;
 
@@ -10,9 +8,9 @@ namespace Backprop.Functional.IO;
 /// A <see cref="Checkpoint"/> as a safetensors file. The weights keep the names of a plain
 /// weights file (so <c>--init</c> and <c>gradients</c> accept a state too); optimizer moments
 /// are <c>optimizer.{slot}.layers.{i}.weight|bias</c>, standardization is
-/// <c>standardization.mean|std</c>, and the rest is metadata. The file is sealed: its
-/// <c>seal</c> metadata is the SHA-256 of the whole file with the seal itself zeroed, so any
-/// truncation or changed byte is detected. Encoding is deterministic: the same checkpoint
+/// <c>standardization.mean|std</c> (<see cref="SchemaMetadata"/>), and the rest is metadata. The
+/// file is sealed (<see cref="Seal"/>): its <c>seal</c> metadata is the SHA-256 of the whole file
+/// with the seal itself zeroed, so any truncation or changed byte is detected. Encoding is deterministic: the same checkpoint
 /// always gives the same bytes (no clock, no host name), which is what lets replay compare
 /// rebuilt states by hash.
 /// </summary>
@@ -24,10 +22,6 @@ public static class StateFile
     /// <summary>The numerics path that produced the state: the FMA-chain products and the deterministic math.</summary>
     public const string Numerics = "managed-fma-chain/1";
 
-    private const string SealKey = "seal";
-    private static readonly string ZeroSeal = new('0', 64);
-    private static readonly JsonSerializerOptions SchemaJson = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, MaxDepth = 4 };
-
     /// <summary>The sealed bytes of a checkpoint.</summary>
     public static byte[] Encode(Checkpoint checkpoint)
     {
@@ -35,11 +29,7 @@ public static class StateFile
         var tensors = NetworkTensors.ToTensors(state.Network).ToList();
         foreach (var (slot, values) in state.Optimizer.Slots)
             tensors.AddRange(NetworkTensors.ToTensors(values, $"optimizer.{slot}."));
-        if (checkpoint.Schema.Standardization.Case is Standardization s)
-        {
-            tensors.Add(Tensor.Vector("standardization.mean", s.Means.ToArray()));
-            tensors.Add(Tensor.Vector("standardization.std", s.Stds.ToArray()));
-        }
+        tensors.AddRange(SchemaMetadata.Tensors(checkpoint.Schema));
 
         var metadata = NetworkTensors.ArchitectureMetadata(state.Network, checkpoint.Loss)
             .Add("format", Format)
@@ -50,9 +40,9 @@ public static class StateFile
             .Add("optimizer.count", Text(state.Optimizer.Count))
             .Add("skipped", Text(state.SkippedSteps))
             .Add("config", checkpoint.Config)
-            .Add("schema", JsonSerializer.Serialize(SchemaDocument.From(checkpoint.Schema), SchemaJson))
+            .Add(SchemaMetadata.Key, SchemaMetadata.ToJson(checkpoint.Schema))
             .Add("data.sha256", checkpoint.DataSha256)
-            .Add(SealKey, ZeroSeal);
+            .Add(Seal.Key, Seal.Placeholder);
         if (checkpoint.PreviousSha256 is { } previous) metadata = metadata.Add("previous.sha256", previous);
         if (checkpoint.Metrics is { } m)
         {
@@ -61,10 +51,7 @@ public static class StateFile
             if (m.ValidationAccuracy is { } va) metadata = metadata.Add("metrics.val_accuracy", Text(va));
         }
 
-        var bytes = SafeTensors.Serialize(new SafeTensorsFile(tensors.ToArr(), metadata));
-        var at = SealOffset(bytes) ?? throw new InvalidOperationException("the seal placeholder is missing from the header");
-        Encoding.ASCII.GetBytes(Fingerprint.Of(bytes)).CopyTo(bytes, at);
-        return bytes;
+        return Seal.Close(SafeTensors.Serialize(new SafeTensorsFile(tensors.ToArr(), metadata)));
     }
 
     /// <summary>Reads a state file's bytes, checking its seal, format and every field.</summary>
@@ -74,7 +61,7 @@ public static class StateFile
         if (file.Meta("format").Case is not string format)
             return Error.New($"{source}: not a training state (no 'format' metadata; a plain weights file?)");
         if (format != Format) return Error.New($"{source}: format '{format}' is not {Format}");
-        if (CheckSeal(bytes, file, source).Failed(out var sealError, out _)) return sealError;
+        if (Seal.Check(bytes, file, source, "state").Failed(out var sealError, out _)) return sealError;
 
         string Meta(string key) => file.Meta(key).IfNone("");
         if (!int.TryParse(Meta("epoch"), NumberStyles.None, CultureInfo.InvariantCulture, out var epoch))
@@ -90,7 +77,7 @@ public static class StateFile
         if (Loss.Parse(Meta(NetworkTensors.LossKey)).Within(source).Failed(out var lossError, out var loss)) return lossError;
         if (NetworkTensors.FromFile(file, source, Sigmoid.Instance, Sigmoid.Instance).Failed(out var networkError, out var network)) return networkError;
         if (Slots(file, source, network).Failed(out var slotError, out var slots)) return slotError;
-        if (ReadSchema(file, source, Meta("schema")).Failed(out var schemaError, out var schema)) return schemaError;
+        if (SchemaMetadata.Read(file, source).Failed(out var schemaError, out var schema)) return schemaError;
         if (ReadMetrics(file, source).Failed(out var metricsError, out var metrics)) return metricsError;
 
         var state = new TrainState(epoch, step, network, new OptimizerState(count, slots), new Rng(rng), skipped);
@@ -101,27 +88,6 @@ public static class StateFile
     /// <summary>Reads and decodes a state file.</summary>
     public static Fin<Checkpoint> Read(string path) =>
         FileInput.ReadAllBytes(path).Bind(bytes => Decode(bytes, path));
-
-    private static Fin<Unit> CheckSeal(ReadOnlySpan<byte> bytes, SafeTensorsFile file, string source)
-    {
-        if (file.Meta(SealKey).Case is not string seal || seal.Length != 64) return Error.New($"{source}: the state has no seal");
-        var copy = bytes.ToArray();
-        if (SealOffset(copy, seal) is not int at) return Error.New($"{source}: the seal is not where the format puts it");
-        Encoding.ASCII.GetBytes(ZeroSeal).CopyTo(copy, at);
-        var actual = Fingerprint.Of(copy);
-        return actual == seal
-            ? Unit.Default
-            : Error.New($"{source}: hash mismatch: the file was changed or corrupted after it was written (seal {seal[..12]}…, content hashes to {actual[..12]}…)");
-    }
-
-    /// <summary>Where the seal's 64 hex digits start in the header.</summary>
-    private static int? SealOffset(byte[] bytes, string? value = null)
-    {
-        var headerLength = (int)Math.Min(BitConverter.ToUInt64(bytes, 0), (ulong)(bytes.Length - 8));
-        var needle = Encoding.ASCII.GetBytes($"\"{SealKey}\":\"{value ?? ZeroSeal}\"");
-        var index = bytes.AsSpan(8, headerLength).IndexOf(needle);
-        return index < 0 ? null : 8 + index + SealKey.Length + 4;
-    }
 
     private static Fin<Map<string, Gradients>> Slots(SafeTensorsFile file, string source, Network network)
     {
@@ -135,29 +101,6 @@ public static class StateFile
             slots = slots.Add(slot, values);
         }
         return slots;
-    }
-
-    private static Fin<DataSchema> ReadSchema(SafeTensorsFile file, string source, string json)
-    {
-        SchemaDocument? document;
-        try { document = JsonSerializer.Deserialize<SchemaDocument>(json, SchemaJson); }
-        catch (JsonException) { document = null; }
-        if (document?.Features is null || document.Targets is null || document.Classes is null ||
-            !Enum.TryParse<TaskKind>(document.Task, ignoreCase: true, out var task))
-            return Error.New($"{source}: metadata 'schema' is not a valid data schema");
-
-        var standardization = Option<Standardization>.None;
-        var mean = file.Find("standardization.mean");
-        var std = file.Find("standardization.std");
-        if (mean.IsSome || std.IsSome)
-        {
-            var m = mean.Map(t => t.Values).IfNone([]);
-            var s = std.Map(t => t.Values).IfNone([]);
-            if (m.Length != document.Features.Length || s.Length != document.Features.Length)
-                return Error.New($"{source}: standardization.mean/std must both hold {document.Features.Length} values, one per feature");
-            standardization = new Standardization(m.ToArr(), s.ToArr());
-        }
-        return new DataSchema(document.Features.ToArr(), document.Targets.ToArr(), task, document.Classes.ToArr(), standardization);
     }
 
     // LanguageExt's Fin cannot hold null, hence Option for "no metrics" (the initial state).
@@ -174,11 +117,4 @@ public static class StateFile
     private static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     private static string Text(double value) => value.ToString("R", CultureInfo.InvariantCulture);
-
-    /// <summary>The JSON form of a schema inside the metadata.</summary>
-    private sealed record SchemaDocument(string[] Features, string[] Targets, string Task, string[] Classes)
-    {
-        public static SchemaDocument From(DataSchema schema) =>
-            new(schema.Features.ToArray(), schema.Targets.ToArray(), schema.Task.ToString().ToLowerInvariant(), schema.Classes.ToArray());
-    }
 }

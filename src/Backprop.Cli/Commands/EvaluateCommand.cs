@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Backprop.Cli.Training;
 using Backprop.Functional;
 using Backprop.Functional.IO;
@@ -14,26 +15,27 @@ public static class EvaluateCommand
     /// <summary>Builds the command.</summary>
     public static Command Create(CommandContext context)
     {
-        var state = SharedOptions.State("A state file (or a weights file written by this tool)", required: true);
+        var state = SharedOptions.State("A state file, a model file (a run's final.safetensors) or a weights file written by this tool", required: true);
         var data = SharedOptions.Data("CSV file with the model's feature columns and the target");
         var dataset = SharedOptions.Dataset();
         var target = new TrainOptions().Target;
-        var json = new System.CommandLine.Option<bool>("--json") { Description = "Print one JSON object instead of text" };
+        var json = new System.CommandLine.Option<bool>("--json") { Description = "Print one JSON object instead of text (an infinite or NaN loss is the string \"Infinity\", \"-Infinity\" or \"NaN\")" };
         var command = new Command("evaluate", Examples.With(
             "Evaluate a saved model on a data file: loss, and for classification accuracy and a confusion matrix.",
-            "backprop evaluate --state runs/iris/states/000100.safetensors --dataset iris",
+            "backprop evaluate --state runs/iris/final.safetensors --dataset iris",
             "backprop evaluate --state model.safetensors --data test.csv --target species --json"))
         { state, data, dataset, target, json };
         command.SetAction(parse => BackpropCli.Guard(context, () =>
-            from model in Model.Read(parse.GetValue(state)!)
-            from table in Model.Table(parse.GetValue(data), parse.GetValue(dataset))
+            from model in ModelReader.Read(parse.GetValue(state)!)
+            from table in SharedOptions.Table(parse.GetValue(data), parse.GetValue(dataset))
             from schema in model.SchemaFor(table, parse.GetValue(target))
-            from inputs in model.Inputs(table, schema)
-            from targets in TabularData.Targets(table, schema)
-            from fits in Dataset.Create(inputs, targets).Bind(d => d.FitsNetwork(model.Network)).Within(table.Source)
+            from fits in model.Data(table, schema)
             select Report(context, Evaluation.Of(model.Network, model.Loss, fits, schema.Task), schema, fits.Rows, parse.GetValue(json))));
         return command;
     }
+
+    // A diverged model's loss is ±Infinity or NaN, which plain JSON numbers cannot hold.
+    private static readonly JsonSerializerOptions Json = new() { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
     private static int Report(CommandContext context, Evaluation evaluation, DataSchema schema, int rows, bool json)
     {
@@ -51,7 +53,7 @@ public static class EvaluateCommand
                 document["classes"] = schema.Classes.ToArray();
                 document["confusion"] = evaluation.Confusion.Map(r => r.ToArray()).ToArray();
             }
-            context.Out.WriteLine(JsonSerializer.Serialize(document));
+            context.Out.WriteLine(JsonSerializer.Serialize(document, Json));
             return ExitCodes.Success;
         }
         context.Out.WriteLine($"rows      {rows}");

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Backprop.Cli.Training;
 using Backprop.Functional;
 using Backprop.Functional.IO;
@@ -15,12 +16,12 @@ public static class ExplainCommand
     /// <summary>Builds the command.</summary>
     public static Command Create(CommandContext context)
     {
-        var state = SharedOptions.State("A state file (or a weights file written by this tool); default: the seed demo's first step", required: false);
+        var state = SharedOptions.State("A state file, a model file (no update: it holds no optimizer state) or a weights file written by this tool; default: the seed demo's first step", required: false);
         var data = SharedOptions.Data("CSV file holding the row to explain");
         var dataset = SharedOptions.Dataset();
         var target = new TrainOptions().Target;
         var row = new System.CommandLine.Option<int>("--row") { Description = "Which data row (0 = the first row after the header; default 0)", HelpName = "R" };
-        var json = new System.CommandLine.Option<bool>("--json") { Description = "Print the same as one JSON object" };
+        var json = new System.CommandLine.Option<bool>("--json") { Description = "Print the same as one JSON object (infinite and NaN values are the strings \"Infinity\", \"-Infinity\" and \"NaN\")" };
         var command = new Command("explain", Examples.With(
             "Follow one step of backprop with numbers: the forward pass layer by layer, the loss, the backward pass layer by layer (dL/dh, dL/dz, dL/dW, dL/db) and the update.",
             "backprop explain",
@@ -29,12 +30,17 @@ public static class ExplainCommand
         { state, data, dataset, target, row, json };
         command.SetAction(parse => BackpropCli.Guard(context, () =>
             Source(parse.GetValue(state), parse.GetValue(data), parse.GetValue(dataset), parse.GetValue(target), parse.GetValue(row))
-                .Map(s => StepExplanation.Of(s.Network, s.Loss, s.Optimizer, s.OptimizerState, s.Batch))
+                .Map(s => s.Explain())
                 .Map(e => Print(context, e, parse.GetValue(json)))));
         return command;
     }
 
-    private sealed record Subject(Network Network, Loss Loss, Optimizer Optimizer, OptimizerState OptimizerState, Dataset Batch);
+    /// <summary>What to explain: a network, its loss, the optimizer with its state (none for a model file) and the row.</summary>
+    private sealed record Subject(Network Network, Loss Loss, (Optimizer Optimizer, OptimizerState State)? Step, Dataset Batch)
+    {
+        public StepExplanation Explain() =>
+            Step is { } step ? StepExplanation.Of(Network, Loss, step.Optimizer, step.State, Batch) : StepExplanation.Of(Network, Loss, Batch);
+    }
 
     private static Fin<Subject> Source(string? statePath, string? data, string? dataset, string[]? targets, int row)
     {
@@ -42,22 +48,19 @@ public static class ExplainCommand
         if (statePath is null)
         {
             if (data is not null || dataset is not null) return Error.New("--data/--dataset need --state: the default explains the seed demo's first step");
-            return RunPlan.Prepare(new RunSpec()).Map(run => new Subject(run.Initial.Network, run.Config.Loss, run.Config.Optimizer, run.Initial.Optimizer, run.Data.Train));
+            return RunPlan.Prepare(new RunSpec()).Map(run => new Subject(run.Initial.Network, run.Config.Loss, (run.Config.Optimizer, run.Initial.Optimizer), run.Data.Train));
         }
-        if (Model.Read(statePath).Failed(out var modelError, out var model)) return modelError;
-        if (Model.Table(data, dataset).Failed(out var tableError, out var table)) return tableError;
+        if (ModelReader.Read(statePath).Failed(out var modelError, out var model)) return modelError;
+        if (SharedOptions.Table(data, dataset).Failed(out var tableError, out var table)) return tableError;
         if (row >= table.Records.Count) return Error.New($"{table.Source}: --row {row} is beyond its {table.Records.Count} data rows");
         var one = table with { Records = Arr.create(table.Records[row]) };
         if (model.SchemaFor(one, targets).Failed(out var schemaError, out var schema)) return schemaError;
-        if (model.Inputs(one, schema).Failed(out var inputError, out var inputs)) return inputError;
-        if (TabularData.Targets(one, schema).Failed(out var targetError, out var y)) return targetError;
-        if (Dataset.Create(inputs, y).Bind(d => d.FitsNetwork(model.Network)).Within(table.Source).Failed(out var fitError, out var batch)) return fitError;
-        var (optimizer, optimizerState) = Optimizer(statePath, model);
-        return new Subject(model.Network, model.Loss, optimizer, optimizerState, batch);
+        if (model.Data(one, schema).Failed(out var dataError, out var batch)) return dataError;
+        return new Subject(model.Network, model.Loss, model.Kind == ModelKind.ModelFile ? null : Optimizer(statePath), batch);
     }
 
-    /// <summary>The run's own optimizer and its saved state when the file is a state; plain SGD at the seed's rate otherwise.</summary>
-    private static (Optimizer, OptimizerState) Optimizer(string path, Model model)
+    /// <summary>The run's own optimizer and its saved state when the file is a state; plain SGD at the seed's rate for a weights file.</summary>
+    private static (Optimizer, OptimizerState) Optimizer(string path)
     {
         var fallback = (Optimizer: (Functional.Optimizer)new Sgd(new ConstantSchedule(SeedDemo.LearningRate)), State: OptimizerState.Stateless);
         if (StateFile.Read(path).Case is not Checkpoint checkpoint) return fallback;
@@ -72,9 +75,12 @@ public static class ExplainCommand
         }
     }
 
+    // A diverged network's values are ±Infinity or NaN, which plain JSON numbers cannot hold.
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
+
     private static int Print(CommandContext context, StepExplanation explanation, bool json)
     {
-        if (json) context.Out.WriteLine(JsonSerializer.Serialize(ExplanationDocument.Of(explanation), new JsonSerializerOptions { WriteIndented = true }));
+        if (json) context.Out.WriteLine(JsonSerializer.Serialize(ExplanationDocument.Of(explanation), Json));
         else ExplanationText.Write(context.Out, explanation);
         return ExitCodes.Success;
     }

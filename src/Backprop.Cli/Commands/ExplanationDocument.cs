@@ -10,8 +10,16 @@ public static class ExplanationDocument
     /// <summary>Tensors up to this many elements are given in full; larger ones as their first values and norm.</summary>
     private const int FullLimit = 4096;
 
-    /// <summary>The explanation as nested dictionaries and arrays, ready for System.Text.Json.</summary>
-    public static Dictionary<string, object?> Of(StepExplanation e) => new()
+    /// <summary>The explanation as nested dictionaries and arrays, ready for System.Text.Json; without an update, <c>update</c> is null and <c>update_note</c> says why.</summary>
+    public static Dictionary<string, object?> Of(StepExplanation e)
+    {
+        var document = Steps(e);
+        document["update"] = e.Update is { } update ? Update(update) : null;
+        if (e.Update is null) document["update_note"] = ExplanationText.NoUpdate;
+        return document;
+    }
+
+    private static Dictionary<string, object?> Steps(StepExplanation e) => new()
     {
         ["network"] = new Dictionary<string, object?>
         {
@@ -45,15 +53,17 @@ public static class ExplanationDocument
             ["dL_dW"] = Tensor(s.Gradients.Weight),
             ["dL_db"] = Tensor(s.Gradients.Bias.ToRowMatrix()),
         }).ToArray(),
-        ["update"] = e.Updates.Layers.Select((u, i) => new Dictionary<string, object?>
+    };
+
+    private static Dictionary<string, object?>[] Update(StepUpdate update) =>
+        update.Updates.Layers.Select((u, i) => new Dictionary<string, object?>
         {
             ["layer"] = i,
             ["weight_update"] = Tensor(u.Weight),
             ["bias_update"] = Tensor(u.Bias.ToRowMatrix()),
-            ["weight_after"] = Tensor(e.Next.Layers[i].Weight),
-            ["bias_after"] = Tensor(e.Next.Layers[i].Bias.ToRowMatrix()),
-        }).ToArray(),
-    };
+            ["weight_after"] = Tensor(update.Next.Layers[i].Weight),
+            ["bias_after"] = Tensor(update.Next.Layers[i].Bias.ToRowMatrix()),
+        }).ToArray();
 
     private static Dictionary<string, object?> Tensor(Matrix<double> matrix)
     {

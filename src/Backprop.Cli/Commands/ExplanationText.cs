@@ -10,7 +10,7 @@ public static class ExplanationText
 {
     private const int Shown = 6;
 
-    /// <summary>Writes the forward pass, the loss, the backward pass and the update.</summary>
+    /// <summary>Writes the forward pass, the loss, the backward pass and the update (or why there is none).</summary>
     public static void Write(TextWriter output, StepExplanation e)
     {
         output.WriteLine($"One training step: network {e.Network.Describe()}, loss {e.Loss.Name}, {e.Trace.Input.RowCount} row(s)");
@@ -45,17 +45,25 @@ public static class ExplanationText
             Line(output, 2, $"dL/db{i} = Σ δ{i}", step.Gradients.Bias.ToRowMatrix());
         }
         output.WriteLine();
+        if (e.Update is not { } update)
+        {
+            output.WriteLine($"Update: none. {NoUpdate}");
+            return;
+        }
         output.WriteLine("Update: θ ← θ + u, where the optimizer's u for plain SGD is −lr·dL/dθ");
         for (var i = 0; i < e.Network.Layers.Count; i++)
         {
             var before = Dense.ToRowMajor(e.Network.Layers[i].Weight);
-            var after = Dense.ToRowMajor(e.Next.Layers[i].Weight);
+            var after = Dense.ToRowMajor(update.Next.Layers[i].Weight);
             var largest = before.Zip(after, (b, a) => Math.Abs(a - b)).Max();
-            output.WriteLine($"  layer {i}: W{i}[0,0] {Number(before[0])} → {Number(after[0])}, b{i}[0] {Number(e.Network.Layers[i].Bias[0])} → {Number(e.Next.Layers[i].Bias[0])}, largest |ΔW{i}| {Number(largest)}");
+            output.WriteLine($"  layer {i}: W{i}[0,0] {Number(before[0])} → {Number(after[0])}, b{i}[0] {Number(e.Network.Layers[i].Bias[0])} → {Number(update.Next.Layers[i].Bias[0])}, largest |ΔW{i}| {Number(largest)}");
         }
-        var after1 = e.Loss.Value(Forward.Run(e.Next, e.Inputs).OutputLayer, e.Targets);
+        var after1 = e.Loss.Value(Forward.Run(update.Next, e.Inputs).OutputLayer, e.Targets);
         output.WriteLine($"  loss on the same row(s) after the step: {after1.ToString("R", CultureInfo.InvariantCulture)} (was {e.LossValue.ToString("R", CultureInfo.InvariantCulture)})");
     }
+
+    /// <summary>Why a model file's explanation stops after the backward pass.</summary>
+    public const string NoUpdate = "A model file carries no optimizer state (no learning rate, no moments), so the step it would take is unknown; explain a state (states/ in the run directory) to see the update.";
 
     /// <summary>The loss written as a formula.</summary>
     public static string LossFormula(Loss loss) => loss switch

@@ -10,21 +10,23 @@ public static class GradientsCommand
     /// <summary>Builds the command.</summary>
     public static Command Create(CommandContext context)
     {
-        var state = new Option<string>("--state") { Description = "Weights or state file (safetensors)", HelpName = "FILE.safetensors", Required = true };
-        var data = new Option<string>("--data") { Description = "CSV file with a header row", HelpName = "FILE.csv", Required = true };
+        var state = SharedOptions.State("A state file, a model file (a run's final.safetensors) or a weights file", required: true);
+        var data = SharedOptions.Data("CSV file with the model's feature columns (by name) and the target");
+        var dataset = SharedOptions.Dataset();
         var target = new TrainOptions().Target;
-        target.Required = true;
-        var activation = new Option<string>("--activation") { Description = "Hidden activation for files without metadata (default: sigmoid)", HelpName = "NAME" };
-        var outputActivation = new Option<string>("--output-activation") { Description = "Output activation for files without metadata (default: sigmoid)", HelpName = "NAME" };
-        var loss = new Option<string>("--loss") { Description = $"{Loss.Names} (default: the file's, else mse)", HelpName = "NAME" };
+        target.Description = "The target column(s) (default: the one the state or model file names; needed for a weights file)";
+        var activation = new Option<string>("--activation") { Description = "Hidden activation, only for a weights file without metadata (default: sigmoid)", HelpName = "NAME" };
+        var outputActivation = new Option<string>("--output-activation") { Description = "Output activation, only for a weights file without metadata (default: sigmoid)", HelpName = "NAME" };
+        var loss = new Option<string>("--loss") { Description = $"{Loss.Names}, only for a weights file without metadata (default: its loss metadata, else mse)", HelpName = "NAME" };
         var output = new Option<string>("--out") { Description = "Where to write the gradients (safetensors)", HelpName = "GRADS.safetensors", Required = true };
         var command = new Command("gradients", Examples.With(
-            "Write dL/dW and dL/db of the mean loss over every row of a CSV, with the weights' tensor names and shapes.",
+            "Write dL/dW and dL/db of the mean loss over every row of a CSV, with the weights' tensor names and shapes. A state or model file's features are read by name and standardized as in training; a text target is one-hot encoded by the stored classes.",
+            "backprop gradients --state runs/iris/final.safetensors --dataset iris --out grads.safetensors",
             "backprop gradients --state weights.safetensors --data data.csv --target y --out grads.safetensors"))
-        { state, data, target, activation, outputActivation, loss, output };
+        { state, data, dataset, target, activation, outputActivation, loss, output };
         command.SetAction(parse => BackpropCli.Guard(context, () => GradientsRunner.Run(
-            parse.GetValue(state)!, parse.GetValue(data)!, parse.GetValue(target)!, parse.GetValue(activation) ?? "sigmoid",
-            parse.GetValue(outputActivation) ?? "sigmoid", parse.GetValue(loss), parse.GetValue(output)!, context)));
+            new GradientsRequest(parse.GetValue(state)!, parse.GetValue(data), parse.GetValue(dataset), parse.GetValue(target), parse.GetValue(activation),
+                parse.GetValue(outputActivation), parse.GetValue(loss), parse.GetValue(output)!), context)));
         return command;
     }
 }

@@ -1,29 +1,54 @@
+using System.Globalization;
 using Backprop.Functional;
 using Backprop.Functional.IO;
 using LanguageExt;
+using LanguageExt.Common;
 
 namespace Backprop.Cli.Commands;
+
+/// <summary>The <c>gradients</c> command line, parsed; null is an option not given.</summary>
+/// <param name="StatePath">--state.</param>
+/// <param name="DataPath">--data.</param>
+/// <param name="Dataset">--dataset.</param>
+/// <param name="Targets">--target.</param>
+/// <param name="Hidden">--activation.</param>
+/// <param name="Output">--output-activation.</param>
+/// <param name="Loss">--loss.</param>
+/// <param name="OutPath">--out.</param>
+public sealed record GradientsRequest(
+    string StatePath, string? DataPath, string? Dataset, string[]? Targets, string? Hidden, string? Output, string? Loss, string OutPath);
 
 /// <summary>What <c>gradients</c> does once its arguments are parsed.</summary>
 public static class GradientsRunner
 {
-    /// <summary>Reads the network and data, computes the mean-loss gradient and writes it.</summary>
-    public static Fin<int> Run(string statePath, string dataPath, string[] targets, string hiddenName, string outputName, string? lossName, string outPath, CommandContext context) =>
-        from file in FileInput.ReadSafeTensors(statePath)
-        from hidden in Activation.Parse(hiddenName).Within("--activation")
-        from outputActivation in Activation.Parse(outputName).Within("--output-activation")
-        from network in NetworkTensors.FromFile(file, statePath, hidden, outputActivation)
-        from loss in lossName is not null
-            ? Loss.Parse(lossName).Within("--loss")
-            : Loss.Parse(file.Meta(NetworkTensors.LossKey).IfNone("mse")).Within($"{statePath}: metadata {NetworkTensors.LossKey}")
-        from _ in loss.WithOutputActivation(network.Layers[^1].Activation)
-        from table in FileInput.ReadCsv(dataPath)
-        from loaded in TabularData.Load(table, targets, TaskKind.Regression)
-        from fitted in loaded.Data.FitsNetwork(network).Within(dataPath)
-        let gradients = Functional.Training.Gradient(network, loss, fitted)
-        let metadata = Map<string, string>.Empty.Add("kind", "gradients").Add("loss", loss.Name).Add("rows", fitted.Rows.ToString(System.Globalization.CultureInfo.InvariantCulture))
-        from written in AtomicFile.Write(outPath, SafeTensors.Serialize(new SafeTensorsFile(NetworkTensors.ToTensors(gradients).ToArr(), metadata)))
-        select Report(context, outPath, fitted.Rows);
+    /// <summary>Reads the model and data, computes the mean-loss gradient and writes it.</summary>
+    public static Fin<int> Run(GradientsRequest request, CommandContext context)
+    {
+        if (Assumptions(request).Failed(out var flagError, out var assumptions)) return flagError;
+        return from model in ModelReader.Read(request.StatePath, assumptions)
+               from _ in FlagsFit(request, model)
+               from table in SharedOptions.Table(request.DataPath, request.Dataset)
+               from schema in model.SchemaFor(table, request.Targets)
+               from data in model.Data(table, schema)
+               let gradients = Functional.Training.Gradient(model.Network, model.Loss, data)
+               let metadata = Map<string, string>.Empty.Add("kind", "gradients").Add("loss", model.Loss.Name).Add("rows", data.Rows.ToString(CultureInfo.InvariantCulture))
+               from written in AtomicFile.Write(request.OutPath, SafeTensors.Serialize(new SafeTensorsFile(NetworkTensors.ToTensors(gradients).ToArr(), metadata)))
+               select Report(context, request.OutPath, data.Rows);
+    }
+
+    private static Fin<WeightsAssumptions> Assumptions(GradientsRequest request)
+    {
+        if (Activation.Parse(request.Hidden ?? "sigmoid").Within("--activation").Failed(out var hiddenError, out var hidden)) return hiddenError;
+        if (Activation.Parse(request.Output ?? "sigmoid").Within("--output-activation").Failed(out var outputError, out var output)) return outputError;
+        if (request.Loss is null) return new WeightsAssumptions(hidden, output, null);
+        return Loss.Parse(request.Loss).Within("--loss").Map(loss => new WeightsAssumptions(hidden, output, loss));
+    }
+
+    // A file that names its own activations and loss would silently disagree with the flags.
+    private static Fin<Unit> FlagsFit(GradientsRequest request, Model model) =>
+        model.Kind != ModelKind.BareWeights && (request.Hidden ?? request.Output ?? request.Loss) is not null
+            ? Error.New($"--activation, --output-activation and --loss are only for a weights file without metadata; {request.StatePath} names its own activations and loss")
+            : Unit.Default;
 
     private static int Report(CommandContext context, string path, int rows)
     {

@@ -9,23 +9,23 @@ using MathNet.Numerics.LinearAlgebra;
 
 namespace Backprop.Cli.Commands;
 
-/// <summary><c>predict</c>: one output row per input row, from the state file alone.</summary>
+/// <summary><c>predict</c>: one output row per input row, from the state or model file alone.</summary>
 public static class PredictCommand
 {
     /// <summary>Builds the command.</summary>
     public static Command Create(CommandContext context)
     {
-        var state = SharedOptions.State("A state file (or a weights file written by this tool)", required: true);
+        var state = SharedOptions.State("A state file, a model file (a run's final.safetensors) or a weights file written by this tool", required: true);
         var data = SharedOptions.Data("CSV file with the model's feature columns (other columns are ignored)");
         var dataset = SharedOptions.Dataset();
         var output = new System.CommandLine.Option<string>("--out") { Description = "Where to write the predictions", HelpName = "PRED.csv", Required = true };
         var command = new Command("predict", Examples.With(
             "Predict with a saved model: for classification the class and every class's probability, for regression the outputs.",
-            "backprop predict --state runs/iris/states/000100.safetensors --data flowers.csv --out predictions.csv"))
+            "backprop predict --state runs/iris/final.safetensors --data flowers.csv --out predictions.csv"))
         { state, data, dataset, output };
         command.SetAction(parse => BackpropCli.Guard(context, () =>
-            from model in Model.Read(parse.GetValue(state)!)
-            from table in Model.Table(parse.GetValue(data), parse.GetValue(dataset))
+            from model in ModelReader.Read(parse.GetValue(state)!)
+            from table in SharedOptions.Table(parse.GetValue(data), parse.GetValue(dataset))
             from schema in model.SchemaFor(table, null)
             from inputs in model.Inputs(table, schema)
             let predictions = Forward.Predict(model.Network, inputs)

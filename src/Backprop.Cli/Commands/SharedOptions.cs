@@ -1,5 +1,7 @@
 using System.CommandLine;
+using Backprop.Functional.IO;
 using Backprop.Functional.Numerics;
+using Error = LanguageExt.Common.Error;
 
 namespace Backprop.Cli.Commands;
 
@@ -24,7 +26,7 @@ public static class SharedOptions
 
     /// <summary>"numerics managed-fma-chain/1 on Vector512 hardware, 2 thread(s)": what a replay runs on.</summary>
     public static string NumericsLine() =>
-        $"numerics {Functional.IO.StateFile.Numerics} on {Hardware.VectorWidth} hardware, {ComputeThreads.Count} thread(s)";
+        $"numerics {StateFile.Numerics} on {Hardware.VectorWidth} hardware, {ComputeThreads.Count} thread(s)";
 
     /// <summary>--state FILE.safetensors: the model a command reads.</summary>
     public static Option<string> State(string description, bool required) =>
@@ -45,5 +47,15 @@ public static class SharedOptions
 
     /// <summary>--dataset NAME: a data set shipped with the tool, instead of --data.</summary>
     public static Option<string> Dataset() =>
-        new("--dataset") { Description = $"A shipped data set: {Functional.IO.BuiltInDatasets.Names}", HelpName = "NAME" };
+        new("--dataset") { Description = $"A shipped data set: {BuiltInDatasets.Names}", HelpName = "NAME" };
+
+    /// <summary>The table a command reads: --data FILE.csv or --dataset NAME.</summary>
+    public static LanguageExt.Fin<CsvTable> Table(string? data, string? dataset) =>
+        (data, dataset) switch
+        {
+            (null, null) => Error.New("give --data FILE.csv or --dataset NAME"),
+            ({ }, { }) => Error.New("give --data or --dataset, not both"),
+            ({ } path, null) => FileInput.ReadCsv(path),
+            (null, { } name) => BuiltInDatasets.Load(name).Map(d => d.Table),
+        };
 }

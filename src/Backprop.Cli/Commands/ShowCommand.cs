@@ -5,16 +5,16 @@ using LanguageExt;
 
 namespace Backprop.Cli.Commands;
 
-/// <summary><c>show</c>: what a state (or weights) file holds.</summary>
+/// <summary><c>show</c>: what a state, model or weights file holds.</summary>
 public static class ShowCommand
 {
     /// <summary>Builds the command.</summary>
     public static Command Create(CommandContext context)
     {
-        var path = new Argument<string>("PATH") { Description = "A state or weights file, or a run directory (with --epoch; default its last state)" };
+        var path = new Argument<string>("PATH") { Description = "A state, model or weights file, or a run directory (with --epoch; default its last state)" };
         var epoch = new System.CommandLine.Option<int?>("--epoch") { Description = "Which saved epoch of the run directory", HelpName = "K" };
         var command = new Command("show", Examples.With(
-            "Show a state: architecture, epoch, loss, per-layer weight and bias norms and ranges, optimizer state, hashes.",
+            "Show a state or model file: architecture, epoch, loss, data schema (columns, classes, standardization), per-layer weight and bias norms and ranges, optimizer state, hashes.",
             "backprop show runs/iris --epoch 10",
             "backprop show runs/iris/states/000100.safetensors"))
         { path, epoch };
@@ -30,6 +30,7 @@ public static class ShowCommand
         var output = context.Out;
         output.WriteLine(path);
         output.WriteLine($"  file sha256        {Fingerprint.Of(bytes)}");
+        if (file.Meta("format").Case is ModelFile.Format) return ShowModel(output, bytes, path);
         if (file.Meta("format").IsSome)
         {
             if (StateFile.Decode(bytes, path).Failed(out var decodeError, out var checkpoint)) return decodeError;
@@ -41,9 +42,7 @@ public static class ShowCommand
                   (m.ValidationAccuracy is { } va ? $", accuracy {StateSource.Number(va)}" : "")
                 : "  loss               (the initial state: no epoch measured yet)");
             output.WriteLine($"  network            {state.Network.Describe()}, {state.Network.ParameterCount:N0} parameters, loss {checkpoint.Loss.Name}");
-            output.WriteLine($"  data               {checkpoint.Schema.Task.ToString().ToLowerInvariant()}, {checkpoint.Schema.Features.Count} features" +
-                             (checkpoint.Schema.Classes.IsEmpty ? "" : $", classes {string.Join(", ", checkpoint.Schema.Classes)}") +
-                             (checkpoint.Schema.Standardization.IsSome ? ", standardized" : ""));
+            Data(output, checkpoint.Schema);
             output.WriteLine($"  optimizer          count {state.Optimizer.Count}" + (state.Optimizer.Slots.IsEmpty ? ", no slots" : ""));
             foreach (var (slot, values) in state.Optimizer.Slots)
                 output.WriteLine($"    {slot,-16} norm {StateSource.Number(Norm(values.Tensors().SelectMany(t => t.Values)))}");
@@ -63,6 +62,28 @@ public static class ShowCommand
         output.WriteLine("  layers:");
         Layers(output, network);
         return ExitCodes.Success;
+    }
+
+    private static Fin<int> ShowModel(TextWriter output, byte[] bytes, string path)
+    {
+        if (ModelFile.Decode(bytes, path).Failed(out var decodeError, out var decoded)) return decodeError;
+        var ((network, loss, schema, _), provenance) = decoded;
+        output.WriteLine($"  model file         of epoch {provenance.Epoch}'s state (no optimizer state: it can be used, not trained on)");
+        output.WriteLine($"  network            {network.Describe()}, {network.ParameterCount:N0} parameters, loss {loss.Name}");
+        schema.IfSome(s => Data(output, s));
+        output.WriteLine($"  data sha256        {provenance.DataSha256}");
+        output.WriteLine($"  state sha256       {provenance.StateSha256}");
+        output.WriteLine("  layers:");
+        Layers(output, network);
+        return ExitCodes.Success;
+    }
+
+    private static void Data(TextWriter output, DataSchema schema)
+    {
+        output.WriteLine($"  data               {schema.Task.ToString().ToLowerInvariant()}, {schema.Features.Count} features" +
+                         (schema.Classes.IsEmpty ? "" : $", classes {string.Join(", ", schema.Classes)}") +
+                         (schema.Standardization.IsSome ? ", standardized" : ""));
+        output.WriteLine($"  columns            features {Quote.List(schema.Features)}; target {Quote.List(schema.Targets)}");
     }
 
     private static void Layers(TextWriter output, Network network)

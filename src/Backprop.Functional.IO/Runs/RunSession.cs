@@ -32,8 +32,11 @@ public sealed class RunSession : IDisposable
     public void Record(EpochResult result, EpochMetrics metrics) =>
         _writer.Enqueue(Run.CheckpointOf(result.State, metrics, null));
 
-    /// <summary>Waits until every recorded state is on disk, then writes final.safetensors for <paramref name="final"/>.</summary>
-    public Fin<Unit> Complete(TrainState final) => _writer.Complete(final.Network, Run.Config.Loss);
+    /// <summary>Waits until every recorded state is on disk, then writes final.safetensors, the model of <paramref name="final"/>.</summary>
+    public Fin<Unit> Complete(TrainState final) =>
+        _writer.Complete().Map(last => last.State == final
+            ? Unit.Default
+            : throw new InvalidOperationException("final.safetensors must be the model of the last state recorded"));
 
     /// <summary>
     /// Creates a new run directory for a prepared run with state 0, metrics.csv and run.json
@@ -51,7 +54,7 @@ public sealed class RunSession : IDisposable
             from _3 in AtomicFile.WriteText(draft.RunFile, RunFile.Text(run.Spec, provenance))
             select Unit.Default);
         if (created.Failed(out var createError, out var directory)) return createError;
-        var started = RunWriter.Start(directory.Run, run.Spec.KeepEvery, Fingerprint.Of(initial), []);
+        var started = RunWriter.Start(directory.Run, run.Spec.KeepEvery, run.InitialCheckpoint(), Fingerprint.Of(initial), []);
         if (started.Failed(out var writerError, out var writer))
         {
             directory.Lock.Dispose();
@@ -104,7 +107,7 @@ public sealed class RunSession : IDisposable
             rows.Add(new MetricsRow(last, metrics, end.LastSha256)); // the crash fell between the state and its row
         if (Rewrite(directory, sources, epochs).Failed(out var rewriteError, out _)) return rewriteError;
         var runNow = epochs is { } n ? run.Plan with { Spec = run.Plan.Spec with { Epochs = n } } : run.Plan;
-        return RunWriter.Start(directory, runNow.Spec.KeepEvery, end.LastSha256, rows).Map(writer => (runNow, end.LastState.State, writer));
+        return RunWriter.Start(directory, runNow.Spec.KeepEvery, end.LastState, end.LastSha256, rows).Map(writer => (runNow, end.LastState.State, writer));
     }
 
     private static string Refusal(RunDirectory directory, Arr<ChainBreak> breaks, int? last)

@@ -1,6 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
+using Backprop.Functional.IO;
+using Backprop.Functional.Numerics;
 using Backprop.Functional.Tests.Support;
+using LanguageExt;
 
 namespace Backprop.Functional.Tests.Cli;
 
@@ -82,5 +85,26 @@ public sealed class EvaluatePredictTests
         var loss = double.Parse(test.Split("loss ")[1].Split(' ')[0].TrimEnd(','), CultureInfo.InvariantCulture);
         var baseline = double.Parse(test.Split("the training mean: ")[1].TrimEnd(')'), CultureInfo.InvariantCulture);
         Assert.True(loss < baseline / 5, test);
+    }
+
+    /// <summary>A 1-1 identity network whose output overflows on x = 1e200: every loss is +Infinity.</summary>
+    internal static (string Weights, string Data) Overflowing(TempDirectory dir)
+    {
+        var network = (Network)Network.Create([new Layer(Dense.FromRowMajor(1, 1, [1e200]), Dense.Vector([0.0]), Identity.Instance)]);
+        var weights = dir.File("overflowing.safetensors");
+        File.WriteAllBytes(weights, SafeTensors.Serialize(NetworkTensors.ToFile(network, MeanSquaredError.Instance, Map<string, string>.Empty)));
+        return (weights, dir.Write("huge.csv", "x,y\n1e200,0\n"));
+    }
+
+    [Fact]
+    public void Evaluate_json_writes_an_infinite_loss_as_the_string_Infinity()
+    {
+        using var dir = new TempDirectory();
+        var (weights, data) = Overflowing(dir);
+        var run = CliRun.Of("evaluate", "--state", weights, "--data", data, "--target", "y", "--json");
+        Assert.True(run.ExitCode == 0, run.Error);
+        using var json = JsonDocument.Parse(run.Out);
+        Assert.Equal("Infinity", json.RootElement.GetProperty("loss").GetString());
+        Assert.Contains("loss      Infinity", CliRun.Of("evaluate", "--state", weights, "--data", data, "--target", "y").Out);
     }
 }

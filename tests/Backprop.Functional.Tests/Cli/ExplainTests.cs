@@ -53,4 +53,17 @@ public sealed class ExplainTests
         Assert.Equal(0, CliRun.Of("train", "--dataset", "iris", "--layers", "4,3", "--epochs", "1", "--out", dir.File("run")).ExitCode);
         CliRun.Of("explain", "--state", dir.File("run/states/000001.safetensors"), "--dataset", "iris", "--row", "150").AssertRefused("--row 150 is beyond its 150 data rows");
     }
+
+    [Fact]
+    public void Json_writes_infinite_values_as_strings_instead_of_failing()
+    {
+        using var dir = new TempDirectory();
+        var (weights, data) = EvaluatePredictTests.Overflowing(dir);
+        var run = CliRun.Of("explain", "--state", weights, "--data", data, "--target", "y", "--json");
+        Assert.True(run.ExitCode == 0, run.Error);
+        using var json = JsonDocument.Parse(run.Out);
+        Assert.Equal("Infinity", json.RootElement.GetProperty("loss").GetProperty("value").GetString());
+        var dW = json.RootElement.GetProperty("backward")[0].GetProperty("dL_dW").GetProperty("values")[0];
+        Assert.Equal("Infinity", dW.GetString());
+    }
 }

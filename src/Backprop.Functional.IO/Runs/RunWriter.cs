@@ -1,9 +1,9 @@
 using System.Threading.Channels;
-using Backprop.Functional.Runs;
+using Backprop.Functional.IO;
 using LanguageExt;
 using LanguageExt.Common;
 
-namespace Backprop.Functional.IO;
+namespace Backprop.Functional.Runs;
 
 /// <summary>
 /// Writes a run's states in the background while the next epoch trains. States are immutable
@@ -18,32 +18,30 @@ public sealed class RunWriter : IDisposable
     private readonly Channel<Checkpoint> _queue = Channel.CreateBounded<Checkpoint>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
     private readonly Task _worker;
     private readonly StreamWriter _metrics;
-    private string? _previousSha256;
+    private string _previousSha256;
+    private Checkpoint _lastWritten;
     private volatile Error? _failure;
 
-    private RunWriter(RunDirectory run, int keepEvery, string? previousSha256, StreamWriter metrics)
+    private RunWriter(RunDirectory run, int keepEvery, Checkpoint last, string lastSha256, StreamWriter metrics)
     {
-        (_run, _keepEvery, _previousSha256, _metrics) = (run, keepEvery, previousSha256, metrics);
+        (_run, _keepEvery, _lastWritten, _previousSha256, _metrics) = (run, keepEvery, last, lastSha256, metrics);
         _worker = Task.Run(WriteAll);
     }
 
     /// <summary>The first write failure, if any (training should stop: the message names the file).</summary>
     public Error? Failure => _failure;
 
-    /// <summary>The SHA-256 of the last state written (after <see cref="Complete"/>).</summary>
-    public string? LastSha256 => _previousSha256;
-
     /// <summary>
-    /// Starts a writer. <paramref name="previousSha256"/> is the hash of the state training
-    /// continues from (null for a new run, whose first checkpoint is epoch 0). metrics.csv is
+    /// Starts a writer after <paramref name="last"/>, the state training continues from (state 0
+    /// for a new run), whose file hashes to <paramref name="lastSha256"/>. metrics.csv is
     /// rewritten to hold exactly <paramref name="rows"/>, so that a resumed run appends what an
     /// uninterrupted run would have written.
     /// </summary>
-    public static Fin<RunWriter> Start(RunDirectory run, int keepEvery, string? previousSha256, IEnumerable<MetricsRow> rows)
+    public static Fin<RunWriter> Start(RunDirectory run, int keepEvery, Checkpoint last, string lastSha256, IEnumerable<MetricsRow> rows)
     {
         var text = string.Concat(new[] { MetricsRow.Header }.Concat(rows.Select(r => r.ToCsv())).Select(l => l + "\n"));
         if (AtomicFile.WriteText(run.MetricsFile, text).Failed(out var error, out _)) return error;
-        return RunFiles.OpenAppend(run.MetricsFile).Map(stream => new RunWriter(run, keepEvery, previousSha256, new StreamWriter(stream)));
+        return RunFiles.OpenAppend(run.MetricsFile).Map(stream => new RunWriter(run, keepEvery, last, lastSha256, new StreamWriter(stream)));
     }
 
     /// <summary>Queues a checkpoint (its PreviousSha256 is filled in here); blocks while two are already waiting.</summary>
@@ -52,14 +50,18 @@ public sealed class RunWriter : IDisposable
         if (!_queue.Writer.TryWrite(checkpoint)) _queue.Writer.WriteAsync(checkpoint).AsTask().GetAwaiter().GetResult();
     }
 
-    /// <summary>Waits until every queued state is on disk, then writes final.safetensors for <paramref name="last"/>.</summary>
-    public Fin<Unit> Complete(Network last, Loss loss)
+    /// <summary>
+    /// Waits until every queued state is on disk, then writes final.safetensors: the model file
+    /// (<see cref="ModelFile"/>) of the last state written (or, when no epoch ran, of the state
+    /// training continued from). Returns that state.
+    /// </summary>
+    public Fin<Checkpoint> Complete()
     {
         _queue.Writer.TryComplete();
         _worker.GetAwaiter().GetResult();
         if (_failure is { } failure) return failure;
-        var weights = NetworkTensors.ToFile(last, loss, Map<string, string>.Empty.Add("state.sha256", _previousSha256 ?? ""));
-        return AtomicFile.Write(_run.FinalFile, SafeTensors.Serialize(weights));
+        var last = _lastWritten;
+        return AtomicFile.Write(_run.FinalFile, ModelFile.Encode(last, _previousSha256)).Map(_ => last);
     }
 
     /// <inheritdoc/>
@@ -76,7 +78,8 @@ public sealed class RunWriter : IDisposable
         {
             if (_failure is not null) continue;
             var epoch = checkpoint.State.Epoch;
-            var bytes = StateFile.Encode(checkpoint with { PreviousSha256 = _previousSha256 });
+            var linked = checkpoint with { PreviousSha256 = _previousSha256 };
+            var bytes = StateFile.Encode(linked);
             var sha = Fingerprint.Of(bytes);
             if (AtomicFile.Write(_run.StatePath(epoch), bytes).Failed(out var error, out _))
             {
@@ -98,6 +101,7 @@ public sealed class RunWriter : IDisposable
                 _failure = Error.New($"{_run.MetricsFile}: cannot write ({e.Message})");
             }
             _previousSha256 = sha;
+            _lastWritten = linked;
         }
     }
 }

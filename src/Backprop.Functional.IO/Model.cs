@@ -1,0 +1,75 @@
+using LanguageExt;
+using LanguageExt.Common;
+using MathNet.Numerics.LinearAlgebra;
+
+namespace Backprop.Functional.IO;
+
+/// <summary>Which kind of file a <see cref="Model"/> was read from.</summary>
+public enum ModelKind
+{
+    /// <summary>A training state (<see cref="StateFile"/>): the model plus what training needs.</summary>
+    State,
+
+    /// <summary>A model file (<see cref="ModelFile"/>), such as a run's final.safetensors.</summary>
+    ModelFile,
+
+    /// <summary>A weights file with this tool's architecture metadata, but no data schema.</summary>
+    Weights,
+
+    /// <summary>A weights file without metadata (PyTorch, numpy): its activations were assumed, not read.</summary>
+    BareWeights,
+}
+
+/// <summary>
+/// A trained model as the commands that use one need it: the network, its loss and, when the file
+/// records it, the data schema (feature names, target names, classes, standardization). With a
+/// schema, columns are taken by name (in any order) and standardized as in training; a weights
+/// file has no names, so its features are every non-target column in file order.
+/// </summary>
+/// <param name="Network">The network.</param>
+/// <param name="Loss">The loss it was trained with.</param>
+/// <param name="Schema">What the data's columns mean to it; none for a weights file.</param>
+/// <param name="Kind">The kind of file it came from.</param>
+public sealed record Model(Network Network, Loss Loss, Option<DataSchema> Schema, ModelKind Kind)
+{
+    /// <summary>
+    /// The schema to read <paramref name="table"/> with. <paramref name="targets"/>, when given,
+    /// name the target columns instead of the stored ones; a weights file's schema is inferred
+    /// (regression, every non-target column a feature).
+    /// </summary>
+    public Fin<DataSchema> SchemaFor(CsvTable table, IReadOnlyList<string>? targets)
+    {
+        if (Schema.Case is DataSchema schema)
+        {
+            if (targets is not { Count: > 0 }) return schema;
+            if (schema.Task == TaskKind.Classification && targets.Count != 1)
+                return Error.New($"the model classifies by one target column, but {targets.Count} were named ({Quote.List(targets.ToArray())})");
+            return schema with { Targets = targets.ToArr() };
+        }
+        var targetNames = targets?.ToArr() ?? Arr<string>.Empty;
+        var features = table.Header.Filter(h => !targetNames.Contains(h));
+        if (features.Count != Network.InputWidth)
+            return Error.New($"{table.Source}: has {features.Count} non-target columns but the network reads {Network.InputWidth} (name the targets with --target)");
+        return new DataSchema(features, targetNames, TaskKind.Regression, Arr<string>.Empty, Option<Standardization>.None);
+    }
+
+    /// <summary>The network's inputs for <paramref name="table"/>: the schema's features by name, standardized as in training.</summary>
+    public Fin<Matrix<double>> Inputs(CsvTable table, DataSchema schema) =>
+        TabularData.Features(table, schema).Bind(x =>
+            x.ColumnCount != Network.InputWidth
+                ? Error.New($"{table.Source}: gives {x.ColumnCount} features but the network reads {Network.InputWidth}")
+                : Fin<Matrix<double>>.Succ(schema.Standardization.Match(s => s.Apply(x), () => x)));
+
+    /// <summary>
+    /// Inputs and targets of <paramref name="table"/> as the network sees them: standardized
+    /// features, and the targets as numbers (regression) or one-hot by the stored classes.
+    /// </summary>
+    public Fin<Dataset> Data(CsvTable table, DataSchema schema)
+    {
+        if (schema.Targets.IsEmpty) return Error.New($"{table.Source}: no target column is named, and the model does not name one (name it with --target)");
+        return from inputs in Inputs(table, schema)
+               from targets in TabularData.Targets(table, schema)
+               from data in Dataset.Create(inputs, targets).Bind(d => d.FitsNetwork(Network)).Within(table.Source)
+               select data;
+    }
+}

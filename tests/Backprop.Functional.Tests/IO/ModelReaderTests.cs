@@ -1,0 +1,59 @@
+using Backprop.Functional.IO;
+using Backprop.Functional.Tests.Support;
+using LanguageExt;
+
+namespace Backprop.Functional.Tests.IO;
+
+/// <summary>One reader for every file that holds a model: a state, a model file, a weights file with or without metadata.</summary>
+public sealed class ModelReaderTests
+{
+    private const string Source = "m.safetensors";
+
+    private static readonly NetworkCase Case = new([3, 4, 2], ["tanh", "sigmoid"], 5, 8);
+
+    private static readonly DataSchema Schema = new(Arr.create("a", "b", "c"), Arr.create("y1", "y2"), TaskKind.Regression, Arr<string>.Empty, Option<Standardization>.None);
+
+    private static byte[] Weights(Map<string, string> metadata) => SafeTensors.Serialize(new SafeTensorsFile(NetworkTensors.ToTensors(Case.Network).ToArr(), metadata));
+
+    [Fact]
+    public void A_state_and_its_model_file_read_as_the_same_model()
+    {
+        var checkpoint = new Checkpoint(TrainState.Initial(Case.Network, new Sgd(new ConstantSchedule(0.1)), Rng.FromSeed(1)), MeanSquaredError.Instance, Schema, "{}", new string('d', 64), null, null);
+        var state = StateFile.Encode(checkpoint);
+        var fromState = (Model)ModelReader.Decode(state, Source);
+        var fromModel = (Model)ModelReader.Decode(ModelFile.Encode(checkpoint, Fingerprint.Of(state)), Source);
+        Assert.Equal(ModelKind.State, fromState.Kind);
+        Assert.Equal(ModelKind.ModelFile, fromModel.Kind);
+        Assert.Equal(fromState with { Kind = ModelKind.ModelFile }, fromModel);
+    }
+
+    [Fact]
+    public void A_weights_file_with_metadata_has_no_schema_and_its_own_loss()
+    {
+        var bytes = SafeTensors.Serialize(NetworkTensors.ToFile(Case.Network, BinaryCrossEntropy.Instance, Map<string, string>.Empty));
+        var model = (Model)ModelReader.Decode(bytes, Source, new WeightsAssumptions(Relu.Instance, Identity.Instance, MeanSquaredError.Instance));
+        Assert.Equal((ModelKind.Weights, BinaryCrossEntropy.Instance), (model.Kind, model.Loss));
+        Assert.Equal(Case.Network.Activations, model.Network.Activations);
+        Assert.True(model.Schema.IsNone);
+    }
+
+    [Fact]
+    public void A_weights_file_without_metadata_needs_assumptions()
+    {
+        var bytes = Weights(Map<string, string>.Empty);
+        Refusal.Expect(ModelReader.Decode(bytes, Source), Source, "has no activations metadata");
+        var model = (Model)ModelReader.Decode(bytes, Source, new WeightsAssumptions(Relu.Instance, Identity.Instance, null));
+        Assert.Equal((ModelKind.BareWeights, MeanSquaredError.Instance), (model.Kind, model.Loss));
+        Assert.Equal(["relu", "identity"], model.Network.Activations.Map(a => a.Name).ToArray());
+    }
+
+    [Fact]
+    public void An_assumed_loss_must_suit_the_assumed_output_activation() =>
+        Refusal.Expect(ModelReader.Decode(Weights(Map<string, string>.Empty), Source, new WeightsAssumptions(Relu.Instance, Identity.Instance, CrossEntropy.Instance)),
+            Source, "needs --output-activation softmax");
+
+    [Fact]
+    public void An_unknown_format_is_refused() =>
+        Refusal.Expect(ModelReader.Decode(Weights(Map<string, string>.Empty.Add("format", "other/1")), Source), Source,
+            $"format 'other/1' is neither {StateFile.Format} nor {ModelFile.Format}");
+}
