@@ -6,8 +6,8 @@ namespace Backprop.Functional.IO;
 /// <summary>Reading input files at the edge, with the failures a user can cause turned into messages.</summary>
 public static class FileInput
 {
-    /// <summary>The largest input file read into memory (1 GiB): anything bigger is refused up front.</summary>
-    public const long MaxFileBytes = 1L << 30;
+    /// <summary>The largest input file read into memory (<see cref="Limits.MaxFileBytes"/>, 1 GiB): anything bigger is refused up front.</summary>
+    public const long MaxFileBytes = Limits.MaxFileBytes;
 
     /// <summary>All of a file's bytes, or why they cannot be read.</summary>
     public static Fin<byte[]> ReadAllBytes(string path, long maxBytes = MaxFileBytes)

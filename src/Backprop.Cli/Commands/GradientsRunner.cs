@@ -22,7 +22,8 @@ public static class GradientsRunner
         from fitted in loaded.Data.FitsNetwork(network).Within(dataPath)
         let gradients = Functional.Training.Gradient(network, loss, fitted)
         let metadata = Map<string, string>.Empty.Add("kind", "gradients").Add("loss", loss.Name).Add("rows", fitted.Rows.ToString(System.Globalization.CultureInfo.InvariantCulture))
-        from written in AtomicFile.Write(outPath, SafeTensors.Serialize(new SafeTensorsFile(NetworkTensors.ToTensors(gradients).ToArr(), metadata)))
+        from bytes in SafeTensors.TrySerialize(new SafeTensorsFile(NetworkTensors.ToTensors(gradients).ToArr(), metadata)).Within(outPath)
+        from written in AtomicFile.Write(outPath, bytes)
         select Report(context, outPath, fitted.Rows);
 
     private static int Report(CommandContext context, string path, int rows)
