@@ -41,8 +41,9 @@ public static class BackpropCli
     }
 
     /// <summary>
-    /// Runs a command body: a failed <see cref="Fin{A}"/> prints "error: …" and exits 1; an
-    /// unexpected exception prints one line and exits 70 (set BACKPROP_DEBUG=1 for the trace).
+    /// Runs a command body: a failed <see cref="Fin{A}"/> prints "error: …" and exits 1, and so
+    /// does running out of memory or stack ("error: not enough memory: …"); any other unexpected
+    /// exception prints one line and exits 70 (set BACKPROP_DEBUG=1 for the trace).
     /// </summary>
     public static int Guard(CommandContext context, Func<Fin<int>> body)
     {
@@ -56,11 +57,31 @@ public static class BackpropCli
                     return ExitCodes.BadInput;
                 });
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        catch (Exception e) when (Exhausted(e) is { } cause)
+        {
+            // Sizes are estimated before training allocates (MachineMemory), but not every allocation
+            // can be foreseen (a huge CSV, another process taking memory): say so, do not crash.
+            // The failed allocation's memory was never handed out, so the process can still write this line.
+            var what = cause is OutOfMemoryException ? "memory" : "stack";
+            context.Error.WriteLine($"error: not enough {what}: {cause.Message.Split('\n')[0]} (try a smaller network, batch or data set)");
+            return ExitCodes.BadInput;
+        }
+        catch (Exception e)
         {
             context.Error.WriteLine($"internal error: {e.GetType().Name}: {e.Message.Split('\n')[0]}");
             if (Environment.GetEnvironmentVariable("BACKPROP_DEBUG") == "1") context.Error.WriteLine(e);
             return ExitCodes.InternalError;
         }
     }
+
+    /// <summary>
+    /// The out-of-memory or out-of-stack exception behind <paramref name="e"/>, also when it comes
+    /// gathered from other threads (a parallel loop's AggregateException), else null.
+    /// </summary>
+    private static Exception? Exhausted(Exception e) => e switch
+    {
+        OutOfMemoryException or InsufficientExecutionStackException => e,
+        AggregateException all when all.Flatten().InnerExceptions is { Count: > 0 } inner && inner.All(i => Exhausted(i) is not null) => inner[0],
+        _ => null,
+    };
 }

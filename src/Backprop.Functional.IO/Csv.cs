@@ -8,8 +8,8 @@ namespace Backprop.Functional.IO;
 /// <summary>
 /// RFC 4180 CSV: comma-separated, a header line first, fields optionally in double quotes
 /// (with "" for a quote inside), LF or CRLF line ends, a UTF-8 byte-order mark tolerated.
-/// Anything else (bad UTF-8, ragged rows, stray quotes, duplicate or empty column names) is
-/// refused with the source, line and column named.
+/// Anything else (bad UTF-8, ragged rows, stray quotes, duplicate, empty or overlong column
+/// names) is refused with the source, line and column named.
 /// </summary>
 public static class Csv
 {
@@ -18,6 +18,13 @@ public static class Csv
     /// a table takes many times its file size in memory, far more than a weights file does.
     /// </summary>
     public const long MaxFileBytes = 256L << 20;
+
+    /// <summary>
+    /// The longest column name, and the longest class label <see cref="TabularData"/> accepts
+    /// (1,024 characters). Both are saved in every state's header, which a reader caps at
+    /// 100 MB: without a cap one long label could make a state that no reader can open.
+    /// </summary>
+    public const int MaxNameLength = 1024;
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
@@ -116,6 +123,8 @@ public static class Csv
         for (var h = 0; h < header.Length; h++)
         {
             if (header[h].Length == 0) return Error.New($"{source}: column {h + 1} of the header has no name");
+            if (header[h].Length > MaxNameLength)
+                return Error.New($"{source}: line {records[0].Line}, column {h + 1} ({Quote.Value(header[h])}): a column name of {header[h].Length:N0} characters is longer than the {MaxNameLength:N0} a name may have");
             if (!columnOf.TryAdd(header[h], h))
                 return Error.New($"{source}: column name {Quote.Value(header[h])} appears twice in the header (columns {columnOf[header[h]] + 1} and {h + 1})");
         }

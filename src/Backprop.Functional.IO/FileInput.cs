@@ -12,8 +12,8 @@ namespace Backprop.Functional.IO;
 /// </summary>
 public static class FileInput
 {
-    /// <summary>The largest input file read into memory (1 GiB): anything bigger is refused up front.</summary>
-    public const long MaxFileBytes = 1L << 30;
+    /// <summary>The largest input file read into memory (<see cref="Limits.MaxFileBytes"/>, 1 GiB): anything bigger is refused up front.</summary>
+    public const long MaxFileBytes = Limits.MaxFileBytes;
 
     /// <summary>
     /// The <see cref="Error.Code"/> of a refusal because the file does not exist, so that a caller can

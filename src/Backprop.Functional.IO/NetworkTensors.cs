@@ -30,6 +30,14 @@ public static class NetworkTensors
             Tensor.Vector($"{prefix}layers.{i}.bias", (double[])Dense.Data(l.Bias).Clone()),
         });
 
+    /// <summary>The names and shapes of <see cref="ToTensors(Gradients, string)"/>, without copying the values.</summary>
+    public static IEnumerable<(string Name, Arr<long> Shape)> Shapes(Gradients values, string prefix = "") =>
+        values.Layers.SelectMany((l, i) => new[]
+        {
+            ($"{prefix}layers.{i}.weight", Arr.create((long)l.Weight.RowCount, l.Weight.ColumnCount)),
+            ($"{prefix}layers.{i}.bias", Arr.create((long)l.Bias.Count)),
+        });
+
     /// <summary>The network's tensors.</summary>
     public static IEnumerable<Tensor> ToTensors(Network network) => ToTensors(Updates.ParametersOf(network));
 

@@ -26,8 +26,13 @@ public static class SafeTensors
     private static readonly JsonDocumentOptions JsonOptions = new() { MaxDepth = 4, AllowDuplicateProperties = false };
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    /// <summary>Serialises tensors (written as F64) and metadata; the header is space-padded to 8 bytes as the format recommends.</summary>
-    public static byte[] Serialize(SafeTensorsFile file)
+    /// <summary>
+    /// Serialises tensors (written as F64) and metadata; the header is space-padded to 8 bytes as
+    /// the format recommends. A file <see cref="Parse(ReadOnlySpan{byte})"/> or <see cref="FileInput"/> would refuse for
+    /// its size (a header over <see cref="MaxHeaderBytes"/>, a file over
+    /// <see cref="Limits.MaxFileBytes"/>) is refused instead, before its buffer is allocated.
+    /// </summary>
+    public static Fin<byte[]> TrySerialize(SafeTensorsFile file)
     {
         var names = new System.Collections.Generic.HashSet<string>(StringComparer.Ordinal);
         foreach (var t in file.Tensors)
@@ -36,38 +41,11 @@ public static class SafeTensors
             if (t.Shape.Aggregate(1L, (a, b) => a * b) != t.Values.Length) throw new ArgumentException($"tensor '{t.Name}' shape {t.ShapeText} does not match its {t.Values.Length} values");
         }
 
-        using var headerStream = new MemoryStream();
-        using (var json = new Utf8JsonWriter(headerStream))
-        {
-            json.WriteStartObject();
-            if (!file.Metadata.IsEmpty)
-            {
-                json.WriteStartObject("__metadata__");
-                foreach (var (key, value) in file.Metadata) json.WriteString(key, value);
-                json.WriteEndObject();
-            }
-            long offset = 0;
-            foreach (var t in file.Tensors)
-            {
-                json.WriteStartObject(t.Name);
-                json.WriteString("dtype", "F64");
-                json.WriteStartArray("shape");
-                foreach (var d in t.Shape) json.WriteNumberValue(d);
-                json.WriteEndArray();
-                json.WriteStartArray("data_offsets");
-                json.WriteNumberValue(offset);
-                offset += 8L * t.Values.Length;
-                json.WriteNumberValue(offset);
-                json.WriteEndArray();
-                json.WriteEndObject();
-            }
-            json.WriteEndObject();
-        }
-
-        var header = headerStream.ToArray();
+        var header = Header(file.Tensors.Map(t => (t.Name, t.Shape)), file.Metadata);
         var paddedLength = (header.Length + 7) / 8 * 8;
         var dataLength = file.Tensors.Sum(t => 8L * t.Values.Length);
-        var bytes = new byte[8 + paddedLength + dataLength];
+        if (CheckSize(paddedLength, dataLength).Failed(out var sizeError, out var size)) return sizeError;
+        var bytes = new byte[size];
         BinaryPrimitives.WriteUInt64LittleEndian(bytes, (ulong)paddedLength);
         header.CopyTo(bytes, 8);
         bytes.AsSpan(8 + header.Length, paddedLength - header.Length).Fill((byte)' ');
@@ -79,6 +57,71 @@ public static class SafeTensors
                 position += 8;
             }
         return bytes;
+    }
+
+    /// <summary>
+    /// <see cref="TrySerialize"/> for files known to be small (a test's, a few layers' gradients):
+    /// what it would refuse is a bug here, and throws.
+    /// </summary>
+    public static byte[] Serialize(SafeTensorsFile file) =>
+        TrySerialize(file).Match(bytes => bytes, error => throw new InvalidOperationException(error.Message));
+
+    /// <summary>
+    /// The size of the file <see cref="TrySerialize"/> would write for F64 tensors of these names
+    /// and shapes (in file order) and this metadata, or its refusal: found without the values,
+    /// so a writer can check a file before it exists.
+    /// </summary>
+    public static Fin<long> Measure(IEnumerable<(string Name, Arr<long> Shape)> tensors, Map<string, string> metadata)
+    {
+        var list = tensors.ToList();
+        var header = Header(list, metadata);
+        var elements = list.Aggregate(Int128.Zero, (sum, t) => sum + t.Shape.Aggregate(Int128.One, (a, b) => a * b));
+        var dataLength = elements > Limits.MaxFileBytes ? long.MaxValue / 2 : 8 * (long)elements;
+        return CheckSize((header.Length + 7) / 8 * 8, dataLength);
+    }
+
+    /// <summary>The whole file's length, if a reader would accept a file of this header and data.</summary>
+    private static Fin<long> CheckSize(long paddedHeaderLength, long dataLength)
+    {
+        if (paddedHeaderLength > MaxHeaderBytes)
+            return Error.New($"its header would take {paddedHeaderLength:N0} bytes (the metadata and tensor names): more than the {MaxHeaderBytes:N0} a reader accepts");
+        var size = 8 + paddedHeaderLength + dataLength;
+        if (size > Limits.MaxFileBytes)
+            return Error.New($"it would take {ByteSize.Text(size)} ({size:N0} bytes): more than the {ByteSize.Text(Limits.MaxFileBytes)} a reader accepts");
+        return size;
+    }
+
+    /// <summary>The JSON header, unpadded: metadata first, then each tensor's dtype, shape and byte range.</summary>
+    private static byte[] Header(IEnumerable<(string Name, Arr<long> Shape)> tensors, Map<string, string> metadata)
+    {
+        using var headerStream = new MemoryStream();
+        using (var json = new Utf8JsonWriter(headerStream))
+        {
+            json.WriteStartObject();
+            if (!metadata.IsEmpty)
+            {
+                json.WriteStartObject("__metadata__");
+                foreach (var (key, value) in metadata) json.WriteString(key, value);
+                json.WriteEndObject();
+            }
+            long offset = 0;
+            foreach (var (name, shape) in tensors)
+            {
+                json.WriteStartObject(name);
+                json.WriteString("dtype", "F64");
+                json.WriteStartArray("shape");
+                foreach (var d in shape) json.WriteNumberValue(d);
+                json.WriteEndArray();
+                json.WriteStartArray("data_offsets");
+                json.WriteNumberValue(offset);
+                offset += 8 * shape.Aggregate(1L, (a, b) => a * b);
+                json.WriteNumberValue(offset);
+                json.WriteEndArray();
+                json.WriteEndObject();
+            }
+            json.WriteEndObject();
+        }
+        return headerStream.ToArray();
     }
 
     /// <summary>Parses a whole file's bytes; a refusal names <paramref name="source"/> ("w.safetensors: …").</summary>

@@ -22,15 +22,70 @@ public static class StateFile
     /// <summary>The numerics path that produced the state: the FMA-chain products and the deterministic math.</summary>
     public const string Numerics = "managed-fma-chain/1";
 
-    /// <summary>The sealed bytes of a checkpoint.</summary>
-    public static byte[] Encode(Checkpoint checkpoint)
+    /// <summary>The sealed bytes of a checkpoint, or why a reader could not read them back (then no copy of it is made).</summary>
+    public static Fin<byte[]> TryEncode(Checkpoint checkpoint)
+    {
+        var metadata = Metadata(checkpoint);
+        if (SafeTensors.Measure(Shapes(checkpoint), metadata).Within($"the state of epoch {checkpoint.State.Epoch}").Failed(out var error, out _))
+            return error;
+        return Seal.Close(SafeTensors.Serialize(new SafeTensorsFile(Tensors(checkpoint).ToArr(), metadata)));
+    }
+
+    /// <summary><see cref="TryEncode"/> for a state known to fit (one read back from a file); throws when it does not.</summary>
+    public static byte[] Encode(Checkpoint checkpoint) =>
+        TryEncode(checkpoint).Match(bytes => bytes, error => throw new InvalidOperationException(error.Message));
+
+    /// <summary>
+    /// The largest file any state of <paramref name="checkpoint"/>'s run can take (the same
+    /// network, optimizer, schema and configuration at any epoch, with metrics and a previous
+    /// hash), or why a reader would refuse it: checked before training starts, without copying
+    /// a single weight.
+    /// </summary>
+    public static Fin<long> CheckWritable(Checkpoint checkpoint)
     {
         var state = checkpoint.State;
-        var tensors = NetworkTensors.ToTensors(state.Network).ToList();
-        foreach (var (slot, values) in state.Optimizer.Slots)
-            tensors.AddRange(NetworkTensors.ToTensors(values, $"optimizer.{slot}."));
-        tensors.AddRange(SchemaMetadata.Tensors(checkpoint.Schema));
+        // The longest text each growing field can take: counters at their maxima, a 24-character double.
+        const double LongestDouble = -2.2250738585072014E-308;
+        var widest = checkpoint with
+        {
+            State = state with { Epoch = int.MaxValue, Step = long.MaxValue, SkippedSteps = int.MaxValue, Optimizer = state.Optimizer with { Count = long.MaxValue } },
+            PreviousSha256 = Seal.Placeholder,
+            Metrics = new EpochMetrics(LongestDouble, LongestDouble, LongestDouble),
+        };
+        return SafeTensors.Measure(Shapes(widest), Metadata(widest))
+            .Within("a state of this run cannot be saved");
+    }
 
+    /// <summary>The parameters, then each optimizer slot, as tensor sets with their name prefixes.</summary>
+    private static IEnumerable<(string Prefix, Gradients Values)> Sets(TrainState state)
+    {
+        yield return ("", Updates.ParametersOf(state.Network));
+        foreach (var (slot, values) in state.Optimizer.Slots) yield return ($"optimizer.{slot}.", values);
+    }
+
+    /// <summary>The tensors of a state file, in file order (copies of the state's arrays).</summary>
+    private static IEnumerable<Tensor> Tensors(Checkpoint checkpoint)
+    {
+        foreach (var (prefix, values) in Sets(checkpoint.State))
+            foreach (var tensor in NetworkTensors.ToTensors(values, prefix)) yield return tensor;
+        foreach (var tensor in SchemaMetadata.Tensors(checkpoint.Schema)) yield return tensor;
+    }
+
+    /// <summary>The names and shapes of <see cref="Tensors"/>, without copying anything.</summary>
+    private static IEnumerable<(string Name, Arr<long> Shape)> Shapes(Checkpoint checkpoint)
+    {
+        foreach (var (prefix, values) in Sets(checkpoint.State))
+            foreach (var shape in NetworkTensors.Shapes(values, prefix)) yield return shape;
+        if (checkpoint.Schema.Standardization.Case is Standardization s)
+        {
+            yield return (SchemaMetadata.MeanTensor, Arr.create((long)s.Means.Count));
+            yield return (SchemaMetadata.StdTensor, Arr.create((long)s.Stds.Count));
+        }
+    }
+
+    private static Map<string, string> Metadata(Checkpoint checkpoint)
+    {
+        var state = checkpoint.State;
         var metadata = NetworkTensors.ArchitectureMetadata(state.Network, checkpoint.Loss)
             .Add("format", Format)
             .Add("numerics", Numerics)
@@ -50,8 +105,7 @@ public static class StateFile
             if (m.ValidationLoss is { } vl) metadata = metadata.Add("metrics.val_loss", Text(vl));
             if (m.ValidationAccuracy is { } va) metadata = metadata.Add("metrics.val_accuracy", Text(va));
         }
-
-        return Seal.Close(SafeTensors.Serialize(new SafeTensorsFile(tensors.ToArr(), metadata)));
+        return metadata;
     }
 
     /// <summary>Reads a state file's bytes, checking its seal, format and every field.</summary>

@@ -12,7 +12,8 @@ public static class TabularData
     /// Splits <paramref name="table"/> into features (<paramref name="features"/>, or every column
     /// that is not a target) and targets. Regression needs numeric targets;
     /// a classification target (forced by <paramref name="task"/>, or implied by text labels) is
-    /// one-hot encoded with its classes in sorted order (numerically when every label is a number).
+    /// one-hot encoded with its classes in sorted order (numerically when every label is a number);
+    /// a label longer than <see cref="Csv.MaxNameLength"/> is refused.
     /// </summary>
     public static Fin<(Dataset Data, DataSchema Schema)> Load(CsvTable table, IReadOnlyList<string> targets, TaskKind? task, IReadOnlyList<string>? features = null)
     {
@@ -61,6 +62,9 @@ public static class TabularData
         var emptyRow = Array.FindIndex(labels, l => l.Length == 0);
         var column = Quote.Value(targets[0]);
         if (emptyRow >= 0) return Error.New($"{table.Source}: line {table.Records[emptyRow].Line}, column {column}: the label is empty");
+        var longRow = Array.FindIndex(labels, l => l.Length > Csv.MaxNameLength);
+        if (longRow >= 0)
+            return Error.New($"{table.Source}: line {table.Records[longRow].Line}, column {column}: a class label of {labels[longRow].Length:N0} characters is longer than the {Csv.MaxNameLength:N0} a label may have");
         var classes = SortLabels(labels.Distinct());
         if (classes.Count < 2) return Error.New($"{table.Source}: column {column} holds a single class ({Quote.Value(classes[0])}); classification needs at least two");
         // One output per class and row: a column of unique labels would make this quadratic in the file size.

@@ -5,4 +5,23 @@ public static class Limits
 {
     /// <summary>The most elements one tensor may hold (2^31 − 1 would already be 16 GiB of doubles).</summary>
     public const long MaxTensorElements = 1L << 28;
+
+    /// <summary>
+    /// The most memory training may plan to use (8 GiB), whatever the machine has. On a CPU at a
+    /// few GFLOP/s a network or data set that needs more takes hours per epoch, so past this
+    /// point a refusal helps more than a start; raise it when someone needs more.
+    /// </summary>
+    public const long MaxTrainingBytes = 8L << 30;
+
+    /// <summary>
+    /// The share of the memory available to the process that training may plan to use: the
+    /// estimate is not exact, and the garbage collector needs room to work.
+    /// </summary>
+    public const double UsableMemoryFraction = 0.8;
+
+    /// <summary>
+    /// The largest file read into memory (1 GiB), a weights or state file among them; the
+    /// writers refuse to write a bigger one, since nothing could read it back.
+    /// </summary>
+    public const long MaxFileBytes = 1L << 30;
 }

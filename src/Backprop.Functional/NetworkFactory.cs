@@ -14,11 +14,7 @@ public static class NetworkFactory
     /// </summary>
     public static Fin<(Network Network, Rng Next)> Create(IReadOnlyList<int> widths, Activation hidden, Activation output, Initializer initializer, Rng rng)
     {
-        if (widths.Count < 2) return Error.New("--layers needs at least two widths (inputs and outputs)");
-        if (widths.Any(w => w <= 0))
-            return Error.New($"every width must be at least 1 (got {widths.First(w => w <= 0)})");
-        if (widths.Select(w => (long)w).Zip(widths.Skip(1), (a, b) => a * b).Any(n => n > Limits.MaxTensorElements))
-            return Error.New($"a layer would hold more than {Limits.MaxTensorElements} weights");
+        if (CheckWidths(widths).Failed(out var widthError, out _)) return widthError;
         var layers = new List<Layer>();
         for (var i = 0; i + 1 < widths.Count; i++)
         {
@@ -28,6 +24,21 @@ public static class NetworkFactory
             layers.Add(new Layer(Dense.FromRowMajor(fanOut, fanIn, weights), Dense.Vector(new double[fanOut]), activation));
         }
         return Network.Create(layers).Map(network => (network, rng));
+    }
+
+    /// <summary>
+    /// Whether <paramref name="widths"/> (input first) can be a network: at least two, each at
+    /// least 1, no layer over <see cref="Limits.MaxTensorElements"/> weights. Checked before
+    /// anything is sized by them (<see cref="MemoryEstimate.Of"/> requires it).
+    /// </summary>
+    public static Fin<Unit> CheckWidths(IReadOnlyList<int> widths)
+    {
+        if (widths.Count < 2) return Error.New("--layers needs at least two widths (inputs and outputs)");
+        if (widths.Any(w => w <= 0))
+            return Error.New($"every width must be at least 1 (got {widths.First(w => w <= 0)})");
+        if (widths.Select(w => (long)w).Zip(widths.Skip(1), (a, b) => a * b).Any(n => n > Limits.MaxTensorElements))
+            return Error.New($"a layer would hold more than {Limits.MaxTensorElements} weights");
+        return Unit.Default;
     }
 
     /// <summary>The seed notebook's network: 10 inputs, 5 hidden layers after the first (32 wide), 2 outputs, sigmoid everywhere.</summary>

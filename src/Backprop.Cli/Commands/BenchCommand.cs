@@ -59,12 +59,19 @@ public static class BenchCommand
     {
         if (batchSize < 1 || rows < 1 || epochs < 1) return Error.New("--batch-size, --rows and --epochs must be at least 1");
         if (Activation.Parse(activationName).Within("--activation").Failed(out var activationError, out var activation)) return activationError;
+        if (NetworkFactory.CheckWidths(widths).Failed(out var widthError, out _)) return widthError;
+        var optimizer = new Sgd(new ConstantSchedule(0.01));
+        // Refused before anything is allocated; the row-major values the data set is built from are held beside it.
+        var shape = TrainingShape.Of(widths, optimizer, rows, batchSize) with { OtherBytes = 8L * rows * (widths[0] + widths[^1]) };
+        if (MachineMemory.Check(shape).Failed(out var sizeError, out _)) return sizeError;
+        // The check has kept rows × width within Limits.MaxTensorElements, so these counts fit an int.
+        var (inputCount, targetCount) = (checked((int)((long)rows * widths[0])), checked((int)((long)rows * widths[^1])));
+
         var rng = Rng.FromSeed(seed);
-        (var x, rng) = rng.Normals(rows * widths[0], 0, 1);
-        (var y, rng) = rng.Normals(rows * widths[^1], 0, 1);
+        (var x, rng) = rng.Normals(inputCount, 0, 1);
+        (var y, rng) = rng.Normals(targetCount, 0, 1);
         if (NetworkFactory.Create(widths, activation, activation, new NormalInitializer(0.1), rng).Failed(out var networkError, out var built)) return networkError;
         var data = new Dataset(Dense.FromRowMajor(rows, widths[0], x), Dense.FromRowMajor(rows, widths[^1], y));
-        var optimizer = new Sgd(new ConstantSchedule(0.01));
         var config = new TrainConfig(MeanSquaredError.Instance, optimizer, batchSize);
         // The warm-up epoch goes through the same call as the timed ones, so that none of them pays for compiling it.
         var warmUp = Functional.Training.Epochs(config, TrainState.Initial(built.Network, optimizer, built.Next), data, 1);

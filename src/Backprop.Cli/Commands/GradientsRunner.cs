@@ -32,7 +32,8 @@ public static class GradientsRunner
                from data in model.Data(table, schema)
                let gradients = Functional.Training.Gradient(model.Network, model.Loss, data)
                let metadata = Map<string, string>.Empty.Add("kind", "gradients").Add("loss", model.Loss.Name).Add("rows", data.Rows.ToString(CultureInfo.InvariantCulture))
-               from written in AtomicFile.Write(request.OutPath, SafeTensors.Serialize(new SafeTensorsFile(NetworkTensors.ToTensors(gradients).ToArr(), metadata)))
+               from bytes in SafeTensors.TrySerialize(new SafeTensorsFile(NetworkTensors.ToTensors(gradients).ToArr(), metadata)).Within(request.OutPath)
+               from written in OutputFile.Write(request.OutPath, bytes)
                select Report(context, request.OutPath, data.Rows);
     }
 

@@ -49,6 +49,45 @@ public sealed class BenchCommandTests
     }
 
     [Fact]
+    public void Rows_whose_data_would_not_fit_are_refused_with_the_size_before_anything_is_allocated()
+    {
+        // 4,194,304 rows × 1,024 inputs: 2^32 values, which overflowed an int (exit 70) before the check.
+        var allocated = GC.GetAllocatedBytesForCurrentThread();
+        var run = CliRun.Of("bench", "--layers", "1024,2", "--rows", "4194304", "--batch-size", "64", "--epochs", "1");
+        allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
+        run.AssertRefused("training needs about", "GiB", "1024,2", "4,194,304 rows in batches of 64", "mostly the data", "more than the");
+        Assert.Equal(1, run.ExitCode);
+        Assert.True(allocated < 32 << 20, $"{allocated:N0} bytes allocated before the refusal");
+    }
+
+    [Fact]
+    public void A_network_too_large_to_train_is_refused_before_its_weights_are_allocated()
+    {
+        // 268.6M parameters: 2 GiB per copy of the weights, of which training keeps several.
+        var allocated = GC.GetAllocatedBytesForCurrentThread();
+        var run = CliRun.Of("bench", "--layers", "4,16384,16384,3", "--rows", "4", "--batch-size", "4", "--epochs", "1");
+        allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
+        run.AssertRefused("training needs about", "4,16384,16384,3: 268.6M parameters, sgd", "mostly copies of the parameters", "more than the");
+        Assert.Equal(1, run.ExitCode);
+        Assert.True(allocated < 32 << 20, $"{allocated:N0} bytes allocated before the refusal");
+    }
+
+    [Fact]
+    public void Under_a_heap_limit_bench_trains_what_the_estimate_lets_through_and_refuses_the_rest()
+    {
+        // Parameters dominate (4.2M, 32 MiB a copy). The check allows 80% of the limit: at the
+        // smallest limit it accepts, training must fit (the estimate is not too low); just below, it is refused.
+        string[] args = ["bench", "--layers", "4,2048,2048,3", "--rows", "16", "--batch-size", "8", "--epochs", "1", "--threads", "1"];
+        var estimate = MemoryEstimate.Of(TrainingShape.Of([4, 2048, 2048, 3], new Sgd(new ConstantSchedule(0.01)), 16, 8) with { OtherBytes = 8L * 16 * 7 });
+        var smallest = (long)Math.Ceiling(estimate.TotalBytes / Limits.UsableMemoryFraction) + (1 << 20);
+        static Dictionary<string, string> Limit(long bytes) => new() { ["DOTNET_GCHeapHardLimit"] = $"0x{bytes:X}" };
+
+        var fits = ChildProcess.Run(args, Limit(smallest));
+        Assert.True(fits.ExitCode == 0, $"exit {fits.ExitCode}: {fits.Error}");
+        ChildProcess.Run(args, Limit(smallest - (4 << 20))).AssertRefused("training needs about", "% of", "available");
+    }
+
+    [Fact]
     public void Counts_below_one_are_refused()
     {
         CliRun.Of("bench", "--layers", "2,2", "--batch-size", "0", "--rows", "4", "--epochs", "1").AssertRefused("--batch-size");

@@ -37,6 +37,13 @@ public sealed class DataRefusalTests
     }
 
     [Fact]
+    public void A_class_label_too_long_for_a_state_file_is_refused_with_its_line()
+    {
+        using var dir = new TempDirectory();
+        Train(dir, "a,kind\n1,cat\n2," + new string('d', 2000) + "\n", "--target", "kind").AssertRefused("d.csv", "line 3, column 'kind'", "class label of 2,000 characters");
+    }
+
+    [Fact]
     public void A_single_class_is_refused()
     {
         using var dir = new TempDirectory();

@@ -169,4 +169,20 @@ public sealed class CsvTests
         var rows = string.Join("\n", Enumerable.Range(0, 50_000).Select(i => $"1,c{i}"));
         LoadRefused("x,y\n" + rows + "\n", "column 'y' holds 50000 classes in 50000 rows; one-hot targets would exceed");
     }
+
+    [Fact]
+    public void A_column_name_longer_than_the_limit_is_refused_with_its_place() =>
+        Refused("x," + new string('n', 2000) + "\n1,2\n", "line 1, column 2 ('nnnn", "a column name of 2,000 characters is longer than the 1,024 a name may have");
+
+    [Fact]
+    public void A_class_label_longer_than_the_limit_is_refused_with_its_line_and_column() =>
+        LoadRefused("x,y\n1,a\n2," + new string('b', 2000) + "\n", "line 3, column 'y': a class label of 2,000 characters is longer than the 1,024 a label may have");
+
+    [Fact]
+    public void Names_and_labels_as_long_as_the_limit_load()
+    {
+        var (name, label) = (new string('n', Csv.MaxNameLength), new string('b', Csv.MaxNameLength));
+        var (_, schema) = ((Dataset, DataSchema))Load($"x,{name}\n1,a\n2,{label}\n", name);
+        Assert.Equal(label, schema.Classes[1]);
+    }
 }

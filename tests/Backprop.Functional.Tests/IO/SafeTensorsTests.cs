@@ -4,6 +4,7 @@ using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
 using LanguageExt;
+using LanguageExt.Common;
 
 namespace Backprop.Functional.Tests.IO;
 
@@ -48,5 +49,35 @@ public sealed class SafeTensorsTests
         var headerLength = BitConverter.ToInt64(bytes, 0);
         Assert.Equal(0, headerLength % 8);
         Assert.Equal((byte)'}', bytes[8 + (int)headerLength - 1 - bytes.Skip(8).Take((int)headerLength).Reverse().TakeWhile(b => b == ' ').Count()]);
+    }
+
+    [Property(MaxTest = 100, Arbitrary = [typeof(SmoothNetworks)])]
+    public Property Measure_gives_the_length_of_what_is_written(NetworkCase c)
+    {
+        var file = NetworkTensors.ToFile(c.Network, MeanSquaredError.Instance, Map<string, string>.Empty.Add("note", "é\n"));
+        var measured = SafeTensors.Measure(file.Tensors.Map(t => (t.Name, t.Shape)), file.Metadata);
+        return (measured == SafeTensors.TrySerialize(file).Map(bytes => (long)bytes.Length)).Label($"measured {measured}");
+    }
+
+    [Fact]
+    public void A_header_over_the_readers_limit_is_refused_instead_of_written()
+    {
+        // 17 million 'é', each written as the six-byte escape \u00E9: a 102 MB header from a 34 MB string.
+        var file = new SafeTensorsFile(Arr.create(Tensor.Vector("a", [1.0])), Map<string, string>.Empty.Add("note", new string('é', 17_000_000)));
+        var refused = SafeTensors.TrySerialize(file);
+        Assert.True(refused.IsFail);
+        var message = ((Error)refused).Message;
+        Assert.Contains("its header would take 102,000,", message);
+        Assert.Contains("more than the 100,000,000 a reader accepts", message);
+    }
+
+    [Fact]
+    public void A_file_over_the_readers_limit_is_refused_before_its_values_exist()
+    {
+        Arr<long> Shape(long n) => Arr.create(n);
+        var refused = SafeTensors.Measure([("w", Shape(1L << 27))], Map<string, string>.Empty);
+        Assert.Contains("it would take 1.0 GiB (1,073,741,9", ((Error)refused).Message);
+        Assert.Contains("more than the 1 GiB a reader accepts", ((Error)refused).Message);
+        Assert.True(SafeTensors.Measure([("w", Shape((1L << 27) - 16))], Map<string, string>.Empty).IsSucc);
     }
 }

@@ -1,0 +1,63 @@
+using Backprop.Functional.IO;
+using LanguageExt;
+using LanguageExt.Common;
+
+namespace Backprop.Functional.Tests.IO;
+
+/// <summary>State files: the writer measures what it will write, and refuses what no reader would read back.</summary>
+public sealed class StateFileTests
+{
+    private static Checkpoint Initial(int[] widths, string optimizerName)
+    {
+        var optimizer = (Optimizer)Optimizer.Create(optimizerName, new ConstantSchedule(0.01), 0.9, 0.9, 0.999, 1e-8, 0);
+        var (network, rng) = ((Network, Rng))NetworkFactory.Create(widths, Tanh.Instance, Identity.Instance, new NormalInitializer(0.1), Rng.FromSeed(3));
+        var schema = new DataSchema(
+            Enumerable.Range(0, widths[0]).Select(i => $"feature {i}").ToArr(), Arr.create("y"), TaskKind.Regression, Arr<string>.Empty,
+            new Standardization(Enumerable.Repeat(0.5, widths[0]).ToArr(), Enumerable.Repeat(2.0, widths[0]).ToArr()));
+        return new Checkpoint(TrainState.Initial(network, optimizer, rng), MeanSquaredError.Instance, schema, "{\"epochs\":10}", new string('a', 64), null, null);
+    }
+
+    [Theory]
+    [InlineData(new[] { 4, 16, 3 }, "adam")]
+    [InlineData(new[] { 10, 32, 32, 2 }, "momentum")]
+    public void Checking_before_training_bounds_the_file_of_every_later_epoch(int[] widths, string optimizer)
+    {
+        var initial = Initial(widths, optimizer);
+        var state = initial.State;
+        var later = initial with
+        {
+            State = state with { Epoch = 123_456, Step = 98_765_432_100, SkippedSteps = 7, Optimizer = state.Optimizer with { Count = 98_765_432_093 } },
+            PreviousSha256 = new string('f', 64),
+            Metrics = new EpochMetrics(1.0 / 3, -2.0 / 3, 0.123456789),
+        };
+        var bound = (long)StateFile.CheckWritable(initial);
+        var (first, next) = (StateFile.Encode(initial).Length, StateFile.Encode(later).Length);
+        Assert.True(first <= next && next <= bound && bound - next < 256, $"epoch 0: {first} bytes, later: {next}, bound {bound}");
+    }
+
+    [Fact]
+    public void A_state_whose_header_would_pass_the_readers_limit_is_refused_and_not_encoded()
+    {
+        // A configuration of 17 million 'é' (six bytes each in the header) stands for any metadata grown too large.
+        var huge = Initial([2, 3, 1], "sgd") with { Config = new string('é', 17_000_000) };
+        var message = ((Error)StateFile.CheckWritable(huge)).Message;
+        Assert.StartsWith("a state of this run cannot be saved: its header would take 102,0", message);
+        var encoded = ((Error)StateFile.TryEncode(huge)).Message;
+        Assert.StartsWith("the state of epoch 0: its header would take", encoded);
+        Assert.Contains("more than the 100,000,000 a reader accepts", encoded);
+    }
+
+    [Theory]
+    [InlineData(new[] { 4, 16, 3 }, "adam")]
+    [InlineData(new[] { 64, 128, 64, 10 }, "sgd")]
+    [InlineData(new[] { 10, 32, 32, 32, 2 }, "momentum")]
+    public void The_cores_estimate_of_the_files_is_at_least_their_size_and_close_to_it(int[] widths, string optimizer)
+    {
+        var checkpoint = Initial(widths, optimizer);
+        var estimate = MemoryEstimate.Of(TrainingShape.Of(widths, (Optimizer)Optimizer.Create(optimizer, new ConstantSchedule(0.01), 0.9, 0.9, 0.999, 1e-8, 0), 10, null));
+        var state = StateFile.Encode(checkpoint).Length;
+        var weights = SafeTensors.Serialize(NetworkTensors.ToFile(checkpoint.State.Network, MeanSquaredError.Instance, Map<string, string>.Empty)).Length;
+        Assert.InRange(estimate.StateFileBytes - state, 0, 16 << 10);
+        Assert.InRange(estimate.WeightsFileBytes - weights, 0, 16 << 10);
+    }
+}
