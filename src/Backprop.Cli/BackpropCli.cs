@@ -59,7 +59,7 @@ public static class BackpropCli
         }
         catch (Exception e) when (Exhausted(e) is { } cause)
         {
-            // Sizes are estimated before training allocates (MachineMemory), but not every allocation
+            // Sizes are estimated before training allocates (MemoryEstimate, RunResources), but not every allocation
             // can be foreseen (a huge CSV, another process taking memory): say so, do not crash.
             // The failed allocation's memory was never handed out, so the process can still write this line.
             var what = cause is OutOfMemoryException ? "memory" : "stack";

@@ -63,7 +63,7 @@ public static class BenchCommand
         var optimizer = new Sgd(new ConstantSchedule(0.01));
         // Refused before anything is allocated; the row-major values the data set is built from are held beside it.
         var shape = TrainingShape.Of(widths, optimizer, rows, batchSize) with { OtherBytes = 8L * rows * (widths[0] + widths[^1]) };
-        if (MachineMemory.Check(shape).Failed(out var sizeError, out _)) return sizeError;
+        if (Functional.Runs.RunResources.ThisProcess(savesStates: false).Check(shape).Failed(out var sizeError, out _)) return sizeError;
         // The check has kept rows × width within Limits.MaxTensorElements, so these counts fit an int.
         var (inputCount, targetCount) = (checked((int)((long)rows * widths[0])), checked((int)((long)rows * widths[^1])));
 

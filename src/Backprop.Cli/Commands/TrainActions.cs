@@ -15,7 +15,7 @@ public static class TrainActions
     {
         var baseSpec = configPath is null ? Fin<RunSpec>.Succ(new RunSpec()) : RunFile.Read(configPath);
         if (baseSpec.Failed(out var configError, out var spec)) return configError;
-        if (RunPlan.Prepare(options.Apply(parse, spec)).Failed(out var prepareError, out var run)) return prepareError;
+        if (RunPlan.Prepare(options.Apply(parse, spec), savesStates: outDir is not null).Failed(out var prepareError, out var run)) return prepareError;
         if (outDir is null) return TrainRunner.Run(context, run, run.Initial, null, view);
         if (RunSession.Create(outDir, run, Provenance.Of(run, DateTime.UtcNow, threads)).Failed(out var sessionError, out var session)) return sessionError;
         using (session) return TrainRunner.Run(context, run, run.Initial, session, view);

@@ -12,13 +12,17 @@ namespace Backprop.Functional.Runs;
 /// <param name="Listing">What states/ held when the run was opened.</param>
 public sealed record OpenedRun(RunDirectory Directory, PreparedRun Plan, RunListing Listing)
 {
-    /// <summary>Reads run.json, loads its inputs (from where <paramref name="sources"/> says, else where run.json says) and lists the states.</summary>
-    public static Fin<OpenedRun> Open(RunDirectory directory, RunSources sources) =>
+    /// <summary>
+    /// Reads run.json, loads its inputs (from where <paramref name="sources"/> says, else where
+    /// run.json says) and lists the states; <paramref name="savesStates"/> when the run is to be
+    /// trained on (resumed), which the memory check counts.
+    /// </summary>
+    public static Fin<OpenedRun> Open(RunDirectory directory, RunSources sources, bool savesStates = false) =>
         from recorded in directory.ReadSpec()
         from spec in sources.Apply(recorded)
-        from plan in RunPlan.Prepare(spec)
+        from plan in RunPlan.Prepare(spec, savesStates)
         select new OpenedRun(directory, plan, directory.List());
 
-    /// <summary>Opens the run directory at <paramref name="path"/>.</summary>
+    /// <summary>Opens the run directory at <paramref name="path"/> for reading.</summary>
     public static Fin<OpenedRun> Open(string path, RunSources sources) => RunDirectory.Open(path).Bind(directory => Open(directory, sources));
 }

@@ -15,14 +15,16 @@ public static class RunPlan
     /// <summary>The hidden widths used when no layers are given: the seed's six layers of 32.</summary>
     private static readonly int[] DefaultHidden = [32, 32, 32, 32, 32, 32];
 
-    /// <summary>Loads a spec's inputs and resolves it.</summary>
-    public static Fin<PreparedRun> Prepare(RunSpec spec) => RunInputs.Load(spec).Bind(inputs => Resolve(spec, inputs));
+    /// <summary>Loads a spec's inputs and resolves it within this process's memory.</summary>
+    public static Fin<PreparedRun> Prepare(RunSpec spec, bool savesStates = false) =>
+        RunInputs.Load(spec).Bind(inputs => Resolve(spec, inputs, RunResources.ThisProcess(savesStates)));
 
     /// <summary>
-    /// The run a spec describes, on the given inputs. The returned spec is resolved: resolving it
+    /// The run a spec describes, on the given inputs, refused before anything big is allocated when
+    /// it does not fit <paramref name="resources"/>. The returned spec is resolved: resolving it
     /// again (with the same inputs) gives the same run, which is what lets run.json describe state 0.
     /// </summary>
-    public static Fin<PreparedRun> Resolve(RunSpec spec, RunInputs inputs)
+    public static Fin<PreparedRun> Resolve(RunSpec spec, RunInputs inputs, RunResources resources)
     {
         if (CheckRanges(spec).Failed(out var rangeError, out _)) return rangeError;
         var rng = Rng.FromSeed(spec.Seed);
@@ -49,13 +51,22 @@ public static class RunPlan
         var (hidden, output) = activations;
         if (lossValue.WithOutputActivation(output).Failed(out var pairError, out _)) return pairError;
 
-        if (BuildNetwork(spec, inputs.Init, all, schema, hidden, output, afterSplit).Failed(out var networkError, out var built)) return networkError;
-        var (network, trainRng) = built;
-
         var stepsPerEpoch = TrainConfig.StepsPerEpoch(split.Train.Rows, spec.BatchSize);
         var rate = spec.Lr ?? (spec.Optimizer.Trim().ToLowerInvariant() is "adam" or "adamw" ? 0.001 : SeedDemo.LearningRate);
         var decaySteps = spec.DecaySteps ?? (spec.Schedule.Trim().ToLowerInvariant() == "cosine" ? Math.Max(1L, (long)spec.Epochs * stepsPerEpoch) : 0);
         if (OptimizerOf(spec with { Lr = rate, DecaySteps = decaySteps }).Failed(out var optimizerError, out var optimizer)) return optimizerError;
+
+        // The whole training's memory is checked before the network is drawn: a layer of 16384²
+        // weights would otherwise be allocated before anything said it cannot fit.
+        TrainingShape Shape(IReadOnlyList<int> widths) => TrainingShape.Of(widths, optimizer, split.Train.Rows, spec.BatchSize) with
+        {
+            HeldOutRows = (split.Validation?.Rows ?? 0) + (split.Test?.Rows ?? 0),
+        };
+        var drawnWidths = spec.Layers ?? [all.Inputs.ColumnCount, .. DefaultHidden, schema.OutputWidth];
+        if (inputs.Init is null && NetworkFactory.CheckWidths(drawnWidths).Bind(_ => resources.Check(Shape(drawnWidths))).Failed(out var sizeError, out _)) return sizeError;
+        if (BuildNetwork(spec, inputs.Init, all, schema, hidden, output, afterSplit).Failed(out var networkError, out var built)) return networkError;
+        var (network, trainRng) = built;
+        if (inputs.Init is not null && resources.Check(Shape(network.Widths.ToArray())).Failed(out var initSizeError, out _)) return initSizeError;
         var policy = spec.OnNonfinite.Trim().ToLowerInvariant() switch
         {
             "stop" => NonFinitePolicy.Stop,

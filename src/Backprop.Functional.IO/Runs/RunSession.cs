@@ -45,9 +45,10 @@ public sealed class RunSession : IDisposable
     /// </summary>
     public static Fin<RunSession> Create(string path, PreparedRun run, Provenance provenance)
     {
-        var initial = StateFile.Encode(run.InitialCheckpoint());
-        if (initial.LongLength > FileInput.MaxFileBytes)
-            return Error.New($"{path}: each state of this run would take {initial.LongLength:N0} bytes, more than the {FileInput.MaxFileBytes:N0} bytes a state may have to be read back; train a smaller network or without a run directory");
+        // The largest state any epoch can write, measured before the first one is: a run whose
+        // states readers would refuse (too large, a header too long) is not started.
+        if (StateFile.CheckWritable(run.InitialCheckpoint()).Failed(out var sizeError, out _)) return sizeError;
+        if (StateFile.TryEncode(run.InitialCheckpoint()).Failed(out var encodeError, out var initial)) return encodeError;
         var created = RunDirectory.Create(path, draft =>
             from _1 in AtomicFile.Write(draft.StatePath(0), initial)
             from _2 in AtomicFile.WriteText(draft.MetricsFile, MetricsRow.Header + "\n")
@@ -87,7 +88,7 @@ public sealed class RunSession : IDisposable
     {
         // Temporary files are the in-flight writes of a trainer that was killed; we hold the lock, so none is ours to keep.
         foreach (var temporary in directory.List().Temporaries) File.Delete(temporary);
-        if (OpenedRun.Open(directory, sources).Failed(out var openError, out var run)) return openError;
+        if (OpenedRun.Open(directory, sources, savesStates: true).Failed(out var openError, out var run)) return openError;
         var (breaks, end) = ChainCheck.Run(run, MetricsReading.AfterCrash);
         if (!breaks.IsEmpty || end is null)
             return Error.New(breaks.IsEmpty ? $"{directory.Path}: holds no complete state to resume from" : Refusal(directory, breaks, run.Listing.Last));

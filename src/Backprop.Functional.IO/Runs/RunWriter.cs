@@ -79,13 +79,12 @@ public sealed class RunWriter : IDisposable
             if (_failure is not null) continue;
             var epoch = checkpoint.State.Epoch;
             var linked = checkpoint with { PreviousSha256 = _previousSha256 };
-            var bytes = StateFile.Encode(linked);
-            var sha = Fingerprint.Of(bytes);
-            if (AtomicFile.Write(_run.StatePath(epoch), bytes).Failed(out var error, out _))
+            if (StateFile.TryEncode(linked).Bind(bytes => AtomicFile.Write(_run.StatePath(epoch), bytes).Map(_ => bytes)).Failed(out var error, out var bytes))
             {
                 _failure = error;
                 continue;
             }
+            var sha = Fingerprint.Of(bytes);
             try
             {
                 if (checkpoint.Metrics is { } metrics)

@@ -193,7 +193,7 @@ public sealed record MemoryEstimate(
             (DataBytes + Shape.OtherBytes, "the data"),
             (SavingBytes, "states being saved"),
         };
-        return $"{Widths(Shape)}: {ByteSize.Count(Parameters)} parameters{optimizer}; {Shape.TrainingRows:N0} rows{batches}{heldOut}; " +
+        return $"{Widths(Shape)}: {ByteSize.Count(Parameters)} parameters{optimizer}; {Shape.TrainingRows:N0} {(Shape.TrainingRows == 1 ? "row" : "rows")}{batches}{heldOut}; " +
                $"mostly {parts.MaxBy(p => p.Bytes).Name}";
     }
 
