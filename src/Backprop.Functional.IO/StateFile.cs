@@ -16,8 +16,14 @@ namespace Backprop.Functional.IO;
 /// </summary>
 public static class StateFile
 {
-    /// <summary>The value of the <c>format</c> metadata.</summary>
-    public const string Format = "backprop.functional.state/1";
+    /// <summary>
+    /// The value of the <c>format</c> metadata. Version 2 states record where none of their inputs
+    /// were found (no data or init path in <c>config</c>), so a run whose files move stays the same run.
+    /// </summary>
+    public const string Format = "backprop.functional.state/2";
+
+    /// <summary>The format of states written before version 2, refused with a message that says so.</summary>
+    private const string FormatVersion1 = "backprop.functional.state/1";
 
     /// <summary>The numerics path that produced the state: the FMA-chain products and the deterministic math.</summary>
     public const string Numerics = "managed-fma-chain/1";
@@ -114,7 +120,9 @@ public static class StateFile
         if (SafeTensors.Parse(bytes).Within(source).Failed(out var parseError, out var file)) return parseError;
         if (file.Meta("format").Case is not string format)
             return Error.New($"{source}: not a training state (no 'format' metadata; a plain weights file?)");
-        if (format != Format) return Error.New($"{source}: format '{format}' is not {Format}");
+        if (format == FormatVersion1)
+            return Error.New($"{source}: was written by an earlier version of backprop (format {FormatVersion1}, whose states recorded their data file's path); this version reads {Format}: train the run again");
+        if (format != Format) return Error.New($"{source}: format {Quote.Value(format)} is not {Format}");
         if (Seal.Check(bytes, file, source, "state").Failed(out var sealError, out _)) return sealError;
 
         string Meta(string key) => file.Meta(key).IfNone("");

@@ -63,16 +63,9 @@ public static class ExplainCommand
     private static (Optimizer, OptimizerState) Optimizer(string path)
     {
         var fallback = (Optimizer: (Functional.Optimizer)new Sgd(new ConstantSchedule(SeedDemo.LearningRate)), State: OptimizerState.Stateless);
-        if (StateFile.Read(path).Case is not Checkpoint checkpoint) return fallback;
-        try
-        {
-            var spec = JsonSerializer.Deserialize<RunSpec>(checkpoint.Config, RunSpec.Json);
-            return spec is not null && RunPlan.OptimizerOf(spec).Case is Functional.Optimizer optimizer ? (optimizer, checkpoint.State.Optimizer) : fallback;
-        }
-        catch (JsonException)
-        {
-            return fallback;
-        }
+        return StateFile.Read(path).Case is Checkpoint checkpoint && RunPlan.OptimizerOf(checkpoint).Case is Functional.Optimizer optimizer
+            ? (optimizer, checkpoint.State.Optimizer)
+            : fallback;
     }
 
     // A diverged network's values are ±Infinity or NaN, which plain JSON numbers cannot hold.

@@ -18,10 +18,11 @@ public static class PredictCommand
         var state = SharedOptions.State("A state file, a model file (a run's final.safetensors) or a weights file written by this tool", required: true);
         var data = SharedOptions.Data("CSV file with the model's feature columns (other columns are ignored)");
         var dataset = SharedOptions.Dataset();
-        var output = new System.CommandLine.Option<string>("--out") { Description = "Where to write the predictions", HelpName = "PRED.csv", Required = true };
+        var output = new System.CommandLine.Option<string>("--out") { Description = "Where to write the predictions (- for standard output; a FIFO or device is written directly)", HelpName = "PRED.csv", Required = true };
         var command = new Command("predict", Examples.With(
             "Predict with a saved model: for classification the class and every class's probability, for regression the outputs.",
-            "backprop predict --state runs/iris/final.safetensors --data flowers.csv --out predictions.csv"))
+            "backprop predict --state runs/iris/final.safetensors --data flowers.csv --out predictions.csv",
+            "backprop predict --state runs/iris/final.safetensors --dataset iris --out - | head"))
         { state, data, dataset, output };
         command.SetAction(parse => BackpropCli.Guard(context, () =>
             from model in ModelReader.Read(parse.GetValue(state)!)
@@ -29,8 +30,8 @@ public static class PredictCommand
             from schema in model.SchemaFor(table, null)
             from inputs in model.Inputs(table, schema)
             let predictions = Forward.Predict(model.Network, inputs)
-            from written in AtomicFile.WriteText(parse.GetValue(output)!, Csv(predictions, schema))
-            select Done(context, parse.GetValue(output)!, predictions.RowCount)));
+            from code in Write(context, parse.GetValue(output)!, Csv(predictions, schema), predictions.RowCount)
+            select code));
         return command;
     }
 
@@ -58,9 +59,18 @@ public static class PredictCommand
 
     private static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 
-    private static int Done(CommandContext context, string path, int rows)
+    /// <summary>The predictions to standard output ("-", with nothing else) or to a file, then a line saying where they went.</summary>
+    private static Fin<int> Write(CommandContext context, string path, string csv, int rows)
     {
-        context.Out.WriteLine($"wrote {rows} predictions to {path}");
-        return ExitCodes.Success;
+        if (path == "-")
+        {
+            context.Out.Write(csv);
+            return ExitCodes.Success;
+        }
+        return OutputFile.WriteText(path, csv).Map(_ =>
+        {
+            context.Out.WriteLine($"wrote {rows} predictions to {path}");
+            return ExitCodes.Success;
+        });
     }
 }

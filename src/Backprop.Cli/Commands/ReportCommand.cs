@@ -26,7 +26,7 @@ public static class ReportCommand
             if (RunDirectory.Open(path).Failed(out var openError, out var run)) return openError;
             if (ReportCollector.Collect(run).Failed(out var collectError, out var model)) return collectError;
             var page = ReportPage.Render(model);
-            if (AtomicFile.WriteText(target, page).Failed(out var writeError, out _)) return writeError;
+            if (OutputFile.WriteText(target, page).Failed(out var writeError, out _)) return writeError;
             var weights = model.Data.Weights;
             context.Out.WriteLine($"wrote {target}: {model.Data.Metrics.TotalEpochs} epochs, {weights.Epochs.Length} of {weights.KeptCount} kept states on the slider, {page.Length / 1024:N0} KiB");
             return ExitCodes.Success;

@@ -15,7 +15,7 @@ public enum FigureFormat
     Svg,
 }
 
-/// <summary>Renders a figure (one or more ScottPlot panels) to PNG or SVG bytes and writes it atomically.</summary>
+/// <summary>Renders a figure (one or more ScottPlot panels) to PNG or SVG bytes and writes it (a file atomically; a FIFO or device directly).</summary>
 public static class FigureFile
 {
     /// <summary>The format an output path asks for, or why it cannot be written.</summary>
@@ -46,5 +46,5 @@ public static class FigureFile
 
     /// <summary>Writes the figure to <paramref name="path"/> in the format its extension names.</summary>
     public static Fin<Unit> Write(string path, Multiplot figure, int width, int height) =>
-        FormatOf(path).Bind(format => AtomicFile.Write(path, Encode(figure, width, height, format)));
+        FormatOf(path).Bind(format => OutputFile.Write(path, Encode(figure, width, height, format)));
 }

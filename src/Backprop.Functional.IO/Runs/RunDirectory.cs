@@ -211,6 +211,33 @@ public sealed partial class RunDirectory
     /// <summary>A state file's bytes (strictly: a regular file, never followed through a link, at most the reader's size limit).</summary>
     public Fin<byte[]> ReadStateBytes(int epoch) => FileInput.ReadRunFile(StatePath(epoch));
 
+    /// <summary>
+    /// How often a state that vanished while being read (a trainer removing a state it does not
+    /// keep, as often as every millisecond) is looked up again.
+    /// </summary>
+    private const int LookUps = 50;
+
+    /// <summary>
+    /// The bytes of state <paramref name="epoch"/> (or of the last state), read strictly. A run
+    /// still being trained deletes the state before the one it just wrote when it does not keep
+    /// it; the last state is then looked up again.
+    /// </summary>
+    public Fin<(int Epoch, byte[] Bytes)> ReadKeptState(int? epoch)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var kept = List().Epochs;
+            if (kept.IsEmpty) return Error.New($"{Path}: holds no saved state");
+            var wanted = epoch ?? kept[^1];
+            if (!kept.Contains(wanted))
+                return Error.New(wanted > kept[^1]
+                    ? $"{Path}: epoch {wanted} is beyond the last epoch ({kept[^1]})"
+                    : $"{Path}: epoch {wanted} was not kept (keep-every); replaying from epoch {kept.Filter(k => k < wanted).LastOrDefault()} rebuilds it, or pick one of {string.Join(", ", kept.Take(8))}{(kept.Count > 8 ? ", ..." : "")}");
+            var read = ReadStateBytes(wanted).Map(bytes => (wanted, bytes));
+            if (read.IsSucc || attempt == LookUps || ((Error)read).Code != FileInput.MissingFileCode) return read;
+        }
+    }
+
     /// <summary>A state, read and decoded (seal checked).</summary>
     public Fin<Checkpoint> ReadState(int epoch) =>
         ReadStateBytes(epoch).Bind(bytes => StateFile.Decode(bytes, StatePath(epoch)));

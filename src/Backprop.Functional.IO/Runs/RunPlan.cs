@@ -100,6 +100,10 @@ public static class RunPlan
         from optimizer in Optimizer.Create(spec.Optimizer, schedule, spec.Momentum, spec.Beta1, spec.Beta2, spec.Eps, spec.WeightDecay)
         select optimizer;
 
+    /// <summary>The optimizer a state was trained with, from the configuration it records.</summary>
+    public static Fin<Optimizer> OptimizerOf(Checkpoint state) =>
+        RunFile.Parse("the state's configuration", System.Text.Encoding.UTF8.GetBytes(state.Config)).Bind(OptimizerOf);
+
     /// <summary>The checks on a spec's values that need no data: ranges, and which options go together.</summary>
     public static Fin<Unit> CheckRanges(RunSpec spec)
     {

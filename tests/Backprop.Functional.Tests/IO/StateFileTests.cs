@@ -60,4 +60,13 @@ public sealed class StateFileTests
         Assert.InRange(estimate.StateFileBytes - state, 0, 16 << 10);
         Assert.InRange(estimate.WeightsFileBytes - weights, 0, 16 << 10);
     }
+
+    [Fact]
+    public void A_state_of_the_earlier_format_is_refused_saying_so()
+    {
+        var file = (SafeTensorsFile)SafeTensors.Parse(StateFile.Encode(Initial([3, 4, 2], "sgd")));
+        var earlier = file with { Metadata = file.Metadata.SetItem("format", "backprop.functional.state/1").SetItem(Seal.Key, Seal.Placeholder) };
+        var bytes = Seal.Close(SafeTensors.Serialize(earlier));
+        Support.Refusal.Expect(StateFile.Decode(bytes, "old.safetensors"), "old.safetensors", "earlier version of backprop", "state/1", "train the run again");
+    }
 }
