@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Backprop.Functional.Runs;
+using LanguageExt;
 
 namespace Backprop.Cli.Commands;
 
@@ -21,18 +22,20 @@ public static class VerifyCommand
         {
             SharedOptions.ApplyThreads(parse, threads);
             context.Out.WriteLine(SharedOptions.NumericsLine());
-            return Verification.Run(parse.GetValue(dir)!, SharedOptions.Sources(parse, moved),
-                    problem => context.Out.WriteLine($"chain: {problem}"),
-                    line => context.Out.WriteLine(line.Text))
+            return Verification.Run(parse.GetValue(dir)!, SharedOptions.Sources(parse, moved), breaks => Chain(context, breaks), line => context.Out.WriteLine(line.Text))
                 .Map(report => Report(context, report));
         }));
         return command;
     }
 
+    private static void Chain(CommandContext context, Arr<ChainBreak> breaks)
+    {
+        foreach (var problem in breaks) context.Out.WriteLine($"chain: {problem}");
+        if (breaks.IsEmpty) context.Out.WriteLine("chain: intact (state 0 is the one run.json describes; every kept state, seal, link and metrics row checked)");
+    }
+
     private static int Report(CommandContext context, VerifyReport report)
     {
-        if (report.Breaks.IsEmpty)
-            context.Out.WriteLine($"chain: intact (state 0 is the one run.json describes; {report.Kept} states kept, every seal, link and metrics row checked)");
         var replayed = ReplayCommand.Summarize(context, report.Epochs.ToArray());
         if (report.Proven && report.LastStateSha256 is { } sha)
             context.Out.WriteLine($"verified: the last state's SHA-256 {sha} stands for the whole run");

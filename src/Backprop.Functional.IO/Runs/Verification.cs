@@ -23,8 +23,11 @@ public sealed record VerifyReport(Arr<ChainBreak> Breaks, Arr<ReplayLine> Epochs
 /// </summary>
 public static class Verification
 {
-    /// <summary>Verifies the run at <paramref name="path"/>, reporting chain breaks and each replayed epoch as they are found.</summary>
-    public static Fin<VerifyReport> Run(string path, RunSources sources, Action<ChainBreak> onBreak, Action<ReplayLine> onEpoch)
+    /// <summary>
+    /// Verifies the run at <paramref name="path"/>, reporting the chain's breaks (none when it is
+    /// intact) once it is checked, then each replayed epoch as it is rebuilt.
+    /// </summary>
+    public static Fin<VerifyReport> Run(string path, RunSources sources, Action<Arr<ChainBreak>> onChain, Action<ReplayLine> onEpoch)
     {
         if (RunDirectory.Open(path).Failed(out var openError, out var directory)) return openError;
         if (directory.LockForReading().Failed(out var lockError, out var held)) return lockError;
@@ -32,7 +35,7 @@ public static class Verification
         {
             if (OpenedRun.Open(directory, sources).Failed(out var error, out var run)) return error;
             var (breaks, end) = ChainCheck.Run(run, MetricsReading.Strict);
-            foreach (var problem in breaks) onBreak(problem);
+            onChain(breaks);
             if (run.Listing.Epochs.IsEmpty || run.Listing.Epochs[0] != 0) return new VerifyReport(breaks, [], run.Listing.Epochs.Count, end?.LastSha256);
             // A state 0 that does not belong cannot be replayed from: that is a finding, not a failure to verify.
             return Replay.Run(run, 0, null, onEpoch).Match(
