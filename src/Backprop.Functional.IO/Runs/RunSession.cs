@@ -103,6 +103,9 @@ public sealed class RunSession : IDisposable
                 return Error.New($"{directory.StatePath(differs.Epoch)}: does not replay from epoch {from} ({differs.Text}); it was changed after it was written. Nothing was changed; 'backprop verify {directory.Path}' checks the whole run");
         }
 
+        // A trainer killed between writing a state and removing the one before it (which the run
+        // does not keep) leaves that one behind: remove it, as the uninterrupted run did.
+        foreach (var leftover in run.Listing.Epochs.Filter(e => e < last && !run.Plan.Keeps(e, last))) File.Delete(directory.StatePath(leftover));
         var rows = end.Rows.Take(last).ToList();
         if (rows.Count == last - 1 && end.LastState.Metrics is { } metrics)
             rows.Add(new MetricsRow(last, metrics, end.LastSha256)); // the crash fell between the state and its row

@@ -39,6 +39,21 @@ public sealed class CrashTests
         RunAssert.SameStates(whole, crashed);
     }
 
+    [Fact]
+    public void A_state_left_behind_by_a_kill_between_writing_the_next_and_removing_it_is_removed_on_resume()
+    {
+        // Killed after state 5 was written but before state 4 (not kept with --keep-every 3) was removed.
+        using var run = new TrainedRun(TrainedRun.Small with { Epochs = 5, KeepEvery = 3 });
+        using var whole = new TrainedRun(TrainedRun.Small with { Epochs = 6, KeepEvery = 3 });
+        var opened = run.Open();
+        var three = File.ReadAllBytes(run.State(3));
+        var result = Training.Epoch(opened.Plan.Config, ((Checkpoint)StateFile.Decode(three, "3")).State, opened.Plan.Data.Train);
+        File.WriteAllBytes(run.State(4), StateFile.Encode(opened.Plan.CheckpointAfter(result, Fingerprint.Of(three))));
+        Assert.Equal(0, CliRun.Of("verify", run.Path).ExitCode);
+        Assert.Equal(0, CliRun.Of("train", "--resume", run.Path, "--epochs", "6").ExitCode);
+        RunAssert.SameStates(whole.Path, run.Path);
+    }
+
     private static bool StateIsComplete(string path) =>
         !path.Contains("/states/", StringComparison.Ordinal) || StateFile.Read(path).IsSucc;
 }
