@@ -177,7 +177,7 @@ public sealed partial class RunDirectory
         }
     }
 
-    /// <summary>What <c>states/</c> holds now: state epochs, temporary files and strays.</summary>
+    /// <summary>What <c>states/</c> holds now: state epochs, temporary files and strays (also metrics.csv or final.safetensors when they are not regular files).</summary>
     public RunListing List()
     {
         var (epochs, temporaries, strays) = (new List<int>(), new List<string>(), new List<StrayEntry>());
@@ -196,6 +196,10 @@ public sealed partial class RunDirectory
             else if (StateEpoch(name) is { } epoch) epochs.Add(epoch);
             else strays.Add(new StrayEntry(entry, "is not a state of a run (states are named like 000042.safetensors)"));
         }
+        // The files beside states/ that a run writes must be regular files too: a link at
+        // final.safetensors would otherwise only be found when training ends.
+        foreach (var file in new[] { MetricsFile, FinalFile })
+            if (Entries.KindOf(file) is not (FileKind.Missing or FileKind.Regular) and var kind) strays.Add(new StrayEntry(file, Entries.Problem(kind)));
         epochs.Sort();
         return new RunListing(epochs.ToArr(), temporaries.ToArr(), strays.OrderBy(s => s.Path, StringComparer.Ordinal).ToArr());
     }

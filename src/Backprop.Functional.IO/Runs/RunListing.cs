@@ -14,7 +14,8 @@ public sealed record StrayEntry(string Path, string Problem)
 /// <summary>
 /// What a run directory's <c>states/</c> folder held when it was listed: the epochs of its state
 /// files, the temporary files of writes in flight (or of a killed writer), and everything that
-/// does not belong (symbolic links, FIFOs, devices, names that are not states).
+/// does not belong (symbolic links, FIFOs, devices, names that are not states, and a
+/// metrics.csv or final.safetensors that is not a regular file).
 /// </summary>
 /// <param name="Epochs">The epochs of the regular state files, in order.</param>
 /// <param name="Temporaries">Temporary files of atomic writes.</param>

@@ -26,6 +26,19 @@ public sealed class HostileRunDirectoryTests
     }
 
     [Fact]
+    public void A_final_model_that_is_a_symlink_is_refused_before_resuming_trains()
+    {
+        using var run = new TrainedRun();
+        var victim = Victim(run.Dir);
+        File.Delete(Path.Combine(run.Path, "final.safetensors"));
+        SpecialFiles.Link(Path.Combine(run.Path, "final.safetensors"), victim);
+        CliRun.Of("train", "--resume", run.Path, "--epochs", "8").AssertRefused("final.safetensors", "symbolic link");
+        Assert.Equal(6, run.Open().Listing.Last);
+        Assert.Contains("final.safetensors: is a symbolic link", CliRun.Of("verify", run.Path).Out);
+        Assert.Equal("precious\n", File.ReadAllText(victim));
+    }
+
+    [Fact]
     public void An_existing_directory_holding_anything_is_never_trained_into()
     {
         using var other = new TrainedRun();
