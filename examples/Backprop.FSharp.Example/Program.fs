@@ -47,7 +47,7 @@ let written =
         |> List.fold
             (fun (state: TrainState) _ ->
                 let result = Training.Epoch(run.Config, state, run.Data.Train)
-                session.Record(result, run.Measure result)
+                session.Record result |> ignore
                 result.State)
             run.Initial
 

@@ -85,7 +85,7 @@ public static class AtomicFile
         };
 
     /// <summary>Makes a completed rename durable by flushing its directory (POSIX; a no-op elsewhere).</summary>
-    private static void FlushDirectory(string directory)
+    internal static void FlushDirectory(string directory)
     {
         if (OperatingSystem.IsWindows()) return;
         try

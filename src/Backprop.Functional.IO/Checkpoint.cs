@@ -1,7 +1,15 @@
 namespace Backprop.Functional.IO;
 
 /// <summary>What an epoch measured: its training loss (before its steps) and, with a validation split, the loss and accuracy after it.</summary>
-public sealed record EpochMetrics(double Loss, double? ValidationLoss, double? ValidationAccuracy);
+public sealed record EpochMetrics(double Loss, double? ValidationLoss, double? ValidationAccuracy)
+{
+    /// <summary>Whether <paramref name="other"/> holds the same measurements bit for bit (record equality would call two NaNs equal and 0.0 and −0.0 too).</summary>
+    public bool SameBits(EpochMetrics other) =>
+        Same(Loss, other.Loss) && Same(ValidationLoss, other.ValidationLoss) && Same(ValidationAccuracy, other.ValidationAccuracy);
+
+    private static bool Same(double? a, double? b) =>
+        a is null ? b is null : b is not null && BitConverter.DoubleToInt64Bits(a.Value) == BitConverter.DoubleToInt64Bits(b.Value);
+}
 
 /// <summary>
 /// Everything one state file holds: the training state itself and what makes it verifiable

@@ -47,13 +47,23 @@ public sealed record MetricsRow(int Epoch, EpochMetrics Metrics, string StateSha
     {
         var cells = line.TrimEnd('\r').Split(',');
         if (cells.Length != 5 || !int.TryParse(cells[0], NumberStyles.None, CultureInfo.InvariantCulture, out var epoch) || epoch != expectedEpoch ||
-            !double.TryParse(cells[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var loss) || cells[4].Length != 64)
+            !double.TryParse(cells[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var loss) || !IsSha256(cells[4]) ||
+            !TryOptional(cells[2], out var validationLoss) || !TryOptional(cells[3], out var validationAccuracy))
             return null;
-        return new MetricsRow(epoch, new EpochMetrics(loss, Optional(cells[2]), Optional(cells[3])), cells[4]);
+        return new MetricsRow(epoch, new EpochMetrics(loss, validationLoss, validationAccuracy), cells[4]);
     }
 
-    private static double? Optional(string cell) =>
-        double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? value : null;
+    // An empty cell means "not measured"; anything else must be a number (text is not quietly "not measured").
+    private static bool TryOptional(string cell, out double? value)
+    {
+        value = null;
+        if (cell.Length == 0) return true;
+        if (!double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out var number)) return false;
+        value = number;
+        return true;
+    }
+
+    private static bool IsSha256(string cell) => cell.Length == 64 && cell.All(c => char.IsAsciiDigit(c) || c is >= 'a' and <= 'f');
 
     private static string Text(double? value) => value?.ToString("R", CultureInfo.InvariantCulture) ?? "";
 }

@@ -10,11 +10,12 @@ namespace Backprop.Functional.IO;
 /// <summary>
 /// Writing a file the user named as an output (predictions, gradients, a plot, a report). A new or
 /// regular file is replaced atomically (<see cref="AtomicFile"/>). A FIFO, terminal, other character
-/// device or socket, or anything under /dev/ or /proc/ (<c>/dev/stdout</c> even when it is redirected
-/// to a regular file), is written directly, as a shell redirection would; a FIFO no process is
-/// reading is refused rather than waited on forever. A directory is refused, and so is a symbolic
-/// link to a regular file or to nothing: it is neither followed (the bytes would land somewhere the
-/// user did not name) nor replaced (the user's link would be lost).
+/// device or socket is written directly, as a shell redirection would; a FIFO no process is
+/// reading is refused rather than waited on forever. The process's own streams
+/// (<c>/dev/stdout</c>, <c>/dev/stderr</c>, <c>/dev/fd/N</c>, <c>/proc/self/fd/N</c>) are written
+/// through their descriptors. A directory is refused, and so is any other symbolic link: it is
+/// neither followed (the bytes would land somewhere the user did not name; world-writable places
+/// such as /dev/shm let anyone plant one) nor replaced (the user's link would be lost).
 /// </summary>
 public static partial class OutputFile
 {
@@ -23,7 +24,6 @@ public static partial class OutputFile
     {
         if (FilePath.IsBlank(path)) return FilePath.Blank(path);
         var fullPath = Path.GetFullPath(path);
-        var special = fullPath.StartsWith("/dev/", StringComparison.Ordinal) || fullPath.StartsWith("/proc/", StringComparison.Ordinal);
         if (Libc.IsAvailable && DescriptorNamed(fullPath) is { } descriptor) return WriteToDescriptor(path, descriptor, bytes);
         // A path that cannot be inspected is left to the atomic write, which says why it fails.
         if (FileKinds.Of(path, followLinks: false).Failed(out _, out var kind)) return AtomicFile.Write(path, bytes);
@@ -32,18 +32,14 @@ public static partial class OutputFile
             case FileKind.Missing:
                 return AtomicFile.Write(path, bytes);
             case FileKind.Regular:
-                return special ? WriteDirectly(path, FileKind.Regular, bytes) : AtomicFile.Write(path, bytes);
+                return AtomicFile.Write(path, bytes);
             case FileKind.Directory:
                 return Error.New($"{path}: is a directory, not a file");
             case FileKind.SymbolicLink:
                 var target = FileKinds.Of(path, followLinks: true).IfFail(FileKind.Other);
-                return target switch
-                {
-                    FileKind.Fifo or FileKind.CharacterDevice or FileKind.Socket => WriteDirectly(path, target, bytes),
-                    FileKind.Regular when special => WriteDirectly(path, target, bytes),
-                    FileKind.Missing => Error.New($"{path}: is a symbolic link to nothing; it is neither followed nor replaced (name the file itself)"),
-                    _ => Error.New($"{path}: is a symbolic link to {FileKinds.Describe(target)}; it is neither followed nor replaced (name the file itself)"),
-                };
+                return target == FileKind.Missing
+                    ? Error.New($"{path}: is a symbolic link to nothing; it is neither followed nor replaced (name the file itself)")
+                    : Error.New($"{path}: is a symbolic link to {FileKinds.Describe(target)}; it is neither followed nor replaced (name the file itself)");
             case FileKind.Fifo or FileKind.CharacterDevice or FileKind.Socket:
                 return WriteDirectly(path, kind, bytes);
             default:
@@ -55,14 +51,14 @@ public static partial class OutputFile
     public static Fin<Unit> WriteText(string path, string text) => Write(path, System.Text.Encoding.UTF8.GetBytes(text));
 
     /// <summary>
-    /// Opens without waiting (a FIFO with no reader fails with ENXIO instead of blocking), checks the
-    /// kind on the open descriptor, then writes. A regular file (under /dev/ or /proc/) is truncated
-    /// only after that check, so a file swapped in at the last moment is not harmed.
+    /// Opens without waiting (a FIFO with no reader fails with ENXIO instead of blocking) and without
+    /// following a link, checks the kind on the open descriptor, then writes: a file swapped in at
+    /// the last moment is refused, not written.
     /// </summary>
     private static Fin<Unit> WriteDirectly(string path, FileKind expected, ReadOnlySpan<byte> bytes)
     {
         if (!Libc.IsAvailable) return WritePortably(path, bytes);
-        var fd = Libc.Open(path, Libc.O_WRONLY | Libc.O_NONBLOCK | Libc.O_NOCTTY | Libc.O_CLOEXEC, 0, out var errno);
+        var fd = Libc.Open(path, Libc.O_WRONLY | Libc.O_NONBLOCK | Libc.O_NOFOLLOW | Libc.O_NOCTTY | Libc.O_CLOEXEC, 0, out var errno);
         if (fd < 0)
         {
             // ENXIO is also the error of a device file whose device is absent.
@@ -75,16 +71,8 @@ public static partial class OutputFile
         }
         using var handle = new SafeFileHandle(fd, ownsHandle: true);
         if ((errno = Libc.Stat(fd, out var kind, out _)) != 0) return CannotWrite(path, Libc.Describe(errno));
-        if (kind != expected && !(kind is FileKind.Fifo or FileKind.CharacterDevice or FileKind.Socket))
+        if (!(kind is FileKind.Fifo or FileKind.CharacterDevice or FileKind.Socket))
             return Error.New($"{path}: changed while being opened (now {FileKinds.Describe(kind)}); nothing was written");
-        try
-        {
-            if (kind == FileKind.Regular) RandomAccess.SetLength(handle, 0);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
-        {
-            return CannotWrite(path, e.Message);
-        }
         if ((errno = Libc.MakeBlocking(fd)) != 0 || (errno = Libc.WriteAll(fd, bytes)) != 0) return CannotWrite(path, Libc.Describe(errno));
         return Unit.Default;
     }

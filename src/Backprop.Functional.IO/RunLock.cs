@@ -26,7 +26,9 @@ public sealed class RunLock : IDisposable
     public bool IsExclusive { get; }
 
     /// <summary>
-    /// Takes the lock on <paramref name="lockPath"/>, creating the file when missing, without waiting:
+    /// Takes the lock on <paramref name="lockPath"/> without waiting (the exclusive lock creates the
+    /// file when missing; a shared lock is taken on a read-only descriptor, so a reader needs no
+    /// write permission, and fails with <see cref="FileInput.MissingFileCode"/> when there is no file):
     /// a conflicting lock held by another process fails with <see cref="BusyCode"/>. The file must be a
     /// regular file: a symbolic link is neither followed nor truncated. The holder of the exclusive
     /// lock writes its process id into the file, only once it holds the lock.
@@ -38,11 +40,13 @@ public sealed class RunLock : IDisposable
         var errno = Libc.Stat(lockPath, followLinks: false, out var kind, out _);
         if (errno == 0 && kind != FileKind.Regular) return FileInput.NotARunFile(lockPath, kind);
         if (errno is not (0 or Libc.ENOENT)) return CannotLock(lockPath, Libc.Describe(errno));
-        var fd = Libc.Open(lockPath, Libc.O_RDWR | Libc.O_CREAT | Libc.O_NOFOLLOW | Libc.O_NONBLOCK | Libc.O_NOCTTY | Libc.O_CLOEXEC, 0b110_100_100, out errno);
+        var access = exclusive ? Libc.O_RDWR | Libc.O_CREAT : Libc.O_RDONLY;
+        var fd = Libc.Open(lockPath, access | Libc.O_NOFOLLOW | Libc.O_NONBLOCK | Libc.O_NOCTTY | Libc.O_CLOEXEC, 0b110_100_100, out errno);
         if (fd < 0)
         {
             return errno switch
             {
+                Libc.ENOENT => Error.New(FileInput.MissingFileCode, $"{lockPath}: no such file"),
                 Libc.ELOOP or Libc.ENXIO or Libc.EISDIR when Libc.Stat(lockPath, followLinks: false, out kind, out _) == 0 => FileInput.NotARunFile(lockPath, kind),
                 _ => CannotLock(lockPath, Libc.Describe(errno)),
             };

@@ -39,11 +39,10 @@ public static class TrainRunner
                 if (result.Stop is { } halted) return (state, halted, (Error?)null);
                 if (result.FirstSkip is { } skip)
                     context.Error.WriteLine($"warning: epoch {state.Epoch + 1}: skipped {result.State.SkippedSteps - state.SkippedSteps} update(s), the first with {skip.Describe()} ({result.State.SkippedSteps} of at most {spec.MaxSkips} in this run)");
-                var metrics = run.Measure(result);
+                var metrics = session?.Record(result) ?? run.Measure(result);
                 last = new EpochReport(result.State.Epoch, metrics, data.Train.Rows / Math.Max(1e-9, epochClock.Elapsed.TotalSeconds));
                 if (metrics.ValidationLoss is { } vl && !(best?.Metrics.ValidationLoss <= vl)) best = last;
                 report(last);
-                session?.Record(result, metrics);
                 state = result.State;
                 if (session?.Failure is { } failure) return (state, null, failure);
             }

@@ -49,6 +49,14 @@ public static class ChainCheck
     {
         var (directory, plan, listing) = (run.Directory, run.Plan, run.Listing);
         var breaks = listing.Strays.Map(s => new ChainBreak(s.Path, s.Problem)).ToList();
+        // After a crash the temporary files of its last writes are expected; a verify holds the
+        // shared lock, so no writer is in flight and any temporary file is a leftover to report.
+        if (reading == MetricsReading.Strict)
+            breaks.AddRange(listing.Temporaries.Map(t => new ChainBreak(t, "is the temporary file of a write that never finished ('train --resume' removes it)")));
+        // A faithful run.json resolves to itself: a key edited to a value its run cannot have
+        // (a task the data does not give, an init hash without an init file) resolves away.
+        if (RunFile.FirstDifference(plan.StateConfig, RunFile.StateConfig(run.Recorded)) is var (edited, resolved, recorded))
+            breaks.Add(new ChainBreak(directory.RunFile, $"'{edited}' is {recorded} but the run it describes has {resolved} (run.json was edited)"));
         if (listing.Last is not { } last)
         {
             breaks.Add(new ChainBreak(directory.StatesFolder, "holds no state"));
@@ -80,10 +88,13 @@ public static class ChainCheck
             if (epoch == last) end = new ChainEnd(last, state, sha, rows);
         }
 
-        foreach (var missing in Missing(plan, listing, last))
-            breaks.Add(new ChainBreak(directory.StatePath(missing), missing == 0
+        var (missing, missingCount) = Missing(plan, listing, last);
+        foreach (var epoch in missing)
+            breaks.Add(new ChainBreak(directory.StatePath(epoch), epoch == 0
                 ? "is missing (the initial state)"
                 : $"is missing, but the run keeps it (keep-every {plan.Spec.KeepEvery})"));
+        if (missingCount > missing.Count)
+            breaks.Add(new ChainBreak(directory.StatesFolder, $"{missingCount - missing.Count:N0} more states the run keeps are missing"));
         breaks.AddRange(metricsBreaks);
         if (reading == MetricsReading.Strict && rows.Count != last)
             breaks.Add(new ChainBreak(directory.MetricsFile, rows.Count > last
@@ -91,6 +102,8 @@ public static class ChainCheck
                 : $"records {rows.Count} epochs but the last state is epoch {last}"));
         if (reading == MetricsReading.AfterCrash && rows.Count < last - 1)
             breaks.Add(new ChainBreak(directory.MetricsFile, $"records {rows.Count} epochs but the last state is epoch {last}"));
+        // The model handed on must be the last state's (resume writes it anew, so only verify looks).
+        if (reading == MetricsReading.Strict && end is not null && FinalModel(directory, end) is { } final) breaks.Add(final);
         return (breaks.ToArr(), end);
     }
 
@@ -138,15 +151,39 @@ public static class ChainCheck
         if (epoch > rows.Count) yield break;
         var row = rows[epoch - 1];
         if (row.StateSha256 != sha) yield return $"its SHA-256 {Short(sha)}… is not the {Short(row.StateSha256)}… {RunDirectory.MetricsFileName} recorded";
-        if (!SameBits(row.Metrics, metrics)) yield return $"its metrics are not the ones {RunDirectory.MetricsFileName} recorded for epoch {epoch}";
+        if (!row.Metrics.SameBits(metrics)) yield return $"its metrics are not the ones {RunDirectory.MetricsFileName} recorded for epoch {epoch}";
     }
 
-    /// <summary>The epochs the run keeps up to <paramref name="last"/> that have no state file.</summary>
-    private static IEnumerable<int> Missing(PreparedRun plan, RunListing listing, int last)
+    /// <summary>
+    /// Why final.safetensors is not the model of the last state (null when it is, or when there is
+    /// none: a run whose trainer was killed has not written it yet).
+    /// </summary>
+    private static ChainBreak? FinalModel(RunDirectory directory, ChainEnd end)
     {
-        var present = listing.Epochs.ToHashSet();
-        for (var epoch = 0; epoch <= last; epoch += plan.Spec.KeepEvery)
-            if (!present.Contains(epoch)) yield return epoch;
+        if (FileInput.ReadRunFile(directory.FinalFile).Failed(out var error, out var bytes))
+            return error.Code == FileInput.MissingFileCode ? null : new ChainBreak(directory.FinalFile, Unprefixed(error.Message, directory.FinalFile));
+        var expected = ModelFile.Encode(end.LastState, end.LastSha256);
+        return expected.AsSpan().SequenceEqual(bytes)
+            ? null
+            : new ChainBreak(directory.FinalFile, $"is not the model of the last state, epoch {end.Last} ({StateDifference.Describe(expected, bytes)})");
+    }
+
+    /// <summary>
+    /// The first few epochs the run keeps up to <paramref name="last"/> that have no state file,
+    /// and how many there are in all: counted, not listed, since a state named like epoch 2³¹−2
+    /// would otherwise make a list of a billion.
+    /// </summary>
+    private static (Arr<int> First, long Count) Missing(PreparedRun plan, RunListing listing, int last)
+    {
+        const int Shown = 3;
+        long every = plan.Spec.KeepEvery;
+        var required = last / every + 1 + (last % every == 0 ? 0 : 1);
+        var present = listing.Epochs.Count(e => plan.Keeps(e, last));
+        var first = new List<int>();
+        var set = listing.Epochs.ToHashSet();
+        for (long epoch = 0; epoch < last && first.Count < Shown; epoch += every)
+            if (!set.Contains((int)epoch)) first.Add((int)epoch);
+        return (first.ToArr(), required - present);
     }
 
     private static Arr<MetricsRow> ReadRows(RunDirectory directory, MetricsReading reading, List<ChainBreak> breaks)
@@ -175,12 +212,7 @@ public static class ChainCheck
             s => b.Standardization.Match(t => SameBits(s.Means, t.Means) && SameBits(s.Stds, t.Stds), () => false),
             () => b.Standardization.IsNone);
 
-    private static bool SameBits(EpochMetrics a, EpochMetrics b) =>
-        SameBits(a.Loss, b.Loss) && SameBits(a.ValidationLoss, b.ValidationLoss) && SameBits(a.ValidationAccuracy, b.ValidationAccuracy);
-
     private static bool SameBits(IEnumerable<double> a, IEnumerable<double> b) => a.Select(Bits).SequenceEqual(b.Select(Bits));
-
-    private static bool SameBits(double? a, double? b) => a is null ? b is null : b is not null && Bits(a.Value) == Bits(b.Value);
 
     private static long Bits(double value) => BitConverter.DoubleToInt64Bits(value);
 

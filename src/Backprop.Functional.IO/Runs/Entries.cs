@@ -16,19 +16,4 @@ internal static class Entries
         FileKind.Directory => "is a directory, not a file",
         _ => $"is {FileKinds.Describe(kind)}, not a regular file",
     };
-
-    /// <summary>Makes a completed rename durable by flushing its directory (POSIX; a no-op elsewhere).</summary>
-    public static void FlushDirectory(string directory)
-    {
-        if (OperatingSystem.IsWindows()) return;
-        try
-        {
-            using var handle = File.OpenHandle(directory, FileMode.Open, FileAccess.Read);
-            RandomAccess.FlushToDisk(handle);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // Some file systems refuse to open directories; the rename itself is still atomic.
-        }
-    }
 }

@@ -8,9 +8,10 @@ namespace Backprop.Functional.Runs;
 /// folder holds. Replay, verify and resume all start here, so they check the same things.
 /// </summary>
 /// <param name="Directory">The run directory.</param>
+/// <param name="Recorded">The specification run.json records, as it reads.</param>
 /// <param name="Plan">The run rebuilt from run.json and the inputs.</param>
 /// <param name="Listing">What states/ held when the run was opened.</param>
-public sealed record OpenedRun(RunDirectory Directory, PreparedRun Plan, RunListing Listing)
+public sealed record OpenedRun(RunDirectory Directory, RunSpec Recorded, PreparedRun Plan, RunListing Listing)
 {
     /// <summary>
     /// Reads run.json, loads its inputs (from where <paramref name="sources"/> says, else where
@@ -21,7 +22,7 @@ public sealed record OpenedRun(RunDirectory Directory, PreparedRun Plan, RunList
         from recorded in directory.ReadSpec()
         from spec in sources.Apply(recorded)
         from plan in RunPlan.Prepare(spec, savesStates)
-        select new OpenedRun(directory, plan, directory.List());
+        select new OpenedRun(directory, recorded, plan, directory.List());
 
     /// <summary>Opens the run directory at <paramref name="path"/> for reading.</summary>
     public static Fin<OpenedRun> Open(string path, RunSources sources) => RunDirectory.Open(path).Bind(directory => Open(directory, sources));

@@ -19,12 +19,18 @@ public static class Replay
     /// <summary>
     /// Replays epochs <paramref name="from"/>+1 … <paramref name="to"/> (default: the last). When
     /// state <paramref name="from"/> was not kept it is first rebuilt from the nearest earlier one.
-    /// The state it starts from must belong to the run (<see cref="ChainCheck.Foreign"/>).
+    /// The state it starts from must belong to the run (<see cref="ChainCheck.Foreign"/>). The last
+    /// epoch is the last state metrics.csv accounts for (a state named beyond it, planted or left
+    /// by accident, is never trained towards: it could stand for billions of epochs).
     /// </summary>
     public static Fin<Arr<ReplayLine>> Run(OpenedRun run, int from, int? to, Action<ReplayLine> report)
     {
-        var (directory, plan, kept) = (run.Directory, run.Plan, run.Listing.Epochs);
-        if (run.Listing.Last is not { } last) return Error.New($"{directory.Path}: holds no saved state");
+        var (directory, plan) = (run.Directory, run.Plan);
+        if (directory.ReadMetrics().Failed(out var metricsError, out var rows)) return metricsError;
+        // A crash can leave the last state without its row: one epoch beyond the rows is accounted for.
+        var kept = run.Listing.Epochs.Filter(e => e <= rows.Count + 1);
+        if (kept.IsEmpty) return Error.New($"{directory.Path}: holds no saved state");
+        var last = kept[^1];
         var target = to ?? last;
         if (from < 0) return Error.New($"--from must be ≥ 0 (got {from})");
         if (from > last) return Error.New($"--from {from} is beyond the last epoch ({last}) of {directory.Path}");
@@ -33,7 +39,6 @@ public static class Replay
         var start = kept.Filter(e => e <= from).LastOrDefault(-1);
         if (start < 0) return Error.New($"{directory.Path}: no state is kept at or before epoch {from}");
 
-        if (directory.ReadMetrics().Failed(out var metricsError, out var rows)) return metricsError;
         var startPath = directory.StatePath(start);
         if (directory.ReadStateBytes(start).Failed(out var readError, out var startBytes)) return readError;
         if (StateFile.Decode(startBytes, startPath).Failed(out var decodeError, out var checkpoint)) return decodeError;
@@ -44,35 +49,42 @@ public static class Replay
         for (var epoch = start + 1; epoch <= target; epoch++)
         {
             var result = Functional.Training.Epoch(plan.Config, state, plan.Data.Train);
-            var bytes = StateFile.Encode(plan.CheckpointAfter(result, previousSha));
+            var rebuilt = plan.CheckpointAfter(result, previousSha);
+            var bytes = StateFile.Encode(rebuilt);
             (state, previousSha) = (result.State, Fingerprint.Of(bytes));
             if (epoch <= from) continue;
-            var line = kept.Contains(epoch) ? CompareWithFile(directory, epoch, bytes, previousSha, rows) : CompareWithRecord(epoch, previousSha, rows);
+            var line = kept.Contains(epoch) ? CompareWithFile(directory, rebuilt, bytes, previousSha, rows) : CompareWithRecord(rebuilt, previousSha, rows);
             lines.Add(line);
             report(line);
         }
         return lines.ToArr();
     }
 
-    private static ReplayLine CompareWithFile(RunDirectory directory, int epoch, byte[] rebuilt, string sha, Arr<MetricsRow> rows)
+    private static ReplayLine CompareWithFile(RunDirectory directory, Checkpoint checkpoint, byte[] rebuilt, string sha, Arr<MetricsRow> rows)
     {
+        var epoch = checkpoint.State.Epoch;
         var path = directory.StatePath(epoch);
         if (directory.ReadStateBytes(epoch).Failed(out var readError, out var saved))
             // A trainer still writing the run deletes the state before the one it just wrote when
             // the run does not keep it: that epoch is then checked against its recorded hash.
             return readError.Code == FileInput.MissingFileCode && directory.ReadMetrics().Case is Arr<MetricsRow> now
-                ? CompareWithRecord(epoch, sha, now.Count >= rows.Count ? now : rows)
+                ? CompareWithRecord(checkpoint, sha, now.Count >= rows.Count ? now : rows)
                 : new(epoch, false, $"epoch {epoch}: cannot read the saved state: {readError.Message}");
         if (saved.AsSpan().SequenceEqual(rebuilt)) return new(epoch, true, $"epoch {epoch}: identical");
         if (StateFile.Decode(saved, path).Failed(out var decodeError, out _)) return new(epoch, false, $"epoch {epoch}: DIFFERS: the saved state is unreadable: {decodeError.Message}");
         return new(epoch, false, $"epoch {epoch}: DIFFERS: {StateDifference.Describe(rebuilt, saved)}");
     }
 
-    private static ReplayLine CompareWithRecord(int epoch, string sha, Arr<MetricsRow> rows)
+    /// <summary>A state the run did not keep, against its row: the state's hash and what the epoch measured.</summary>
+    private static ReplayLine CompareWithRecord(Checkpoint checkpoint, string sha, Arr<MetricsRow> rows)
     {
+        var epoch = checkpoint.State.Epoch;
         if (epoch > rows.Count) return new(epoch, false, $"epoch {epoch}: DIFFERS: not kept, and metrics.csv has no row for it");
-        return rows[epoch - 1].StateSha256 == sha
-            ? new(epoch, true, $"epoch {epoch}: identical (not kept; the rebuilt state has the SHA-256 metrics.csv recorded)")
-            : new(epoch, false, $"epoch {epoch}: DIFFERS: not kept, and the rebuilt state's SHA-256 {sha[..12]}… is not the recorded {rows[epoch - 1].StateSha256[..12]}…");
+        var row = rows[epoch - 1];
+        if (row.StateSha256 != sha)
+            return new(epoch, false, $"epoch {epoch}: DIFFERS: not kept, and the rebuilt state's SHA-256 {sha[..12]}… is not the recorded {row.StateSha256[..12]}…");
+        return checkpoint.Metrics is { } metrics && row.Metrics.SameBits(metrics)
+            ? new(epoch, true, $"epoch {epoch}: identical (not kept; the rebuilt state has the SHA-256 and the metrics metrics.csv recorded)")
+            : new(epoch, false, $"epoch {epoch}: DIFFERS: metrics.csv's row records other metrics than the rebuilt epoch measured");
     }
 }

@@ -24,14 +24,23 @@ public sealed partial class RunDirectory
     /// <summary>The model of the last state, standing on its own.</summary>
     public const string FinalFileName = "final.safetensors";
 
+    /// <summary>
+    /// The largest metrics.csv read: a row takes at most about 140 bytes, so this holds
+    /// a million epochs, and a file planted to fill memory is refused up front.
+    /// </summary>
+    public const long MaxMetricsBytes = 256L << 20;
+
     /// <summary>The folder of state files.</summary>
     public const string StatesFolderName = "states";
 
     private const string LockFileName = ".lock";
 
-    private RunDirectory(string path) => Path = path;
+    // The full path, resolved by text once: every later operation (through .NET or libc) then
+    // names the same place, whatever links a relative path's "..", or a later change of the
+    // current directory, would make of it.
+    private RunDirectory(string path) => Path = System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(path));
 
-    /// <summary>The directory.</summary>
+    /// <summary>The directory (a full path).</summary>
     public string Path { get; }
 
     /// <summary>run.json's path.</summary>
@@ -67,13 +76,18 @@ public sealed partial class RunDirectory
         var (parent, name) = (System.IO.Path.GetDirectoryName(full), System.IO.Path.GetFileName(full));
         if (parent is null || name.Length == 0) return Error.New($"{path}: is not a directory a run can be created in");
         if (RefuseExisting(path, full).Failed(out var existingError, out _)) return existingError;
+        var here = System.IO.Path.TrimEndingDirectorySeparator(Directory.GetCurrentDirectory());
+        if (here == full || here.StartsWith(full + System.IO.Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            return Error.New($"{path}: is the current directory or holds it; a run is created in a new directory");
 
         string? staging = null;
         IDisposable? runLock = null;
         try
         {
             Directory.CreateDirectory(parent);
-            staging = System.IO.Path.Combine(parent, $".{name}.{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8))}.creating");
+            // A name within every file system's 255-byte limit, recognisable as the run's.
+            var shortName = name.Length > 64 ? name[..64] : name;
+            staging = System.IO.Path.Combine(parent, $".{shortName}.{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8))}.creating");
             Directory.CreateDirectory(staging);
             Directory.CreateDirectory(System.IO.Path.Combine(staging, StatesFolderName));
             var draft = new RunDirectory(staging);
@@ -85,8 +99,8 @@ public sealed partial class RunDirectory
             if (Directory.Exists(full)) Directory.Delete(full);
             Directory.Move(staging, full);
             staging = null;
-            Entries.FlushDirectory(parent);
-            var created = (new RunDirectory(path), runLock);
+            AtomicFile.FlushDirectory(parent);
+            var created = (new RunDirectory(full), runLock);
             runLock = null;
             return created;
         }
@@ -141,34 +155,22 @@ public sealed partial class RunDirectory
 
     /// <summary>
     /// Takes a shared lock for reading the whole run (verify): refused while a trainer holds the
-    /// lock, and keeps trainers out until disposed. A run on read-only storage, where no lock
-    /// can be taken, cannot be written either, and is read without one.
+    /// lock, and keeps trainers out until disposed. It needs no write permission. A run without a
+    /// lock file was never trained into by this tool's trainers since it was made, and is read without one.
     /// </summary>
     public Fin<IDisposable> LockForReading() =>
-        PlantedLock() is { } planted
-            ? planted
-            : Lock(exclusive: false).BiBind(
-                held => Fin<IDisposable>.Succ(held),
-                error => error.Code == RunLock.BusyCode ? error : Fin<IDisposable>.Succ(new NoLock()));
+        Lock(exclusive: false).BiBind(
+            held => Fin<IDisposable>.Succ(held),
+            error => error.Code == FileInput.MissingFileCode ? Fin<IDisposable>.Succ(new NoLock()) : error);
 
-    /// <summary>A lock file that is a link or not a regular file: refused, never taken for read-only storage.</summary>
-    private Error? PlantedLock()
-    {
-        var lockPath = System.IO.Path.Combine(Path, LockFileName);
-        return Entries.KindOf(lockPath) is not (FileKind.Missing or FileKind.Regular) and var kind ? Error.New($"{lockPath}: {Entries.Problem(kind)}") : null;
-    }
-
-    private Fin<IDisposable> Lock(bool exclusive)
-    {
-        if (PlantedLock() is { } planted) return planted;
-        return RunLock.Acquire(System.IO.Path.Combine(Path, LockFileName), exclusive).BiBind(
+    private Fin<IDisposable> Lock(bool exclusive) =>
+        RunLock.Acquire(System.IO.Path.Combine(Path, LockFileName), exclusive).BiBind(
             held => Fin<IDisposable>.Succ(held),
             error => error.Code == RunLock.BusyCode
                 ? Error.New(RunLock.BusyCode, exclusive
                     ? $"{Path}: another process is using this run directory (a trainer or a verify holds {LockFileName})"
                     : $"{Path}: is being trained (another process holds {LockFileName}); verify it when training has ended")
                 : error);
-    }
 
     private sealed class NoLock : IDisposable
     {
@@ -177,7 +179,10 @@ public sealed partial class RunDirectory
         }
     }
 
-    /// <summary>What <c>states/</c> holds now: state epochs, temporary files and strays (also metrics.csv or final.safetensors when they are not regular files).</summary>
+    /// <summary>
+    /// What <c>states/</c> holds now: state epochs, temporary files (also those of the files beside
+    /// it) and strays (also metrics.csv or final.safetensors when they are not regular files).
+    /// </summary>
     public RunListing List()
     {
         var (epochs, temporaries, strays) = (new List<int>(), new List<string>(), new List<StrayEntry>());
@@ -200,6 +205,9 @@ public sealed partial class RunDirectory
         // final.safetensors would otherwise only be found when training ends.
         foreach (var file in new[] { MetricsFile, FinalFile })
             if (Entries.KindOf(file) is not (FileKind.Missing or FileKind.Regular) and var kind) strays.Add(new StrayEntry(file, Entries.Problem(kind)));
+        // The temporary files of run.json, metrics.csv and final.safetensors lie beside them.
+        foreach (var name in new[] { RunFileName, MetricsFileName, FinalFileName })
+            temporaries.AddRange(Directory.EnumerateFiles(Path, name + ".*" + AtomicFile.TemporarySuffix).Where(t => Entries.KindOf(t) == FileKind.Regular));
         epochs.Sort();
         return new RunListing(epochs.ToArr(), temporaries.ToArr(), strays.OrderBy(s => s.Path, StringComparer.Ordinal).ToArr());
     }
@@ -256,7 +264,7 @@ public sealed partial class RunDirectory
     public Fin<string> ReadMetricsText() =>
         Entries.KindOf(MetricsFile) == FileKind.Missing
             ? ""
-            : FileInput.ReadRunFile(MetricsFile).Map(bytes => System.Text.Encoding.UTF8.GetString(bytes));
+            : FileInput.ReadRunFile(MetricsFile, MaxMetricsBytes).Map(bytes => System.Text.Encoding.UTF8.GetString(bytes));
 
     /// <summary>
     /// The metrics rows written so far, strictly parsed (none when metrics.csv is missing). A last

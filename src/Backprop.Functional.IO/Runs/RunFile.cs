@@ -78,13 +78,14 @@ public static class RunFile
     }
 
     /// <summary>
-    /// The keys a state does not record: <c>epochs</c> and <c>keep-every</c> change no state
-    /// (leaving them out keeps a run extended with <c>--resume --epochs</c> bit-identical to one
-    /// started with the larger count), and <c>data</c>, <c>dataset</c> and <c>init</c> say where
-    /// the inputs were found, which may change: the data's fingerprint and the init file's
-    /// SHA-256 say what they are.
+    /// The keys a state does not record: <c>epochs</c> changes no state (leaving it out keeps a run
+    /// extended with <c>--resume --epochs</c> bit-identical to one started with the larger count),
+    /// and <c>data</c>, <c>dataset</c> and <c>init</c> say where the inputs were found, which may
+    /// change: the data's fingerprint and the init file's SHA-256 say what they are. These are the
+    /// only keys of run.json that may be edited (<c>keep-every</c> is recorded: which states a run
+    /// keeps is part of what verify checks).
     /// </summary>
-    public static IReadOnlyList<string> KeysStatesLeaveOut { get; } = ["epochs", "keep-every", "data", "dataset", "init"];
+    public static IReadOnlyList<string> KeysStatesLeaveOut { get; } = ["epochs", "data", "dataset", "init"];
 
     /// <summary>The configuration a state records: the resolved spec as compact JSON without <see cref="KeysStatesLeaveOut"/>.</summary>
     public static string StateConfig(RunSpec spec)

@@ -122,6 +122,7 @@ public static class RunPlan
         foreach (var (name, path) in new[] { ("--data", spec.Data), ("--init", spec.Init) })
             if (path is not null && string.IsNullOrWhiteSpace(path)) return Error.New($"{name}: the path is empty");
         if (spec.Lr is { } lr && !(lr > 0 && double.IsFinite(lr))) return Error.New($"--lr must be a positive number (got {lr})");
+        if (spec.InitSha256 is not null && spec.Init is null) return Error.New("'init-sha256' names an init file's hash but 'init' names no file");
         return Unit.Default;
     }
 

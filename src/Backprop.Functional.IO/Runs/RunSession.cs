@@ -28,9 +28,13 @@ public sealed class RunSession : IDisposable
     /// <summary>The first write failure, if any (training should stop: the message names the file).</summary>
     public Error? Failure => _writer.Failure;
 
-    /// <summary>Queues epoch <paramref name="result"/>'s state for writing with what the epoch measured.</summary>
-    public void Record(EpochResult result, EpochMetrics metrics) =>
+    /// <summary>Measures epoch <paramref name="result"/> (<see cref="PreparedRun.Measure"/>) and queues its state for writing; returns what it measured.</summary>
+    public EpochMetrics Record(EpochResult result)
+    {
+        var metrics = Run.Measure(result);
         _writer.Enqueue(Run.CheckpointOf(result.State, metrics, null));
+        return metrics;
+    }
 
     /// <summary>Waits until every recorded state is on disk, then writes final.safetensors, the model of <paramref name="final"/>.</summary>
     public Fin<Unit> Complete(TrainState final) =>
@@ -55,7 +59,7 @@ public sealed class RunSession : IDisposable
             from _3 in AtomicFile.WriteText(draft.RunFile, RunFile.Text(run.Spec, provenance))
             select Unit.Default);
         if (created.Failed(out var createError, out var directory)) return createError;
-        var started = RunWriter.Start(directory.Run, run.Spec.KeepEvery, run.InitialCheckpoint(), Fingerprint.Of(initial), []);
+        var started = RunWriter.Start(directory.Run, run, run.InitialCheckpoint(), Fingerprint.Of(initial), []);
         if (started.Failed(out var writerError, out var writer))
         {
             directory.Lock.Dispose();
@@ -86,8 +90,6 @@ public sealed class RunSession : IDisposable
 
     private static Fin<(PreparedRun Run, TrainState Start, RunWriter Writer)> Reopen(RunDirectory directory, RunSources sources, int? epochs)
     {
-        // Temporary files are the in-flight writes of a trainer that was killed; we hold the lock, so none is ours to keep.
-        foreach (var temporary in directory.List().Temporaries) File.Delete(temporary);
         if (OpenedRun.Open(directory, sources, savesStates: true).Failed(out var openError, out var run)) return openError;
         var (breaks, end) = ChainCheck.Run(run, MetricsReading.AfterCrash);
         if (!breaks.IsEmpty || end is null)
@@ -103,15 +105,20 @@ public sealed class RunSession : IDisposable
                 return Error.New($"{directory.StatePath(differs.Epoch)}: does not replay from epoch {from} ({differs.Text}); it was changed after it was written. Nothing was changed; 'backprop verify {directory.Path}' checks the whole run");
         }
 
-        // A trainer killed between writing a state and removing the one before it (which the run
-        // does not keep) leaves that one behind: remove it, as the uninterrupted run did.
-        foreach (var leftover in run.Listing.Epochs.Filter(e => e < last && !run.Plan.Keeps(e, last))) File.Delete(directory.StatePath(leftover));
+        // Everything checks out; now what a killed trainer leaves is cleared away, as an uninterrupted
+        // run would have: the temporary files of writes in flight (we hold the lock: none is ours),
+        // the state before the last when the run does not keep it (written the last one, not yet
+        // removed this one), and final.safetensors, the model of an earlier last state, which is
+        // written anew when this session ends.
+        foreach (var temporary in run.Listing.Temporaries) File.Delete(temporary);
+        if (!run.Plan.Keeps(last - 1, last) && run.Listing.Epochs.Contains(last - 1)) File.Delete(directory.StatePath(last - 1));
+        File.Delete(directory.FinalFile);
         var rows = end.Rows.Take(last).ToList();
         if (rows.Count == last - 1 && end.LastState.Metrics is { } metrics)
             rows.Add(new MetricsRow(last, metrics, end.LastSha256)); // the crash fell between the state and its row
         if (Rewrite(directory, sources, epochs).Failed(out var rewriteError, out _)) return rewriteError;
         var runNow = epochs is { } n ? run.Plan with { Spec = run.Plan.Spec with { Epochs = n } } : run.Plan;
-        return RunWriter.Start(directory, runNow.Spec.KeepEvery, end.LastState, end.LastSha256, rows).Map(writer => (runNow, end.LastState.State, writer));
+        return RunWriter.Start(directory, runNow, end.LastState, end.LastSha256, rows).Map(writer => (runNow, end.LastState.State, writer));
     }
 
     private static string Refusal(RunDirectory directory, Arr<ChainBreak> breaks, int? last)
@@ -128,7 +135,6 @@ public sealed class RunSession : IDisposable
     private static Fin<Unit> Rewrite(RunDirectory directory, RunSources sources, int? epochs)
     {
         if (epochs is null && sources == RunSources.AsRecorded) return Unit.Default;
-        if (directory.ReadSpec().Failed(out var readError, out _)) return readError;
         if (directory.ReadRunText().Failed(out var textError, out var text)) return textError;
         var node = JsonNode.Parse(text)!.AsObject();
         if (epochs is { } n) node["epochs"] = n;

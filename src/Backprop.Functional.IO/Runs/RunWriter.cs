@@ -14,7 +14,7 @@ namespace Backprop.Functional.Runs;
 public sealed class RunWriter : IDisposable
 {
     private readonly RunDirectory _run;
-    private readonly int _keepEvery;
+    private readonly PreparedRun _plan;
     private readonly Channel<Checkpoint> _queue = Channel.CreateBounded<Checkpoint>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
     private readonly Task _worker;
     private readonly StreamWriter _metrics;
@@ -22,9 +22,9 @@ public sealed class RunWriter : IDisposable
     private Checkpoint _lastWritten;
     private volatile Error? _failure;
 
-    private RunWriter(RunDirectory run, int keepEvery, Checkpoint last, string lastSha256, StreamWriter metrics)
+    private RunWriter(RunDirectory run, PreparedRun plan, Checkpoint last, string lastSha256, StreamWriter metrics)
     {
-        (_run, _keepEvery, _lastWritten, _previousSha256, _metrics) = (run, keepEvery, last, lastSha256, metrics);
+        (_run, _plan, _lastWritten, _previousSha256, _metrics) = (run, plan, last, lastSha256, metrics);
         _worker = Task.Run(WriteAll);
     }
 
@@ -37,11 +37,11 @@ public sealed class RunWriter : IDisposable
     /// rewritten to hold exactly <paramref name="rows"/>, so that a resumed run appends what an
     /// uninterrupted run would have written.
     /// </summary>
-    public static Fin<RunWriter> Start(RunDirectory run, int keepEvery, Checkpoint last, string lastSha256, IEnumerable<MetricsRow> rows)
+    public static Fin<RunWriter> Start(RunDirectory run, PreparedRun plan, Checkpoint last, string lastSha256, IEnumerable<MetricsRow> rows)
     {
         var text = string.Concat(new[] { MetricsRow.Header }.Concat(rows.Select(r => r.ToCsv())).Select(l => l + "\n"));
         if (AtomicFile.WriteText(run.MetricsFile, text).Failed(out var error, out _)) return error;
-        return RunFiles.OpenAppend(run.MetricsFile).Map(stream => new RunWriter(run, keepEvery, last, lastSha256, new StreamWriter(stream)));
+        return RunFiles.OpenAppend(run.MetricsFile).Map(stream => new RunWriter(run, plan, last, lastSha256, new StreamWriter(stream)));
     }
 
     /// <summary>Queues a checkpoint (its PreviousSha256 is filled in here); blocks while two are already waiting.</summary>
@@ -93,7 +93,7 @@ public sealed class RunWriter : IDisposable
                     _metrics.Flush();
                 }
                 var previous = epoch - 1;
-                if (previous > 0 && previous % _keepEvery != 0) File.Delete(_run.StatePath(previous));
+                if (!_plan.Keeps(previous, last: epoch)) File.Delete(_run.StatePath(previous));
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {

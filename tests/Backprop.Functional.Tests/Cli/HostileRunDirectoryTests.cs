@@ -54,6 +54,19 @@ public sealed class HostileRunDirectoryTests
     }
 
     [Fact]
+    public void The_current_directory_is_never_a_new_run_even_when_empty()
+    {
+        using var dir = new TempDirectory();
+        var empty = dir.File("here");
+        Directory.CreateDirectory(empty);
+        var args = TrainedRun.Small.TrainArguments(dir.Path);
+        ChildProcess.Run([.. args, "--out", "."], directory: empty).AssertRefused("current directory");
+        ChildProcess.Run([.. args, "--out", ".."], directory: empty).AssertRefused("..");
+        Assert.True(Directory.Exists(empty));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(empty));
+    }
+
+    [Fact]
     public void An_empty_existing_directory_becomes_the_run()
     {
         using var dir = new TempDirectory();

@@ -54,4 +54,24 @@ public sealed class OutputTargetTests : IClassFixture<IrisRun>
         Assert.Equal("precious\n", File.ReadAllText(victim));
         Assert.Empty(Directory.GetFiles(dir.Path, "*.partial"));
     }
+
+    [Fact]
+    public void A_symlink_planted_under_dev_shm_is_not_written_through()
+    {
+        // /dev/shm is world-writable: anyone may plant a link there under a name someone will use.
+        if (!Directory.Exists("/dev/shm")) return;
+        using var dir = new TempDirectory();
+        var victim = dir.Write("victim.csv", "precious\n");
+        var link = Path.Combine("/dev/shm", $"backprop-test-{Guid.NewGuid():N}.csv");
+        SpecialFiles.Link(link, victim);
+        try
+        {
+            CliRun.Of("predict", "--state", Model, "--dataset", "iris", "--out", link).AssertRefused("symbolic link");
+            Assert.Equal("precious\n", File.ReadAllText(victim));
+        }
+        finally
+        {
+            File.Delete(link);
+        }
+    }
 }

@@ -156,4 +156,112 @@ public sealed class TamperedRunTests
         var sha = Fingerprint.Of(File.ReadAllBytes(run.State(6)));
         Assert.Contains($"the last state's SHA-256 {sha}", verify.Out);
     }
+
+    [Fact]
+    public void A_final_model_from_another_run_is_found_by_verify()
+    {
+        using var run = new TrainedRun();
+        using var other = new TrainedRun(TrainedRun.Small with { Seed = 4 });
+        File.Copy(Path.Combine(other.Path, "final.safetensors"), Path.Combine(run.Path, "final.safetensors"), overwrite: true);
+        Assert.Contains("final.safetensors: is not the model of the last state, epoch 6", Verify(run).Out);
+        // Resume writes the model anew: afterwards the run verifies.
+        Assert.Equal(0, CliRun.Of("train", "--resume", run.Path).ExitCode);
+        Verify(run, expectedExit: 0);
+    }
+
+    [Fact]
+    public void A_forged_metrics_row_of_a_state_not_kept_is_found_by_verify()
+    {
+        using var run = new TrainedRun(TrainedRun.Small with { KeepEvery = 3 });
+        var metrics = Path.Combine(run.Path, "metrics.csv");
+        var lines = File.ReadAllLines(metrics);
+        var cells = lines[4].Split(',');
+        lines[4] = string.Join(",", cells[0], "0.01", cells[2], cells[3], cells[4]);
+        File.WriteAllLines(metrics, lines);
+        Assert.Contains("epoch 4: DIFFERS: metrics.csv's row records other metrics", Verify(run).Out);
+
+        lines[4] = string.Join(",", cells[0], cells[1], "garbage", cells[3], cells[4]);
+        File.WriteAllLines(metrics, lines);
+        Assert.Contains("metrics.csv: line 5 is not the metrics row of epoch 4", Verify(run).Out);
+    }
+
+    [Fact]
+    public void A_state_named_like_a_huge_epoch_is_neither_listed_missing_by_missing_nor_trained_towards()
+    {
+        using var run = new TrainedRun();
+        File.Copy(run.State(6), run.State(2_147_483_646));
+        var allocated = GC.GetAllocatedBytesForCurrentThread();
+        var verify = Verify(run);
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - allocated < 256 << 20, "verify allocated as if it listed every missing epoch");
+        Assert.Contains("000007.safetensors: is missing", verify.Out);
+        Assert.Contains("more states the run keeps are missing", verify.Out);
+        Assert.Contains("replayed 6 epochs", verify.Out);
+        Resume(run).AssertRefused("2147483646");
+    }
+
+    [Theory]
+    [InlineData("2")]
+    [InlineData("9")]
+    public void Keep_every_edited_in_run_json_is_refused_and_no_state_is_removed(string value)
+    {
+        using var run = new TrainedRun(TrainedRun.Small with { KeepEvery = 3 });
+        var before = Directory.GetFiles(Path.Combine(run.Path, "states")).Length;
+        var runJson = Path.Combine(run.Path, "run.json");
+        var node = JsonNode.Parse(File.ReadAllText(runJson))!.AsObject();
+        node["keep-every"] = JsonNode.Parse(value);
+        File.WriteAllText(runJson, node.ToJsonString());
+        Assert.Contains("'keep-every'", Verify(run).Out);
+        Resume(run).AssertRefused("'keep-every'");
+        Assert.Equal(before, Directory.GetFiles(Path.Combine(run.Path, "states")).Length);
+    }
+
+    [Fact]
+    public void A_run_json_value_that_resolves_away_is_found_by_verify()
+    {
+        // The seed demo has no data to classify: a "task" added by hand is what resolution drops.
+        using var dir = new TempDirectory();
+        var run = dir.File("demo");
+        Assert.Equal(0, CliRun.Of("train", "--epochs", "3", "--out", run).ExitCode);
+        var runJson = Path.Combine(run, "run.json");
+        var node = JsonNode.Parse(File.ReadAllText(runJson))!.AsObject();
+        node["task"] = "classification";
+        File.WriteAllText(runJson, node.ToJsonString());
+        var verify = CliRun.Of("verify", run);
+        Assert.Equal(3, verify.ExitCode);
+        Assert.Contains("run.json: 'task' is \"classification\" but the run it describes has \"regression\"", verify.Out);
+        CliRun.Of("train", "--resume", run, "--epochs", "4").AssertRefused("'task'");
+    }
+
+    [Fact]
+    public void An_init_hash_without_an_init_file_is_refused()
+    {
+        using var run = new TrainedRun();
+        var runJson = Path.Combine(run.Path, "run.json");
+        var node = JsonNode.Parse(File.ReadAllText(runJson))!.AsObject();
+        node["init-sha256"] = new string('a', 64);
+        File.WriteAllText(runJson, node.ToJsonString());
+        CliRun.Of("verify", run.Path).AssertRefused("'init-sha256'", "'init' names no file");
+    }
+
+    [Fact]
+    public void Temporary_files_left_by_a_killed_writer_are_reported_by_verify_and_removed_by_resume()
+    {
+        using var run = new TrainedRun();
+        var temporaries = new[] { run.State(7) + ".0123456789abcdef.partial", Path.Combine(run.Path, "metrics.csv.0123456789abcdef.partial") };
+        foreach (var temporary in temporaries) File.WriteAllText(temporary, "torn");
+        var verify = Verify(run);
+        foreach (var temporary in temporaries) Assert.Contains($"{temporary}: is the temporary file of a write that never finished", verify.Out);
+        Assert.Equal(0, CliRun.Of("train", "--resume", run.Path).ExitCode);
+        Assert.All(temporaries, t => Assert.False(File.Exists(t)));
+        Verify(run, expectedExit: 0);
+    }
+
+    [Fact]
+    public void A_metrics_file_beyond_its_limit_is_refused_without_reading_it()
+    {
+        using var run = new TrainedRun();
+        using (var metrics = File.OpenWrite(Path.Combine(run.Path, "metrics.csv"))) metrics.SetLength(RunDirectory.MaxMetricsBytes + 1);
+        Assert.Contains("metrics.csv: ", Verify(run).Out);
+        Resume(run).AssertRefused("metrics.csv", "limit");
+    }
 }

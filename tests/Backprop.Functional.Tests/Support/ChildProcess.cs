@@ -52,14 +52,15 @@ public static class ChildProcess
 {
     private static string Dotnet => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
 
-    /// <summary>Starts <c>backprop</c> with the arguments and extra environment, output captured.</summary>
-    public static Child Start(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
+    /// <summary>Starts <c>backprop</c> with the arguments and extra environment (in <paramref name="directory"/>, when given), output captured.</summary>
+    public static Child Start(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, string? directory = null)
     {
         var info = new ProcessStartInfo(Dotnet)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
+            WorkingDirectory = directory ?? "",
         };
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "backprop.dll"));
         foreach (var arg in args) info.ArgumentList.Add(arg);
@@ -68,9 +69,9 @@ public static class ChildProcess
     }
 
     /// <summary>Runs <c>backprop</c> to completion.</summary>
-    public static CliRun Run(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
+    public static CliRun Run(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, string? directory = null)
     {
-        using var child = Start(args, environment);
+        using var child = Start(args, environment, directory);
         return child.Finish();
     }
 }

@@ -31,7 +31,8 @@ public static class Forgery
 
     /// <summary>
     /// Retrains every epoch after <paramref name="from"/> from the (possibly edited) saved state,
-    /// rewriting the kept states and metrics.csv so that seals, links and recorded hashes all agree.
+    /// rewriting the kept states, metrics.csv and final.safetensors so that seals, links, recorded
+    /// hashes and the model all agree.
     /// </summary>
     public static void RetrainAfter(OpenedRun run, int from)
     {
@@ -49,6 +50,7 @@ public static class Forgery
             if (run.Listing.Epochs.Contains(epoch)) File.WriteAllBytes(directory.StatePath(epoch), encoded);
             rows.Add(new MetricsRow(epoch, checkpoint.Metrics!, previous));
             state = checkpoint.State;
+            if (epoch == run.Listing.Last) File.WriteAllBytes(directory.FinalFile, ModelFile.Encode(checkpoint, previous));
         }
         File.WriteAllText(directory.MetricsFile, string.Concat(new[] { MetricsRow.Header }.Concat(rows.Select(r => r.ToCsv())).Select(l => l + "\n")));
     }
