@@ -19,9 +19,11 @@ public static class Replay
     /// <summary>
     /// Replays epochs <paramref name="from"/>+1 … <paramref name="to"/> (default: the last). When
     /// state <paramref name="from"/> was not kept it is first rebuilt from the nearest earlier one.
-    /// The state it starts from must belong to the run (<see cref="ChainCheck.Foreign"/>).
+    /// The state it starts from must belong to the run (<see cref="ChainCheck.Foreign"/>). The
+    /// epochs train and are measured in <paramref name="compute"/> (without one, on the calling
+    /// thread); no context changes a bit, so a replay on any thread count proves the same.
     /// </summary>
-    public static Fin<Arr<ReplayLine>> Run(OpenedRun run, int from, int? to, Action<ReplayLine> report)
+    public static Fin<Arr<ReplayLine>> Run(OpenedRun run, int from, int? to, Action<ReplayLine> report, ComputeContext? compute = null)
     {
         var (directory, plan, kept) = (run.Directory, run.Plan, run.Listing.Epochs);
         if (run.Listing.Last is not { } last) return Error.New($"{directory.Path}: holds no saved state");
@@ -43,8 +45,8 @@ public static class Replay
         var (state, previousSha) = (checkpoint.State, Fingerprint.Of(startBytes));
         for (var epoch = start + 1; epoch <= target; epoch++)
         {
-            var result = Functional.Training.Epoch(plan.Config, state, plan.Data.Train);
-            var bytes = StateFile.Encode(plan.CheckpointAfter(result, previousSha));
+            var result = Functional.Training.Epoch(plan.Config, state, plan.Data.Train, compute);
+            var bytes = StateFile.Encode(plan.CheckpointAfter(result, previousSha, compute));
             (state, previousSha) = (result.State, Fingerprint.Of(bytes));
             if (epoch <= from) continue;
             var line = kept.Contains(epoch) ? CompareWithFile(directory, epoch, bytes, previousSha, rows) : CompareWithRecord(epoch, previousSha, rows);
