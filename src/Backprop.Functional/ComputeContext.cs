@@ -6,13 +6,12 @@ namespace Backprop.Functional;
 /// How many threads the math may use, and the scratch space it reuses from call to call: the
 /// fused training step's workspace (every layer's z and h, the δs, the gradients, an epoch's
 /// gathered batches) and each worker thread's matrix packing buffers. Its owner (the shell, a
-/// benchmark, a test) creates it, passes it to what computes — <see cref="Training.Epochs(TrainConfig, TrainState, Dataset, int, ComputeContext)"/>,
-/// <see cref="Training.Epoch(TrainConfig, TrainState, Dataset, ComputeContext)"/>,
-/// <see cref="Training.Step(TrainConfig, TrainState, Dataset, ComputeContext)"/>,
-/// <see cref="Numerics.MatrixProduct"/>, <see cref="Forward"/>, <see cref="Evaluation"/>, the run
-/// protocol — and disposes of it when done. The overloads without a context run on the calling
-/// thread with scratch space of their own, which is simpler and as exact, only slower when called
-/// often on large data.
+/// benchmark, a test) creates it, passes it to what computes (<see cref="Training.Epochs"/>,
+/// <see cref="Training.Epoch"/>, <see cref="Training.Step"/>, <see cref="Numerics.MatrixProduct"/>,
+/// <see cref="Forward.Run"/>, <see cref="Backward.Run"/>, <see cref="Evaluation.Of"/>, the run
+/// protocol's replay, verify and resume) and disposes of it when done. Each of them takes it as
+/// an optional last argument: without one it runs on the calling thread with scratch space of its
+/// own, which is simpler and as exact, only slower when called often or on large data.
 /// </summary>
 /// <remarks>
 /// A context never changes a result: every output element of a product is computed by exactly
