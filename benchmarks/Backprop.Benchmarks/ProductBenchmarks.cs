@@ -1,3 +1,4 @@
+using Backprop.Functional;
 using Backprop.Functional.Numerics;
 using BenchmarkDotNet.Attributes;
 using MathNet.Numerics.LinearAlgebra;
@@ -12,6 +13,7 @@ public class ProductBenchmarks
     private MatrixView a;
     private MatrixView b;
     private double[] c = [];
+    private ComputeContext compute = null!;
 
     [ParamsSource(nameof(Shapes))]
     public ProductShape Shape { get; set; } = null!;
@@ -24,7 +26,7 @@ public class ProductBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        ComputeThreads.Count = Threads;
+        compute = new ComputeContext(Threads);
         global::MathNet.Numerics.Control.MaxDegreeOfParallelism = Threads;
         (left, right) = Shape.Operands(seed: 7);
         var l = MatrixView.ColumnMajor(Dense.Data(left), left.RowCount, left.ColumnCount);
@@ -38,6 +40,9 @@ public class ProductBenchmarks
         c = new double[a.Rows * b.Columns];
     }
 
+    [GlobalCleanup]
+    public void Cleanup() => compute.Dispose();
+
     [Benchmark(Baseline = true)]
     public double[] Reference()
     {
@@ -48,7 +53,7 @@ public class ProductBenchmarks
     [Benchmark]
     public double[] Kernel()
     {
-        MatrixProduct.Compute(a, b, c);
+        MatrixProduct.Compute(a, b, c, compute);
         return c;
     }
 

@@ -1,5 +1,4 @@
 using Backprop.Functional;
-using Backprop.Functional.Numerics;
 using BenchmarkDotNet.Attributes;
 
 namespace Backprop.Benchmarks;
@@ -8,6 +7,8 @@ namespace Backprop.Benchmarks;
 /// Forward, backward and a whole SGD step on one batch of each workload: the step as training
 /// runs it (fused, <see cref="Training.Step"/>) and as its definition composes it
 /// (<see cref="Training.ReferenceStep"/>: Forward.Run, Backward.Run, Optimizer.Update, Updates.Apply).
+/// Forward, backward and the fused step run in a <see cref="ComputeContext"/> of <see cref="Threads"/>
+/// threads, as the command line runs them; the reference step runs on the calling thread.
 /// </summary>
 public class TrainingBenchmarks
 {
@@ -16,6 +17,7 @@ public class TrainingBenchmarks
     private Dataset batch = null!;
     private ForwardTrace trace = null!;
     private TrainState state = null!;
+    private ComputeContext compute = null!;
 
     [ParamsSource(nameof(All))]
     public Workload Workload { get; set; } = null!;
@@ -28,20 +30,23 @@ public class TrainingBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        ComputeThreads.Count = Threads;
+        compute = new ComputeContext(Threads);
         (network, batch) = Workload.Build();
-        trace = Forward.Run(network, batch.Inputs);
+        trace = Forward.Run(network, batch.Inputs, compute);
         state = TrainState.Initial(network, Config.Optimizer, Rng.FromSeed(1));
     }
 
-    [Benchmark]
-    public ForwardTrace ForwardRun() => Forward.Run(network, batch.Inputs);
+    [GlobalCleanup]
+    public void Cleanup() => compute.Dispose();
 
     [Benchmark]
-    public Gradients BackwardRun() => Backward.Run(network, trace, batch.Targets, MeanSquaredError.Instance);
+    public ForwardTrace ForwardRun() => Forward.Run(network, batch.Inputs, compute);
 
     [Benchmark]
-    public Stepped TrainingStep() => Training.Step(Config, state, batch);
+    public Gradients BackwardRun() => Backward.Run(network, trace, batch.Targets, MeanSquaredError.Instance, compute);
+
+    [Benchmark]
+    public Stepped TrainingStep() => Training.Step(Config, state, batch, compute);
 
     [Benchmark]
     public Stepped ReferenceStep() => Training.ReferenceStep(Config, state, batch);

@@ -32,7 +32,12 @@ printfn "prediction after %d epochs: %A" final.Epoch (Forward.Predict(final.Netw
 // plan resolves a specification (here the seed demo's, 20 epochs, every 5th state kept), the
 // session writes each epoch's sealed state, then one epoch range is replayed and the whole run
 // verified (state 0 rebuilt from run.json, the hash chain, every epoch replayed to the bit).
+// Training, replay and verify run in one compute context: the threads the math may use and the
+// scratch arrays reused from epoch to epoch (the fold above made its own each epoch). Any thread
+// count gives the same bits.
 open Backprop.Functional.Runs
+
+let compute = new ComputeContext(System.Environment.ProcessorCount)
 
 let directory =
     System.IO.Path.Combine(System.IO.Path.GetTempPath(), "backprop-fsharp-example-" + string (System.Guid.NewGuid()))
@@ -40,14 +45,14 @@ let directory =
 let run = RunPlan.Prepare(RunSpec(Epochs = 20, KeepEvery = 5), savesStates = true).ThrowIfFail()
 
 let written =
-    use session = RunSession.Create(directory, run, Provenance.Of(run, System.DateTime.UtcNow, 1)).ThrowIfFail()
+    use session = RunSession.Create(directory, run, Provenance.Of(run, System.DateTime.UtcNow, compute.Threads)).ThrowIfFail()
 
     let last =
         [ 1 .. run.Spec.Epochs ]
         |> List.fold
             (fun (state: TrainState) _ ->
-                let result = Training.Epoch(run.Config, state, run.Data.Train)
-                session.Record result |> ignore
+                let result = Training.Epoch(run.Config, state, run.Data.Train, compute)
+                session.Record(result, compute) |> ignore
                 result.State)
             run.Initial
 
@@ -57,12 +62,16 @@ let written =
 printfn "wrote %d epochs to %s" written directory
 
 let opened = OpenedRun.Open(directory, RunSources.AsRecorded).ThrowIfFail()
-let replayed = Replay.Run(opened, 12, System.Nullable 15, (fun line -> printfn "  %s" line.Text)).ThrowIfFail()
+
+let replayed =
+    Replay.Run(opened, 12, System.Nullable 15, (fun line -> printfn "  %s" line.Text), compute).ThrowIfFail()
+
 printfn "replay 12..15: %s" (if replayed.ForAll(fun line -> line.Identical) then "all identical" else "DIFFERS")
 
 let report =
-    Verification.Run(directory, RunSources.AsRecorded, (fun problem -> printfn "  chain: %O" problem), ignore).ThrowIfFail()
+    Verification.Run(directory, RunSources.AsRecorded, (fun breaks -> for problem in breaks do printfn "  chain: %O" problem), ignore, compute).ThrowIfFail()
 
 printfn "verify: %s (%d epochs replayed from state 0)" (if report.Proven then "proven" else "NOT proven") report.Epochs.Count
+compute.Dispose()
 System.IO.Directory.Delete(directory, true)
 if not report.Proven then exit 3

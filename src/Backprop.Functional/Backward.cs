@@ -17,11 +17,15 @@ public sealed record BackwardStep(int Layer, Matrix<double>? OutputGradient, Mat
 /// </summary>
 public static class Backward
 {
-    /// <summary>The gradient of <paramref name="loss"/> over the batch with respect to every weight and bias.</summary>
-    public static Gradients Run(Network network, ForwardTrace trace, Matrix<double> targets, Loss loss)
+    /// <summary>
+    /// The gradient of <paramref name="loss"/> over the batch with respect to every weight and
+    /// bias; the products run in <paramref name="compute"/> (without one, on the calling thread),
+    /// with the same bits either way.
+    /// </summary>
+    public static Gradients Run(Network network, ForwardTrace trace, Matrix<double> targets, Loss loss, ComputeContext? compute = null)
     {
         var layers = new LayerGradients[network.Layers.Count];
-        foreach (var step in Steps(network, trace, targets, loss, withOutputGradient: false)) layers[step.Layer] = step.Gradients;
+        foreach (var step in Steps(network, trace, targets, loss, withOutputGradient: false, compute)) layers[step.Layer] = step.Gradients;
         return new Gradients(new Arr<LayerGradients>(layers));
     }
 
@@ -31,24 +35,24 @@ public static class Backward
     /// activation turns into its own δ.
     /// </summary>
     public static IEnumerable<BackwardStep> Steps(Network network, ForwardTrace trace, Matrix<double> targets, Loss loss) =>
-        Steps(network, trace, targets, loss, withOutputGradient: true);
+        Steps(network, trace, targets, loss, withOutputGradient: true, null);
 
     /// <summary>
     /// <see cref="Steps(Network, ForwardTrace, Matrix{double}, Loss)"/>; the output layer's dL/dh
     /// is only shown, never used (δ comes from the loss directly), so <see cref="Run"/> skips it.
     /// </summary>
-    private static IEnumerable<BackwardStep> Steps(Network network, ForwardTrace trace, Matrix<double> targets, Loss loss, bool withOutputGradient)
+    private static IEnumerable<BackwardStep> Steps(Network network, ForwardTrace trace, Matrix<double> targets, Loss loss, bool withOutputGradient, ComputeContext? compute)
     {
         var output = network.Layers.Count - 1;
         var dh = withOutputGradient ? loss.ActivationGradient(trace.OutputLayer, targets) : null;
         var delta = loss.OutputGradient(trace.OutputLayer, network.Layers[output].Activation, targets);
         for (var i = output; i >= 0; i--)
         {
-            var gradients = new LayerGradients(MatrixProduct.TransposeOfMultiply(delta, trace.InputOf(i)), ColumnSums(delta));
+            var gradients = new LayerGradients(MatrixProduct.TransposeOfMultiply(delta, trace.InputOf(i), compute), ColumnSums(delta));
             yield return new BackwardStep(i, dh, delta, gradients);
             if (i == 0) yield break;
             var below = trace.Layers[i - 1];
-            dh = MatrixProduct.Multiply(delta, network.Layers[i].Weight);
+            dh = MatrixProduct.Multiply(delta, network.Layers[i].Weight, compute);
             delta = network.Layers[i - 1].Activation.Backpropagate(below.PreActivation, below.Activation, dh);
         }
     }

@@ -7,8 +7,12 @@ namespace Backprop.Functional;
 /// <summary>The forward pass: (network, X) → trace. Pure: it only allocates new matrices.</summary>
 public static class Forward
 {
-    /// <summary>Runs every layer on <paramref name="inputs"/> [samples, features] and keeps z and h of each.</summary>
-    public static ForwardTrace Run(Network network, Matrix<double> inputs)
+    /// <summary>
+    /// Runs every layer on <paramref name="inputs"/> [samples, features] and keeps z and h of
+    /// each; the products run in <paramref name="compute"/> (without one, on the calling thread),
+    /// with the same bits either way.
+    /// </summary>
+    public static ForwardTrace Run(Network network, Matrix<double> inputs, ComputeContext? compute = null)
     {
         if (inputs.ColumnCount != network.InputWidth)
             throw new ArgumentException($"inputs have {inputs.ColumnCount} columns but the network reads {network.InputWidth}");
@@ -17,18 +21,18 @@ public static class Forward
         for (var i = 0; i < traces.Length; i++)
         {
             var layer = network.Layers[i];
-            var z = PreActivation(layer, x);
+            var z = PreActivation(layer, x, compute);
             traces[i] = new LayerTrace(z, layer.Activation.Apply(z));
             x = traces[i].Activation;
         }
         return new ForwardTrace(inputs, new Arr<LayerTrace>(traces));
     }
 
-    /// <summary>The network's predictions for <paramref name="inputs"/>.</summary>
-    public static Matrix<double> Predict(Network network, Matrix<double> inputs) => Run(network, inputs).Output;
+    /// <summary>The network's predictions for <paramref name="inputs"/>, its products in <paramref name="compute"/> (without one, on the calling thread).</summary>
+    public static Matrix<double> Predict(Network network, Matrix<double> inputs, ComputeContext? compute = null) => Run(network, inputs, compute).Output;
 
-    /// <summary>z = X·Wᵀ + b: one fma chain per element over the inputs, then the bias added once.</summary>
-    public static Matrix<double> PreActivation(Layer layer, Matrix<double> x)
+    /// <summary>z = X·Wᵀ + b: one fma chain per element over the inputs (in <paramref name="compute"/>, without one on the calling thread), then the bias added once.</summary>
+    public static Matrix<double> PreActivation(Layer layer, Matrix<double> x, ComputeContext? compute = null)
     {
         var (rows, outputs) = (x.RowCount, layer.OutputWidth);
         // Every element is written by the product below; no need to zero it first.
@@ -36,7 +40,8 @@ public static class Forward
         MatrixProduct.Compute(
             MatrixView.ColumnMajor(Dense.Data(x), rows, x.ColumnCount),
             MatrixView.ColumnMajor(Dense.Data(layer.Weight), outputs, layer.InputWidth).Transposed,
-            z);
+            z,
+            compute);
         Elementwise.AddBias(z, Dense.Data(layer.Bias), rows);
         return Dense.Matrix(rows, outputs, z);
     }

@@ -61,18 +61,11 @@ public sealed class FusedTrainingTests
             FusedTrainingTests.Cases(SigmoidBinaryCrossEntropy.Cases(), 24)));
     }
 
-    private static T WithThreads<T>(int threads, Func<T> run)
+    /// <summary>What <paramref name="run"/> computes in a new context of <paramref name="threads"/> threads.</summary>
+    private static T OnThreads<T>(int threads, Func<ComputeContext, T> run)
     {
-        var before = ComputeThreads.Count;
-        ComputeThreads.Count = threads;
-        try
-        {
-            return run();
-        }
-        finally
-        {
-            ComputeThreads.Count = before;
-        }
+        using var compute = new ComputeContext(threads);
+        return run(compute);
     }
 
     /// <summary>Everything two states hold, compared bit for bit (the generator by value, slots by name).</summary>
@@ -107,7 +100,7 @@ public sealed class FusedTrainingTests
     public Property The_fused_step_equals_forward_backward_update_apply_bit_for_bit(TrainingCase c)
     {
         var (config, state, data) = (c.Config(), c.Start(), c.Network.Data);
-        var fused = WithThreads(c.Threads, () => Training.Step(config, state, data));
+        var fused = OnThreads(c.Threads, compute => Training.Step(config, state, data, compute));
         return SameStep(fused, Training.ReferenceStep(config, state, data));
     }
 
@@ -116,9 +109,11 @@ public sealed class FusedTrainingTests
     {
         var (config, data) = (c.Config(), c.Network.Data);
         var (fused, reference) = (c.Start(), c.Start());
+        // One context for every epoch: what its scratch arrays hold from the last one must not show.
+        using var compute = new ComputeContext(c.Threads);
         for (var epoch = 1; epoch <= 3; epoch++)
         {
-            var f = WithThreads(c.Threads, () => Training.Epoch(config, fused, data));
+            var f = Training.Epoch(config, fused, data, compute);
             var r = Training.ReferenceEpoch(config, reference, data);
             if (Difference(f.State, r.State) is not null || !Bits.Same(f.Loss, r.Loss)) return SameEpoch(f, r).Label($"epoch {epoch}");
             (fused, reference) = (f.State, r.State);
@@ -142,8 +137,8 @@ public sealed class FusedTrainingTests
         var policy = skips % 3 == 0 ? NonFinitePolicy.Stop : NonFinitePolicy.Skip(Math.Abs(skips % 4));
         var config = kind % 7 == 0 ? c.Config(policy) with { Optimizer = new Sgd(new ConstantSchedule(1e306)) } : c.Config(policy);
         var state = TrainState.Initial(c.Network.Network, config.Optimizer, Rng.FromSeed(c.Network.Seed));
-        var fusedStep = WithThreads(c.Threads, () => Training.Step(config, state, poisoned));
-        var fusedEpoch = WithThreads(c.Threads, () => Training.Epoch(config, state, poisoned));
+        var fusedStep = OnThreads(c.Threads, compute => Training.Step(config, state, poisoned, compute));
+        var fusedEpoch = OnThreads(c.Threads, compute => Training.Epoch(config, state, poisoned, compute));
         return SameStep(fusedStep, Training.ReferenceStep(config, state, poisoned))
             .And(SameEpoch(fusedEpoch, Training.ReferenceEpoch(config, state, poisoned)));
     }
@@ -178,7 +173,7 @@ public sealed class FusedTrainingTests
     public Property Several_epochs_in_one_call_equal_the_fold_of_reference_epochs_bit_for_bit(TrainingCase c, byte epochs)
     {
         var (config, state, data, count) = (c.Config(), c.Start(), c.Network.Data, epochs % 5);
-        var fused = WithThreads(c.Threads, () => Training.Epochs(config, state, data, count));
+        var fused = OnThreads(c.Threads, compute => Training.Epochs(config, state, data, count, compute));
         return SameEpochs(fused, Training.ReferenceEpochs(config, state, data, count));
     }
 
@@ -193,7 +188,7 @@ public sealed class FusedTrainingTests
         var policy = skips % 3 == 0 ? NonFinitePolicy.Stop : NonFinitePolicy.Skip(Math.Abs(skips % 7));
         var config = kind % 2 == 0 ? c.Config(policy) with { Optimizer = new Sgd(new StepSchedule(0.01, 1, 1e40)) } : c.Config(policy);
         var state = TrainState.Initial(c.Network.Network, config.Optimizer, Rng.FromSeed(c.Network.Seed));
-        var fused = WithThreads(c.Threads, () => Training.Epochs(config, state, poisoned, 6));
+        var fused = OnThreads(c.Threads, compute => Training.Epochs(config, state, poisoned, 6, compute));
         return SameEpochs(fused, Training.ReferenceEpochs(config, state, poisoned, 6));
     }
 
@@ -278,7 +273,7 @@ public sealed class FusedTrainingTests
         var optimizer = new Adam(new ConstantSchedule(0.01), 0.9, 0.999, 1e-8, 0.01, true);
         var config = new TrainConfig(MeanSquaredError.Instance, optimizer, 128);
         var start = TrainState.Initial(c.Network, optimizer, Rng.FromSeed(2));
-        TrainState Run(int threads) => WithThreads(threads, () => Training.Epoch(config, Training.Epoch(config, start, c.Data).State, c.Data).State);
+        TrainState Run(int threads) => OnThreads(threads, compute => Training.Epoch(config, Training.Epoch(config, start, c.Data, compute).State, c.Data, compute).State);
         var one = Run(1);
         Assert.Null(Difference(one, Run(2)));
         Assert.Null(Difference(one, Run(3)));
@@ -295,7 +290,7 @@ public sealed class FusedTrainingTests
         var reference = Training.ReferenceEpoch(config, start, c.Data);
         foreach (var threads in new[] { 1, 2, 3 })
         {
-            var fused = WithThreads(threads, () => Training.Epoch(config, start, c.Data));
+            var fused = OnThreads(threads, compute => Training.Epoch(config, start, c.Data, compute));
             Assert.Null(Difference(fused.State, reference.State));
             Assert.True(Bits.Same(fused.Loss, reference.Loss), $"{threads} threads: loss {fused.Loss:R} vs {reference.Loss:R}");
         }

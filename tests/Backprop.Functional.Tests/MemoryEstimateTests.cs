@@ -169,8 +169,9 @@ public sealed class MemoryEstimateTests
         var (network, next) = ((Network, Rng))NetworkFactory.Create(widths, Sigmoid.Instance, Sigmoid.Instance, new NormalInitializer(0.1), rng);
         var data = new Dataset(Dense.FromRowMajor(rows, widths[0], x), Dense.FromRowMajor(rows, widths[^1], y));
         var config = new TrainConfig(MeanSquaredError.Instance, optimizer, batch);
-        // One epoch, then two in one call, as bench runs them (the second call keeps the most copies).
-        var result = Training.Epochs(config, Training.Epochs(config, TrainState.Initial(network, optimizer, next), data, 1).State, data, 2);
+        // One epoch, then two in one call, in one context as bench runs them (the second call keeps the most copies).
+        using var compute = new ComputeContext(1);
+        var result = Training.Epochs(config, Training.Epochs(config, TrainState.Initial(network, optimizer, next), data, 1, compute).State, data, 2, compute);
         var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.Null(result.Stop);
 

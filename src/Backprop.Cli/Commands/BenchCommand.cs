@@ -37,9 +37,9 @@ public static class BenchCommand
         { layers, batch, rows, epochs, activation, seed, threads, json };
         command.SetAction(parse => BackpropCli.Guard(context, () =>
         {
-            SharedOptions.ApplyThreads(parse, threads);
+            using var compute = SharedOptions.Compute(parse, threads);
             return Run(parse.GetValue(layers)!, parse.GetValue(batch), parse.GetValue(rows), parse.GetValue(epochs),
-                       parse.GetValue(activation) ?? "sigmoid", parse.GetValue(seed))
+                       parse.GetValue(activation) ?? "sigmoid", parse.GetValue(seed), compute)
                 .Map(outcome => outcome.Match(
                     Right: result => Report(context, result, parse.GetValue(json)),
                     Left: diverged =>
@@ -55,7 +55,7 @@ public static class BenchCommand
         string Layers, int BatchSize, int Rows, int Epochs, int Threads, long Steps, double Seconds,
         int Gen0, int Gen1, int Gen2, double GcPauseSeconds, long AllocatedBytes, long PeakWorkingSetBytes, double FinalLoss);
 
-    private static Fin<Either<string, BenchResult>> Run(int[] widths, int batchSize, int rows, int epochs, string activationName, ulong seed)
+    private static Fin<Either<string, BenchResult>> Run(int[] widths, int batchSize, int rows, int epochs, string activationName, ulong seed, ComputeContext compute)
     {
         if (batchSize < 1 || rows < 1 || epochs < 1) return Error.New("--batch-size, --rows and --epochs must be at least 1");
         if (Activation.Parse(activationName).Within("--activation").Failed(out var activationError, out var activation)) return activationError;
@@ -74,7 +74,7 @@ public static class BenchCommand
         var data = new Dataset(Dense.FromRowMajor(rows, widths[0], x), Dense.FromRowMajor(rows, widths[^1], y));
         var config = new TrainConfig(MeanSquaredError.Instance, optimizer, batchSize);
         // The warm-up epoch goes through the same call as the timed ones, so that none of them pays for compiling it.
-        var warmUp = Functional.Training.Epochs(config, TrainState.Initial(built.Network, optimizer, built.Next), data, 1);
+        var warmUp = Functional.Training.Epochs(config, TrainState.Initial(built.Network, optimizer, built.Next), data, 1, compute);
         if (warmUp.Stop is { } warmUpStop) return Diverged(1, warmUpStop);
         var state = warmUp.State;
 
@@ -82,13 +82,13 @@ public static class BenchCommand
         var (pause, allocated) = (GC.GetTotalPauseDuration(), GC.GetTotalAllocatedBytes(precise: true));
         var clock = Stopwatch.StartNew();
         // The epochs folded in one call, as `train` runs them when it keeps no states (see TrainRunner).
-        var folded = Functional.Training.Epochs(config, state, data, epochs);
+        var folded = Functional.Training.Epochs(config, state, data, epochs, compute);
         clock.Stop();
         if (folded.Stop is { } stop) return Diverged(state.Epoch + folded.Losses.Count + 1, stop);
         var loss = folded.Losses[^1];
         using var process = Process.GetCurrentProcess();
         return Prelude.Right<string, BenchResult>(new BenchResult(
-            string.Join(",", widths), batchSize, rows, epochs, ComputeThreads.Count, (long)epochs * TrainConfig.StepsPerEpoch(rows, batchSize),
+            string.Join(",", widths), batchSize, rows, epochs, compute.Threads, (long)epochs * TrainConfig.StepsPerEpoch(rows, batchSize),
             clock.Elapsed.TotalSeconds, GC.CollectionCount(0) - gen0, GC.CollectionCount(1) - gen1, GC.CollectionCount(2) - gen2,
             (GC.GetTotalPauseDuration() - pause).TotalSeconds, GC.GetTotalAllocatedBytes(precise: true) - allocated, process.PeakWorkingSet64, loss));
     }

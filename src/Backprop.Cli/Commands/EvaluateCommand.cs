@@ -26,11 +26,14 @@ public static class EvaluateCommand
             "backprop evaluate --state model.safetensors --data test.csv --target species --json"))
         { state, data, dataset, target, json };
         command.SetAction(parse => BackpropCli.Guard(context, () =>
-            from model in ModelReader.Read(parse.GetValue(state)!)
-            from table in SharedOptions.Table(parse.GetValue(data), parse.GetValue(dataset))
-            from schema in model.SchemaFor(table, parse.GetValue(target))
-            from fits in model.Data(table, schema)
-            select Report(context, Evaluation.Of(model.Network, model.Loss, fits, schema.Task), schema, fits.Rows, parse.GetValue(json))));
+        {
+            using var compute = SharedOptions.AllCores();
+            return from model in ModelReader.Read(parse.GetValue(state)!)
+                   from table in SharedOptions.Table(parse.GetValue(data), parse.GetValue(dataset))
+                   from schema in model.SchemaFor(table, parse.GetValue(target))
+                   from fits in model.Data(table, schema)
+                   select Report(context, Evaluation.Of(model.Network, model.Loss, fits, schema.Task, compute), schema, fits.Rows, parse.GetValue(json));
+        }));
         return command;
     }
 

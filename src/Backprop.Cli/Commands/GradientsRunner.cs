@@ -25,12 +25,13 @@ public static class GradientsRunner
     public static Fin<int> Run(GradientsRequest request, CommandContext context)
     {
         if (Assumptions(request).Failed(out var flagError, out var assumptions)) return flagError;
+        using var compute = SharedOptions.AllCores();
         return from model in ModelReader.Read(request.StatePath, assumptions)
                from _ in FlagsFit(request, model)
                from table in SharedOptions.Table(request.DataPath, request.Dataset)
                from schema in model.SchemaFor(table, request.Targets)
                from data in model.Data(table, schema)
-               let gradients = Functional.Training.Gradient(model.Network, model.Loss, data)
+               let gradients = Functional.Training.Gradient(model.Network, model.Loss, data, compute)
                let metadata = Map<string, string>.Empty.Add("kind", "gradients").Add("loss", model.Loss.Name).Add("rows", data.Rows.ToString(CultureInfo.InvariantCulture))
                from bytes in SafeTensors.TrySerialize(new SafeTensorsFile(NetworkTensors.ToTensors(gradients).ToArr(), metadata)).Within(request.OutPath)
                from written in OutputFile.Write(request.OutPath, bytes)

@@ -25,13 +25,16 @@ public static class PredictCommand
             "backprop predict --state runs/iris/final.safetensors --dataset iris --out - | head"))
         { state, data, dataset, output };
         command.SetAction(parse => BackpropCli.Guard(context, () =>
-            from model in ModelReader.Read(parse.GetValue(state)!)
-            from table in SharedOptions.Table(parse.GetValue(data), parse.GetValue(dataset))
-            from schema in model.SchemaFor(table, null)
-            from inputs in model.Inputs(table, schema)
-            let predictions = Forward.Predict(model.Network, inputs)
-            from code in Write(context, parse.GetValue(output)!, Csv(predictions, schema), predictions.RowCount)
-            select code));
+        {
+            using var compute = SharedOptions.AllCores();
+            return from model in ModelReader.Read(parse.GetValue(state)!)
+                   from table in SharedOptions.Table(parse.GetValue(data), parse.GetValue(dataset))
+                   from schema in model.SchemaFor(table, null)
+                   from inputs in model.Inputs(table, schema)
+                   let predictions = Forward.Predict(model.Network, inputs, compute)
+                   from code in Write(context, parse.GetValue(output)!, Csv(predictions, schema), predictions.RowCount)
+                   select code;
+        }));
         return command;
     }
 

@@ -22,10 +22,10 @@ public static class ReplayCommand
         { dir, from, to, threads, moved.Data, moved.Dataset, moved.Init };
         command.SetAction(parse => BackpropCli.Guard(context, () =>
         {
-            SharedOptions.ApplyThreads(parse, threads);
-            context.Out.WriteLine(SharedOptions.NumericsLine());
+            using var compute = SharedOptions.Compute(parse, threads);
+            context.Out.WriteLine(SharedOptions.NumericsLine(compute));
             return OpenedRun.Open(parse.GetValue(dir)!, SharedOptions.Sources(parse, moved))
-                .Bind(run => Replay.Run(run, parse.GetValue(from), parse.GetValue(to), line => context.Out.WriteLine(line.Text)))
+                .Bind(run => Replay.Run(run, parse.GetValue(from), parse.GetValue(to), line => context.Out.WriteLine(line.Text), compute))
                 .Map(lines => Summarize(context, lines.ToArray()));
         }));
         return command;

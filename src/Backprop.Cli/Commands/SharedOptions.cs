@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Backprop.Functional;
 using Backprop.Functional.IO;
 using Backprop.Functional.Numerics;
 using Error = LanguageExt.Common.Error;
@@ -20,13 +21,15 @@ public static class SharedOptions
     public static int ThreadCount(ParseResult parse, Option<int> threads) =>
         parse.GetResult(threads) is { Implicit: false } ? parse.GetValue(threads) : Environment.ProcessorCount;
 
-    /// <summary>Applies --threads to the numerics.</summary>
-    public static void ApplyThreads(ParseResult parse, Option<int> threads) =>
-        ComputeThreads.Count = ThreadCount(parse, threads);
+    /// <summary>The context the command's math runs in, with the threads --threads chose; the command disposes of it.</summary>
+    public static ComputeContext Compute(ParseResult parse, Option<int> threads) => new(ThreadCount(parse, threads));
 
-    /// <summary>"numerics managed-fma-chain/1 on Vector512 hardware, 2 thread(s)": what a replay runs on.</summary>
-    public static string NumericsLine() =>
-        $"numerics {StateFile.Numerics} on {Hardware.VectorWidth} hardware, {ComputeThreads.Count} thread(s)";
+    /// <summary>The context of a command without --threads: all cores, as --threads' default.</summary>
+    public static ComputeContext AllCores() => new(Environment.ProcessorCount);
+
+    /// <summary>"numerics managed-fma-chain/1 on Vector512 hardware, 2 thread(s)": what a replay in <paramref name="compute"/> runs on.</summary>
+    public static string NumericsLine(ComputeContext compute) =>
+        $"numerics {StateFile.Numerics} on {Hardware.VectorWidth} hardware, {compute.Threads} thread(s)";
 
     /// <summary>--state FILE.safetensors: the model a command reads.</summary>
     public static Option<string> State(string description, bool required) =>

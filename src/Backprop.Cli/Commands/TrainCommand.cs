@@ -30,13 +30,13 @@ public static class TrainCommand
         command.Options.Add(plain);
         command.SetAction(parse => BackpropCli.Guard(context, () =>
         {
-            SharedOptions.ApplyThreads(parse, threads);
+            using var compute = SharedOptions.Compute(parse, threads);
             ITrainingView view = !parse.GetValue(plain) && context.Out == Console.Out && LiveView.Available
                 ? new LiveView(Spectre.Console.AnsiConsole.Console)
                 : new PlainView(context.Out);
             return parse.GetValue(resume) is { } dir
-                ? TrainActions.Resume(context, dir, options, parse, parse.GetResult(outDir) is not null || parse.GetResult(config) is not null, view)
-                : TrainActions.Start(context, options, parse, parse.GetValue(config), parse.GetValue(outDir), SharedOptions.ThreadCount(parse, threads), view);
+                ? TrainActions.Resume(context, dir, options, parse, parse.GetResult(outDir) is not null || parse.GetResult(config) is not null, compute, view)
+                : TrainActions.Start(context, options, parse, parse.GetValue(config), parse.GetValue(outDir), compute, view);
         }));
         return command;
     }

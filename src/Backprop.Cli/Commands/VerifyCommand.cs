@@ -20,9 +20,9 @@ public static class VerifyCommand
         { dir, threads, moved.Data, moved.Dataset, moved.Init };
         command.SetAction(parse => BackpropCli.Guard(context, () =>
         {
-            SharedOptions.ApplyThreads(parse, threads);
-            context.Out.WriteLine(SharedOptions.NumericsLine());
-            return Verification.Run(parse.GetValue(dir)!, SharedOptions.Sources(parse, moved), breaks => Chain(context, breaks), line => context.Out.WriteLine(line.Text))
+            using var compute = SharedOptions.Compute(parse, threads);
+            context.Out.WriteLine(SharedOptions.NumericsLine(compute));
+            return Verification.Run(parse.GetValue(dir)!, SharedOptions.Sources(parse, moved), breaks => Chain(context, breaks), line => context.Out.WriteLine(line.Text), compute)
                 .Map(report => Report(context, report));
         }));
         return command;

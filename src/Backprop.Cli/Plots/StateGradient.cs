@@ -16,18 +16,21 @@ namespace Backprop.Cli.Plots;
 public static class StateGradient
 {
     /// <summary>Recomputes the gradient at <paramref name="checkpoint"/>'s weights.</summary>
-    public static Fin<GradientPanel> Recompute(RunDirectory run, Checkpoint checkpoint, string statePath) =>
-        from opened in OpenedRun.Open(run, RunSources.AsRecorded)
-        let prepared = opened.Plan
-        from _ in ChainCheck.Foreign(prepared, checkpoint, checkpoint.State.Epoch).FirstOrDefault() is { } foreign
-            ? Fin<Unit>.Fail(LanguageExt.Common.Error.New($"{statePath}: {foreign}"))
-            : Fin<Unit>.Succ(Unit.Default)
-        let train = prepared.Data.Train
-        let gradients = Functional.Training.Gradient(checkpoint.State.Network, prepared.Config.Loss, train)
-        let batch = prepared.Config.BatchRows(train.Rows)
-        select new GradientPanel(gradients,
-            $"mean {prepared.Config.Loss.Name} over {(train.Rows == 1 ? "the one training row" : $"all {Text(train.Rows)} training rows")} at these weights" +
-            (batch < train.Rows ? $" (full batch; training stepped on batches of {Text(batch)})" : ""));
+    public static Fin<GradientPanel> Recompute(RunDirectory run, Checkpoint checkpoint, string statePath)
+    {
+        using var compute = Commands.SharedOptions.AllCores();
+        return from opened in OpenedRun.Open(run, RunSources.AsRecorded)
+               let prepared = opened.Plan
+               from _ in ChainCheck.Foreign(prepared, checkpoint, checkpoint.State.Epoch).FirstOrDefault() is { } foreign
+                   ? Fin<Unit>.Fail(LanguageExt.Common.Error.New($"{statePath}: {foreign}"))
+                   : Fin<Unit>.Succ(Unit.Default)
+               let train = prepared.Data.Train
+               let gradients = Functional.Training.Gradient(checkpoint.State.Network, prepared.Config.Loss, train, compute)
+               let batch = prepared.Config.BatchRows(train.Rows)
+               select new GradientPanel(gradients,
+                   $"mean {prepared.Config.Loss.Name} over {(train.Rows == 1 ? "the one training row" : $"all {Text(train.Rows)} training rows")} at these weights" +
+                   (batch < train.Rows ? $" (full batch; training stepped on batches of {Text(batch)})" : ""));
+    }
 
     private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -17,8 +17,8 @@ namespace Backprop.Cli.Training;
 /// </summary>
 public static class TrainRunner
 {
-    /// <summary>Trains from <paramref name="start"/> up to the spec's epoch count.</summary>
-    public static Fin<int> Run(CommandContext context, PreparedRun run, TrainState start, RunSession? session, ITrainingView view)
+    /// <summary>Trains from <paramref name="start"/> up to the spec's epoch count, in <paramref name="compute"/>.</summary>
+    public static Fin<int> Run(CommandContext context, PreparedRun run, TrainState start, RunSession? session, ComputeContext compute, ITrainingView view)
     {
         var (spec, config, data) = (run.Spec, run.Config, run.Data);
         view.Header(HeaderLines(run, start, session));
@@ -31,15 +31,15 @@ public static class TrainRunner
             var state = start;
             // Nothing reads the states between epochs: fold them in chunks, reporting the losses.
             if (session is null && data.Validation is null && config.NonFinite is not NonFinitePolicy.SkipUpdates)
-                return FoldInChunks(run, state, interruption, epoch => report(last = epoch));
+                return FoldInChunks(run, state, compute, interruption, epoch => report(last = epoch));
             while (state.Epoch < spec.Epochs && !interruption.Requested)
             {
                 var epochClock = Stopwatch.StartNew();
-                var result = Functional.Training.Epoch(config, state, data.Train);
+                var result = Functional.Training.Epoch(config, state, data.Train, compute);
                 if (result.Stop is { } halted) return (state, halted, (Error?)null);
                 if (result.FirstSkip is { } skip)
                     context.Error.WriteLine($"warning: epoch {state.Epoch + 1}: skipped {result.State.SkippedSteps - state.SkippedSteps} update(s), the first with {skip.Describe()} ({result.State.SkippedSteps} of at most {spec.MaxSkips} in this run)");
-                var metrics = session?.Record(result) ?? run.Measure(result);
+                var metrics = session?.Record(result, compute) ?? run.Measure(result, compute);
                 last = new EpochReport(result.State.Epoch, metrics, data.Train.Rows / Math.Max(1e-9, epochClock.Elapsed.TotalSeconds));
                 if (metrics.ValidationLoss is { } vl && !(best?.Metrics.ValidationLoss <= vl)) best = last;
                 report(last);
@@ -53,7 +53,7 @@ public static class TrainRunner
         if (stop is not null) context.Error.WriteLine(NonFiniteMessage(final.Epoch + 1, stop, final, session));
         if (session is not null && session.Complete(final).Failed(out var writeError, out _)) return writeError;
         if (writeFailure is not null) return writeFailure;
-        var test = data.Test is { } t && stop is null ? TestLine(run, final.Network, t) : null;
+        var test = data.Test is { } t && stop is null ? TestLine(run, final.Network, t, compute) : null;
         view.Summary(new TrainingSummary(start.Epoch, final.Epoch, last, best, clock.Elapsed, test, session?.Directory.Path));
         if (stop is not null) return ExitCodes.NonFinite;
         if (interruption.Requested)
@@ -69,13 +69,13 @@ public static class TrainRunner
     /// grow to about 50 ms so that the view and Ctrl+C are still served several times a second,
     /// while the states in between are never built.
     /// </summary>
-    private static (TrainState, EpochStop?, Error?) FoldInChunks(PreparedRun run, TrainState state, Interruption interruption, Action<EpochReport> report)
+    private static (TrainState, EpochStop?, Error?) FoldInChunks(PreparedRun run, TrainState state, ComputeContext compute, Interruption interruption, Action<EpochReport> report)
     {
         var (chunk, rows) = (1, run.Data.Train.Rows);
         while (state.Epoch < run.Spec.Epochs && !interruption.Requested)
         {
             var clock = Stopwatch.StartNew();
-            var folded = Functional.Training.Epochs(run.Config, state, run.Data.Train, Math.Min(chunk, run.Spec.Epochs - state.Epoch));
+            var folded = Functional.Training.Epochs(run.Config, state, run.Data.Train, Math.Min(chunk, run.Spec.Epochs - state.Epoch), compute);
             var secondsPerEpoch = clock.Elapsed.TotalSeconds / Math.Max(1, folded.Losses.Count);
             for (var i = 0; i < folded.Losses.Count; i++)
                 report(new EpochReport(state.Epoch + i + 1, new EpochMetrics(folded.Losses[i], null, null), rows / Math.Max(1e-9, secondsPerEpoch)));
@@ -98,9 +98,9 @@ public static class TrainRunner
         if (session is not null && start.Epoch > 0) yield return $"resuming {session.Directory.Path} at epoch {start.Epoch}";
     }
 
-    private static string TestLine(PreparedRun run, Network network, Dataset test)
+    private static string TestLine(PreparedRun run, Network network, Dataset test, ComputeContext compute)
     {
-        var evaluation = Evaluation.Of(network, run.Config.Loss, test, run.Schema.Task);
+        var evaluation = Evaluation.Of(network, run.Config.Loss, test, run.Schema.Task, compute);
         return $"test: loss {Format(evaluation.Loss)}" + (evaluation.Accuracy is { } a
             ? $", accuracy {a.ToString("0.0000", CultureInfo.InvariantCulture)}"
             : $" (predicting the training mean: {Format(Baseline.MeanPredictorLoss(run.Config.Loss, run.Data.Train, test))})");

@@ -33,15 +33,22 @@ public sealed record PreparedRun(
     public Checkpoint CheckpointOf(TrainState state, EpochMetrics? metrics, string? previousSha256) =>
         new(state, Config.Loss, Schema, StateConfig, DataFingerprint, previousSha256, metrics);
 
-    /// <summary>The state file of epoch <paramref name="result"/> after the state whose file hashes to <paramref name="previousSha256"/>.</summary>
-    public Checkpoint CheckpointAfter(EpochResult result, string previousSha256) =>
-        CheckpointOf(result.State, Measure(result), previousSha256);
+    /// <summary>
+    /// The state file of epoch <paramref name="result"/> after the state whose file hashes to
+    /// <paramref name="previousSha256"/>, measured in <paramref name="compute"/> (see <see cref="Measure"/>).
+    /// </summary>
+    public Checkpoint CheckpointAfter(EpochResult result, string previousSha256, ComputeContext? compute = null) =>
+        CheckpointOf(result.State, Measure(result, compute), previousSha256);
 
-    /// <summary>The epoch's training loss and, when there is a validation split, the validation loss and accuracy after it.</summary>
-    public EpochMetrics Measure(EpochResult result)
+    /// <summary>
+    /// The epoch's training loss and, when there is a validation split, the validation loss and
+    /// accuracy after it, evaluated in <paramref name="compute"/> (without one, on the calling
+    /// thread; the same bits either way).
+    /// </summary>
+    public EpochMetrics Measure(EpochResult result, ComputeContext? compute = null)
     {
         if (Data.Validation is not { } validation) return new EpochMetrics(result.Loss, null, null);
-        var evaluation = Evaluation.Of(result.State.Network, Config.Loss, validation, Schema.Task);
+        var evaluation = Evaluation.Of(result.State.Network, Config.Loss, validation, Schema.Task, compute);
         return new EpochMetrics(result.Loss, evaluation.Loss, evaluation.Accuracy);
     }
 

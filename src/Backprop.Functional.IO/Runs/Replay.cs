@@ -21,9 +21,11 @@ public static class Replay
     /// state <paramref name="from"/> was not kept it is first rebuilt from the nearest earlier one.
     /// The state it starts from must belong to the run (<see cref="ChainCheck.Foreign"/>). The last
     /// epoch is the last state metrics.csv accounts for (a state named beyond it, planted or left
-    /// by accident, is never trained towards: it could stand for billions of epochs).
+    /// by accident, is never trained towards: it could stand for billions of epochs). The epochs
+    /// train and are measured in <paramref name="compute"/> (without one, on the calling thread);
+    /// no context changes a bit, so a replay on any thread count proves the same.
     /// </summary>
-    public static Fin<Arr<ReplayLine>> Run(OpenedRun run, int from, int? to, Action<ReplayLine> report)
+    public static Fin<Arr<ReplayLine>> Run(OpenedRun run, int from, int? to, Action<ReplayLine> report, ComputeContext? compute = null)
     {
         var (directory, plan) = (run.Directory, run.Plan);
         if (directory.ReadMetrics().Failed(out var metricsError, out var rows)) return metricsError;
@@ -48,8 +50,8 @@ public static class Replay
         var (state, previousSha) = (checkpoint.State, Fingerprint.Of(startBytes));
         for (var epoch = start + 1; epoch <= target; epoch++)
         {
-            var result = Functional.Training.Epoch(plan.Config, state, plan.Data.Train);
-            var rebuilt = plan.CheckpointAfter(result, previousSha);
+            var result = Functional.Training.Epoch(plan.Config, state, plan.Data.Train, compute);
+            var rebuilt = plan.CheckpointAfter(result, previousSha, compute);
             var bytes = StateFile.Encode(rebuilt);
             (state, previousSha) = (result.State, Fingerprint.Of(bytes));
             if (epoch <= from) continue;

@@ -28,10 +28,13 @@ public sealed class RunSession : IDisposable
     /// <summary>The first write failure, if any (training should stop: the message names the file).</summary>
     public Error? Failure => _writer.Failure;
 
-    /// <summary>Measures epoch <paramref name="result"/> (<see cref="PreparedRun.Measure"/>) and queues its state for writing; returns what it measured.</summary>
-    public EpochMetrics Record(EpochResult result)
+    /// <summary>
+    /// Measures epoch <paramref name="result"/> (<see cref="PreparedRun.Measure"/>, in
+    /// <paramref name="compute"/>) and queues its state for writing; returns what it measured.
+    /// </summary>
+    public EpochMetrics Record(EpochResult result, ComputeContext? compute = null)
     {
-        var metrics = Run.Measure(result);
+        var metrics = Run.Measure(result, compute);
         _writer.Enqueue(Run.CheckpointOf(result.State, metrics, null));
         return metrics;
     }
@@ -73,13 +76,14 @@ public sealed class RunSession : IDisposable
     /// chain (<see cref="ChainCheck"/>, which rebuilds state 0 from run.json) and a replay of the
     /// epochs since the last kept state before the last one, so a last state that was edited
     /// and resealed is refused. <paramref name="epochs"/> (a new total) and moved inputs
-    /// (<paramref name="sources"/>) are written back to run.json.
+    /// (<paramref name="sources"/>) are written back to run.json. The replay runs in
+    /// <paramref name="compute"/> (without one, on the calling thread).
     /// </summary>
-    public static Fin<(RunSession Session, TrainState Start)> Resume(string path, RunSources sources, int? epochs)
+    public static Fin<(RunSession Session, TrainState Start)> Resume(string path, RunSources sources, int? epochs, ComputeContext? compute = null)
     {
         if (RunDirectory.Open(path).Failed(out var openError, out var directory)) return openError;
         if (directory.Lock().Failed(out var lockError, out var runLock)) return lockError;
-        var reopened = Reopen(directory, sources, epochs);
+        var reopened = Reopen(directory, sources, epochs, compute);
         if (reopened.Failed(out var error, out var value))
         {
             runLock.Dispose();
@@ -88,7 +92,7 @@ public sealed class RunSession : IDisposable
         return (new RunSession(directory, runLock, value.Writer, value.Run), value.Start);
     }
 
-    private static Fin<(PreparedRun Run, TrainState Start, RunWriter Writer)> Reopen(RunDirectory directory, RunSources sources, int? epochs)
+    private static Fin<(PreparedRun Run, TrainState Start, RunWriter Writer)> Reopen(RunDirectory directory, RunSources sources, int? epochs, ComputeContext? compute)
     {
         if (OpenedRun.Open(directory, sources, savesStates: true).Failed(out var openError, out var run)) return openError;
         var (breaks, end) = ChainCheck.Run(run, MetricsReading.AfterCrash);
@@ -100,7 +104,7 @@ public sealed class RunSession : IDisposable
         if (last > 0)
         {
             var from = run.Listing.Epochs.Filter(e => e < last).Last();
-            if (Replay.Run(run, from, last, _ => { }).Failed(out var replayError, out var lines)) return replayError;
+            if (Replay.Run(run, from, last, _ => { }, compute).Failed(out var replayError, out var lines)) return replayError;
             if (lines.Find(l => !l.Identical).Case is ReplayLine differs)
                 return Error.New($"{directory.StatePath(differs.Epoch)}: does not replay from epoch {from} ({differs.Text}); it was changed after it was written. Nothing was changed; 'backprop verify {directory.Path}' checks the whole run");
         }

@@ -25,9 +25,10 @@ public static class Verification
 {
     /// <summary>
     /// Verifies the run at <paramref name="path"/>, reporting the chain's breaks (none when it is
-    /// intact) once it is checked, then each replayed epoch as it is rebuilt.
+    /// intact) once it is checked, then each replayed epoch as it is rebuilt (in
+    /// <paramref name="compute"/>, see <see cref="Replay.Run"/>).
     /// </summary>
-    public static Fin<VerifyReport> Run(string path, RunSources sources, Action<Arr<ChainBreak>> onChain, Action<ReplayLine> onEpoch)
+    public static Fin<VerifyReport> Run(string path, RunSources sources, Action<Arr<ChainBreak>> onChain, Action<ReplayLine> onEpoch, ComputeContext? compute = null)
     {
         if (RunDirectory.Open(path).Failed(out var openError, out var directory)) return openError;
         if (directory.LockForReading().Failed(out var lockError, out var held)) return lockError;
@@ -38,7 +39,7 @@ public static class Verification
             onChain(breaks);
             if (run.Listing.Epochs.IsEmpty || run.Listing.Epochs[0] != 0) return new VerifyReport(breaks, [], run.Listing.Epochs.Count, end?.LastSha256);
             // A state 0 that does not belong cannot be replayed from: that is a finding, not a failure to verify.
-            return Replay.Run(run, 0, null, onEpoch).Match(
+            return Replay.Run(run, 0, null, onEpoch, compute).Match(
                 lines => new VerifyReport(breaks, lines, run.Listing.Epochs.Count, end?.LastSha256),
                 failure => new VerifyReport(breaks.Add(new ChainBreak("replay", failure.Message)), [], run.Listing.Epochs.Count, end?.LastSha256));
         }

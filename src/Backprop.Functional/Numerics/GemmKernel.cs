@@ -19,21 +19,24 @@ internal static class GemmKernel
     /// </summary>
     internal const long ParallelThreshold = 1L << 20;
 
-    /// <summary>a·b into the column-major <paramref name="c"/>, on the widest vectors the machine has.</summary>
+    /// <summary>
+    /// a·b into the column-major <paramref name="c"/>, on the widest vectors the machine has and
+    /// up to <see cref="GemmWorkers.Threads"/> of <paramref name="workers"/>' threads.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Compute(MatrixView a, MatrixView b, Span<double> c)
+    public static void Compute(MatrixView a, MatrixView b, Span<double> c, GemmWorkers workers)
     {
-        if (Vector512.IsHardwareAccelerated) Compute<Lanes512, Vector512<double>>(a, b, c, ComputeThreads.Count, ParallelThreshold);
-        else if (Vector256.IsHardwareAccelerated) Compute<Lanes256, Vector256<double>>(a, b, c, ComputeThreads.Count, ParallelThreshold);
+        if (Vector512.IsHardwareAccelerated) Compute<Lanes512, Vector512<double>>(a, b, c, workers, ParallelThreshold);
+        else if (Vector256.IsHardwareAccelerated) Compute<Lanes256, Vector256<double>>(a, b, c, workers, ParallelThreshold);
         else ReferenceGemm.Compute(a, b, c);
     }
 
     /// <summary>
-    /// a·b with a chosen vector width, thread count and parallel threshold: the tests use it to
+    /// a·b with a chosen vector width, workers and parallel threshold: the tests use it to
     /// check every width and split against <see cref="ReferenceGemm"/> on any machine.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void Compute<TLanes, TVector>(MatrixView a, MatrixView b, Span<double> c, int threads, long parallelThreshold)
+    internal static void Compute<TLanes, TVector>(MatrixView a, MatrixView b, Span<double> c, GemmWorkers workers, long parallelThreshold)
         where TLanes : struct, ILanes<TVector>
         where TVector : struct
     {
@@ -47,11 +50,11 @@ internal static class GemmKernel
             output.Fill(0.0);
             return;
         }
-        Dispatch<TLanes, TVector>(a, b, output, threads, parallelThreshold);
+        Dispatch<TLanes, TVector>(a, b, output, workers, parallelThreshold);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void Dispatch<TLanes, TVector>(MatrixView a, MatrixView b, Span<double> c, int threads, long parallelThreshold)
+    private static unsafe void Dispatch<TLanes, TVector>(MatrixView a, MatrixView b, Span<double> c, GemmWorkers workers, long parallelThreshold)
         where TLanes : struct, ILanes<TVector>
         where TVector : struct
     {
@@ -72,7 +75,7 @@ internal static class GemmKernel
             }
             if (depth == 1)
             {
-                OuterProduct.Run<TLanes, TVector>(a, b, ref *origin);
+                OuterProduct.Run<TLanes, TVector>(a, b, ref *origin, workers.Buffers(0));
                 return;
             }
 
@@ -81,10 +84,10 @@ internal static class GemmKernel
             // instead (computing Cᵀ = Bᵀ·Aᵀ, same chains) wastes fewer lanes on padding.
             if (PaddedSize<TLanes, TVector>(columns, rows) < PaddedSize<TLanes, TVector>(rows, columns))
                 (a, b, target) = (b.Transposed, a.Transposed, target.Transposed);
-            if (threads > 1 && (long)rows * columns * depth >= parallelThreshold)
-                ParallelProduct<TLanes, TVector>.Run(a, b, target, threads);
+            if (workers.Threads > 1 && (long)rows * columns * depth >= parallelThreshold)
+                ParallelProduct<TLanes, TVector>.Run(a, b, target, workers);
             else
-                BlockedProduct.Run<TLanes, TVector>(a, b, target, 0, a.Rows, 0, b.Columns);
+                BlockedProduct.Run<TLanes, TVector>(a, b, target, 0, a.Rows, 0, b.Columns, workers.Buffers(0));
         }
     }
 

@@ -9,10 +9,10 @@ namespace Backprop.Functional;
 /// <param name="Confusion">Confusion[t][p] = rows of true class t predicted as p (classification only).</param>
 public sealed record Evaluation(double Loss, double? Accuracy, Arr<Arr<int>> Confusion)
 {
-    /// <summary>Evaluates <paramref name="network"/> on <paramref name="data"/> (one forward pass).</summary>
-    public static Evaluation Of(Network network, Loss loss, Dataset data, TaskKind task)
+    /// <summary>Evaluates <paramref name="network"/> on <paramref name="data"/> (one forward pass, its products in <paramref name="compute"/>; without one, on the calling thread).</summary>
+    public static Evaluation Of(Network network, Loss loss, Dataset data, TaskKind task, ComputeContext? compute = null)
     {
-        var trace = Forward.Run(network, data.Inputs);
+        var trace = Forward.Run(network, data.Inputs, compute);
         var value = loss.Value(trace.OutputLayer, data.Targets);
         if (task != TaskKind.Classification) return new Evaluation(value, null, Arr<Arr<int>>.Empty);
 

@@ -36,12 +36,12 @@ internal static class FusedTraining
         data.Inputs.ColumnCount == network.InputWidth && data.Targets.ColumnCount == network.OutputWidth &&
         data.Targets.RowCount == data.Inputs.RowCount && data.Rows > 0;
 
-    /// <summary><see cref="Training.ReferenceStep"/>, fused.</summary>
+    /// <summary><see cref="Training.ReferenceStep"/>, fused, in <paramref name="compute"/>'s workspace (a fresh one on one thread without it).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static Stepped Step(TrainConfig config, TrainState state, Dataset batch)
+    public static Stepped Step(TrainConfig config, TrainState state, Dataset batch, ComputeContext? compute)
     {
         var widths = WidthsOf(state.Network);
-        var workspace = StepWorkspace.Rent(widths, batch.Rows);
+        var workspace = StepWorkspace.Rent(compute, widths, batch.Rows);
         try
         {
             var optimizer = config.Optimizer.Fused(state.Optimizer.Count)!;
@@ -54,15 +54,15 @@ internal static class FusedTraining
         }
         finally
         {
-            StepWorkspace.Return(workspace);
+            StepWorkspace.Return(compute, workspace);
         }
     }
 
     /// <summary><see cref="Training.ReferenceEpoch"/>, fused.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static EpochResult Epoch(TrainConfig config, TrainState state, Dataset data)
+    public static EpochResult Epoch(TrainConfig config, TrainState state, Dataset data, ComputeContext? compute)
     {
-        var folded = Epochs(config, state, data, 1);
+        var folded = Epochs(config, state, data, 1, compute);
         return folded.Stop is { } stop
             ? new EpochResult(folded.State, double.NaN, stop)
             : new EpochResult(folded.State, folded.Losses[0]) { FirstSkip = folded.FirstSkip };
@@ -75,14 +75,14 @@ internal static class FusedTraining
     /// arrays an epoch started from are kept until it ends (a stop returns to them).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static EpochsResult Epochs(TrainConfig config, TrainState state, Dataset data, int epochs)
+    public static EpochsResult Epochs(TrainConfig config, TrainState state, Dataset data, int epochs, ComputeContext? compute)
     {
         var batchRows = config.BatchRows(data.Rows);
         var steps = TrainConfig.StepsPerEpoch(data.Rows, config.BatchSize);
         var skipping = config.NonFinite is NonFinitePolicy.SkipUpdates;
         var fullBatch = batchRows == data.Rows;
         var widths = WidthsOf(state.Network);
-        var workspace = StepWorkspace.Rent(widths, batchRows);
+        var workspace = StepWorkspace.Rent(compute, widths, batchRows);
         try
         {
             var (count, stepCount, skipped, rng) = (state.Optimizer.Count, state.Step, state.SkippedSteps, state.Rng);
@@ -104,8 +104,8 @@ internal static class FusedTraining
                     // touch a different cache line for almost every element of a column-major data set.
                     (var order, rng) = rng.Permutation(data.Rows);
                     indices = order.ToArray();
-                    GatherBatches(Dense.Data(data.Inputs), widths[0], indices, batchRows, inputs, ComputeThreads.Count);
-                    GatherBatches(Dense.Data(data.Targets), widths[^1], indices, batchRows, targets, ComputeThreads.Count);
+                    GatherBatches(Dense.Data(data.Inputs), widths[0], indices, batchRows, inputs, workspace.Products.Threads);
+                    GatherBatches(Dense.Data(data.Targets), widths[^1], indices, batchRows, targets, workspace.Products.Threads);
                 }
                 var (weightedLoss, lossRows, lastLoss) = (0.0, 0, 0.0);
                 for (var start = 0; start < data.Rows; start += batchRows)
@@ -147,7 +147,7 @@ internal static class FusedTraining
         }
         finally
         {
-            StepWorkspace.Return(workspace);
+            StepWorkspace.Return(compute, workspace);
         }
     }
 
@@ -184,7 +184,7 @@ internal static class FusedTraining
         for (var i = 0; i < layers; i++)
         {
             var z = workspace.Z[i].AsSpan(0, rows * widths[i + 1]);
-            MatrixProduct.Compute(x, MatrixView.ColumnMajor(weights[2 * i], widths[i + 1], widths[i]).Transposed, z);
+            MatrixProduct.Compute(x, MatrixView.ColumnMajor(weights[2 * i], widths[i + 1], widths[i]).Transposed, z, workspace.Products);
             // A hidden layer whose derivative is written in h alone (sigmoid, tanh) does not keep z + b.
             var activation = network.Layers[i].Activation;
             activation.AddBiasAndApply(z, weights[2 * i + 1], workspace.H[i], rows, keepPreActivation: i == layers - 1 || activation.DerivativeReadsPreActivation);
@@ -201,11 +201,11 @@ internal static class FusedTraining
         {
             var d = MatrixView.ColumnMajor(delta, rows, widths[i + 1]);
             var input = i == 0 ? inputs : MatrixView.ColumnMajor(workspace.H[i - 1], rows, widths[i]);
-            MatrixProduct.Compute(d.Transposed, input, workspace.Gradient[2 * i]);
+            MatrixProduct.Compute(d.Transposed, input, workspace.Gradient[2 * i], workspace.Products);
             Elementwise.ColumnSums(delta.AsSpan(0, rows * widths[i + 1]), rows, workspace.Gradient[2 * i + 1]);
             if (i == 0) break;
             var dh = below.AsSpan(0, rows * widths[i]);
-            MatrixProduct.Compute(d, MatrixView.ColumnMajor(weights[2 * i], widths[i + 1], widths[i]), dh);
+            MatrixProduct.Compute(d, MatrixView.ColumnMajor(weights[2 * i], widths[i + 1], widths[i]), dh, workspace.Products);
             network.Layers[i - 1].Activation.BackpropagateInPlace(workspace.Z[i - 1], workspace.H[i - 1], dh, rows, widths[i]);
             (delta, below) = (below, delta);
         }
@@ -262,15 +262,16 @@ internal static class FusedTraining
         GatherColumns(source, indices, batchRows, destination, columns, 0, columns);
     }
 
-    /// <summary>Where the sequential pass of <see cref="GatherColumns"/> leaves its sum, so that the compiler keeps its loads.</summary>
-    [ThreadStatic]
-    private static double touchedSum;
-
-    /// <summary>Columns [<paramref name="first"/>, <paramref name="end"/>) of <see cref="GatherBatches"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void GatherColumns(double[] source, int[] indices, int batchRows, double[] destination, int columns, int first, int end)
+    /// <summary>
+    /// Columns [<paramref name="first"/>, <paramref name="end"/>) of <see cref="GatherBatches"/>.
+    /// Returns the sum of what its sequential passes read: never inlined, it must compute what it
+    /// returns, so the compiler keeps those loads even where the caller drops the value.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
+    private static double GatherColumns(double[] source, int[] indices, int batchRows, double[] destination, int columns, int first, int end)
     {
         var rows = indices.Length;
+        var touchedSum = 0.0;
         ref var picks = ref MemoryMarshal.GetArrayDataReference(indices);
         for (var c = first; c < end; c++)
         {
@@ -280,7 +281,7 @@ internal static class FusedTraining
             // order (about a third off the gather of a 2 MB data set here).
             var touched = 0.0;
             for (nint r = 0; r < rows; r += 8) touched += Unsafe.Add(ref from, r);
-            touchedSum = touched;
+            touchedSum += touched;
             for (var start = 0; start < rows; start += batchRows)
             {
                 var batch = Math.Min(batchRows, rows - start);
@@ -289,6 +290,7 @@ internal static class FusedTraining
                 for (nint r = 0; r < batch; r++) Unsafe.Add(ref to, r) = Unsafe.Add(ref from, Unsafe.Add(ref pick, r));
             }
         }
+        return touchedSum;
     }
 
     /// <summary>Every width of <paramref name="network"/>, input first.</summary>

@@ -98,16 +98,15 @@ internal sealed class ParameterArrays
 /// <summary>
 /// The scratch space of the fused training step: the gathered batch, every layer's z and h,
 /// the δ buffers and the gradients. None of it ever leaves a step, so one workspace serves every
-/// step of a run.
+/// step of a run; a <see cref="ComputeContext"/> keeps it from call to call.
 /// </summary>
 internal sealed class StepWorkspace
 {
-    [ThreadStatic]
-    private static StepWorkspace? cached;
+    private readonly ComputeContext.Scratch scratch;
 
-    private StepWorkspace(int[] widths, int capacity)
+    private StepWorkspace(int[] widths, int capacity, ComputeContext.Scratch scratch)
     {
-        (Widths, Capacity) = (widths, capacity);
+        (Widths, Capacity, this.scratch) = (widths, capacity, scratch);
         var layers = widths.Length - 1;
         (Z, H) = (new double[layers][], new double[layers][]);
         var widest = 0;
@@ -155,17 +154,28 @@ internal sealed class StepWorkspace
         return epoch;
     }
 
-    /// <summary>This thread's workspace for the shape if it has one, else a new one; give it back with <see cref="Return"/>.</summary>
+    /// <summary>The threads the step's products may use and their packing buffers.</summary>
+    public Numerics.Gemm.GemmWorkers Products => scratch.Products;
+
+    /// <summary>
+    /// The context's workspace for the shape if it has one and no other call holds it, else a new
+    /// one (on one thread, kept by nothing, without a context); give it back with <see cref="Return"/>.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static StepWorkspace Rent(int[] widths, int rows)
+    public static StepWorkspace Rent(ComputeContext? compute, int[] widths, int rows)
     {
-        var workspace = cached;
-        cached = null;
+        var scratch = compute?.Borrow() ?? ComputeContext.Fresh();
+        var workspace = scratch.Step;
         return workspace is not null && workspace.Capacity >= rows && workspace.Widths.AsSpan().SequenceEqual(widths)
             ? workspace
-            : new StepWorkspace(widths, rows);
+            : new StepWorkspace(widths, rows, scratch);
     }
 
-    /// <summary>Keeps the workspace for this thread's next step.</summary>
-    public static void Return(StepWorkspace workspace) => cached = workspace;
+    /// <summary>Keeps the workspace for the context's next step.</summary>
+    public static void Return(ComputeContext? compute, StepWorkspace workspace)
+    {
+        if (compute is null) return;
+        workspace.scratch.Step = workspace;
+        compute.Return(workspace.scratch);
+    }
 }

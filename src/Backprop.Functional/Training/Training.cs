@@ -56,12 +56,14 @@ public static class Training
     /// One gradient step on one batch. A NaN or ±∞ in the loss, the gradients or the updated
     /// weights is never applied: the policy either skips the update or asks to stop. The same
     /// bits as <see cref="ReferenceStep"/>; with the built-in losses, activations and optimizers it
-    /// runs a fused form that writes its intermediate values into reused scratch arrays.
+    /// runs a fused form that writes its intermediate values into scratch arrays: those
+    /// <paramref name="compute"/> keeps from call to call, on up to its threads, or without a
+    /// context arrays of its own on the calling thread. The same bits with any context or none.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static Stepped Step(TrainConfig config, TrainState state, Dataset batch) =>
+    public static Stepped Step(TrainConfig config, TrainState state, Dataset batch, ComputeContext? compute = null) =>
         RunsFused(config, state, batch)
-            ? FusedTraining.Step(config, state, batch)
+            ? FusedTraining.Step(config, state, batch, compute)
             : ReferenceStep(config, state, batch);
 
     /// <summary>
@@ -101,12 +103,14 @@ public static class Training
     /// state's generator (whose next value is kept in the result, so a replay shuffles the same
     /// way); a single full batch keeps the rows in order and leaves the generator untouched.
     /// The same bits as <see cref="ReferenceEpoch"/>; with the built-in losses, activations and
-    /// optimizers its steps run fused and reuse their scratch arrays from step to step.
+    /// optimizers its steps run fused and reuse their scratch arrays from step to step: those
+    /// <paramref name="compute"/> keeps from call to call, on up to its threads, or without a
+    /// context arrays of its own on the calling thread. The same bits with any context or none.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static EpochResult Epoch(TrainConfig config, TrainState state, Dataset data) =>
+    public static EpochResult Epoch(TrainConfig config, TrainState state, Dataset data, ComputeContext? compute = null) =>
         RunsFused(config, state, data)
-            ? FusedTraining.Epoch(config, state, data)
+            ? FusedTraining.Epoch(config, state, data, compute)
             : ReferenceEpoch(config, state, data);
 
     /// <summary>The definition of <see cref="Epoch"/>: a fold of <see cref="ReferenceStep"/> over the epoch's batches.</summary>
@@ -146,13 +150,16 @@ public static class Training
     /// a stop, for when only the last state is wanted (like jax.lax.scan with the losses stacked).
     /// The same bits as <see cref="ReferenceEpochs"/>; since no state between the first and the
     /// last is returned, the fused form writes each epoch's parameters over arrays no one can see.
+    /// Its scratch arrays are those <paramref name="compute"/> keeps from call to call, on up to
+    /// its threads, or without a context arrays of its own on the calling thread. The same bits
+    /// with any context or none.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static EpochsResult Epochs(TrainConfig config, TrainState state, Dataset data, int epochs)
+    public static EpochsResult Epochs(TrainConfig config, TrainState state, Dataset data, int epochs, ComputeContext? compute = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(epochs);
         return RunsFused(config, state, data)
-            ? FusedTraining.Epochs(config, state, data, epochs)
+            ? FusedTraining.Epochs(config, state, data, epochs, compute)
             : ReferenceEpochs(config, state, data, epochs);
     }
 
@@ -176,7 +183,7 @@ public static class Training
     public static double Loss(Network network, Loss loss, Dataset data) =>
         loss.Value(Forward.Run(network, data.Inputs).OutputLayer, data.Targets);
 
-    /// <summary>The gradient of the mean loss over every row of <paramref name="data"/>.</summary>
-    public static Gradients Gradient(Network network, Loss loss, Dataset data) =>
-        Backward.Run(network, Forward.Run(network, data.Inputs), data.Targets, loss);
+    /// <summary>The gradient of the mean loss over every row of <paramref name="data"/>, its products in <paramref name="compute"/> (without one, on the calling thread).</summary>
+    public static Gradients Gradient(Network network, Loss loss, Dataset data, ComputeContext? compute = null) =>
+        Backward.Run(network, Forward.Run(network, data.Inputs, compute), data.Targets, loss, compute);
 }

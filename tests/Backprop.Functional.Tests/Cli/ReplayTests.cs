@@ -30,7 +30,9 @@ public sealed class ReplayTests
         var from = Math.Abs(pick % (c.Epochs + 1));
         var threads = 1 + Math.Abs(threadPick % 3);
         var replay = CliRun.Of("replay", run, "--from", from.ToString(), "--threads", threads.ToString());
-        return (replay.ExitCode == 0 && replay.Out.Contains("all identical")).Label($"replay --from {from} --threads {threads}:\n{replay.Out}{replay.Error}");
+        // The header names the context the replay ran in: the threads --threads asked for.
+        return (replay.ExitCode == 0 && replay.Out.Contains($", {threads} thread(s)") && replay.Out.Contains("all identical"))
+            .Label($"replay --from {from} --threads {threads}:\n{replay.Out}{replay.Error}");
     }
 
     [Property(MaxTest = 25, Arbitrary = [typeof(Runs)])]
@@ -80,7 +82,7 @@ public sealed class ReplayTests
         foreach (var threads in new[] { "1", "2" })
         {
             var replay = CliRun.Of("replay", two, "--from", "0", "--threads", threads);
-            Assert.True(replay.ExitCode == 0 && replay.Out.Contains("all identical"), $"replay --threads {threads}:\n{replay.Out}{replay.Error}");
+            Assert.True(replay.ExitCode == 0 && replay.Out.Contains($", {threads} thread(s)") && replay.Out.Contains("all identical"), $"replay --threads {threads}:\n{replay.Out}{replay.Error}");
         }
     }
 

@@ -26,10 +26,14 @@ public sealed class GemmKernelTests
     private static Property SameBitsAsReference(Kernel kernel, ProductCase c) =>
         Dense.BitEqual(Run(kernel, c), Run(ReferenceGemm.Compute, c)).Label($"differs from the reference chain for {c}");
 
-    // A threshold of 0 sends every product that can be split through the parallel path.
-    private static Kernel Wide(int threads) => (a, b, c) => GemmKernel.Compute<Lanes512, Vector512<double>>(a, b, c, threads, parallelThreshold: 0);
+    // One set of workers per thread count for each test (xunit makes an instance per test), reused
+    // from case to case as a context reuses them: buffers left from another shape must not show.
+    private readonly GemmWorkers[] workers = [new(1), new(2), new(3)];
 
-    private static Kernel Narrow(int threads) => (a, b, c) => GemmKernel.Compute<Lanes256, Vector256<double>>(a, b, c, threads, parallelThreshold: 0);
+    // A threshold of 0 sends every product that can be split through the parallel path.
+    private Kernel Wide(int threads) => (a, b, c) => GemmKernel.Compute<Lanes512, Vector512<double>>(a, b, c, workers[threads - 1], parallelThreshold: 0);
+
+    private Kernel Narrow(int threads) => (a, b, c) => GemmKernel.Compute<Lanes256, Vector256<double>>(a, b, c, workers[threads - 1], parallelThreshold: 0);
 
     [Property(MaxTest = 150, Arbitrary = [typeof(ProductCase)])]
     public Property Avx512_lanes_give_the_reference_bits_on_one_two_and_three_threads(ProductCase c) =>
@@ -40,8 +44,14 @@ public sealed class GemmKernelTests
         SameBitsAsReference(Narrow(1), c).And(SameBitsAsReference(Narrow(2), c)).And(SameBitsAsReference(Narrow(3), c));
 
     [Property(MaxTest = 100, Arbitrary = [typeof(ProductCase)])]
-    public Property The_public_entry_point_gives_the_reference_bits(ProductCase c) =>
-        SameBitsAsReference(GemmKernel.Compute, c);
+    public Property The_public_entry_point_gives_the_reference_bits_with_and_without_a_context(ProductCase c)
+    {
+        using var one = new ComputeContext(1);
+        using var three = new ComputeContext(3);
+        return SameBitsAsReference((a, b, output) => MatrixProduct.Compute(a, b, output), c)
+            .And(SameBitsAsReference((a, b, output) => MatrixProduct.Compute(a, b, output, one), c))
+            .And(SameBitsAsReference((a, b, output) => MatrixProduct.Compute(a, b, output, three), c));
+    }
 
     [Fact]
     public void Products_deeper_than_one_k_block_continue_each_chain_in_order()
@@ -77,7 +87,7 @@ public sealed class GemmKernelTests
         var b = new MatrixView([], 0, 0, 2, 1, 0);
         var c = new double[6];
         Array.Fill(c, double.NaN);
-        GemmKernel.Compute(a, b, c);
+        GemmKernel.Compute(a, b, c, new GemmWorkers(1));
         Assert.All(c, x => Assert.Equal(0UL, BitConverter.DoubleToUInt64Bits(x)));
     }
 
@@ -86,21 +96,14 @@ public sealed class GemmKernelTests
     {
         var data = new double[8];
         var a = MatrixView.ColumnMajor(data, 2, 2);
-        Assert.Throws<ArgumentException>(() => GemmKernel.Compute(a, a, data.AsSpan(4, 4)));
+        Assert.Throws<ArgumentException>(() => GemmKernel.Compute(a, a, data.AsSpan(4, 4), new GemmWorkers(1)));
     }
 
     [Fact]
     public void A_view_reaching_outside_its_array_is_refused()
     {
         var a = new MatrixView(new double[4], 1, 2, 2, 1, 2);
-        Assert.Throws<ArgumentException>(() => GemmKernel.Compute(a, a, new double[4]));
-    }
-
-    [Fact]
-    public void The_thread_count_cannot_be_set_below_one()
-    {
-        Assert.Throws<ArgumentOutOfRangeException>(() => ComputeThreads.Count = 0);
-        Assert.True(ComputeThreads.Count >= 1);
+        Assert.Throws<ArgumentException>(() => GemmKernel.Compute(a, a, new double[4], new GemmWorkers(1)));
     }
 
     /// <summary>Kernels that are wrong only in the order or rounding of each element's sum.</summary>

@@ -24,9 +24,9 @@ internal static class BlockedProduct
     // Operands up to this many doubles (128 KiB) stay in L2, where reading them in place costs no more than reading a packed copy.
     private const long DirectLimit = 1 << 14;
 
-    /// <summary>Computes the outputs (i, j) with i in [rowStart, rowEnd) and j in [columnStart, columnEnd).</summary>
+    /// <summary>Computes the outputs (i, j) with i in [rowStart, rowEnd) and j in [columnStart, columnEnd), packing into <paramref name="buffers"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run<TLanes, TVector>(MatrixView a, MatrixView b, Output c, int rowStart, int rowEnd, int columnStart, int columnEnd)
+    public static void Run<TLanes, TVector>(MatrixView a, MatrixView b, Output c, int rowStart, int rowEnd, int columnStart, int columnEnd, PackingBuffers buffers)
         where TLanes : struct, ILanes<TVector>
         where TVector : struct
     {
@@ -36,7 +36,6 @@ internal static class BlockedProduct
         var depthBlocks = (depth + DepthBlock - 1) / DepthBlock;
         // Equal k blocks rather than full ones and a sliver.
         var blockDepth = (depth + depthBlocks - 1) / depthBlocks;
-        var buffers = PackingBuffers.Current;
         ref var packedA = ref buffers.Rows(RoundUp(Math.Min(RowBlock, rowEnd - rowStart), tileRows) * blockDepth);
         ref var packedB = ref buffers.Columns(RoundUp(Math.Min(ColumnBlock, columnEnd - columnStart), tileColumns) * blockDepth);
         Span<double> edgeTile = stackalloc double[LargestTile];

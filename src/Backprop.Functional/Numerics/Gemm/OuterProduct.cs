@@ -8,9 +8,9 @@ namespace Backprop.Functional.Numerics.Gemm;
 /// </summary>
 internal static class OuterProduct
 {
-    /// <summary>C[i, j] for every i &lt; rows, j &lt; columns; C is column-major with leading dimension A.Rows.</summary>
+    /// <summary>C[i, j] for every i &lt; rows, j &lt; columns; C is column-major with leading dimension A.Rows. A strided column of A is gathered into <paramref name="buffers"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run<TLanes, TVector>(MatrixView a, MatrixView b, ref double c)
+    public static void Run<TLanes, TVector>(MatrixView a, MatrixView b, ref double c, PackingBuffers buffers)
         where TLanes : struct, ILanes<TVector>
         where TVector : struct
     {
@@ -19,7 +19,7 @@ internal static class OuterProduct
         if (a.RowStride != 1)
         {
             // Gather A's column once so that every column of C is a run of vector operations.
-            ref var gathered = ref PackingBuffers.Current.Rows(rows);
+            ref var gathered = ref buffers.Rows(rows);
             for (var i = 0; i < rows; i++) Unsafe.Add(ref gathered, i) = a.At(i, 0);
             column = ref gathered;
         }

@@ -4,25 +4,19 @@ using System.Runtime.InteropServices;
 namespace Backprop.Functional.Numerics.Gemm;
 
 /// <summary>
-/// Each thread's scratch space for packed panels, grown on demand and then reused, so a
-/// product allocates nothing once its thread has seen a product of that size. The arrays are
-/// pinned so that the panels can start on a 64-byte boundary (a full AVX-512 load never
-/// straddles two cache lines).
+/// One worker's scratch space for packed panels (see <see cref="GemmWorkers"/>), grown on demand
+/// and then reused, so a product allocates nothing once its worker has seen a product of that
+/// size. The arrays are pinned so that the panels can start on a 64-byte boundary (a full
+/// AVX-512 load never straddles two cache lines).
 /// </summary>
 internal sealed class PackingBuffers
 {
     private const int AlignmentDoubles = 8;
 
-    [ThreadStatic]
-    private static PackingBuffers? current;
-
     private double[] rows = [];
     private int rowsStart;
     private double[] columns = [];
     private int columnsStart;
-
-    /// <summary>This thread's buffers.</summary>
-    public static PackingBuffers Current => current ??= new PackingBuffers();
 
     /// <summary>Room for at least <paramref name="length"/> packed A values.</summary>
     public ref double Rows(int length) => ref Ensure(ref rows, ref rowsStart, length);
