@@ -23,6 +23,7 @@ public static class TrainCommand
             "backprop train --resume runs/iris --epochs 200",
             "backprop train --config runs/iris/run.json --seed 7 --out runs/iris-seed7"));
         foreach (var option in options.All) command.Options.Add(option);
+        command.Validators.Add(options.Validate);
         command.Options.Add(outDir);
         command.Options.Add(resume);
         command.Options.Add(config);
