@@ -134,10 +134,10 @@ public static class TabularData
     }
 
     /// <summary>
-    /// Whether a numeric column reads as class labels: every value a whole number, between 2 and
-    /// <see cref="MaxInferredClasses"/> distinct values, and each value on two rows or more on
-    /// average (so a short column of distinct counts stays a quantity). Digits 0–9 are labels; a
-    /// price, a measurement or an age in years are not.
+    /// Whether a numeric column reads as class labels: every value a whole number within an int's
+    /// range, between 2 and <see cref="MaxInferredClasses"/> distinct values, and each value on two
+    /// rows or more on average (so a short column of distinct counts stays a quantity). Digits 0–9
+    /// are labels; a price, a measurement or an age in years are not.
     /// </summary>
     public static bool LooksLikeLabels(CsvTable table, int column)
     {
@@ -145,7 +145,7 @@ public static class TabularData
         foreach (var record in table.Records)
         {
             if (!double.TryParse(record.Fields[column].Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ||
-                !double.IsFinite(value) || Math.Floor(value) != value)
+                Math.Abs(value) > int.MaxValue || Math.Floor(value) != value)
                 return false;
             values.Add(value);
             if (values.Count > MaxInferredClasses) return false;
