@@ -3,9 +3,11 @@ using LanguageExt;
 namespace Backprop.Functional;
 
 /// <summary>
-/// An optimizer's state as plain data (Optax-style): how many updates it has made and its
-/// named slots, each shaped like the network (momentum's velocity, Adam's m and v). A saved
-/// state file holds it tensor by tensor, so resuming continues exactly.
+/// An optimizer's state as plain data (Optax-style): how many updates it has made and the tensors
+/// of its chain's state by slot name (momentum's velocity, Adam's m and v), each shaped like the
+/// network. The names are what a saved state file calls them, so a file can be read, shown and
+/// compared without knowing the optimizer; <see cref="GradientTransformation.StateOf"/> turns the
+/// slots back into each transformation's typed state. Resuming from a file continues exactly.
 /// </summary>
 public sealed record OptimizerState(long Count, Map<string, Gradients> Slots)
 {
@@ -15,4 +17,16 @@ public sealed record OptimizerState(long Count, Map<string, Gradients> Slots)
     /// <summary>A slot by name; throws if the optimizer never created it (a bug, not a user error).</summary>
     public Gradients Slot(string name) =>
         Slots.Find(name).IfNone(() => throw new InvalidOperationException($"optimizer state has no slot '{name}'"));
+}
+
+/// <summary>Named slots.</summary>
+internal static class SlotMap
+{
+    /// <summary><paramref name="slots"/> with each of <paramref name="names"/> set to the value at the same place in <paramref name="values"/>.</summary>
+    public static Map<string, Gradients> With(this Map<string, Gradients> slots, IReadOnlyList<string> names, IReadOnlyList<Gradients> values)
+    {
+        if (names.Count != values.Count) throw new ArgumentException("a state's slots and their names differ in number");
+        for (var i = 0; i < names.Count; i++) slots = slots.AddOrUpdate(names[i], values[i]);
+        return slots;
+    }
 }

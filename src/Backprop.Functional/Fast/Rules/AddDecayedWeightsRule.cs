@@ -1,0 +1,21 @@
+using System.Runtime.CompilerServices;
+
+namespace Backprop.Functional.Fast;
+
+/// <summary><see cref="AddDecayedWeights"/>: u + λ·θ (registered only for λ ≠ 0).</summary>
+internal readonly struct AddDecayedWeightsRule(double weightDecay) : IUpdateRule<AddDecayedWeightsRule>
+{
+    private readonly Constant weightDecay = new(weightDecay);
+
+    public static int Slots => 0;
+
+    public static bool ReadsGlobalNorm => false;
+
+    public AddDecayedWeightsRule At(in UpdateContext context) => this;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Lanes<TVector, TOps> Update<TVector, TOps>(Lanes<TVector, TOps> u, Lanes<TVector, TOps> theta, SlotCursor<TVector, TOps> slots)
+        where TVector : struct
+        where TOps : struct, ILaneOps<TVector> =>
+        u + weightDecay * theta;
+}

@@ -1,0 +1,29 @@
+using System.Runtime.CompilerServices;
+
+namespace Backprop.Functional.Fast;
+
+/// <summary><see cref="ScaleByAmsgrad"/>: Adam's moments and step with v_max = max(v_max, v) in place of v. Slots m, v, v_max.</summary>
+internal readonly struct ScaleByAmsgradRule(ScaleByAmsgrad amsgrad, long count) : IUpdateRule<ScaleByAmsgradRule>
+{
+    private readonly ScaleByAmsgrad amsgrad = amsgrad;
+    private readonly ScaleByAdamRule adam = new(amsgrad.Adam, count);
+
+    public static int Slots => 3;
+
+    public static bool ReadsGlobalNorm => false;
+
+    public ScaleByAmsgradRule At(in UpdateContext context) => new(amsgrad, context.Count);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Lanes<TVector, TOps> Update<TVector, TOps>(Lanes<TVector, TOps> u, Lanes<TVector, TOps> theta, SlotCursor<TVector, TOps> slots)
+        where TVector : struct
+        where TOps : struct, ILaneOps<TVector>
+    {
+        var (m, v) = adam.Moments(u, slots.Load(0), slots.Load(1));
+        var vMax = slots.Load(2).Max(v);
+        slots.Store(0, m);
+        slots.Store(1, v);
+        slots.Store(2, vMax);
+        return adam.Step(m, vMax);
+    }
+}

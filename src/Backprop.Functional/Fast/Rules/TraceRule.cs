@@ -1,0 +1,26 @@
+using System.Runtime.CompilerServices;
+
+namespace Backprop.Functional.Fast;
+
+/// <summary><see cref="Trace"/>: v ← μ·v + u, then v or (Nesterov) u + μ·v. Slot 0 is v.</summary>
+internal readonly struct TraceRule(double decay, bool nesterov) : IUpdateRule<TraceRule>
+{
+    private readonly Constant decay = new(decay);
+    private readonly bool nesterov = nesterov;
+
+    public static int Slots => 1;
+
+    public static bool ReadsGlobalNorm => false;
+
+    public TraceRule At(in UpdateContext context) => this;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Lanes<TVector, TOps> Update<TVector, TOps>(Lanes<TVector, TOps> u, Lanes<TVector, TOps> theta, SlotCursor<TVector, TOps> slots)
+        where TVector : struct
+        where TOps : struct, ILaneOps<TVector>
+    {
+        var velocity = decay * slots.Load(0) + u;
+        slots.Store(0, velocity);
+        return nesterov ? u + decay * velocity : velocity;
+    }
+}
