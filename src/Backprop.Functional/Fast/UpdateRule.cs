@@ -73,7 +73,11 @@ internal readonly struct Then<TFirst, TSecond>(TFirst first, TSecond second) : I
     private readonly TFirst first = first;
     private readonly TSecond second = second;
 
-    public static int Slots => TFirst.Slots + TSecond.Slots;
+    public static int Slots
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => TFirst.Slots + TSecond.Slots;
+    }
 
     public static bool ReadsGlobalNorm => TFirst.ReadsGlobalNorm || TSecond.ReadsGlobalNorm;
 
@@ -89,7 +93,11 @@ internal readonly struct Then<TFirst, TSecond>(TFirst first, TSecond second) : I
 /// <summary>The rule that passes the updates unchanged (e.g. weight decay with λ = 0, or an empty chain).</summary>
 internal readonly struct Unchanged : IUpdateRule<Unchanged>
 {
-    public static int Slots => 0;
+    public static int Slots
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => 0;
+    }
 
     public static bool ReadsGlobalNorm => false;
 

@@ -35,7 +35,7 @@ public abstract record Optimizer
     public OptimizerState Init(Network parameters)
     {
         var chain = Transformation;
-        return new(0, OptimizerState.Stateless.Slots.With(chain.SlotNames, chain.Init(parameters).Slots));
+        return new(0, Named(OptimizerState.Stateless.Slots, chain.SlotNames, chain.Init(parameters).Slots));
     }
 
     /// <summary>The updates for <paramref name="gradients"/> (to be added to the parameters) and the next state.</summary>
@@ -43,7 +43,7 @@ public abstract record Optimizer
     {
         var chain = Transformation;
         var (updates, next) = chain.Update(gradients, chain.StateOf([.. chain.SlotNames.Select(state.Slot)]), parameters, state.Count);
-        return (updates, new OptimizerState(state.Count + 1, state.Slots.With(chain.SlotNames, next.Slots)));
+        return (updates, new OptimizerState(state.Count + 1, Named(state.Slots, chain.SlotNames, next.Slots)));
     }
 
     /// <inheritdoc/>
@@ -80,4 +80,12 @@ public abstract record Optimizer
     }
 
     private IEnumerable<GradientTransformation> Clipping() => ClipNorm is { } max ? [new ClipByGlobalNorm(max)] : [];
+
+    /// <summary><paramref name="slots"/> with each of <paramref name="names"/> set to the tensor at the same place in <paramref name="values"/>.</summary>
+    private static Map<string, Gradients> Named(Map<string, Gradients> slots, IReadOnlyList<string> names, IReadOnlyList<Gradients> values)
+    {
+        if (names.Count != values.Count) throw new InvalidOperationException("a chain's state and its slot names differ in number");
+        for (var i = 0; i < names.Count; i++) slots = slots.AddOrUpdate(names[i], values[i]);
+        return slots;
+    }
 }

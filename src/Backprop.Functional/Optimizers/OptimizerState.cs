@@ -18,15 +18,3 @@ public sealed record OptimizerState(long Count, Map<string, Gradients> Slots)
     public Gradients Slot(string name) =>
         Slots.Find(name).IfNone(() => throw new InvalidOperationException($"optimizer state has no slot '{name}'"));
 }
-
-/// <summary>Named slots.</summary>
-internal static class SlotMap
-{
-    /// <summary><paramref name="slots"/> with each of <paramref name="names"/> set to the value at the same place in <paramref name="values"/>.</summary>
-    public static Map<string, Gradients> With(this Map<string, Gradients> slots, IReadOnlyList<string> names, IReadOnlyList<Gradients> values)
-    {
-        if (names.Count != values.Count) throw new ArgumentException("a state's slots and their names differ in number");
-        for (var i = 0; i < names.Count; i++) slots = slots.AddOrUpdate(names[i], values[i]);
-        return slots;
-    }
-}

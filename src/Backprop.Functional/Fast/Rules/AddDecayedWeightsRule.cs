@@ -7,7 +7,11 @@ internal readonly struct AddDecayedWeightsRule(double weightDecay) : IUpdateRule
 {
     private readonly Constant weightDecay = new(weightDecay);
 
-    public static int Slots => 0;
+    public static int Slots
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => 0;
+    }
 
     public static bool ReadsGlobalNorm => false;
 

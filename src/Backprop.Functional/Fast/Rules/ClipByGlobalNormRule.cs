@@ -13,7 +13,11 @@ internal readonly struct ClipByGlobalNormRule(ClipByGlobalNorm clip, double glob
     private readonly Constant factor = new(clip.Factor(globalNorm));
     private readonly bool scales = clip.Factor(globalNorm) < 1;
 
-    public static int Slots => 0;
+    public static int Slots
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => 0;
+    }
 
     public static bool ReadsGlobalNorm => true;
 

@@ -14,7 +14,11 @@ internal readonly struct ScaleByAdamRule(ScaleByAdam adam, long count) : IUpdate
     private readonly Constant correction1 = new(adam.BiasCorrections(count).First);
     private readonly Constant correction2 = new(adam.BiasCorrections(count).Second);
 
-    public static int Slots => 2;
+    public static int Slots
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => 2;
+    }
 
     public static bool ReadsGlobalNorm => false;
 

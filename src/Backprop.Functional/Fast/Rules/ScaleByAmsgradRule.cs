@@ -8,7 +8,11 @@ internal readonly struct ScaleByAmsgradRule(ScaleByAmsgrad amsgrad, long count) 
     private readonly ScaleByAmsgrad amsgrad = amsgrad;
     private readonly ScaleByAdamRule adam = new(amsgrad.Adam, count);
 
-    public static int Slots => 3;
+    public static int Slots
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => 3;
+    }
 
     public static bool ReadsGlobalNorm => false;
 

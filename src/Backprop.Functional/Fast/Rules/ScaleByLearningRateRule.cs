@@ -8,7 +8,11 @@ internal readonly struct ScaleByLearningRateRule(Schedule schedule, long count) 
     private readonly Schedule schedule = schedule;
     private readonly Constant rate = new(schedule.At(count));
 
-    public static int Slots => 0;
+    public static int Slots
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => 0;
+    }
 
     public static bool ReadsGlobalNorm => false;
 

@@ -8,7 +8,11 @@ internal readonly struct TraceRule(double decay, bool nesterov) : IUpdateRule<Tr
     private readonly Constant decay = new(decay);
     private readonly bool nesterov = nesterov;
 
-    public static int Slots => 1;
+    public static int Slots
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => 1;
+    }
 
     public static bool ReadsGlobalNorm => false;
 
