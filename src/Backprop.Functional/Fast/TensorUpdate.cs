@@ -42,7 +42,7 @@ internal static class FusedUpdate
     /// it). Returns false when a gradient or an updated parameter is NaN or ±∞ (x − x is then NaN,
     /// else +0), so that the caller can look for the first such element precisely.
     /// </summary>
-    public static bool Run<TRule>(TRule rule, scoped ref TensorUpdate u, LaneWidths widths = LaneWidths.Widest)
+    public static bool Run<TRule>(in TRule rule, scoped ref TensorUpdate u, LaneWidths widths = LaneWidths.Widest)
         where TRule : struct, IUpdateRule<TRule>
     {
         var length = u.Parameters.Length;
@@ -54,16 +54,16 @@ internal static class FusedUpdate
         // Every width runs even after a poisoned vector: the caller scans every element to name
         // the first non-finite one in the reference's order, which may lie anywhere.
         var finite = true;
-        if (widths == LaneWidths.Widest && Vector512.IsHardwareAccelerated) finite &= Lanes<TRule, Vector512<double>, LaneOps512>(rule, ref u, ref i);
-        if (widths != LaneWidths.One) finite &= Lanes<TRule, Vector256<double>, LaneOps256>(rule, ref u, ref i);
-        finite &= Lanes<TRule, double, LaneOps1>(rule, ref u, ref i);
+        if (widths == LaneWidths.Widest && Vector512.IsHardwareAccelerated && length >= 8) finite &= Lanes<TRule, Vector512<double>, LaneOps512>(in rule, ref u, ref i);
+        if (widths != LaneWidths.One && length - i >= 4) finite &= Lanes<TRule, Vector256<double>, LaneOps256>(in rule, ref u, ref i);
+        if (i < length) finite &= Lanes<TRule, double, LaneOps1>(in rule, ref u, ref i);
         return finite;
     }
 
     /// <summary>Whole vectors of <typeparamref name="TOps"/>'s width from <paramref name="i"/> on; leaves <paramref name="i"/> at the first element not taken.</summary>
     // Not inlined: its own inlining budget keeps the rules inlined into the loop.
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static bool Lanes<TRule, TVector, TOps>(TRule rule, scoped ref TensorUpdate u, ref nint i)
+    private static bool Lanes<TRule, TVector, TOps>(in TRule rule, scoped ref TensorUpdate u, ref nint i)
         where TRule : struct, IUpdateRule<TRule>
         where TVector : struct
         where TOps : struct, ILaneOps<TVector>
@@ -72,14 +72,16 @@ internal static class FusedUpdate
         ref var theta = ref MemoryMarshal.GetReference(u.Parameters);
         ref var g = ref MemoryMarshal.GetReference(u.Gradient);
         ref var next = ref MemoryMarshal.GetReference(u.Next);
-        ref var slots = ref MemoryMarshal.GetReference(u.Slots);
+        var slots = new SlotCursor<TVector, TOps>(u.Slots);
+        // A copy the loop owns: no store through a tensor's reference can change it, so its constants stay in registers.
+        var owned = rule;
         var poison = new Lanes<TVector, TOps>(TOps.Zero);
         var at = i;
         for (; at + TOps.Count <= length; at += TOps.Count)
         {
             var gi = new Lanes<TVector, TOps>(TOps.Load(ref g, at));
             var thetaI = new Lanes<TVector, TOps>(TOps.Load(ref theta, at));
-            var updated = thetaI + rule.Update(gi, thetaI, new SlotCursor<TVector, TOps>(ref slots, at));
+            var updated = thetaI + owned.Update(gi, thetaI, slots.At(at));
             TOps.Store(updated.Value, ref next, at);
             poison |= (gi - gi) | (updated - updated);
         }

@@ -68,6 +68,8 @@ internal abstract class FusedOptimizerStep
 /// <summary>A fused step whose rule is the struct <typeparamref name="TRule"/> (inlined into the loop).</summary>
 internal sealed class FusedOptimizerStep<TRule>(TRule rule) : FusedOptimizerStep where TRule : struct, IUpdateRule<TRule>
 {
+    private readonly TRule rule = rule;
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public override bool Run(scoped ref TensorUpdate update, LaneWidths widths = LaneWidths.Widest) => FusedUpdate.Run(rule, ref update, widths);
+    public override bool Run(scoped ref TensorUpdate update, LaneWidths widths = LaneWidths.Widest) => FusedUpdate.Run(in rule, ref update, widths);
 }

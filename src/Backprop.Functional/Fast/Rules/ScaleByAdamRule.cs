@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 namespace Backprop.Functional.Fast;
 
 /// <summary><see cref="ScaleByAdam"/>: the moments, then m/(1−β₁ᵗ)/(√(v/(1−β₂ᵗ)) + ε). Slot 0 is m, slot 1 is v.</summary>
-internal readonly struct ScaleByAdamRule(ScaleByAdam adam, long count) : IUpdateRule<ScaleByAdamRule>
+internal readonly struct ScaleByAdamRule(ScaleByAdam adam, (double First, double Second) corrections) : IUpdateRule<ScaleByAdamRule>
 {
     private readonly ScaleByAdam adam = adam;
     private readonly Constant beta1 = new(adam.Beta1);
@@ -11,8 +11,14 @@ internal readonly struct ScaleByAdamRule(ScaleByAdam adam, long count) : IUpdate
     private readonly Constant beta2 = new(adam.Beta2);
     private readonly Constant rest2 = new(1 - adam.Beta2);
     private readonly Constant epsilon = new(adam.Epsilon);
-    private readonly Constant correction1 = new(adam.BiasCorrections(count).First);
-    private readonly Constant correction2 = new(adam.BiasCorrections(count).Second);
+    private readonly Constant correction1 = new(corrections.First);
+    private readonly Constant correction2 = new(corrections.Second);
+
+    /// <summary>The rule for the update after <paramref name="count"/> earlier ones.</summary>
+    public ScaleByAdamRule(ScaleByAdam adam, long count)
+        : this(adam, adam.BiasCorrections(count))
+    {
+    }
 
     public static int Slots
     {
