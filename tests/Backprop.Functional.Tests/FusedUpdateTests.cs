@@ -120,4 +120,41 @@ public sealed class FusedUpdateTests
         var same = runs.Skip(1).All(r => r.Finite == runs[0].Finite && Enumerable.Range(0, c.Parameters.Length).All(i => SameElement(runs[0], i, r, i)));
         return same.Label($"eight [{string.Join(", ", runs[0].Next)}], four [{string.Join(", ", runs[1].Next)}], one [{string.Join(", ", runs[2].Next)}]");
     }
+
+    [Property(MaxTest = 100)]
+    public Property Slots_after_the_fourth_are_updated_as_the_transformations_one_after_the_other(PositiveInt seed)
+    {
+        // No chain of distinct slot names has five slots yet, so the rules are composed directly:
+        // trace (1 slot), amsgrad (3), trace (1), then the learning rate.
+        var c = new Support.NetworkCase([3, 7, 2], ["tanh", "identity"], 3, (ulong)seed.Get);
+        var (network, g) = (c.Network, Training.Gradient(c.Network, c.Loss, c.Data));
+        GradientTransformation[] parts = [new Trace(0.8, true), new ScaleByAmsgrad(0.7, 0.9, 1e-3), new Trace(0.6, false), new ScaleByLearningRate(new ConstantSchedule(0.1))];
+        var states = parts.Select(p => p.Init(network)).ToArray();
+        // One reference update first, so that no slot is zero.
+        for (var k = 0; k < parts.Length; k++) (g, states[k]) = parts[k].Update(g, states[k], network, 0);
+        var before = states.SelectMany(s => s.Slots).ToArray();
+        var gradient = Training.Gradient(c.Network, c.Loss, c.Data).Scale(1.5);
+        var updates = gradient;
+        for (var k = 0; k < parts.Length; k++) (updates, states[k]) = parts[k].Update(updates, states[k], network, 1);
+        var expectedSlots = states.SelectMany(s => s.Slots).ToArray();
+        var expected = Updates.Apply(network, updates);
+
+        var rule = RuleBox.Of(new TraceRule(0.8, true)).Then(RuleBox.Of(new ScaleByAmsgradRule((ScaleByAmsgrad)parts[1], 0)))
+            .Then(RuleBox.Of(new TraceRule(0.6, false))).Then(RuleBox.Of(new ScaleByLearningRateRule(new ConstantSchedule(0.1), 0)));
+        var step = rule.At(new UpdateContext(1, double.NaN));
+        var theta = Updates.ParametersOf(network).Tensors().Select(t => t.Values).ToArray();
+        var grads = gradient.Tensors().Select(t => t.Values).ToArray();
+        var ok = rule.Slots == 5;
+        for (var k = 0; k < theta.Length; k++)
+            foreach (var widths in new[] { LaneWidths.Widest, LaneWidths.Four, LaneWidths.One })
+            {
+                var slots = before.Select(b => new SlotTensor(b.Tensors().ElementAt(k).Values, new double[theta[k].Length])).ToArray();
+                var next = new double[theta[k].Length];
+                var update = new TensorUpdate { Parameters = theta[k], Gradient = grads[k], Next = next, Slots = slots };
+                ok &= step.Run(ref update, widths);
+                ok &= Support.Bits.Same(Updates.ParametersOf(expected).Tensors().ElementAt(k).Values, next);
+                for (var s = 0; s < slots.Length; s++) ok &= Support.Bits.Same(expectedSlots[s].Tensors().ElementAt(k).Values, slots[s].Next);
+            }
+        return ok.Label("a slot after the fourth, or the update, differs from the transformations applied one after the other");
+    }
 }
