@@ -24,7 +24,8 @@ internal readonly struct TraceRule(double decay, bool nesterov) : IUpdateRule<Tr
         where TOps : struct, ILaneOps<TVector>
     {
         var velocity = decay * slots.Load(0) + u;
+        var direction = nesterov ? u + decay * velocity : velocity;
         slots.Store(0, velocity);
-        return nesterov ? u + decay * velocity : velocity;
+        return direction;
     }
 }
