@@ -81,8 +81,10 @@ internal static class FusedUpdate
         {
             var gi = new Lanes<TVector, TOps>(TOps.Load(ref g, at));
             var thetaI = new Lanes<TVector, TOps>(TOps.Load(ref theta, at));
-            var updated = thetaI + owned.Update(gi, thetaI, slots.At(at));
+            slots.Index = at;
+            var updated = thetaI + owned.Update(gi, thetaI, ref slots, 0);
             TOps.Store(updated.Value, ref next, at);
+            slots.Flush(TRule.Slots);
             poison |= (gi - gi) | (updated - updated);
         }
         i = at;

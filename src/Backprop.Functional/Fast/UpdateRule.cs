@@ -25,8 +25,8 @@ internal interface IUpdateRule<TSelf> where TSelf : struct, IUpdateRule<TSelf>
     /// <summary>The rule with one step's constants (learning rate, bias corrections, clipping factor) worked out.</summary>
     TSelf At(in UpdateContext context);
 
-    /// <summary>u′ for one vector of elements; <paramref name="slots"/> holds this rule's slots first.</summary>
-    Lanes<TVector, TOps> Update<TVector, TOps>(Lanes<TVector, TOps> u, Lanes<TVector, TOps> theta, SlotCursor<TVector, TOps> slots)
+    /// <summary>u′ for one vector of elements, reading and writing its slots <paramref name="slot"/>, <paramref name="slot"/> + 1, … of <paramref name="slots"/>.</summary>
+    Lanes<TVector, TOps> Update<TVector, TOps>(Lanes<TVector, TOps> u, Lanes<TVector, TOps> theta, ref SlotCursor<TVector, TOps> slots, int slot)
         where TVector : struct
         where TOps : struct, ILaneOps<TVector>;
 }
@@ -35,11 +35,12 @@ internal interface IUpdateRule<TSelf> where TSelf : struct, IUpdateRule<TSelf>
 internal readonly record struct SlotTensor(double[] Current, double[] Next);
 
 /// <summary>
-/// The slots of one vector of elements (at <see cref="Index"/>), from a rule's first slot on. The
-/// data of the first four slots of the update are held as references, found once per tensor, so
-/// that the loop reads and writes them directly; any further slots are found through
-/// <see cref="TensorUpdate.Slots"/> at each access. Which applies is decided by the JIT: every
-/// slot number a rule uses is a constant once the rules are inlined.
+/// Every slot of one vector of elements (at <see cref="Index"/>). The data of the first four slots
+/// are held as references, found once per tensor, and their next values are kept until
+/// <see cref="Flush"/> writes them after θ′ (the order of stores of the rules written out by hand,
+/// measurably faster than writing each slot as soon as it is known); any further slots are found
+/// through <see cref="TensorUpdate.Slots"/> and written at once. Which applies is decided by the
+/// JIT: every slot number is a constant once the rules are inlined, so the cursor lives in registers.
 /// </summary>
 internal ref struct SlotCursor<TVector, TOps>
     where TVector : struct
@@ -48,7 +49,8 @@ internal ref struct SlotCursor<TVector, TOps>
     private readonly ref double current0, current1, current2, current3;
     private readonly ref double next0, next1, next2, next3;
     private readonly ReadOnlySpan<SlotTensor> slots;
-    private int skipped;
+
+    private TVector pending0, pending1, pending2, pending3;
 
     /// <summary>The cursor over every slot of a tensor update, at element 0.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -78,32 +80,34 @@ internal ref struct SlotCursor<TVector, TOps>
     }
 
     /// <summary>The element index of the vector.</summary>
-    public nint Index { readonly get; private set; }
-
-    /// <summary>The same slots at element <paramref name="index"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public readonly SlotCursor<TVector, TOps> At(nint index)
-    {
-        var at = this;
-        at.Index = index;
-        return at;
-    }
+    public nint Index { readonly get; set; }
 
     /// <summary>Slot <paramref name="k"/>'s current values.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public readonly Lanes<TVector, TOps> Load(int k) => new(TOps.Load(ref Current(skipped + k), Index));
+    public readonly Lanes<TVector, TOps> Load(int k) => new(TOps.Load(ref Current(k), Index));
 
-    /// <summary>Writes slot <paramref name="k"/>'s next values.</summary>
+    /// <summary>Slot <paramref name="k"/>'s next values (for the first four slots written to memory by <see cref="Flush"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public readonly void Store(int k, Lanes<TVector, TOps> value) => TOps.Store(value.Value, ref Next(skipped + k), Index);
-
-    /// <summary>The slots after the first <paramref name="count"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public readonly SlotCursor<TVector, TOps> Skip(int count)
+    public void Store(int k, Lanes<TVector, TOps> value)
     {
-        var rest = this;
-        rest.skipped += count;
-        return rest;
+        switch (k)
+        {
+            case 0: pending0 = value.Value; break;
+            case 1: pending1 = value.Value; break;
+            case 2: pending2 = value.Value; break;
+            case 3: pending3 = value.Value; break;
+            default: TOps.Store(value.Value, ref Data(slots[k].Next), Index); break;
+        }
+    }
+
+    /// <summary>Writes the next values of the first four of <paramref name="count"/> slots.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly void Flush(int count)
+    {
+        if (count > 0) TOps.Store(pending0, ref next0, Index);
+        if (count > 1) TOps.Store(pending1, ref next1, Index);
+        if (count > 2) TOps.Store(pending2, ref next2, Index);
+        if (count > 3) TOps.Store(pending3, ref next3, Index);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -116,19 +120,6 @@ internal ref struct SlotCursor<TVector, TOps>
             case 2: return ref current2;
             case 3: return ref current3;
             default: return ref Data(slots[slot].Current);
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private readonly ref double Next(int slot)
-    {
-        switch (slot)
-        {
-            case 0: return ref next0;
-            case 1: return ref next1;
-            case 2: return ref next2;
-            case 3: return ref next3;
-            default: return ref Data(slots[slot].Next);
         }
     }
 
@@ -155,10 +146,10 @@ internal readonly struct Then<TFirst, TSecond>(TFirst first, TSecond second) : I
     public Then<TFirst, TSecond> At(in UpdateContext context) => new(first.At(context), second.At(context));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Lanes<TVector, TOps> Update<TVector, TOps>(Lanes<TVector, TOps> u, Lanes<TVector, TOps> theta, SlotCursor<TVector, TOps> slots)
+    public Lanes<TVector, TOps> Update<TVector, TOps>(Lanes<TVector, TOps> u, Lanes<TVector, TOps> theta, ref SlotCursor<TVector, TOps> slots, int slot)
         where TVector : struct
         where TOps : struct, ILaneOps<TVector> =>
-        second.Update(first.Update(u, theta, slots), theta, slots.Skip(TFirst.Slots));
+        second.Update(first.Update(u, theta, ref slots, slot), theta, ref slots, slot + TFirst.Slots);
 }
 
 /// <summary>The rule that passes the updates unchanged (e.g. weight decay with λ = 0, or an empty chain).</summary>
@@ -175,7 +166,7 @@ internal readonly struct Unchanged : IUpdateRule<Unchanged>
     public Unchanged At(in UpdateContext context) => this;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Lanes<TVector, TOps> Update<TVector, TOps>(Lanes<TVector, TOps> u, Lanes<TVector, TOps> theta, SlotCursor<TVector, TOps> slots)
+    public Lanes<TVector, TOps> Update<TVector, TOps>(Lanes<TVector, TOps> u, Lanes<TVector, TOps> theta, ref SlotCursor<TVector, TOps> slots, int slot)
         where TVector : struct
         where TOps : struct, ILaneOps<TVector> => u;
 }

@@ -18,7 +18,7 @@ internal readonly struct AddDecayedWeightsRule(double weightDecay) : IUpdateRule
     public AddDecayedWeightsRule At(in UpdateContext context) => this;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Lanes<TVector, TOps> Update<TVector, TOps>(Lanes<TVector, TOps> u, Lanes<TVector, TOps> theta, SlotCursor<TVector, TOps> slots)
+    public Lanes<TVector, TOps> Update<TVector, TOps>(Lanes<TVector, TOps> u, Lanes<TVector, TOps> theta, ref SlotCursor<TVector, TOps> slots, int slot)
         where TVector : struct
         where TOps : struct, ILaneOps<TVector> =>
         u + weightDecay * theta;

@@ -24,7 +24,7 @@ internal readonly struct ClipByGlobalNormRule(ClipByGlobalNorm clip, double glob
     public ClipByGlobalNormRule At(in UpdateContext context) => new(clip, context.GlobalNorm);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Lanes<TVector, TOps> Update<TVector, TOps>(Lanes<TVector, TOps> u, Lanes<TVector, TOps> theta, SlotCursor<TVector, TOps> slots)
+    public Lanes<TVector, TOps> Update<TVector, TOps>(Lanes<TVector, TOps> u, Lanes<TVector, TOps> theta, ref SlotCursor<TVector, TOps> slots, int slot)
         where TVector : struct
         where TOps : struct, ILaneOps<TVector> =>
         scales ? factor * u : u;

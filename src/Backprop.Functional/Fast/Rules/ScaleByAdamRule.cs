@@ -31,13 +31,13 @@ internal readonly struct ScaleByAdamRule(ScaleByAdam adam, (double First, double
     public ScaleByAdamRule At(in UpdateContext context) => new(adam, context.Count);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Lanes<TVector, TOps> Update<TVector, TOps>(Lanes<TVector, TOps> u, Lanes<TVector, TOps> theta, SlotCursor<TVector, TOps> slots)
+    public Lanes<TVector, TOps> Update<TVector, TOps>(Lanes<TVector, TOps> u, Lanes<TVector, TOps> theta, ref SlotCursor<TVector, TOps> slots, int slot)
         where TVector : struct
         where TOps : struct, ILaneOps<TVector>
     {
-        var (m, v) = Moments(u, slots.Load(0), slots.Load(1));
-        slots.Store(0, m);
-        slots.Store(1, v);
+        var (m, v) = Moments(u, slots.Load(slot), slots.Load(slot + 1));
+        slots.Store(slot, m);
+        slots.Store(slot + 1, v);
         return Step(m, v);
     }
 

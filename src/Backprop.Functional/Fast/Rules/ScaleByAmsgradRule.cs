@@ -19,15 +19,15 @@ internal readonly struct ScaleByAmsgradRule(ScaleByAmsgrad amsgrad, long count) 
     public ScaleByAmsgradRule At(in UpdateContext context) => new(amsgrad, context.Count);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Lanes<TVector, TOps> Update<TVector, TOps>(Lanes<TVector, TOps> u, Lanes<TVector, TOps> theta, SlotCursor<TVector, TOps> slots)
+    public Lanes<TVector, TOps> Update<TVector, TOps>(Lanes<TVector, TOps> u, Lanes<TVector, TOps> theta, ref SlotCursor<TVector, TOps> slots, int slot)
         where TVector : struct
         where TOps : struct, ILaneOps<TVector>
     {
-        var (m, v) = adam.Moments(u, slots.Load(0), slots.Load(1));
-        var vMax = slots.Load(2).Max(v);
-        slots.Store(0, m);
-        slots.Store(1, v);
-        slots.Store(2, vMax);
+        var (m, v) = adam.Moments(u, slots.Load(slot), slots.Load(slot + 1));
+        var vMax = slots.Load(slot + 2).Max(v);
+        slots.Store(slot, m);
+        slots.Store(slot + 1, v);
+        slots.Store(slot + 2, vMax);
         return adam.Step(m, vMax);
     }
 }

@@ -19,7 +19,7 @@ internal readonly struct ScaleByLearningRateRule(Schedule schedule, long count) 
     public ScaleByLearningRateRule At(in UpdateContext context) => new(schedule, context.Count);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Lanes<TVector, TOps> Update<TVector, TOps>(Lanes<TVector, TOps> u, Lanes<TVector, TOps> theta, SlotCursor<TVector, TOps> slots)
+    public Lanes<TVector, TOps> Update<TVector, TOps>(Lanes<TVector, TOps> u, Lanes<TVector, TOps> theta, ref SlotCursor<TVector, TOps> slots, int slot)
         where TVector : struct
         where TOps : struct, ILaneOps<TVector> =>
         -(rate * u);

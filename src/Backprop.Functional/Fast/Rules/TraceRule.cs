@@ -19,13 +19,13 @@ internal readonly struct TraceRule(double decay, bool nesterov) : IUpdateRule<Tr
     public TraceRule At(in UpdateContext context) => this;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Lanes<TVector, TOps> Update<TVector, TOps>(Lanes<TVector, TOps> u, Lanes<TVector, TOps> theta, SlotCursor<TVector, TOps> slots)
+    public Lanes<TVector, TOps> Update<TVector, TOps>(Lanes<TVector, TOps> u, Lanes<TVector, TOps> theta, ref SlotCursor<TVector, TOps> slots, int slot)
         where TVector : struct
         where TOps : struct, ILaneOps<TVector>
     {
-        var velocity = decay * slots.Load(0) + u;
+        var velocity = decay * slots.Load(slot) + u;
         var direction = nesterov ? u + decay * velocity : velocity;
-        slots.Store(0, velocity);
+        slots.Store(slot, velocity);
         return direction;
     }
 }
