@@ -15,13 +15,13 @@ namespace Backprop.Functional.Tests;
 /// </summary>
 public sealed class FusedTrainingTests
 {
-    /// <summary>A network case, an optimizer, how many reference steps warm its slots up first, and the threads the products may use.</summary>
-    public sealed record TrainingCase(NetworkCase Network, string Optimizer, double WeightDecay, string Schedule, int WarmSteps, int Threads, int? BatchSize)
+    /// <summary>A network case, an optimizer (clipping the gradients' norm or not), how many reference steps warm its slots up first, and the threads the products may use.</summary>
+    public sealed record TrainingCase(NetworkCase Network, string Optimizer, double WeightDecay, string Schedule, int WarmSteps, int Threads, int? BatchSize, double? ClipNorm = null)
     {
         public Optimizer Build()
         {
             var schedule = (Schedule)Functional.Schedule.Create(Schedule, 0.05, 3, 0.5);
-            return (Optimizer)Functional.Optimizer.Create(Optimizer, schedule, 0.9, 0.9, 0.999, 1e-8, WeightDecay);
+            return (Optimizer)Functional.Optimizer.Create(Optimizer, schedule, 0.9, 0.9, 0.999, 1e-8, WeightDecay, ClipNorm);
         }
 
         public TrainConfig Config(NonFinitePolicy? policy = null) => new(Network.Loss, Build(), BatchSize, policy);
@@ -36,20 +36,21 @@ public sealed class FusedTrainingTests
         }
 
         public override string ToString() =>
-            $"{Network}; {Optimizer} wd {WeightDecay} {Schedule}; {WarmSteps} warm steps; {Threads} threads; batch {BatchSize?.ToString() ?? "all"}";
+            $"{Network}; {Optimizer} wd {WeightDecay} {Schedule}{(ClipNorm is { } clip ? $" clip {clip}" : "")}; {WarmSteps} warm steps; {Threads} threads; batch {BatchSize?.ToString() ?? "all"}";
     }
 
     /// <summary>Batches of 8 and 16 rows (and full batches of up to 24) take the eight-lane paths.</summary>
     private static Gen<TrainingCase> Cases(Arbitrary<NetworkCase> networks, int maxRows) =>
         from network in networks.Generator
         from rows in Gen.Choose(1, maxRows)
-        from optimizer in Gen.Elements("sgd", "momentum", "nesterov", "adam", "adamw")
+        from optimizer in Gen.Elements("sgd", "momentum", "nesterov", "adam", "adamw", "amsgrad")
         from decay in Gen.Elements(0.0, 0.0, 0.01, 0.3)
+        from clip in Gen.Elements<double?>(null, null, 0.01, 1.0)
         from schedule in Gen.Elements("constant", "step", "cosine")
         from warm in Gen.Choose(0, 2)
         from threads in Gen.Choose(1, 3)
         from batch in Gen.OneOf(Gen.Constant<int?>(null), Gen.Choose(1, 6).Select(b => (int?)b), Gen.Elements<int?>(8, 16))
-        select new TrainingCase(network with { Batch = rows }, optimizer, decay, schedule, warm, threads, batch);
+        select new TrainingCase(network with { Batch = rows }, optimizer, decay, schedule, warm, threads, batch, clip);
 
     /// <summary>Every hidden activation with mse (including softmax outputs), softmax with cross-entropy, sigmoid with binary cross-entropy.</summary>
     public static class AnyTraining

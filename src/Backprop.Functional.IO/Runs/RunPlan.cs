@@ -52,7 +52,7 @@ public static class RunPlan
         if (lossValue.WithOutputActivation(output).Failed(out var pairError, out _)) return pairError;
 
         var stepsPerEpoch = TrainConfig.StepsPerEpoch(split.Train.Rows, spec.BatchSize);
-        var rate = spec.Lr ?? (spec.Optimizer.Trim().ToLowerInvariant() is "adam" or "adamw" ? 0.001 : SeedDemo.LearningRate);
+        var rate = spec.Lr ?? (spec.Optimizer.Trim().ToLowerInvariant() is "adam" or "adamw" or "amsgrad" ? 0.001 : SeedDemo.LearningRate);
         var decaySteps = spec.DecaySteps ?? (spec.Schedule.Trim().ToLowerInvariant() == "cosine" ? Math.Max(1L, (long)spec.Epochs * stepsPerEpoch) : 0);
         if (OptimizerOf(spec with { Lr = rate, DecaySteps = decaySteps }).Failed(out var optimizerError, out var optimizer)) return optimizerError;
 
@@ -97,7 +97,7 @@ public static class RunPlan
     /// <summary>The optimizer a spec describes (its learning rate and decay steps must be resolved).</summary>
     public static Fin<Optimizer> OptimizerOf(RunSpec spec) =>
         from schedule in Functional.Schedule.Create(spec.Schedule, spec.Lr ?? SeedDemo.LearningRate, spec.DecaySteps ?? 0, spec.DecayRate)
-        from optimizer in Optimizer.Create(spec.Optimizer, schedule, spec.Momentum, spec.Beta1, spec.Beta2, spec.Eps, spec.WeightDecay)
+        from optimizer in Optimizer.Create(spec.Optimizer, schedule, spec.Momentum, spec.Beta1, spec.Beta2, spec.Eps, spec.WeightDecay, spec.ClipNorm)
         select optimizer;
 
     /// <summary>The optimizer a state was trained with, from the configuration it records.</summary>

@@ -11,6 +11,14 @@ public sealed class BadInputTests
     public void An_unknown_activation_is_named() =>
         CliRun.Of("train", "--activation", "swish", "--epochs", "1").AssertRefused("--activation", "swish");
 
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-1")]
+    [InlineData("Infinity")]
+    [InlineData("NaN")]
+    public void A_clip_norm_that_is_not_positive_and_finite_is_refused(string value) =>
+        CliRun.Of("train", "--clip-norm", value, "--epochs", "1").AssertRefused("--clip-norm must be a positive finite number");
+
     [Fact]
     public void Widths_that_do_not_match_the_data_are_refused()
     {
