@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Backprop.Functional.Numerics;
 using MathNet.Numerics.LinearAlgebra;
 
@@ -7,7 +6,7 @@ namespace Backprop.Functional;
 /// <summary>
 /// Row-wise softmax for an output layer: h_j = e^(z_j − max z) / Σ_k e^(z_k − max z).
 /// Its backward rule is dz_j = h_j·(dh_j − Σ_k dh_k·h_k); paired with cross-entropy the loss
-/// skips it and uses the fused (h − y) directly.
+/// skips it and uses (h − y) directly.
 /// </summary>
 public sealed record Softmax : Activation
 {
@@ -21,62 +20,26 @@ public sealed record Softmax : Activation
     public override bool AllowedOnHiddenLayers => false;
 
     /// <inheritdoc/>
-    public override Matrix<double> Apply(Matrix<double> z)
-    {
-        var h = new double[z.RowCount * z.ColumnCount];
-        Rows(Dense.Data(z), h, z.RowCount, z.ColumnCount);
-        return Dense.Matrix(z.RowCount, z.ColumnCount, h);
-    }
+    public override Matrix<double> Apply(Matrix<double> z) =>
+        Dense.FromRows(z.RowCount, z.ColumnCount, r => Of(Dense.Row(z, r)));
 
     /// <inheritdoc/>
-    public override Matrix<double> Backpropagate(Matrix<double> z, Matrix<double> h, Matrix<double> dh)
+    public override Matrix<double> Backpropagate(Matrix<double> z, Matrix<double> h, Matrix<double> dh) =>
+        Dense.FromRows(h.RowCount, h.ColumnCount, r => Chain(Dense.Row(h, r), Dense.Row(dh, r)));
+
+    /// <summary>The softmax of one row: the maximum subtracted first, so that e^z never overflows.</summary>
+    public static double[] Of(double[] z)
     {
-        var dz = new double[h.RowCount * h.ColumnCount];
-        Chain(Dense.Data(h), Dense.Data(dh), dz, h.RowCount, h.ColumnCount);
-        return Dense.Matrix(h.RowCount, h.ColumnCount, dz);
+        var max = z.Aggregate(double.NegativeInfinity, Math.Max);
+        var e = z.Select(zj => DeterministicMath.Exp(zj - max)).ToArray();
+        var sum = e.Aggregate(0.0, (total, ej) => total + ej);
+        return e.Select(ej => ej / sum).ToArray();
     }
 
-    /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal override void AddBiasAndApply(Span<double> z, ReadOnlySpan<double> bias, Span<double> h, int rows, bool keepPreActivation)
+    /// <summary>dz_j = h_j·(dh_j − Σ_k dh_k·h_k) for one row.</summary>
+    public static double[] Chain(double[] h, double[] dh)
     {
-        Elementwise.AddBias(z, bias, rows);
-        Rows(z, h, rows, bias.Length);
-    }
-
-    /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal override void BackpropagateInPlace(ReadOnlySpan<double> z, ReadOnlySpan<double> h, Span<double> dh, int rows, int columns) =>
-        Chain(h, dh, dh, rows, columns);
-
-    /// <summary>h = softmax of each row of the column-major z.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Rows(ReadOnlySpan<double> zs, Span<double> h, int rows, int columns)
-    {
-        for (var r = 0; r < rows; r++)
-        {
-            var max = double.NegativeInfinity;
-            for (var c = 0; c < columns; c++) max = Math.Max(max, zs[c * rows + r]);
-            var sum = 0.0;
-            for (var c = 0; c < columns; c++)
-            {
-                var e = DeterministicMath.Exp(zs[c * rows + r] - max);
-                h[c * rows + r] = e;
-                sum += e;
-            }
-            for (var c = 0; c < columns; c++) h[c * rows + r] /= sum;
-        }
-    }
-
-    /// <summary>dz = h·(dh − Σ dh·h) row by row; <paramref name="dz"/> may be <paramref name="dhs"/> (each element is read before it is written).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Chain(ReadOnlySpan<double> hs, ReadOnlySpan<double> dhs, Span<double> dz, int rows, int columns)
-    {
-        for (var r = 0; r < rows; r++)
-        {
-            var dot = 0.0;
-            for (var c = 0; c < columns; c++) dot += dhs[c * rows + r] * hs[c * rows + r];
-            for (var c = 0; c < columns; c++) dz[c * rows + r] = hs[c * rows + r] * (dhs[c * rows + r] - dot);
-        }
+        var dot = dh.Zip(h, (dhj, hj) => dhj * hj).Aggregate(0.0, (total, product) => total + product);
+        return h.Zip(dh, (hj, dhj) => hj * (dhj - dot)).ToArray();
     }
 }

@@ -1,13 +1,12 @@
-using System.Runtime.CompilerServices;
 using Backprop.Functional.Numerics;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace Backprop.Functional;
 
 /// <summary>
-/// Softmax cross-entropy, fused: L = mean over rows of Σ_j y_j·(logsumexp(z) − z_j), computed
-/// from the logits with the maximum subtracted so that huge logits neither overflow nor lose
-/// the answer. Its gradient with respect to the logits is (softmax(z) − y)/rows.
+/// Softmax cross-entropy, from the logits: L = mean over rows of Σ_j y_j·(logsumexp(z) − z_j),
+/// computed with the maximum subtracted so that huge logits neither overflow nor lose the
+/// answer. Its gradient with respect to the logits is (softmax(z) − y)/rows.
 /// </summary>
 public sealed record CrossEntropy : Loss
 {
@@ -20,47 +19,32 @@ public sealed record CrossEntropy : Loss
     /// <inheritdoc/>
     public override Activation? RequiredOutputActivation => Softmax.Instance;
 
-    /// <inheritdoc/>
+    /// <summary>Σ over rows, then columns, of y_j·(logsumexp(z) − z_j) where y_j ≠ 0, divided by the rows.</summary>
     public override double Value(LayerTrace output, Matrix<double> targets)
     {
         RequireSameShape(output.PreActivation, targets);
-        return Value(Dense.Data(output.PreActivation), Dense.Data(targets), targets.RowCount);
+        var terms = Enumerable.Range(0, targets.RowCount).SelectMany(r => Terms(Dense.Row(output.PreActivation, r), Dense.Row(targets, r)));
+        return terms.Aggregate(0.0, (sum, term) => sum + term) / targets.RowCount;
     }
 
-    /// <inheritdoc/>
+    /// <summary>dL/dz = (softmax(z) − y)/rows, with softmax(z) the output h.</summary>
     public override Matrix<double> OutputGradient(LayerTrace output, Activation outputActivation, Matrix<double> targets)
     {
         RequireSameShape(output.Activation, targets);
-        return FusedGradient.OfMeanOver(targets.RowCount, output.Activation, targets);
+        return DifferenceOver(targets.RowCount, output.Activation, targets);
     }
 
-    /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal override double Value(ReadOnlySpan<double> z, ReadOnlySpan<double> h, ReadOnlySpan<double> y, int rows) => Value(z, y, rows);
-
-    /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal override void OutputDelta(ReadOnlySpan<double> z, ReadOnlySpan<double> h, ReadOnlySpan<double> y, int rows, Activation outputActivation, Span<double> delta) =>
-        FusedGradient.OfMeanOver(rows, h, y, delta);
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static double Value(ReadOnlySpan<double> z, ReadOnlySpan<double> y, int rows)
+    /// <summary>log Σ_j e^(z_j), as max z + log Σ_j e^(z_j − max z).</summary>
+    public static double LogSumExp(double[] z)
     {
-        var columns = y.Length / rows;
-        var total = 0.0;
-        for (var r = 0; r < rows; r++)
-        {
-            var max = double.NegativeInfinity;
-            for (var c = 0; c < columns; c++) max = Math.Max(max, z[c * rows + r]);
-            var sum = 0.0;
-            for (var c = 0; c < columns; c++) sum += DeterministicMath.Exp(z[c * rows + r] - max);
-            var logSumExp = max + DeterministicMath.Log(sum);
-            for (var c = 0; c < columns; c++)
-            {
-                var target = y[c * rows + r];
-                if (target != 0) total += target * (logSumExp - z[c * rows + r]);
-            }
-        }
-        return total / rows;
+        var max = z.Aggregate(double.NegativeInfinity, Math.Max);
+        return max + DeterministicMath.Log(z.Aggregate(0.0, (sum, zj) => sum + DeterministicMath.Exp(zj - max)));
+    }
+
+    /// <summary>One row's y_j·(logsumexp(z) − z_j), for the j whose target is not 0.</summary>
+    private static IEnumerable<double> Terms(double[] z, double[] y)
+    {
+        var logSumExp = LogSumExp(z);
+        return y.Zip(z, (yj, zj) => (yj, zj)).Where(p => p.yj != 0).Select(p => p.yj * (logSumExp - p.zj));
     }
 }

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Backprop.Functional.Numerics;
 using MathNet.Numerics.LinearAlgebra;
 
@@ -17,14 +16,15 @@ public sealed record MeanSquaredError : Loss
     /// <inheritdoc/>
     public override string Name => "mse";
 
-    /// <inheritdoc/>
+    /// <summary>½·(Σ (h − y)² / N), the squares added in storage order.</summary>
     public override double Value(LayerTrace output, Matrix<double> targets)
     {
         RequireSameShape(output.Activation, targets);
-        return Value(Dense.Data(output.Activation), Dense.Data(targets));
+        var squares = Dense.Data(output.Activation).Zip(Dense.Data(targets), (h, y) => (h - y) * (h - y));
+        return 0.5 * (squares.Aggregate(0.0, (sum, square) => sum + square) / (targets.RowCount * targets.ColumnCount));
     }
 
-    /// <inheritdoc/>
+    /// <summary>dL/dz = f′ · dL/dh through the output activation f.</summary>
     public override Matrix<double> OutputGradient(LayerTrace output, Activation outputActivation, Matrix<double> targets) =>
         outputActivation.Backpropagate(output.PreActivation, output.Activation, ActivationGradient(output, targets));
 
@@ -32,30 +32,6 @@ public sealed record MeanSquaredError : Loss
     public override Matrix<double> ActivationGradient(LayerTrace output, Matrix<double> targets)
     {
         RequireSameShape(output.Activation, targets);
-        return FusedGradient.OfMeanOver(targets.RowCount * targets.ColumnCount, output.Activation, targets);
-    }
-
-    /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal override double Value(ReadOnlySpan<double> z, ReadOnlySpan<double> h, ReadOnlySpan<double> y, int rows) => Value(h, y);
-
-    /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal override void OutputDelta(ReadOnlySpan<double> z, ReadOnlySpan<double> h, ReadOnlySpan<double> y, int rows, Activation outputActivation, Span<double> delta)
-    {
-        FusedGradient.OfMeanOver(y.Length, h, y, delta);
-        outputActivation.BackpropagateInPlace(z, h, delta, rows, y.Length / rows);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static double Value(ReadOnlySpan<double> h, ReadOnlySpan<double> y)
-    {
-        var sum = 0.0;
-        for (var i = 0; i < y.Length; i++)
-        {
-            var d = h[i] - y[i];
-            sum += d * d;
-        }
-        return 0.5 * (sum / y.Length);
+        return DifferenceOver(targets.RowCount * targets.ColumnCount, output.Activation, targets);
     }
 }
