@@ -20,26 +20,47 @@ public sealed record Softmax : Activation
     public override bool AllowedOnHiddenLayers => false;
 
     /// <inheritdoc/>
-    public override Matrix<double> Apply(Matrix<double> z) =>
-        Dense.FromRows(z.RowCount, z.ColumnCount, r => Of(Dense.Row(z, r)));
-
-    /// <inheritdoc/>
-    public override Matrix<double> Backpropagate(Matrix<double> z, Matrix<double> h, Matrix<double> dh) =>
-        Dense.FromRows(h.RowCount, h.ColumnCount, r => Chain(Dense.Row(h, r), Dense.Row(dh, r)));
-
-    /// <summary>The softmax of one row: the maximum subtracted first, so that e^z never overflows.</summary>
-    public static double[] Of(double[] z)
+    public override Matrix<double> Apply(Matrix<double> z)
     {
-        var max = z.Aggregate(double.NegativeInfinity, Math.Max);
-        var e = z.Select(zj => DeterministicMath.Exp(zj - max)).ToArray();
-        var sum = e.Aggregate(0.0, (total, ej) => total + ej);
-        return e.Select(ej => ej / sum).ToArray();
+        var h = new double[z.RowCount * z.ColumnCount];
+        OfRows(ColumnMajor.Of(z), new WritableColumnMajor(h, z.RowCount));
+        return Dense.Matrix(z.RowCount, z.ColumnCount, h);
     }
 
-    /// <summary>dz_j = h_j·(dh_j − Σ_k dh_k·h_k) for one row.</summary>
-    public static double[] Chain(double[] h, double[] dh)
+    /// <inheritdoc/>
+    public override Matrix<double> Backpropagate(Matrix<double> z, Matrix<double> h, Matrix<double> dh)
     {
-        var dot = dh.Zip(h, (dhj, hj) => dhj * hj).Aggregate(0.0, (total, product) => total + product);
-        return h.Zip(dh, (hj, dhj) => hj * (dhj - dot)).ToArray();
+        var dz = new double[h.RowCount * h.ColumnCount];
+        Chain(ColumnMajor.Of(h), ColumnMajor.Of(dh), new WritableColumnMajor(dz, h.RowCount));
+        return Dense.Matrix(h.RowCount, h.ColumnCount, dz);
+    }
+
+    /// <summary>h = the softmax of each row of z, the row's maximum subtracted first so that e^z never overflows.</summary>
+    public static void OfRows(ColumnMajor z, WritableColumnMajor h)
+    {
+        for (var r = 0; r < z.Rows; r++)
+        {
+            var max = double.NegativeInfinity;
+            for (var c = 0; c < z.Columns; c++) max = Math.Max(max, z[r, c]);
+            var sum = 0.0;
+            for (var c = 0; c < z.Columns; c++)
+            {
+                var e = DeterministicMath.Exp(z[r, c] - max);
+                h[r, c] = e;
+                sum += e;
+            }
+            for (var c = 0; c < z.Columns; c++) h[r, c] /= sum;
+        }
+    }
+
+    /// <summary>dz = h·(dh − Σ dh·h) row by row; <paramref name="dz"/> may be <paramref name="dh"/> itself (each element is read before it is written).</summary>
+    public static void Chain(ColumnMajor h, ColumnMajor dh, WritableColumnMajor dz)
+    {
+        for (var r = 0; r < h.Rows; r++)
+        {
+            var dot = 0.0;
+            for (var c = 0; c < h.Columns; c++) dot += dh[r, c] * h[r, c];
+            for (var c = 0; c < h.Columns; c++) dz[r, c] = h[r, c] * (dh[r, c] - dot);
+        }
     }
 }

@@ -1,3 +1,5 @@
+using Backprop.Functional.Numerics;
+
 namespace Backprop.Functional.Fast;
 
 /// <summary>
@@ -26,29 +28,39 @@ internal interface IActivationKernel
 }
 
 /// <summary>
-/// The activations that have a fast form, each with its kernel. An activation that is not here
-/// (a user's own subclass, say) has none, and a network that uses it trains through the
-/// reference path.
+/// The activations that have a fast form, each with its kernel on four lanes and on eight. An
+/// activation that is not here (a user's own subclass, say) has none, and a network that uses it
+/// trains through the reference path.
 /// </summary>
 internal static class ActivationKernels
 {
-    /// <summary>Every registered activation with its kernel.</summary>
-    public static IReadOnlyList<(Activation Activation, IActivationKernel Kernel)> All { get; } =
+    /// <summary>Every registered activation with its kernels.</summary>
+    public static IReadOnlyList<(Activation Activation, IActivationKernel FourLanes, IActivationKernel EightLanes)> All { get; } =
     [
-        (Sigmoid.Instance, new ElementwiseKernel<Sigmoid.Function>(readsPreActivation: false)),
-        (Tanh.Instance, new ElementwiseKernel<Tanh.Function>(readsPreActivation: false)),
-        (Relu.Instance, new ElementwiseKernel<Relu.Function>(readsPreActivation: true)),
-        (LeakyRelu.Instance, new ElementwiseKernel<LeakyRelu.Function>(readsPreActivation: true)),
-        (Softplus.Instance, new ElementwiseKernel<Softplus.Function>(readsPreActivation: true)),
-        (Identity.Instance, new IdentityKernel()),
-        (Softmax.Instance, new SoftmaxKernel()),
+        Elementwise(Sigmoid.Instance, readsPreActivation: false),
+        Elementwise(Tanh.Instance, readsPreActivation: false),
+        Elementwise(Relu.Instance, readsPreActivation: true),
+        Elementwise(LeakyRelu.Instance, readsPreActivation: true),
+        Elementwise(Softplus.Instance, readsPreActivation: true),
+        (Identity.Instance, new IdentityKernel<Lanes4>(), new IdentityKernel<Lanes8>()),
+        (Softmax.Instance, new SoftmaxKernel(), new SoftmaxKernel()),
     ];
 
-    /// <summary>The kernel of <paramref name="activation"/>, or null when it has no fast form.</summary>
-    public static IActivationKernel? For(Activation activation)
+    /// <summary>Whether the kernels run eight lanes here (else four).</summary>
+    public static bool EightLanes => Lanes8.IsHardwareAccelerated;
+
+    /// <summary>The kernel of <paramref name="activation"/> for this machine, or null when it has no fast form.</summary>
+    public static IActivationKernel? For(Activation activation) => For(activation, EightLanes);
+
+    /// <summary>The kernel of <paramref name="activation"/> on eight lanes or four, or null when it has no fast form.</summary>
+    public static IActivationKernel? For(Activation activation, bool eightLanes)
     {
-        foreach (var (registered, kernel) in All)
-            if (registered.Equals(activation)) return kernel;
+        foreach (var (registered, four, eight) in All)
+            if (registered.Equals(activation)) return eightLanes ? eight : four;
         return null;
     }
+
+    private static (Activation, IActivationKernel, IActivationKernel) Elementwise<TFunction>(ElementwiseActivation<TFunction> activation, bool readsPreActivation)
+        where TFunction : struct, IElementwiseFunction =>
+        (activation, new ElementwiseKernel<TFunction, Lanes4>(readsPreActivation), new ElementwiseKernel<TFunction, Lanes8>(readsPreActivation));
 }

@@ -19,12 +19,11 @@ public sealed record BinaryCrossEntropy : Loss
     /// <inheritdoc/>
     public override Activation? RequiredOutputActivation => Sigmoid.Instance;
 
-    /// <summary>Σ (max(z, 0) − z·y + log1p(e^−|z|)) / N, the terms added in storage order.</summary>
+    /// <inheritdoc/>
     public override double Value(LayerTrace output, Matrix<double> targets)
     {
         RequireSameShape(output.PreActivation, targets);
-        var terms = Dense.Data(output.PreActivation).Zip(Dense.Data(targets), Term);
-        return terms.Aggregate(0.0, (sum, term) => sum + term) / (targets.RowCount * targets.ColumnCount);
+        return Value(ColumnMajor.Of(output.PreActivation), ColumnMajor.Of(targets));
     }
 
     /// <summary>dL/dz = (σ(z) − y)/N, with σ(z) the output h.</summary>
@@ -34,7 +33,12 @@ public sealed record BinaryCrossEntropy : Loss
         return DifferenceOver(targets.RowCount * targets.ColumnCount, output.Activation, targets);
     }
 
-    /// <summary>One element's −[y·log σ(z) + (1 − y)·log(1 − σ(z))], from its logit z.</summary>
-    public static double Term(double z, double y) =>
-        Math.Max(z, 0.0) - z * y + DeterministicMath.Log1p(DeterministicMath.Exp(-Math.Abs(z)));
+    /// <summary>Σ (max(z, 0) − z·y + log1p(e^−|z|)) / N, the terms added in storage order.</summary>
+    public static double Value(ColumnMajor z, ColumnMajor y)
+    {
+        var sum = 0.0;
+        for (var i = 0; i < y.Count; i++)
+            sum += Math.Max(z[i], 0.0) - z[i] * y[i] + DeterministicMath.Log1p(DeterministicMath.Exp(-Math.Abs(z[i])));
+        return sum / y.Count;
+    }
 }

@@ -19,12 +19,11 @@ public sealed record CrossEntropy : Loss
     /// <inheritdoc/>
     public override Activation? RequiredOutputActivation => Softmax.Instance;
 
-    /// <summary>Σ over rows, then columns, of y_j·(logsumexp(z) − z_j) where y_j ≠ 0, divided by the rows.</summary>
+    /// <inheritdoc/>
     public override double Value(LayerTrace output, Matrix<double> targets)
     {
         RequireSameShape(output.PreActivation, targets);
-        var terms = Enumerable.Range(0, targets.RowCount).SelectMany(r => Terms(Dense.Row(output.PreActivation, r), Dense.Row(targets, r)));
-        return terms.Aggregate(0.0, (sum, term) => sum + term) / targets.RowCount;
+        return Value(ColumnMajor.Of(output.PreActivation), ColumnMajor.Of(targets));
     }
 
     /// <summary>dL/dz = (softmax(z) − y)/rows, with softmax(z) the output h.</summary>
@@ -34,17 +33,23 @@ public sealed record CrossEntropy : Loss
         return DifferenceOver(targets.RowCount, output.Activation, targets);
     }
 
-    /// <summary>log Σ_j e^(z_j), as max z + log Σ_j e^(z_j − max z).</summary>
-    public static double LogSumExp(double[] z)
+    /// <summary>Σ over rows, then columns, of y_j·(logsumexp(z) − z_j) where y_j ≠ 0, divided by the rows.</summary>
+    public static double Value(ColumnMajor z, ColumnMajor y)
     {
-        var max = z.Aggregate(double.NegativeInfinity, Math.Max);
-        return max + DeterministicMath.Log(z.Aggregate(0.0, (sum, zj) => sum + DeterministicMath.Exp(zj - max)));
-    }
-
-    /// <summary>One row's y_j·(logsumexp(z) − z_j), for the j whose target is not 0.</summary>
-    private static IEnumerable<double> Terms(double[] z, double[] y)
-    {
-        var logSumExp = LogSumExp(z);
-        return y.Zip(z, (yj, zj) => (yj, zj)).Where(p => p.yj != 0).Select(p => p.yj * (logSumExp - p.zj));
+        var total = 0.0;
+        for (var r = 0; r < y.Rows; r++)
+        {
+            var max = double.NegativeInfinity;
+            for (var c = 0; c < y.Columns; c++) max = Math.Max(max, z[r, c]);
+            var sum = 0.0;
+            for (var c = 0; c < y.Columns; c++) sum += DeterministicMath.Exp(z[r, c] - max);
+            var logSumExp = max + DeterministicMath.Log(sum);
+            for (var c = 0; c < y.Columns; c++)
+            {
+                var target = y[r, c];
+                if (target != 0) total += target * (logSumExp - z[r, c]);
+            }
+        }
+        return total / y.Rows;
     }
 }

@@ -48,8 +48,19 @@ public abstract record Loss
             ? found
             : Error.New($"unknown loss {Quote.Value(name)} (expected {Names})");
 
-    /// <summary>(h − y)/n, element by element: the gradient every built-in loss hands back.</summary>
-    protected static Matrix<double> DifferenceOver(int n, Matrix<double> h, Matrix<double> y) => Dense.Map(h, y, (hi, yi) => (hi - yi) / n);
+    /// <summary>(h − y)/n, element by element, as a new matrix: the gradient every built-in loss hands back.</summary>
+    protected static Matrix<double> DifferenceOver(int n, Matrix<double> h, Matrix<double> y)
+    {
+        var dz = new double[y.RowCount * y.ColumnCount];
+        DifferenceOver(n, ColumnMajor.Of(h), ColumnMajor.Of(y), new WritableColumnMajor(dz, y.RowCount));
+        return Dense.Matrix(y.RowCount, y.ColumnCount, dz);
+    }
+
+    /// <summary>dz = (h − y)/n, element by element.</summary>
+    public static void DifferenceOver(int n, ColumnMajor h, ColumnMajor y, WritableColumnMajor dz)
+    {
+        for (var i = 0; i < y.Count; i++) dz[i] = (h[i] - y[i]) / n;
+    }
 
     /// <summary>Throws when predictions and targets differ in shape: callers validate data first.</summary>
     protected static void RequireSameShape(Matrix<double> output, Matrix<double> targets)

@@ -16,12 +16,11 @@ public sealed record MeanSquaredError : Loss
     /// <inheritdoc/>
     public override string Name => "mse";
 
-    /// <summary>½·(Σ (h − y)² / N), the squares added in storage order.</summary>
+    /// <inheritdoc/>
     public override double Value(LayerTrace output, Matrix<double> targets)
     {
         RequireSameShape(output.Activation, targets);
-        var squares = Dense.Data(output.Activation).Zip(Dense.Data(targets), (h, y) => (h - y) * (h - y));
-        return 0.5 * (squares.Aggregate(0.0, (sum, square) => sum + square) / (targets.RowCount * targets.ColumnCount));
+        return Value(ColumnMajor.Of(output.Activation), ColumnMajor.Of(targets));
     }
 
     /// <summary>dL/dz = f′ · dL/dh through the output activation f.</summary>
@@ -33,5 +32,17 @@ public sealed record MeanSquaredError : Loss
     {
         RequireSameShape(output.Activation, targets);
         return DifferenceOver(targets.RowCount * targets.ColumnCount, output.Activation, targets);
+    }
+
+    /// <summary>½·(Σ (h − y)² / N), the squares added in storage order.</summary>
+    public static double Value(ColumnMajor h, ColumnMajor y)
+    {
+        var sum = 0.0;
+        for (var i = 0; i < y.Count; i++)
+        {
+            var d = h[i] - y[i];
+            sum += d * d;
+        }
+        return 0.5 * (sum / y.Count);
     }
 }

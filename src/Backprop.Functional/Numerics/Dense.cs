@@ -23,36 +23,6 @@ public static class Dense
     /// <summary>The storage of a dense vector (a copy only for non-dense inputs).</summary>
     public static double[] Data(Vector<double> vector) => vector.AsArray() ?? vector.ToArray();
 
-    /// <summary>f(a[i], b[i]) for every element, in a new matrix shaped like <paramref name="a"/>.</summary>
-    public static Matrix<double> Map(Matrix<double> a, Matrix<double> b, Func<double, double, double> f)
-    {
-        var (x, y) = (Data(a), Data(b));
-        var result = new double[x.Length];
-        for (var i = 0; i < result.Length; i++) result[i] = f(x[i], y[i]);
-        return Matrix(a.RowCount, a.ColumnCount, result);
-    }
-
-    /// <summary>Row <paramref name="r"/> of a matrix, copied into an array.</summary>
-    public static double[] Row(Matrix<double> matrix, int r)
-    {
-        var (data, rows) = (Data(matrix), matrix.RowCount);
-        var row = new double[matrix.ColumnCount];
-        for (var c = 0; c < row.Length; c++) row[c] = data[c * rows + r];
-        return row;
-    }
-
-    /// <summary>The rows × columns matrix whose row r is <paramref name="row"/>(r).</summary>
-    public static Matrix<double> FromRows(int rows, int columns, Func<int, double[]> row)
-    {
-        var data = new double[rows * columns];
-        for (var r = 0; r < rows; r++)
-        {
-            var values = row(r);
-            for (var c = 0; c < columns; c++) data[c * rows + r] = values[c];
-        }
-        return Matrix(rows, columns, data);
-    }
-
     /// <summary>Builds a matrix from row-major values (the order safetensors and CSV use).</summary>
     public static Matrix<double> FromRowMajor(int rows, int columns, ReadOnlySpan<double> rowMajor)
     {

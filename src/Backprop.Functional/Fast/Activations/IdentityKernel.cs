@@ -1,12 +1,15 @@
+using Backprop.Functional.Numerics;
+
 namespace Backprop.Functional.Fast;
 
 /// <summary>
 /// <see cref="Identity"/>'s fast form: the elementwise forward pass (h = z + b), and a backward
 /// pass that leaves dL/dh as it is, as <see cref="Identity.Backpropagate"/> returns it.
 /// </summary>
-internal sealed class IdentityKernel : IActivationKernel
+internal sealed class IdentityKernel<TLanes> : IActivationKernel
+    where TLanes : struct, IVectorLanes<TLanes>
 {
-    private readonly ElementwiseKernel<Identity.Function> forward = new(readsPreActivation: false);
+    private readonly ElementwiseKernel<Identity.Function, TLanes> forward = new(readsPreActivation: false);
 
     /// <inheritdoc/>
     public bool ReadsPreActivation => false;

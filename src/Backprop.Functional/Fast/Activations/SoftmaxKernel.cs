@@ -1,11 +1,10 @@
-using System.Runtime.CompilerServices;
 using Backprop.Functional.Numerics;
 
 namespace Backprop.Functional.Fast;
 
 /// <summary>
-/// <see cref="Softmax"/>'s fast form: <see cref="Softmax.Of"/> and <see cref="Softmax.Chain"/>
-/// on each row of column-major storage in place, the same operations in the same order.
+/// <see cref="Softmax"/>'s fast form: the bias added in place, then <see cref="Softmax.OfRows"/>
+/// and <see cref="Softmax.Chain"/> on the step's own buffers (its backward pass in place).
 /// </summary>
 internal sealed class SoftmaxKernel : IActivationKernel
 {
@@ -13,35 +12,17 @@ internal sealed class SoftmaxKernel : IActivationKernel
     public bool ReadsPreActivation => false;
 
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AddBiasAndApply(Span<double> z, ReadOnlySpan<double> bias, Span<double> h, int rows, bool keepPreActivation)
     {
+        var length = rows * bias.Length;
         Elementwise.AddBias(z, bias, rows);
-        var columns = bias.Length;
-        for (var r = 0; r < rows; r++)
-        {
-            var max = double.NegativeInfinity;
-            for (var c = 0; c < columns; c++) max = Math.Max(max, z[c * rows + r]);
-            var sum = 0.0;
-            for (var c = 0; c < columns; c++)
-            {
-                var e = DeterministicMath.Exp(z[c * rows + r] - max);
-                h[c * rows + r] = e;
-                sum += e;
-            }
-            for (var c = 0; c < columns; c++) h[c * rows + r] /= sum;
-        }
+        Softmax.OfRows(new ColumnMajor(z[..length], rows), new WritableColumnMajor(h[..length], rows));
     }
 
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Backpropagate(ReadOnlySpan<double> z, ReadOnlySpan<double> h, Span<double> dh, int rows, int columns)
     {
-        for (var r = 0; r < rows; r++)
-        {
-            var dot = 0.0;
-            for (var c = 0; c < columns; c++) dot += dh[c * rows + r] * h[c * rows + r];
-            for (var c = 0; c < columns; c++) dh[c * rows + r] = h[c * rows + r] * (dh[c * rows + r] - dot);
-        }
+        var length = rows * columns;
+        Softmax.Chain(new ColumnMajor(h[..length], rows), new ColumnMajor(dh[..length], rows), new WritableColumnMajor(dh[..length], rows));
     }
 }
