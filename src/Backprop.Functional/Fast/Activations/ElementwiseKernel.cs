@@ -17,6 +17,7 @@ internal sealed class ElementwiseKernel<TFunction, TLanes>(bool readsPreActivati
     public bool ReadsPreActivation => readsPreActivation;
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AddBiasAndApply(Span<double> z, ReadOnlySpan<double> bias, Span<double> h, int rows, bool keepPreActivation)
     {
         var length = rows * bias.Length;
@@ -32,6 +33,7 @@ internal sealed class ElementwiseKernel<TFunction, TLanes>(bool readsPreActivati
     }
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Backpropagate(ReadOnlySpan<double> z, ReadOnlySpan<double> h, Span<double> dh, int rows, int columns)
     {
         var length = rows * columns;

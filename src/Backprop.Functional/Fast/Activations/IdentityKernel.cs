@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Backprop.Functional.Numerics;
 
 namespace Backprop.Functional.Fast;
@@ -15,6 +16,7 @@ internal sealed class IdentityKernel<TLanes> : IActivationKernel
     public bool ReadsPreActivation => false;
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AddBiasAndApply(Span<double> z, ReadOnlySpan<double> bias, Span<double> h, int rows, bool keepPreActivation) =>
         forward.AddBiasAndApply(z, bias, h, rows, keepPreActivation);
 

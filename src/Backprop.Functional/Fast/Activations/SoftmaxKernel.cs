@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Backprop.Functional.Numerics;
 
 namespace Backprop.Functional.Fast;
@@ -12,6 +13,7 @@ internal sealed class SoftmaxKernel : IActivationKernel
     public bool ReadsPreActivation => false;
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AddBiasAndApply(Span<double> z, ReadOnlySpan<double> bias, Span<double> h, int rows, bool keepPreActivation)
     {
         var length = rows * bias.Length;
@@ -20,6 +22,7 @@ internal sealed class SoftmaxKernel : IActivationKernel
     }
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Backpropagate(ReadOnlySpan<double> z, ReadOnlySpan<double> h, Span<double> dh, int rows, int columns)
     {
         var length = rows * columns;
