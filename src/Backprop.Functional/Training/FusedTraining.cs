@@ -24,7 +24,7 @@ internal static class FusedTraining
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool Supports(TrainConfig config, Network network)
     {
-        if (StepPlan.For(network, config.Loss) is null) return false;
+        if (StepKernels.For(network, config.Loss) is null) return false;
         var home = typeof(Training).Assembly;
         if (config.Optimizer.GetType().Assembly != home) return false;
         return config.Optimizer is Sgd or Momentum or Adam;
@@ -47,7 +47,7 @@ internal static class FusedTraining
             var optimizer = config.Optimizer.Fused(state.Optimizer.Count)!;
             var source = ParameterArrays.Of(state.Network, state.Optimizer, optimizer.Slots);
             var target = ParameterArrays.Allocate(widths, optimizer.Slots.Count);
-            var (loss, problem) = Run(workspace, StepPlan.For(state.Network, config.Loss)!, optimizer, source, target, View(batch.Inputs), Dense.Data(batch.Targets), batch.Rows);
+            var (loss, problem) = Run(workspace, StepKernels.For(state.Network, config.Loss)!, optimizer, source, target, View(batch.Inputs), Dense.Data(batch.Targets), batch.Rows);
             return problem is null
                 ? new Stepped(Materialize(state, target, optimizer.Slots, state.Optimizer.Count + 1, state.Step + 1, state.SkippedSteps, state.Rng, state.Epoch), loss)
                 : Training.Refuse(config, state, loss, problem);
@@ -93,7 +93,7 @@ internal static class FusedTraining
             var losses = new double[epochs];
             NonFinite? firstSkip = null;
             var indices = Array.Empty<int>();
-            var plan = StepPlan.For(state.Network, config.Loss)!;
+            var kernels = StepKernels.For(state.Network, config.Loss)!;
             var (inputs, targets) = fullBatch ? (Dense.Data(data.Inputs), Dense.Data(data.Targets)) : workspace.EpochBatches(data.Rows);
             for (var epoch = 0; epoch < epochs; epoch++)
             {
@@ -114,7 +114,7 @@ internal static class FusedTraining
                     var rows = Math.Min(batchRows, data.Rows - start);
                     var optimizer = config.Optimizer.Fused(count)!;
                     var target = spares.Count > 0 ? spares.Pop() : ParameterArrays.Allocate(widths, slots.Count);
-                    var (loss, problem) = Run(workspace, plan, optimizer, current, target,
+                    var (loss, problem) = Run(workspace, kernels, optimizer, current, target,
                         new MatrixView(inputs, start * widths[0], rows, widths[0], 1, rows), targets.AsSpan(start * widths[^1], rows * widths[^1]), rows);
                     if (problem is null)
                     {
@@ -173,7 +173,7 @@ internal static class FusedTraining
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (double Loss, NonFinite? Problem) Run(
-        StepWorkspace workspace, StepPlan plan, FusedOptimizerStep optimizer,
+        StepWorkspace workspace, StepKernels kernels, FusedOptimizerStep optimizer,
         ParameterArrays source, ParameterArrays target, MatrixView inputs, ReadOnlySpan<double> targets, int rows)
     {
         var widths = workspace.Widths;
@@ -187,17 +187,17 @@ internal static class FusedTraining
             var z = workspace.Z[i].AsSpan(0, rows * widths[i + 1]);
             MatrixProduct.Compute(x, MatrixView.ColumnMajor(weights[2 * i], widths[i + 1], widths[i]).Transposed, z);
             // A hidden layer whose derivative is written in h alone (sigmoid, tanh) does not keep z + b.
-            var activation = plan.Activations[i];
+            var activation = kernels.Activations[i];
             activation.AddBiasAndApply(z, weights[2 * i + 1], workspace.H[i], rows, keepPreActivation: i == layers - 1 || activation.ReadsPreActivation);
             x = MatrixView.ColumnMajor(workspace.H[i], rows, widths[i + 1]);
         }
         var output = layers - 1;
-        var value = plan.Loss.Value(workspace.Z[output], workspace.H[output], targets, rows);
+        var value = kernels.Loss.Value(workspace.Z[output], workspace.H[output], targets, rows);
         if (NonFinite.InLoss(value) is { } badLoss) return (value, badLoss);
 
         // Backward: δ of the output layer, then per layer dW = δᵀ·X, db = Σ δ, dh = δ·W and δ below = dh·f′ in place.
         var (delta, below) = (workspace.Delta, workspace.Below);
-        plan.Loss.OutputDelta(workspace.Z[output], workspace.H[output], targets, rows, plan.Activations[output], delta.AsSpan(0, targets.Length));
+        kernels.Loss.OutputDelta(workspace.Z[output], workspace.H[output], targets, rows, kernels.Activations[output], delta.AsSpan(0, targets.Length));
         for (var i = output; i >= 0; i--)
         {
             var d = MatrixView.ColumnMajor(delta, rows, widths[i + 1]);
@@ -207,7 +207,7 @@ internal static class FusedTraining
             if (i == 0) break;
             var dh = below.AsSpan(0, rows * widths[i]);
             MatrixProduct.Compute(d, MatrixView.ColumnMajor(weights[2 * i], widths[i + 1], widths[i]), dh);
-            plan.Activations[i - 1].Backpropagate(workspace.Z[i - 1], workspace.H[i - 1], dh, rows, widths[i]);
+            kernels.Activations[i - 1].Backpropagate(workspace.Z[i - 1], workspace.H[i - 1], dh, rows, widths[i]);
             (delta, below) = (below, delta);
         }
 

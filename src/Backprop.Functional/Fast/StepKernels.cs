@@ -4,10 +4,10 @@ namespace Backprop.Functional.Fast;
 /// What the fused step runs for one network and loss: each layer's activation kernel (input
 /// side first) and the loss's kernel.
 /// </summary>
-internal sealed record StepPlan(IActivationKernel[] Activations, ILossKernel Loss)
+internal sealed record StepKernels(IActivationKernel[] Activations, ILossKernel Loss)
 {
-    /// <summary>The plan, or null when the loss or an activation has no fast form.</summary>
-    public static StepPlan? For(Network network, Loss loss)
+    /// <summary>The kernels, or null when the loss or an activation has no fast form.</summary>
+    public static StepKernels? For(Network network, Loss loss)
     {
         if (LossKernels.For(loss) is not { } lossKernel) return null;
         var activations = new IActivationKernel[network.Layers.Count];
@@ -16,6 +16,6 @@ internal sealed record StepPlan(IActivationKernel[] Activations, ILossKernel Los
             if (ActivationKernels.For(network.Layers[i].Activation) is not { } kernel) return null;
             activations[i] = kernel;
         }
-        return new StepPlan(activations, lossKernel);
+        return new StepKernels(activations, lossKernel);
     }
 }

@@ -1,7 +1,7 @@
 using FsCheck;
 using FsCheck.Fluent;
 
-namespace Backprop.Functional.Tests.Fast;
+namespace Backprop.Functional.Tests.Support;
 
 /// <summary>Doubles whose bits are easiest to get wrong, mixed with ordinary ones.</summary>
 public static class SpecialValues
