@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Backprop.Functional.Numerics;
 using MathNet.Numerics.LinearAlgebra;
 
@@ -22,9 +23,11 @@ public sealed record Identity : ElementwiseActivation<Identity.Function>
     public readonly struct Function : IElementwiseFunction
     {
         /// <summary>z.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static T Value<T>(T z) where T : struct, IReal<T> => z;
 
         /// <summary>1.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static T Slope<T>(T z, T h) where T : struct, IReal<T> => T.One;
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Backprop.Functional.Numerics;
 
 namespace Backprop.Functional;
@@ -18,9 +19,11 @@ public sealed record LeakyRelu : ElementwiseActivation<LeakyRelu.Function>
     public readonly struct Function : IElementwiseFunction
     {
         /// <summary>z, or 0.01·z where z ≤ 0 (NaN stays NaN).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static T Value<T>(T z) where T : struct, IReal<T> => T.Select(z <= T.Zero, z * NegativeSlope, z);
 
         /// <summary>1 where z &gt; 0, else 0.01.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static T Slope<T>(T z, T h) where T : struct, IReal<T> => T.Select(z > T.Zero, T.One, NegativeSlope);
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Backprop.Functional.Numerics;
 
 namespace Backprop.Functional;
@@ -15,9 +16,11 @@ public sealed record Relu : ElementwiseActivation<Relu.Function>
     public readonly struct Function : IElementwiseFunction
     {
         /// <summary>z where z &gt; 0, else 0 (NaN stays NaN).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static T Value<T>(T z) where T : struct, IReal<T> => T.Select(z <= T.Zero, T.Zero, z);
 
         /// <summary>1 where z &gt; 0, else 0.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static T Slope<T>(T z, T h) where T : struct, IReal<T> => T.Select(z > T.Zero, T.One, T.Zero);
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Backprop.Functional.Numerics;
 
 namespace Backprop.Functional;
@@ -15,9 +16,11 @@ public sealed record Sigmoid : ElementwiseActivation<Sigmoid.Function>
     public readonly struct Function : IElementwiseFunction
     {
         /// <summary>σ(z) = 1 / (1 + e^−z).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static T Value<T>(T z) where T : struct, IReal<T> => T.One / (T.One + DeterministicMath.Exp(-z));
 
         /// <summary>σ′(z) = h·(1 − h), the seed's own form.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static T Slope<T>(T z, T h) where T : struct, IReal<T> => h * (T.One - h);
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Backprop.Functional.Numerics;
 
 namespace Backprop.Functional;
@@ -15,9 +16,11 @@ public sealed record Softplus : ElementwiseActivation<Softplus.Function>
     public readonly struct Function : IElementwiseFunction
     {
         /// <summary>log(1 + e^z), as max(z, 0) + log1p(e^−|z|) so that large |z| neither overflows nor loses it.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static T Value<T>(T z) where T : struct, IReal<T> => DeterministicMath.Softplus(z);
 
         /// <summary>σ(z).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static T Slope<T>(T z, T h) where T : struct, IReal<T> => Sigmoid.Function.Value(z);
     }
 }

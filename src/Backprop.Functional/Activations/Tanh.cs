@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Backprop.Functional.Numerics;
 
 namespace Backprop.Functional;
@@ -15,9 +16,11 @@ public sealed record Tanh : ElementwiseActivation<Tanh.Function>
     public readonly struct Function : IElementwiseFunction
     {
         /// <summary>tanh(z) = (e^z − e^−z) / (e^z + e^−z).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static T Value<T>(T z) where T : struct, IReal<T> => DeterministicMath.Tanh(z);
 
         /// <summary>tanh′(z) = 1 − h².</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static T Slope<T>(T z, T h) where T : struct, IReal<T> => T.One - h * h;
     }
 }

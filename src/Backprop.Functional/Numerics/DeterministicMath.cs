@@ -147,7 +147,13 @@ public static class DeterministicMath
         double.IsNaN(x) ? x : Math.Max(x, 0.0) + Log1p(Exp(-Math.Abs(x)));
 
     /// <summary><see cref="Softplus(double)"/> of every number of <paramref name="x"/> (one at a time: the logarithm has no vector form).</summary>
-    public static T Softplus<T>(T x) where T : struct, IReal<T> => T.EachNumber(x, Softplus);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Softplus<T>(T x) where T : struct, IReal<T> => T.EachNumber<SoftplusOfOne>(x);
+
+    private readonly struct SoftplusOfOne : IScalarFunction
+    {
+        public static double Apply(double x) => Softplus(x);
+    }
 
     /// <summary>x^n for a whole n ≥ 0 by repeated squaring: exact inputs give the same bits everywhere.</summary>
     public static double PowInt(double x, long n)

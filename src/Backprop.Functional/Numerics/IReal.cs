@@ -90,5 +90,5 @@ public interface IReal<T> where T : struct, IReal<T>
     /// Each number through a function of one double: for what has no form over
     /// <typeparamref name="T"/> (the logarithm).
     /// </summary>
-    static abstract T EachNumber(T x, Func<double, double> function);
+    static abstract T EachNumber<TFunction>(T x) where TFunction : IScalarFunction;
 }

@@ -100,6 +100,7 @@ internal readonly struct Lanes4(Vector256<double> value) : IVectorLanes<Lanes4>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes4 ShiftRightBits(Lanes4 x, int count) => new(Vector256.ShiftRightArithmetic(x.Value.AsInt64(), count).AsDouble());
 
-    public static Lanes4 EachNumber(Lanes4 x, Func<double, double> function) =>
-        new(Vector256.Create(function(x.Value[0]), function(x.Value[1]), function(x.Value[2]), function(x.Value[3])));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes4 EachNumber<TFunction>(Lanes4 x) where TFunction : IScalarFunction =>
+        new(Vector256.Create(TFunction.Apply(x.Value[0]), TFunction.Apply(x.Value[1]), TFunction.Apply(x.Value[2]), TFunction.Apply(x.Value[3])));
 }

@@ -100,6 +100,7 @@ internal readonly struct Lanes8(Vector512<double> value) : IVectorLanes<Lanes8>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes8 ShiftRightBits(Lanes8 x, int count) => new(Vector512.ShiftRightArithmetic(x.Value.AsInt64(), count).AsDouble());
 
-    public static Lanes8 EachNumber(Lanes8 x, Func<double, double> function) =>
-        new(Vector512.Create(Lanes4.EachNumber(x.Value.GetLower(), function), Lanes4.EachNumber(x.Value.GetUpper(), function)));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes8 EachNumber<TFunction>(Lanes8 x) where TFunction : IScalarFunction =>
+        new(Vector512.Create(Lanes4.EachNumber<TFunction>(x.Value.GetLower()), Lanes4.EachNumber<TFunction>(x.Value.GetUpper())));
 }

@@ -66,7 +66,7 @@ public sealed class LanesTests
         Check("shift left", (a, _, _) => Lanes8.ShiftLeftBits(a, 52), (a, _, _) => Lanes4.ShiftLeftBits(a, 52));
         Check("shift right", (a, _, _) => Lanes8.ShiftRightBits(a, 1), (a, _, _) => Lanes4.ShiftRightBits(a, 1));
         Check("constants", (a, _, _) => a + Lanes8.One - (Lanes8)0.25 + Lanes8.FromBits(0x3FF8_0000_0000_0000) * Lanes8.Zero, (a, _, _) => a + Lanes4.One - (Lanes4)0.25 + Lanes4.FromBits(0x3FF8_0000_0000_0000) * Lanes4.Zero);
-        Check("each number", (a, _, _) => Lanes8.EachNumber(a, DeterministicMath.Softplus), (a, _, _) => Lanes4.EachNumber(a, DeterministicMath.Softplus));
+        Check("each number", (a, _, _) => DeterministicMath.Softplus(a), (a, _, _) => DeterministicMath.Softplus(a));
         return (differ.Count == 0).Label($"differ: {string.Join(", ", differ)}");
     }
 
