@@ -342,4 +342,55 @@ public sealed class FusedTrainingTests
         var state = TrainState.Initial(network, config.Optimizer, Rng.FromSeed(1));
         Assert.Null(Difference(Training.Epoch(config, state, c.Data).State, Training.ReferenceEpoch(config, state, c.Data).State));
     }
+
+    /// <summary>Mean absolute error: a loss the library does not define, so no kernel is registered for it.</summary>
+    private sealed record MeanAbsoluteError : Loss
+    {
+        public override string Name => "mae";
+
+        public override double Value(LayerTrace output, MathNet.Numerics.LinearAlgebra.Matrix<double> targets) =>
+            (output.Activation - targets).PointwiseAbs().Enumerate().Sum() / (targets.RowCount * targets.ColumnCount);
+
+        public override MathNet.Numerics.LinearAlgebra.Matrix<double> OutputGradient(LayerTrace output, Activation outputActivation, MathNet.Numerics.LinearAlgebra.Matrix<double> targets) =>
+            outputActivation.Backpropagate(output.PreActivation, output.Activation, (output.Activation - targets).PointwiseSign() / (targets.RowCount * targets.ColumnCount));
+    }
+
+    [Fact]
+    public void A_loss_defined_outside_the_library_has_no_kernel_and_trains_as_the_reference_does()
+    {
+        var c = new NetworkCase([3, 4, 2], ["tanh", "sigmoid"], 6, 3);
+        var loss = new MeanAbsoluteError();
+        var config = new TrainConfig(loss, new Adam(new ConstantSchedule(0.01), 0.9, 0.999, 1e-8, 0, false), 4);
+        var state = TrainState.Initial(c.Network, config.Optimizer, Rng.FromSeed(2));
+        Assert.Null(Functional.Fast.LossKernels.For(loss));
+        Assert.False(FusedTraining.Supports(config, c.Network));
+        var trained = Training.Epochs(config, state, c.Data, 3);
+        var reference = Enumerable.Range(0, 3).Aggregate(state, (s, _) => Training.ReferenceEpoch(config, s, c.Data).State);
+        Assert.Null(Difference(trained.State, reference));
+    }
+
+    /// <summary>x², an elementwise activation written as the library's are, but not registered: it has no kernel.</summary>
+    private sealed record Square : ElementwiseActivation<Square.Function>
+    {
+        public override string Name => "square";
+
+        public readonly struct Function : IElementwiseFunction
+        {
+            public static T Value<T>(T z) where T : struct, Functional.Numerics.IReal<T> => z * z;
+
+            public static T Slope<T>(T z, T h) where T : struct, Functional.Numerics.IReal<T> => z + z;
+        }
+    }
+
+    [Fact]
+    public void An_elementwise_activation_defined_outside_the_library_has_no_kernel_and_trains_as_the_reference_does()
+    {
+        var c = new NetworkCase([3, 4, 2], ["tanh", "identity"], 8, 5);
+        var network = c.Network with { Layers = c.Network.Layers.Map(l => l with { Activation = new Square() }) };
+        var config = new TrainConfig(MeanSquaredError.Instance, new Momentum(new ConstantSchedule(0.01), 0.9, false, 0), 4);
+        var state = TrainState.Initial(network, config.Optimizer, Rng.FromSeed(3));
+        Assert.Null(Functional.Fast.ActivationKernels.For(new Square()));
+        Assert.False(FusedTraining.Supports(config, network));
+        Assert.Null(Difference(Training.Epoch(config, state, c.Data).State, Training.ReferenceEpoch(config, state, c.Data).State));
+    }
 }
