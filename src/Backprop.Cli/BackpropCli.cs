@@ -33,7 +33,7 @@ public static class BackpropCli
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
-            foreach (var parseError in parsed.Errors) error.WriteLine($"error: {parseError.Message}");
+            foreach (var line in UsageErrors.Describe(parsed)) error.WriteLine($"error: {line}");
             error.WriteLine("Run 'backprop --help' or 'backprop <command> --help' for usage.");
             return ExitCodes.Usage;
         }

@@ -127,10 +127,24 @@ public static class SafeTensors
     /// <summary>Parses a whole file's bytes; a refusal names <paramref name="source"/> ("w.safetensors: …").</summary>
     public static Fin<SafeTensorsFile> Parse(string source, ReadOnlySpan<byte> bytes) => Parse(bytes).Within(source);
 
+    /// <summary>
+    /// Whether the first eight bytes are printable ASCII or white space: as a header length they
+    /// would be at least 0x0909090909090909, far beyond any file, so nothing real is mistaken.
+    /// </summary>
+    private static bool StartsLikeText(ReadOnlySpan<byte> bytes)
+    {
+        foreach (var b in bytes[..8])
+            if (!(b is >= 0x20 and < 0x7F or (byte)'\t' or (byte)'\n' or (byte)'\r')) return false;
+        return true;
+    }
+
     /// <summary>Parses a whole file's bytes. F64 and F32 tensors are read (F32 widened exactly to double); any other dtype is refused.</summary>
     public static Fin<SafeTensorsFile> Parse(ReadOnlySpan<byte> bytes)
     {
-        if (bytes.Length < 8) return Error.New($"too short to be safetensors ({bytes.Length} bytes; the header length alone takes 8)");
+        if (bytes.Length < 8) return Error.New($"is not a safetensors file: {bytes.Length} bytes is too short (the header length alone takes 8)");
+        // A CSV, a JSON file or a note handed over as a state: say so in words, not as a header length of 10^17.
+        if (StartsLikeText(bytes))
+            return Error.New($"is not a safetensors file: it starts with text ({Quote.Value(Encoding.UTF8.GetString(bytes[..Math.Min(bytes.Length, 40)]))}), where a safetensors file starts with its header's length in 8 binary bytes");
         var headerLength = BinaryPrimitives.ReadUInt64LittleEndian(bytes);
         if (headerLength > MaxHeaderBytes) return Error.New($"header length {headerLength} exceeds the {MaxHeaderBytes}-byte limit");
         if ((long)headerLength > bytes.Length - 8) return Error.New($"header length {headerLength} runs past the end of the file ({bytes.Length} bytes): truncated or not safetensors");

@@ -38,6 +38,14 @@ public sealed record Gradients(Arr<LayerGradients> Layers)
             Dense.Matrix(l.Weight.RowCount, l.Weight.ColumnCount, DescentSteps(Dense.Data(l.Weight), rate)),
             Dense.Vector(DescentSteps(Dense.Data(l.Bias), rate)))));
 
+    /// <summary>
+    /// The L2 norm of every element of every tensor together, √(Σ over the tensors of Σ g²): the
+    /// total norm PyTorch's <c>clip_grad_norm_</c> compares with its maximum. The order of the sums
+    /// is fixed (see <see cref="Numerics.GlobalNorm"/>), so the fused training step, which calls
+    /// the same routine, gets the same bits.
+    /// </summary>
+    public double GlobalNorm() => Numerics.GlobalNorm.Of([.. Tensors().Select(t => t.Values)]);
+
     /// <summary>Applies <paramref name="f"/> to every element.</summary>
     public Gradients Map(Func<double, double> f) =>
         new(Layers.Map(l => new LayerGradients(MapMatrix(l.Weight, f), MapVector(l.Bias, f))));
@@ -71,7 +79,7 @@ public sealed record Gradients(Arr<LayerGradients> Layers)
         var factor = Vector256.Create(rate);
         var i = 0;
         for (; i + 4 <= g.Length; i += 4)
-            FusedUpdate.Negate(factor * Vector256.Create(g.AsSpan(i, 4))).CopyTo(steps.AsSpan(i, 4));
+            Fast.LaneOps256.Negate(factor * Vector256.Create(g.AsSpan(i, 4))).CopyTo(steps.AsSpan(i, 4));
         for (; i < g.Length; i++) steps[i] = -(rate * g[i]);
         return steps;
     }

@@ -50,7 +50,8 @@ public static class ExplanationText
             output.WriteLine($"Update: none. {NoUpdate}");
             return;
         }
-        output.WriteLine("Update: θ ← θ + u, where the optimizer's u for plain SGD is −lr·dL/dθ");
+        var chain = string.Join(" → ", update.Optimizer.Transformation.Parts.Select(p => p.GetType().Name));
+        output.WriteLine($"Update: θ ← θ + u, where u is what {update.Optimizer} makes of dL/dθ: {chain} (for plain SGD u = −lr·dL/dθ)");
         for (var i = 0; i < e.Network.Layers.Count; i++)
         {
             var before = Dense.ToRowMajor(e.Network.Layers[i].Weight);

@@ -33,7 +33,7 @@ public sealed class TrainOptions
 
     /// <summary>--lr.</summary>
     public Option<double> Lr { get; } = new("--lr")
-    { Description = "Learning rate (default: 0.02, which reproduces the seed notebook's steps; 0.001 for adam/adamw)", HelpName = "RATE" };
+    { Description = "Learning rate (default: 0.02, which reproduces the seed notebook's steps; 0.001 for adam/adamw/amsgrad)", HelpName = "RATE" };
 
     /// <summary>--epochs.</summary>
     public Option<int> Epochs { get; } = new("--epochs")
@@ -115,6 +115,9 @@ public sealed class TrainOptions
     /// <summary>--weight-decay.</summary>
     public Option<double> WeightDecay { get; } = new("--weight-decay") { Description = "L2 weight decay; decoupled for adamw (default: 0)", HelpName = "L" };
 
+    /// <summary>--clip-norm.</summary>
+    public Option<double> ClipNorm { get; } = new("--clip-norm") { Description = "Scale the gradients down to this global L2 norm first, as PyTorch's clip_grad_norm_ (default: no clipping)", HelpName = "X" };
+
     /// <summary>--schedule.</summary>
     public Option<string> Schedule { get; } = new("--schedule") { Description = "Learning-rate schedule: constant|step|cosine (default: constant)", HelpName = "NAME" };
 
@@ -137,7 +140,7 @@ public sealed class TrainOptions
     public IEnumerable<Option> All =>
     [
         Layers, Activation, OutputActivation, Loss, Lr, Epochs, Seed, Data, Target, Features, Dataset, Task, Standardize, NoStandardize,
-        StandardizeTarget, NoStandardizeTarget, ValidationSplit, TestSplit, BatchSize, InitScheme, Init, Optimizer, Momentum, Beta1, Beta2, Eps, WeightDecay,
+        StandardizeTarget, NoStandardizeTarget, ValidationSplit, TestSplit, BatchSize, InitScheme, Init, Optimizer, Momentum, Beta1, Beta2, Eps, WeightDecay, ClipNorm,
         Schedule, DecaySteps, DecayRate, KeepEvery, OnNonfinite, MaxSkips,
     ];
 
@@ -173,6 +176,7 @@ public sealed class TrainOptions
         if (Given(Beta2)) spec = spec with { Beta2 = Value(Beta2) };
         if (Given(Eps)) spec = spec with { Eps = Value(Eps) };
         if (Given(WeightDecay)) spec = spec with { WeightDecay = Value(WeightDecay) };
+        if (Given(ClipNorm)) spec = spec with { ClipNorm = Value(ClipNorm) };
         if (Given(Schedule)) spec = spec with { Schedule = Value(Schedule) };
         if (Given(DecaySteps)) spec = spec with { DecaySteps = Value(DecaySteps) };
         if (Given(DecayRate)) spec = spec with { DecayRate = Value(DecayRate) };

@@ -113,7 +113,7 @@ public static class RunPlan
         var batchSize = Default<int?>("batch-size", spec.BatchSize, DataBatchSize, 0)!.Value;
         int? batchRows = batchSize == 0 ? null : batchSize;
         var stepsPerEpoch = TrainConfig.StepsPerEpoch(split.Train.Rows, batchRows);
-        var rate = spec.Lr ?? (optimizerName.Trim().ToLowerInvariant() is "adam" or "adamw" ? 0.001 : SeedDemo.LearningRate);
+        var rate = spec.Lr ?? (optimizerName.Trim().ToLowerInvariant() is "adam" or "adamw" or "amsgrad" ? 0.001 : SeedDemo.LearningRate);
         if (spec.Lr is null && forData) defaults.Add("lr");
         var epochs = Default<int?>("epochs", spec.Epochs, DataEpochs(stepsPerEpoch), SeedDemo.Epochs)!.Value;
         var decaySteps = spec.DecaySteps ?? (spec.Schedule.Trim().ToLowerInvariant() == "cosine" ? Math.Max(1L, (long)epochs * stepsPerEpoch) : 0);
@@ -193,7 +193,7 @@ public static class RunPlan
     /// <summary>The optimizer a spec describes (its optimizer, learning rate and decay steps must be resolved; a missing optimizer is sgd).</summary>
     public static Fin<Optimizer> OptimizerOf(RunSpec spec) =>
         from schedule in Functional.Schedule.Create(spec.Schedule, spec.Lr ?? SeedDemo.LearningRate, spec.DecaySteps ?? 0, spec.DecayRate)
-        from optimizer in Optimizer.Create(spec.Optimizer ?? "sgd", schedule, spec.Momentum, spec.Beta1, spec.Beta2, spec.Eps, spec.WeightDecay)
+        from optimizer in Optimizer.Create(spec.Optimizer ?? "sgd", schedule, spec.Momentum, spec.Beta1, spec.Beta2, spec.Eps, spec.WeightDecay, spec.ClipNorm)
         select optimizer;
 
     /// <summary>The optimizer a state was trained with, from the configuration it records.</summary>

@@ -80,7 +80,7 @@ public sealed record RunSpec
     /// <summary>The SHA-256 of the <see cref="Init"/> file's bytes: what identifies the starting weights.</summary>
     public string? InitSha256 { get; init; }
 
-    /// <summary>sgd, momentum, nesterov, adam or adamw (null: adam with data, sgd for the seed demo).</summary>
+    /// <summary>sgd, momentum, nesterov, adam, adamw or amsgrad (null: adam with data, sgd for the seed demo).</summary>
     public string? Optimizer { get; init; }
 
     /// <summary>Momentum coefficient (momentum, nesterov).</summary>
@@ -97,6 +97,9 @@ public sealed record RunSpec
 
     /// <summary>L2 (or, for adamw, decoupled) weight decay.</summary>
     public double WeightDecay { get; init; }
+
+    /// <summary>The largest global norm of the gradients, which are scaled down to it first (PyTorch's clip_grad_norm_; null: no clipping).</summary>
+    public double? ClipNorm { get; init; }
 
     /// <summary>constant, step or cosine.</summary>
     public string Schedule { get; init; } = "constant";

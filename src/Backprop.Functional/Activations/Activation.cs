@@ -1,4 +1,3 @@
-using Backprop.Functional.Numerics;
 using LanguageExt;
 using LanguageExt.Common;
 using MathNet.Numerics.LinearAlgebra;
@@ -22,37 +21,6 @@ public abstract record Activation
 
     /// <summary>The chain rule through f: dL/dz from dL/dh, given z and h = f(z). Returns a new matrix.</summary>
     public abstract Matrix<double> Backpropagate(Matrix<double> z, Matrix<double> h, Matrix<double> dh);
-
-    /// <summary>
-    /// The fused training step's forward rule on raw column-major storage: adds the bias to z
-    /// in place, then writes h = f(z), the same bits as <see cref="Forward.PreActivation"/>
-    /// followed by <see cref="Apply"/>. The built-in activations override it with one pass;
-    /// this fallback goes through the public methods. Without <paramref name="keepPreActivation"/>
-    /// z may be left as it was (the caller will not read it again).
-    /// </summary>
-    internal virtual void AddBiasAndApply(Span<double> z, ReadOnlySpan<double> bias, Span<double> h, int rows, bool keepPreActivation)
-    {
-        Elementwise.AddBias(z, bias, rows);
-        var length = rows * bias.Length;
-        Dense.Data(Apply(Dense.Matrix(rows, bias.Length, z[..length].ToArray()))).CopyTo(h);
-    }
-
-    /// <summary>
-    /// Whether <see cref="Backpropagate"/> reads z (relu's slope does; sigmoid's and tanh's are
-    /// written in h alone): if not, the fused step need not keep a hidden layer's z.
-    /// </summary>
-    internal virtual bool DerivativeReadsPreActivation => true;
-
-    /// <summary>
-    /// The fused training step's backward rule: turns dL/dh into dL/dz in place, the same bits
-    /// as <see cref="Backpropagate"/>. The built-in activations override it with one pass.
-    /// </summary>
-    internal virtual void BackpropagateInPlace(ReadOnlySpan<double> z, ReadOnlySpan<double> h, Span<double> dh, int rows, int columns)
-    {
-        var length = rows * columns;
-        var dz = Backpropagate(Dense.Matrix(rows, columns, z[..length].ToArray()), Dense.Matrix(rows, columns, h[..length].ToArray()), Dense.Matrix(rows, columns, dh[..length].ToArray()));
-        Dense.Data(dz).CopyTo(dh);
-    }
 
     /// <inheritdoc/>
     public sealed override string ToString() => Name;

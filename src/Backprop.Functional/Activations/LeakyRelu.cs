@@ -1,10 +1,10 @@
-using System.Runtime.Intrinsics;
+using System.Runtime.CompilerServices;
 using Backprop.Functional.Numerics;
 
 namespace Backprop.Functional;
 
 /// <summary>z for z &gt; 0, else 0.01·z; its slope is 1 or 0.01.</summary>
-public sealed record LeakyRelu : ElementwiseActivation<LeakyRelu.Function, LeakyRelu.Slope>
+public sealed record LeakyRelu : ElementwiseActivation<LeakyRelu.Function>
 {
     /// <summary>The slope on the negative side.</summary>
     public const double NegativeSlope = 0.01;
@@ -15,23 +15,15 @@ public sealed record LeakyRelu : ElementwiseActivation<LeakyRelu.Function, Leaky
     /// <inheritdoc/>
     public override string Name => "leaky-relu";
 
-    /// <summary>z or 0.01·z.</summary>
-    public readonly struct Function : ILaneFunction
+    /// <summary>leaky relu and its slope.</summary>
+    public readonly struct Function : IElementwiseFunction
     {
-        /// <inheritdoc/>
-        public static Vector256<double> Apply(Vector256<double> z) =>
-            Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<double>.Zero), z * Vector256.Create(NegativeSlope), z);
+        /// <summary>z, or 0.01·z where z ≤ 0 (NaN stays NaN).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static T Value<T>(T z) where T : struct, IReal<T> => T.Select(z <= T.Zero, z * NegativeSlope, z);
 
-        /// <inheritdoc/>
-        public static Vector512<double> Apply(Vector512<double> z) =>
-            Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512<double>.Zero), z * Vector512.Create(NegativeSlope), z);
-    }
-
-    /// <summary>1 or 0.01.</summary>
-    public readonly struct Slope : ILaneFunction2
-    {
-        /// <inheritdoc/>
-        public static Vector256<double> Apply(Vector256<double> z, Vector256<double> h) =>
-            Vector256.ConditionalSelect(Vector256.GreaterThan(z, Vector256<double>.Zero), Vector256<double>.One, Vector256.Create(NegativeSlope));
+        /// <summary>1 where z &gt; 0, else 0.01.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static T Slope<T>(T z, T h) where T : struct, IReal<T> => T.Select(z > T.Zero, T.One, NegativeSlope);
     }
 }

@@ -1,10 +1,10 @@
-using System.Runtime.Intrinsics;
+using System.Runtime.CompilerServices;
 using Backprop.Functional.Numerics;
 
 namespace Backprop.Functional;
 
 /// <summary>σ(z) = 1 / (1 + e^−z), with σ′ = h·(1 − h): the seed notebook's activation.</summary>
-public sealed record Sigmoid : ElementwiseActivation<Sigmoid.Function, Sigmoid.Slope>
+public sealed record Sigmoid : ElementwiseActivation<Sigmoid.Function>
 {
     /// <summary>The one instance.</summary>
     public static Sigmoid Instance { get; } = new();
@@ -12,23 +12,15 @@ public sealed record Sigmoid : ElementwiseActivation<Sigmoid.Function, Sigmoid.S
     /// <inheritdoc/>
     public override string Name => "sigmoid";
 
-    /// <inheritdoc/>
-    internal override bool DerivativeReadsPreActivation => false;
-
-    /// <summary>σ(z).</summary>
-    public readonly struct Function : ILaneFunction
+    /// <summary>σ and σ′.</summary>
+    public readonly struct Function : IElementwiseFunction
     {
-        /// <inheritdoc/>
-        public static Vector256<double> Apply(Vector256<double> z) => DeterministicMath.Sigmoid(z);
+        /// <summary>σ(z) = 1 / (1 + e^−z).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static T Value<T>(T z) where T : struct, IReal<T> => T.One / (T.One + DeterministicMath.Exp(-z));
 
-        /// <inheritdoc/>
-        public static Vector512<double> Apply(Vector512<double> z) => DeterministicMath.Sigmoid(z);
-    }
-
-    /// <summary>σ′(z) = h·(1 − h), the seed's own form.</summary>
-    public readonly struct Slope : ILaneFunction2
-    {
-        /// <inheritdoc/>
-        public static Vector256<double> Apply(Vector256<double> z, Vector256<double> h) => h * (Vector256<double>.One - h);
+        /// <summary>σ′(z) = h·(1 − h), the seed's own form.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static T Slope<T>(T z, T h) where T : struct, IReal<T> => h * (T.One - h);
     }
 }

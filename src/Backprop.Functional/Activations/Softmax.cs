@@ -7,7 +7,7 @@ namespace Backprop.Functional;
 /// <summary>
 /// Row-wise softmax for an output layer: h_j = e^(z_j − max z) / Σ_k e^(z_k − max z).
 /// Its backward rule is dz_j = h_j·(dh_j − Σ_k dh_k·h_k); paired with cross-entropy the loss
-/// skips it and uses the fused (h − y) directly.
+/// skips it and uses (h − y) directly.
 /// </summary>
 public sealed record Softmax : Activation
 {
@@ -24,7 +24,7 @@ public sealed record Softmax : Activation
     public override Matrix<double> Apply(Matrix<double> z)
     {
         var h = new double[z.RowCount * z.ColumnCount];
-        Rows(Dense.Data(z), h, z.RowCount, z.ColumnCount);
+        OfRows(ColumnMajor.Of(z), new WritableColumnMajor(h, z.RowCount));
         return Dense.Matrix(z.RowCount, z.ColumnCount, h);
     }
 
@@ -32,51 +32,42 @@ public sealed record Softmax : Activation
     public override Matrix<double> Backpropagate(Matrix<double> z, Matrix<double> h, Matrix<double> dh)
     {
         var dz = new double[h.RowCount * h.ColumnCount];
-        Chain(Dense.Data(h), Dense.Data(dh), dz, h.RowCount, h.ColumnCount);
+        Chain(ColumnMajor.Of(h), ColumnMajor.Of(dh), new WritableColumnMajor(dz, h.RowCount));
         return Dense.Matrix(h.RowCount, h.ColumnCount, dz);
     }
 
-    /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal override void AddBiasAndApply(Span<double> z, ReadOnlySpan<double> bias, Span<double> h, int rows, bool keepPreActivation)
+    /// <summary>h = the softmax of each row of z, the row's maximum subtracted first so that e^z never overflows.</summary>
+    // One compiled body serves the reference path and the fused step, so the two agree to the bit
+    // (NaN payloads included); optimized at once, as the step runs it from its first call.
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    public static void OfRows(ColumnMajor z, WritableColumnMajor h)
     {
-        Elementwise.AddBias(z, bias, rows);
-        Rows(z, h, rows, bias.Length);
-    }
-
-    /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal override void BackpropagateInPlace(ReadOnlySpan<double> z, ReadOnlySpan<double> h, Span<double> dh, int rows, int columns) =>
-        Chain(h, dh, dh, rows, columns);
-
-    /// <summary>h = softmax of each row of the column-major z.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Rows(ReadOnlySpan<double> zs, Span<double> h, int rows, int columns)
-    {
-        for (var r = 0; r < rows; r++)
+        for (var r = 0; r < z.Rows; r++)
         {
             var max = double.NegativeInfinity;
-            for (var c = 0; c < columns; c++) max = Math.Max(max, zs[c * rows + r]);
+            for (var c = 0; c < z.Columns; c++) max = Math.Max(max, z[r, c]);
             var sum = 0.0;
-            for (var c = 0; c < columns; c++)
+            for (var c = 0; c < z.Columns; c++)
             {
-                var e = DeterministicMath.Exp(zs[c * rows + r] - max);
-                h[c * rows + r] = e;
+                var e = DeterministicMath.Exp(z[r, c] - max);
+                h[r, c] = e;
                 sum += e;
             }
-            for (var c = 0; c < columns; c++) h[c * rows + r] /= sum;
+            for (var c = 0; c < z.Columns; c++) h[r, c] /= sum;
         }
     }
 
-    /// <summary>dz = h·(dh − Σ dh·h) row by row; <paramref name="dz"/> may be <paramref name="dhs"/> (each element is read before it is written).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Chain(ReadOnlySpan<double> hs, ReadOnlySpan<double> dhs, Span<double> dz, int rows, int columns)
+    /// <summary>dz = h·(dh − Σ dh·h) row by row; <paramref name="dz"/> may be <paramref name="dh"/> itself (each element is read before it is written).</summary>
+    // One compiled body serves the reference path and the fused step, so the two agree to the bit
+    // (NaN payloads included); optimized at once, as the step runs it from its first call.
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    public static void Chain(ColumnMajor h, ColumnMajor dh, WritableColumnMajor dz)
     {
-        for (var r = 0; r < rows; r++)
+        for (var r = 0; r < h.Rows; r++)
         {
             var dot = 0.0;
-            for (var c = 0; c < columns; c++) dot += dhs[c * rows + r] * hs[c * rows + r];
-            for (var c = 0; c < columns; c++) dz[c * rows + r] = hs[c * rows + r] * (dhs[c * rows + r] - dot);
+            for (var c = 0; c < h.Columns; c++) dot += dh[r, c] * h[r, c];
+            for (var c = 0; c < h.Columns; c++) dz[r, c] = h[r, c] * (dh[r, c] - dot);
         }
     }
 }

@@ -1,10 +1,10 @@
-using System.Runtime.Intrinsics;
+using System.Runtime.CompilerServices;
 using Backprop.Functional.Numerics;
 
 namespace Backprop.Functional;
 
 /// <summary>log(1 + e^z), a smooth relu; its slope is σ(z).</summary>
-public sealed record Softplus : ElementwiseActivation<Softplus.Function, Softplus.Slope>
+public sealed record Softplus : ElementwiseActivation<Softplus.Function>
 {
     /// <summary>The one instance.</summary>
     public static Softplus Instance { get; } = new();
@@ -12,22 +12,15 @@ public sealed record Softplus : ElementwiseActivation<Softplus.Function, Softplu
     /// <inheritdoc/>
     public override string Name => "softplus";
 
-    /// <summary>max(z, 0) + log1p(e^−|z|), lane by lane (log has no vector form here).</summary>
-    public readonly struct Function : ILaneFunction
+    /// <summary>softplus and its slope.</summary>
+    public readonly struct Function : IElementwiseFunction
     {
-        /// <inheritdoc/>
-        public static Vector256<double> Apply(Vector256<double> z) => Vector256.Create(
-            DeterministicMath.Softplus(z[0]), DeterministicMath.Softplus(z[1]),
-            DeterministicMath.Softplus(z[2]), DeterministicMath.Softplus(z[3]));
+        /// <summary>log(1 + e^z), as max(z, 0) + log1p(e^−|z|) so that large |z| neither overflows nor loses it.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static T Value<T>(T z) where T : struct, IReal<T> => DeterministicMath.Softplus(z);
 
-        /// <inheritdoc/>
-        public static Vector512<double> Apply(Vector512<double> z) => Vector512.Create(Apply(z.GetLower()), Apply(z.GetUpper()));
-    }
-
-    /// <summary>σ(z).</summary>
-    public readonly struct Slope : ILaneFunction2
-    {
-        /// <inheritdoc/>
-        public static Vector256<double> Apply(Vector256<double> z, Vector256<double> h) => DeterministicMath.Sigmoid(z);
+        /// <summary>σ(z).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static T Slope<T>(T z, T h) where T : struct, IReal<T> => Sigmoid.Function.Value(z);
     }
 }

@@ -1,10 +1,10 @@
-using System.Runtime.Intrinsics;
+using System.Runtime.CompilerServices;
 using Backprop.Functional.Numerics;
 
 namespace Backprop.Functional;
 
 /// <summary>tanh(z), with tanh′ = 1 − h².</summary>
-public sealed record Tanh : ElementwiseActivation<Tanh.Function, Tanh.Slope>
+public sealed record Tanh : ElementwiseActivation<Tanh.Function>
 {
     /// <summary>The one instance.</summary>
     public static Tanh Instance { get; } = new();
@@ -12,23 +12,15 @@ public sealed record Tanh : ElementwiseActivation<Tanh.Function, Tanh.Slope>
     /// <inheritdoc/>
     public override string Name => "tanh";
 
-    /// <inheritdoc/>
-    internal override bool DerivativeReadsPreActivation => false;
-
-    /// <summary>tanh(z).</summary>
-    public readonly struct Function : ILaneFunction
+    /// <summary>tanh and tanh′.</summary>
+    public readonly struct Function : IElementwiseFunction
     {
-        /// <inheritdoc/>
-        public static Vector256<double> Apply(Vector256<double> z) => DeterministicMath.Tanh(z);
+        /// <summary>tanh(z) = (e^z − e^−z) / (e^z + e^−z).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static T Value<T>(T z) where T : struct, IReal<T> => DeterministicMath.Tanh(z);
 
-        /// <inheritdoc/>
-        public static Vector512<double> Apply(Vector512<double> z) => DeterministicMath.Tanh(z);
-    }
-
-    /// <summary>1 − h².</summary>
-    public readonly struct Slope : ILaneFunction2
-    {
-        /// <inheritdoc/>
-        public static Vector256<double> Apply(Vector256<double> z, Vector256<double> h) => Vector256<double>.One - h * h;
+        /// <summary>tanh′(z) = 1 − h².</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static T Slope<T>(T z, T h) where T : struct, IReal<T> => T.One - h * h;
     }
 }

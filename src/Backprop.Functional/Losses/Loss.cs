@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Backprop.Functional.Numerics;
 using LanguageExt;
 using LanguageExt.Common;
@@ -8,7 +9,7 @@ namespace Backprop.Functional;
 /// <summary>
 /// A loss over a batch together with its gradient with respect to the output layer's
 /// pre-activation z. Losses that pair with an output activation (softmax + cross-entropy,
-/// sigmoid + binary cross-entropy) fuse the two so the gradient is the stable (h − y)/n.
+/// sigmoid + binary cross-entropy) take the two together, so the gradient is the stable (h − y)/n.
 /// </summary>
 public abstract record Loss
 {
@@ -26,28 +27,6 @@ public abstract record Loss
 
     /// <summary>dL/dh for the network's output h, or null for a loss fused with its activation (which never forms it).</summary>
     public virtual Matrix<double>? ActivationGradient(LayerTrace output, Matrix<double> targets) => null;
-
-    /// <summary>
-    /// The fused training step's <see cref="Value(LayerTrace, Matrix{double})"/> on raw column-major storage (z, h and y all
-    /// rows × y.Length/rows): the same bits. The built-in losses override it; this fallback goes
-    /// through the public method.
-    /// </summary>
-    internal virtual double Value(ReadOnlySpan<double> z, ReadOnlySpan<double> h, ReadOnlySpan<double> y, int rows)
-    {
-        var columns = y.Length / rows;
-        return Value(new LayerTrace(Dense.Matrix(rows, columns, z[..y.Length].ToArray()), Dense.Matrix(rows, columns, h[..y.Length].ToArray())), Dense.Matrix(rows, columns, y.ToArray()));
-    }
-
-    /// <summary>
-    /// The fused training step's <see cref="OutputGradient"/>: writes dL/dz of the output layer
-    /// into <paramref name="delta"/>, the same bits. The built-in losses override it.
-    /// </summary>
-    internal virtual void OutputDelta(ReadOnlySpan<double> z, ReadOnlySpan<double> h, ReadOnlySpan<double> y, int rows, Activation outputActivation, Span<double> delta)
-    {
-        var columns = y.Length / rows;
-        var trace = new LayerTrace(Dense.Matrix(rows, columns, z[..y.Length].ToArray()), Dense.Matrix(rows, columns, h[..y.Length].ToArray()));
-        Dense.Data(OutputGradient(trace, outputActivation, Dense.Matrix(rows, columns, y.ToArray()))).CopyTo(delta);
-    }
 
     /// <summary>Checks that this loss can be used with the given output activation.</summary>
     public Fin<Loss> WithOutputActivation(Activation output) =>
@@ -69,6 +48,23 @@ public abstract record Loss
         All.FirstOrDefault(l => string.Equals(l.Name, name?.Trim(), StringComparison.OrdinalIgnoreCase)) is { } found
             ? found
             : Error.New($"unknown loss {Quote.Value(name)} (expected {Names})");
+
+    /// <summary>(h − y)/n, element by element, as a new matrix: the gradient every built-in loss hands back.</summary>
+    protected static Matrix<double> DifferenceOver(int n, Matrix<double> h, Matrix<double> y)
+    {
+        var dz = new double[y.RowCount * y.ColumnCount];
+        DifferenceOver(n, ColumnMajor.Of(h), ColumnMajor.Of(y), new WritableColumnMajor(dz, y.RowCount));
+        return Dense.Matrix(y.RowCount, y.ColumnCount, dz);
+    }
+
+    /// <summary>dz = (h − y)/n, element by element.</summary>
+    // One compiled body serves the reference path and the fused step, so the two agree to the bit
+    // (NaN payloads included); optimized at once, as the step runs it from its first call.
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    public static void DifferenceOver(int n, ColumnMajor h, ColumnMajor y, WritableColumnMajor dz)
+    {
+        for (var i = 0; i < y.Count; i++) dz[i] = (h[i] - y[i]) / n;
+    }
 
     /// <summary>Throws when predictions and targets differ in shape: callers validate data first.</summary>
     protected static void RequireSameShape(Matrix<double> output, Matrix<double> targets)

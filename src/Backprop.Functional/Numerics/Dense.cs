@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using MathNet.Numerics.LinearAlgebra;
 using MathNet.Numerics.LinearAlgebra.Double;
 
@@ -55,4 +56,16 @@ public static class Dense
     /// <summary>True when both spans hold the same bits (NaN payloads and signed zeros included).</summary>
     public static bool BitEqual(ReadOnlySpan<double> a, ReadOnlySpan<double> b) =>
         System.Runtime.InteropServices.MemoryMarshal.AsBytes(a).SequenceEqual(System.Runtime.InteropServices.MemoryMarshal.AsBytes(b));
+
+    /// <summary>a + b element by element, in a new array (four lanes at a time: the same IEEE additions as one at a time).</summary>
+    internal static double[] Sum(double[] a, double[] b)
+    {
+        if (a.Length != b.Length) throw new ArgumentException("shapes differ");
+        var sum = GC.AllocateUninitializedArray<double>(a.Length);
+        var i = 0;
+        for (; i + 4 <= a.Length; i += 4)
+            (Vector256.Create(a.AsSpan(i, 4)) + Vector256.Create(b.AsSpan(i, 4))).CopyTo(sum.AsSpan(i, 4));
+        for (; i < a.Length; i++) sum[i] = a[i] + b[i];
+        return sum;
+    }
 }

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
 
 namespace Backprop.Functional.Numerics;
 
@@ -11,11 +10,12 @@ namespace Backprop.Functional.Numerics;
 /// <see cref="Math.Exp"/> and friends call the C runtime, whose last bit may differ between
 /// libraries and machines, and .NET's vectorised versions differ from the scalar ones. Replays
 /// must be bit-identical on any x64 machine, so every transcendental the training path uses
-/// comes from here. The scalar entry points run the very same <see cref="Vector256{T}"/> code
-/// on one lane, so scalar and vector results can never disagree. Accuracy is within about one
-/// unit in the last place of the correctly rounded result (tests compare against the runtime).
+/// comes from here. Each is written once over <see cref="IReal{T}"/>, so four lanes and eight
+/// lanes run the same operations on every lane, and the scalar entry points run the four-lane
+/// code on one lane: no two forms can disagree. Accuracy is within about one unit in the last
+/// place of the correctly rounded result (tests compare against the runtime).
 /// </remarks>
-public static partial class DeterministicMath
+public static class DeterministicMath
 {
     // Cody–Waite split of ln 2: n·Ln2Hi is exact for the |n| ≤ 1100 that occur here.
     private const double Ln2Hi = 6.93147180369123816490e-01;
@@ -31,77 +31,72 @@ public static partial class DeterministicMath
     private const double TanhSaturation = 22.0;
 
     /// <summary>e^x, correctly handling ±∞, NaN, overflow and gradual underflow.</summary>
-    public static double Exp(double x) => Exp(Vector256.Create(x)).GetElement(0);
+    public static double Exp(double x) => Exp((Lanes4)x).First;
 
     /// <summary>e^x − 1, accurate near zero.</summary>
-    public static double Expm1(double x) => Expm1(Vector256.Create(x)).GetElement(0);
+    public static double Expm1(double x) => Expm1((Lanes4)x).First;
 
     /// <summary>Hyperbolic tangent.</summary>
-    public static double Tanh(double x) => Tanh(Vector256.Create(x)).GetElement(0);
+    public static double Tanh(double x) => Tanh((Lanes4)x).First;
 
-    /// <summary>The logistic function 1 / (1 + e^−x).</summary>
-    public static double Sigmoid(double x) => Sigmoid(Vector256.Create(x)).GetElement(0);
+    /// <summary>The logistic function 1 / (1 + e^−x) (<see cref="Functional.Sigmoid"/>'s).</summary>
+    public static double Sigmoid(double x) => Functional.Sigmoid.Function.Value((Lanes4)x).First;
 
-    /// <summary>e^x on four lanes.</summary>
+    /// <summary>e^x on every number of <paramref name="x"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<double> Exp(Vector256<double> x)
+    public static T Exp<T>(T x) where T : struct, IReal<T>
     {
-        var clamped = Vector256.Min(Vector256.Max(x, Vector256.Create(ExpUnderflow)), Vector256.Create(ExpOverflow));
-        var shifted = Vector256.FusedMultiplyAdd(clamped, Vector256.Create(Log2E), Vector256.Create(RoundingShift));
-        var n = shifted - Vector256.Create(RoundingShift);
-        var r = Vector256.FusedMultiplyAdd(-n, Vector256.Create(Ln2Hi), clamped);
-        r = Vector256.FusedMultiplyAdd(-n, Vector256.Create(Ln2Lo), r);
+        // The constants go first: where x is NaN, Max and Min return their second operand, x.
+        var clamped = T.Min(ExpOverflow, T.Max(ExpUnderflow, x));
+        var shifted = T.MultiplyAdd(clamped, Log2E, RoundingShift);
+        var n = shifted - RoundingShift;
+        var r = T.MultiplyAdd(-n, Ln2Hi, clamped);
+        r = T.MultiplyAdd(-n, Ln2Lo, r);
         var p = ExpTaylor(r);
 
         // n lives in the low mantissa bits of 'shifted' offset by 2^51; scale by 2^n in two
         // halves so that subnormal results round once and 2^1024 overflows cleanly.
-        var nInt = (shifted.AsInt64() & Vector256.Create(0xF_FFFF_FFFF_FFFFL)) - Vector256.Create(1L << 51);
-        var half = Vector256.ShiftRightArithmetic(nInt, 1);
-        var rest = nInt - half;
+        var nInt = T.SubtractBits(shifted & T.FromBits(0xF_FFFF_FFFF_FFFFL), T.FromBits(1L << 51));
+        var half = T.ShiftRightBits(nInt, 1);
+        var rest = T.SubtractBits(nInt, half);
         var result = p * PowerOfTwo(half) * PowerOfTwo(rest);
-        return Vector256.ConditionalSelect(Vector256.Equals(x, x), result, x);
+        return T.Select(T.Equal(x, x), result, x);
     }
 
-    /// <summary>e^x − 1 on four lanes.</summary>
+    /// <summary>e^x − 1 on every number of <paramref name="x"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<double> Expm1(Vector256<double> x)
+    public static T Expm1<T>(T x) where T : struct, IReal<T>
     {
-        var small = Vector256.LessThan(Vector256.Abs(x), Vector256.Create(Expm1SeriesLimit));
+        var small = T.Abs(x) < Expm1SeriesLimit;
         // Σ_{k=1..14} x^k / k!: beyond the limit the subtraction below loses nothing.
-        var q = Vector256.Create(1.0 / 87178291200.0);
-        q = Vector256.FusedMultiplyAdd(q, x, Vector256.Create(1.0 / 6227020800.0));
-        q = Vector256.FusedMultiplyAdd(q, x, Vector256.Create(1.0 / 479001600.0));
-        q = Vector256.FusedMultiplyAdd(q, x, Vector256.Create(1.0 / 39916800.0));
-        q = Vector256.FusedMultiplyAdd(q, x, Vector256.Create(1.0 / 3628800.0));
-        q = Vector256.FusedMultiplyAdd(q, x, Vector256.Create(1.0 / 362880.0));
-        q = Vector256.FusedMultiplyAdd(q, x, Vector256.Create(1.0 / 40320.0));
-        q = Vector256.FusedMultiplyAdd(q, x, Vector256.Create(1.0 / 5040.0));
-        q = Vector256.FusedMultiplyAdd(q, x, Vector256.Create(1.0 / 720.0));
-        q = Vector256.FusedMultiplyAdd(q, x, Vector256.Create(1.0 / 120.0));
-        q = Vector256.FusedMultiplyAdd(q, x, Vector256.Create(1.0 / 24.0));
-        q = Vector256.FusedMultiplyAdd(q, x, Vector256.Create(1.0 / 6.0));
-        q = Vector256.FusedMultiplyAdd(q, x, Vector256.Create(0.5));
-        var series = Vector256.FusedMultiplyAdd(q * x, x, x);
-        var viaExp = Exp(x) - Vector256<double>.One;
-        return Vector256.ConditionalSelect(small, series, viaExp);
+        T q = 1.0 / 87178291200.0;
+        q = T.MultiplyAdd(q, x, 1.0 / 6227020800.0);
+        q = T.MultiplyAdd(q, x, 1.0 / 479001600.0);
+        q = T.MultiplyAdd(q, x, 1.0 / 39916800.0);
+        q = T.MultiplyAdd(q, x, 1.0 / 3628800.0);
+        q = T.MultiplyAdd(q, x, 1.0 / 362880.0);
+        q = T.MultiplyAdd(q, x, 1.0 / 40320.0);
+        q = T.MultiplyAdd(q, x, 1.0 / 5040.0);
+        q = T.MultiplyAdd(q, x, 1.0 / 720.0);
+        q = T.MultiplyAdd(q, x, 1.0 / 120.0);
+        q = T.MultiplyAdd(q, x, 1.0 / 24.0);
+        q = T.MultiplyAdd(q, x, 1.0 / 6.0);
+        q = T.MultiplyAdd(q, x, 0.5);
+        var series = T.MultiplyAdd(q * x, x, x);
+        var viaExp = Exp(x) - T.One;
+        return T.Select(small, series, viaExp);
     }
 
-    /// <summary>tanh on four lanes, computed as t / (t + 2) with t = expm1(2|x|).</summary>
+    /// <summary>tanh on every number of <paramref name="x"/>, computed as t / (t + 2) with t = expm1(2|x|).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<double> Tanh(Vector256<double> x)
+    public static T Tanh<T>(T x) where T : struct, IReal<T>
     {
-        var sign = x.AsUInt64() & Vector256.Create(0x8000_0000_0000_0000UL);
-        var magnitude = Vector256.Min(Vector256.Abs(x), Vector256.Create(TanhSaturation));
+        var sign = x & T.FromBits(long.MinValue);
+        var magnitude = T.Min(TanhSaturation, T.Abs(x));
         var t = Expm1(magnitude + magnitude);
-        var unsigned = t / (t + Vector256.Create(2.0));
-        var result = (unsigned.AsUInt64() | sign).AsDouble();
-        return Vector256.ConditionalSelect(Vector256.Equals(x, x), result, x);
+        var unsigned = t / (t + 2.0);
+        return T.Select(T.Equal(x, x), unsigned | sign, x);
     }
-
-    /// <summary>1 / (1 + e^−x) on four lanes.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<double> Sigmoid(Vector256<double> x) =>
-        Vector256<double>.One / (Vector256<double>.One + Exp(-x));
 
     /// <summary>Natural logarithm (fdlibm's algorithm): log(0) = −∞, log(x &lt; 0) = NaN.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -150,6 +145,15 @@ public static partial class DeterministicMath
     /// <summary>softplus(x) = log(1 + e^x), stable for large |x|.</summary>
     public static double Softplus(double x) =>
         double.IsNaN(x) ? x : Math.Max(x, 0.0) + Log1p(Exp(-Math.Abs(x)));
+
+    /// <summary><see cref="Softplus(double)"/> of every number of <paramref name="x"/> (one at a time: the logarithm has no vector form).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Softplus<T>(T x) where T : struct, IReal<T> => T.EachNumber<SoftplusOfOne>(x);
+
+    private readonly struct SoftplusOfOne : IScalarFunction
+    {
+        public static double Apply(double x) => Softplus(x);
+    }
 
     /// <summary>x^n for a whole n ≥ 0 by repeated squaring: exact inputs give the same bits everywhere.</summary>
     public static double PowInt(double x, long n)
@@ -208,26 +212,27 @@ public static partial class DeterministicMath
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<double> ExpTaylor(Vector256<double> r)
+    private static T ExpTaylor<T>(T r) where T : struct, IReal<T>
     {
         // Σ_{k=0..13} r^k / k! on |r| ≤ ln2/2: the truncation error is below 1e-17.
-        var p = Vector256.Create(1.0 / 6227020800.0);
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(1.0 / 479001600.0));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(1.0 / 39916800.0));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(1.0 / 3628800.0));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(1.0 / 362880.0));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(1.0 / 40320.0));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(1.0 / 5040.0));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(1.0 / 720.0));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(1.0 / 120.0));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(1.0 / 24.0));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(1.0 / 6.0));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(0.5));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256<double>.One);
-        return Vector256.FusedMultiplyAdd(p, r, Vector256<double>.One);
+        T p = 1.0 / 6227020800.0;
+        p = T.MultiplyAdd(p, r, 1.0 / 479001600.0);
+        p = T.MultiplyAdd(p, r, 1.0 / 39916800.0);
+        p = T.MultiplyAdd(p, r, 1.0 / 3628800.0);
+        p = T.MultiplyAdd(p, r, 1.0 / 362880.0);
+        p = T.MultiplyAdd(p, r, 1.0 / 40320.0);
+        p = T.MultiplyAdd(p, r, 1.0 / 5040.0);
+        p = T.MultiplyAdd(p, r, 1.0 / 720.0);
+        p = T.MultiplyAdd(p, r, 1.0 / 120.0);
+        p = T.MultiplyAdd(p, r, 1.0 / 24.0);
+        p = T.MultiplyAdd(p, r, 1.0 / 6.0);
+        p = T.MultiplyAdd(p, r, 0.5);
+        p = T.MultiplyAdd(p, r, T.One);
+        return T.MultiplyAdd(p, r, T.One);
     }
 
+    /// <summary>2^e for whole exponents −1022 ≤ e ≤ 1023 held as 64-bit integers.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<double> PowerOfTwo(Vector256<long> exponent) =>
-        Vector256.ShiftLeft(exponent + Vector256.Create(1023L), 52).AsDouble();
+    private static T PowerOfTwo<T>(T exponent) where T : struct, IReal<T> =>
+        T.ShiftLeftBits(T.AddBits(exponent, T.FromBits(1023)), 52);
 }

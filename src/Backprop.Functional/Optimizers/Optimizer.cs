@@ -1,12 +1,15 @@
+using System.Globalization;
 using LanguageExt;
 using LanguageExt.Common;
 
 namespace Backprop.Functional;
 
 /// <summary>
-/// An optimizer in the Optax shape: a pure <see cref="Init"/> that makes its state from the
-/// parameters, and a pure <see cref="Update"/> that turns gradients into updates and a new
-/// state. <see cref="Updates.Apply"/> adds the updates to the parameters.
+/// An optimizer as the user names it: its name and hyperparameters (for saved configurations and
+/// summaries) and the <see cref="Chain"/> of gradient transformations they stand for. In the Optax
+/// shape, <see cref="Init"/> makes the state from the parameters, <see cref="Update"/> turns
+/// gradients into updates and a new state, and <see cref="Updates.Apply"/> adds the updates to
+/// the parameters. With <see cref="ClipNorm"/> the gradients are first clipped to that global norm.
 /// </summary>
 public abstract record Optimizer
 {
@@ -16,48 +19,73 @@ public abstract record Optimizer
     /// <summary>The learning rate as a function of the step.</summary>
     public abstract Schedule LearningRate { get; init; }
 
-    /// <summary>The optimizer's state before its first update.</summary>
-    public abstract OptimizerState Init(Network parameters);
-
-    /// <summary>The updates for <paramref name="gradients"/> (to be added to the parameters) and the next state.</summary>
-    public abstract (Gradients Updates, OptimizerState State) Update(Gradients gradients, OptimizerState state, Network parameters);
+    /// <summary>The largest global norm of the gradients (PyTorch's <c>clip_grad_norm_</c>, applied first), or null for none.</summary>
+    public double? ClipNorm { get; init; }
 
     /// <summary>Its hyperparameters as name/value pairs, for saved files and summaries.</summary>
     public abstract IEnumerable<(string Name, double Value)> Hyperparameters();
 
+    /// <summary>The algorithm as transformations, first applied first, without clipping.</summary>
+    protected abstract IEnumerable<GradientTransformation> Algorithm();
+
+    /// <summary>The whole optimizer as one chain: clipping (with <see cref="ClipNorm"/>), then <see cref="Algorithm"/>.</summary>
+    public Chain Transformation => new([.. Clipping(), .. Algorithm()]);
+
+    /// <summary>The optimizer's state before its first update: its chain's state, slot by slot.</summary>
+    public OptimizerState Init(Network parameters)
+    {
+        var chain = Transformation;
+        return new(0, Named(OptimizerState.Stateless.Slots, chain.SlotNames, chain.Init(parameters).Slots));
+    }
+
+    /// <summary>The updates for <paramref name="gradients"/> (to be added to the parameters) and the next state.</summary>
+    public (Gradients Updates, OptimizerState State) Update(Gradients gradients, OptimizerState state, Network parameters)
+    {
+        var chain = Transformation;
+        var (updates, next) = chain.Update(gradients, chain.StateOf([.. chain.SlotNames.Select(state.Slot)]), parameters, state.Count);
+        return (updates, new OptimizerState(state.Count + 1, Named(state.Slots, chain.SlotNames, next.Slots)));
+    }
+
     /// <inheritdoc/>
-    public sealed override string ToString() => $"{Name}({string.Join(", ", Hyperparameters().Select(h => $"{h.Name}={h.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)}"))}, schedule={LearningRate.Name})";
+    public sealed override string ToString()
+    {
+        IEnumerable<(string Name, double Value)> all = ClipNorm is { } max ? [.. Hyperparameters(), ("clip_norm", max)] : Hyperparameters();
+        return $"{Name}({string.Join(", ", all.Select(h => $"{h.Name}={h.Value.ToString(CultureInfo.InvariantCulture)}"))}, schedule={LearningRate.Name})";
+    }
 
     /// <summary>The names accepted by <see cref="Create"/>.</summary>
-    public static string Names => "sgd|momentum|nesterov|adam|adamw";
+    public static string Names => "sgd|momentum|nesterov|adam|adamw|amsgrad";
 
     /// <summary>Builds an optimizer by name from the command line's hyperparameters.</summary>
-    public static Fin<Optimizer> Create(string name, Schedule rate, double momentum, double beta1, double beta2, double epsilon, double weightDecay)
+    public static Fin<Optimizer> Create(
+        string name, Schedule rate, double momentum, double beta1, double beta2, double epsilon, double weightDecay, double? clipNorm = null)
     {
         if (!(weightDecay >= 0) || double.IsInfinity(weightDecay)) return Error.New($"--weight-decay must be ≥ 0 (got {weightDecay})");
         if (!(momentum >= 0 && momentum < 1)) return Error.New($"--momentum must be in [0, 1) (got {momentum})");
         if (!(beta1 >= 0 && beta1 < 1)) return Error.New($"--beta1 must be in [0, 1) (got {beta1})");
         if (!(beta2 >= 0 && beta2 < 1)) return Error.New($"--beta2 must be in [0, 1) (got {beta2})");
         if (!(epsilon > 0) || double.IsInfinity(epsilon)) return Error.New($"--eps must be positive (got {epsilon})");
-        return name?.Trim().ToLowerInvariant() switch
+        if (clipNorm is { } max && !(max > 0 && double.IsFinite(max))) return Error.New($"--clip-norm must be a positive finite number (got {max})");
+        Optimizer? optimizer = name?.Trim().ToLowerInvariant() switch
         {
             "sgd" => new Sgd(rate, weightDecay),
             "momentum" => new Momentum(rate, momentum, Nesterov: false, weightDecay),
             "nesterov" => new Momentum(rate, momentum, Nesterov: true, weightDecay),
             "adam" => new Adam(rate, beta1, beta2, epsilon, weightDecay, Decoupled: false),
             "adamw" => new Adam(rate, beta1, beta2, epsilon, weightDecay, Decoupled: true),
-            _ => Error.New($"unknown optimizer '{name}' (expected {Names})"),
+            "amsgrad" => new AmsGrad(rate, beta1, beta2, epsilon, weightDecay),
+            _ => null,
         };
+        return optimizer is null ? Error.New($"unknown optimizer '{name}' (expected {Names})") : optimizer with { ClipNorm = clipNorm };
     }
 
-    /// <summary>
-    /// The fused training step's form of <see cref="Update"/> followed by <see cref="Updates.Apply"/>
-    /// for the update after <paramref name="count"/> earlier ones (<see cref="OptimizerState.Count"/>),
-    /// or null for an optimizer without one (training then composes the public functions).
-    /// </summary>
-    internal virtual FusedOptimizerStep? Fused(long count) => null;
+    private IEnumerable<GradientTransformation> Clipping() => ClipNorm is { } max ? [new ClipByGlobalNorm(max)] : [];
 
-    /// <summary>g + λ·θ: L2 regularisation folded into the gradient (skipped when λ = 0, so it costs nothing and changes no bits).</summary>
-    protected static Gradients WithL2(Gradients gradients, Network parameters, double weightDecay) =>
-        weightDecay == 0 ? gradients : gradients.Combine(Updates.ParametersOf(parameters), (g, p) => g + weightDecay * p);
+    /// <summary><paramref name="slots"/> with each of <paramref name="names"/> set to the tensor at the same place in <paramref name="values"/>.</summary>
+    private static Map<string, Gradients> Named(Map<string, Gradients> slots, IReadOnlyList<string> names, IReadOnlyList<Gradients> values)
+    {
+        if (names.Count != values.Count) throw new InvalidOperationException("a chain's state and its slot names differ in number");
+        for (var i = 0; i < names.Count; i++) slots = slots.AddOrUpdate(names[i], values[i]);
+        return slots;
+    }
 }

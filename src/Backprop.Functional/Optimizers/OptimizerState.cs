@@ -3,9 +3,11 @@ using LanguageExt;
 namespace Backprop.Functional;
 
 /// <summary>
-/// An optimizer's state as plain data (Optax-style): how many updates it has made and its
-/// named slots, each shaped like the network (momentum's velocity, Adam's m and v). A saved
-/// state file holds it tensor by tensor, so resuming continues exactly.
+/// An optimizer's state as plain data (Optax-style): how many updates it has made and the tensors
+/// of its chain's state by slot name (momentum's velocity, Adam's m and v), each shaped like the
+/// network. The names are what a saved state file calls them, so a file can be read, shown and
+/// compared without knowing the optimizer; <see cref="GradientTransformation.StateOf"/> turns the
+/// slots back into each transformation's typed state. Resuming from a file continues exactly.
 /// </summary>
 public sealed record OptimizerState(long Count, Map<string, Gradients> Slots)
 {

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using Backprop.Functional.Fast;
 using Backprop.Functional.Numerics;
 using LanguageExt;
 using MathNet.Numerics.LinearAlgebra;
@@ -19,16 +20,10 @@ namespace Backprop.Functional;
 /// </summary>
 internal static class FusedTraining
 {
-    /// <summary>Whether the loss, every activation and the optimizer are built-in ones with a fused form.</summary>
+    /// <summary>Whether the loss and every activation have a registered kernel and every transformation of the optimizer has a registered rule.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static bool Supports(TrainConfig config, Network network)
-    {
-        var home = typeof(Training).Assembly;
-        if (config.Loss.GetType().Assembly != home || config.Optimizer.GetType().Assembly != home) return false;
-        for (var i = 0; i < network.Layers.Count; i++)
-            if (network.Layers[i].Activation.GetType().Assembly != home) return false;
-        return config.Optimizer is Sgd or Momentum or Adam;
-    }
+    public static bool Supports(TrainConfig config, Network network) =>
+        StepKernels.For(network, config.Loss) is not null && UpdateRules.Compile(config.Optimizer) is not null;
 
     /// <summary>Whether <paramref name="data"/> has the shape the network reads and writes (else the reference throws its own error).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -44,10 +39,10 @@ internal static class FusedTraining
         var workspace = StepWorkspace.Rent(compute, widths, batch.Rows);
         try
         {
-            var optimizer = config.Optimizer.Fused(state.Optimizer.Count)!;
+            var optimizer = UpdateRules.Compile(config.Optimizer)!;
             var source = ParameterArrays.Of(state.Network, state.Optimizer, optimizer.Slots);
             var target = ParameterArrays.Allocate(widths, optimizer.Slots.Count);
-            var (loss, problem) = Run(workspace, state.Network, config.Loss, optimizer, source, target, View(batch.Inputs), Dense.Data(batch.Targets), batch.Rows);
+            var (loss, problem) = Run(workspace, StepKernels.For(state.Network, config.Loss)!, optimizer, state.Optimizer.Count, source, target, View(batch.Inputs), Dense.Data(batch.Targets), batch.Rows);
             return problem is null
                 ? new Stepped(Materialize(state, target, optimizer.Slots, state.Optimizer.Count + 1, state.Step + 1, state.SkippedSteps, state.Rng, state.Epoch), loss)
                 : Training.Refuse(config, state, loss, problem);
@@ -86,13 +81,15 @@ internal static class FusedTraining
         try
         {
             var (count, stepCount, skipped, rng) = (state.Optimizer.Count, state.Step, state.SkippedSteps, state.Rng);
-            var slots = config.Optimizer.Fused(count)!.Slots;
+            var optimizer = UpdateRules.Compile(config.Optimizer)!;
+            var slots = optimizer.Slots;
             var current = ParameterArrays.Of(state.Network, state.Optimizer, slots);
             var original = current;
             var spares = new Stack<ParameterArrays>();
             var losses = new double[epochs];
             NonFinite? firstSkip = null;
             var indices = Array.Empty<int>();
+            var kernels = StepKernels.For(state.Network, config.Loss)!;
             var (inputs, targets) = fullBatch ? (Dense.Data(data.Inputs), Dense.Data(data.Targets)) : workspace.EpochBatches(data.Rows);
             for (var epoch = 0; epoch < epochs; epoch++)
             {
@@ -111,9 +108,8 @@ internal static class FusedTraining
                 for (var start = 0; start < data.Rows; start += batchRows)
                 {
                     var rows = Math.Min(batchRows, data.Rows - start);
-                    var optimizer = config.Optimizer.Fused(count)!;
                     var target = spares.Count > 0 ? spares.Pop() : ParameterArrays.Allocate(widths, slots.Count);
-                    var (loss, problem) = Run(workspace, state.Network, config.Loss, optimizer, current, target,
+                    var (loss, problem) = Run(workspace, kernels, optimizer, count, current, target,
                         new MatrixView(inputs, start * widths[0], rows, widths[0], 1, rows), targets.AsSpan(start * widths[^1], rows * widths[^1]), rows);
                     if (problem is null)
                     {
@@ -172,7 +168,7 @@ internal static class FusedTraining
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (double Loss, NonFinite? Problem) Run(
-        StepWorkspace workspace, Network network, Loss loss, FusedOptimizerStep optimizer,
+        StepWorkspace workspace, StepKernels kernels, UpdatePlan optimizer, long count,
         ParameterArrays source, ParameterArrays target, MatrixView inputs, ReadOnlySpan<double> targets, int rows)
     {
         var widths = workspace.Widths;
@@ -186,46 +182,40 @@ internal static class FusedTraining
             var z = workspace.Z[i].AsSpan(0, rows * widths[i + 1]);
             MatrixProduct.Compute(x, MatrixView.ColumnMajor(weights[2 * i], widths[i + 1], widths[i]).Transposed, z, workspace.Products);
             // A hidden layer whose derivative is written in h alone (sigmoid, tanh) does not keep z + b.
-            var activation = network.Layers[i].Activation;
-            activation.AddBiasAndApply(z, weights[2 * i + 1], workspace.H[i], rows, keepPreActivation: i == layers - 1 || activation.DerivativeReadsPreActivation);
+            var activation = kernels.Activations[i];
+            activation.AddBiasAndApply(z, weights[2 * i + 1], workspace.H[i], rows, keepPreActivation: i == layers - 1 || activation.ReadsPreActivation);
             x = MatrixView.ColumnMajor(workspace.H[i], rows, widths[i + 1]);
         }
         var output = layers - 1;
-        var value = loss.Value(workspace.Z[output], workspace.H[output], targets, rows);
+        var value = kernels.Loss.Value(workspace.Z[output], workspace.H[output], targets, rows);
         if (NonFinite.InLoss(value) is { } badLoss) return (value, badLoss);
 
         // Backward: δ of the output layer, then per layer dW = δᵀ·X, db = Σ δ, dh = δ·W and δ below = dh·f′ in place.
         var (delta, below) = (workspace.Delta, workspace.Below);
-        loss.OutputDelta(workspace.Z[output], workspace.H[output], targets, rows, network.Layers[output].Activation, delta.AsSpan(0, targets.Length));
+        kernels.Loss.OutputDelta(workspace.Z[output], workspace.H[output], targets, rows, kernels.Activations[output], delta.AsSpan(0, targets.Length));
         for (var i = output; i >= 0; i--)
         {
             var d = MatrixView.ColumnMajor(delta, rows, widths[i + 1]);
             var input = i == 0 ? inputs : MatrixView.ColumnMajor(workspace.H[i - 1], rows, widths[i]);
             MatrixProduct.Compute(d.Transposed, input, workspace.Gradient[2 * i], workspace.Products);
-            Elementwise.ColumnSums(delta.AsSpan(0, rows * widths[i + 1]), rows, workspace.Gradient[2 * i + 1]);
+            ColumnSums.Of(delta.AsSpan(0, rows * widths[i + 1]), rows, workspace.Gradient[2 * i + 1]);
             if (i == 0) break;
             var dh = below.AsSpan(0, rows * widths[i]);
             MatrixProduct.Compute(d, MatrixView.ColumnMajor(weights[2 * i], widths[i + 1], widths[i]), dh, workspace.Products);
-            network.Layers[i - 1].Activation.BackpropagateInPlace(workspace.Z[i - 1], workspace.H[i - 1], dh, rows, widths[i]);
+            kernels.Activations[i - 1].Backpropagate(workspace.Z[i - 1], workspace.H[i - 1], dh, rows, widths[i]);
             (delta, below) = (below, delta);
         }
 
-        // θ′ = θ + update, tensor by tensor, watching for NaN and ±∞ on the way.
+        // θ′ = θ + update, tensor by tensor, watching for NaN and ±∞ on the way. Clipping needs
+        // the gradients' global norm before any tensor is updated: the reference's own routine.
+        var step = optimizer.At(count, optimizer.ReadsGlobalNorm ? GlobalNorm.Of(workspace.Gradient) : double.NaN);
+        var slots = optimizer.Slots.Count == 0 ? [] : new SlotTensor[optimizer.Slots.Count];
         var finite = true;
         for (var k = 0; k < weights.Length; k++)
         {
-            var update = new TensorUpdate { Parameters = weights[k], Gradient = workspace.Gradient[k], Next = target.Tensors[k] };
-            if (optimizer.Slots.Count > 0)
-            {
-                update.Slot0 = source.Slots[0][k];
-                update.NextSlot0 = target.Slots[0][k];
-            }
-            if (optimizer.Slots.Count > 1)
-            {
-                update.Slot1 = source.Slots[1][k];
-                update.NextSlot1 = target.Slots[1][k];
-            }
-            finite &= optimizer.Run(ref update);
+            for (var s = 0; s < slots.Length; s++) slots[s] = new SlotTensor(source.Slots[s][k], target.Slots[s][k]);
+            var update = new TensorUpdate { Parameters = weights[k], Gradient = workspace.Gradient[k], Next = target.Tensors[k], Slots = slots };
+            finite &= step.Run(ref update);
         }
         if (finite) return (value, null);
         var problem = NonFinite.In(ParameterArrays.AsGradients(workspace.Gradient), "the gradient of") ??

@@ -32,7 +32,7 @@ public sealed record StepExplanation(
         var explained = Of(network, loss, batch);
         var gradients = new Gradients(explained.Backward.OrderBy(s => s.Layer).Select(s => s.Gradients).ToArr());
         var (updates, _) = optimizer.Update(gradients, state, network);
-        return explained with { Update = new StepUpdate(updates, Functional.Updates.Apply(network, updates)) };
+        return explained with { Update = new StepUpdate(optimizer, updates, Functional.Updates.Apply(network, updates)) };
     }
 
     /// <summary>
@@ -48,6 +48,7 @@ public sealed record StepExplanation(
 }
 
 /// <summary>What one optimizer step does to the network.</summary>
+/// <param name="Optimizer">The optimizer that took it (its <see cref="Optimizer.Transformation"/> says how).</param>
 /// <param name="Updates">What the optimizer adds to each weight and bias.</param>
 /// <param name="Next">The network after the step.</param>
-public sealed record StepUpdate(Gradients Updates, Network Next);
+public sealed record StepUpdate(Optimizer Optimizer, Gradients Updates, Network Next);

@@ -11,6 +11,14 @@ public sealed class BadInputTests
     public void An_unknown_activation_is_named() =>
         CliRun.Of("train", "--activation", "swish", "--epochs", "1").AssertRefused("--activation", "swish");
 
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-1")]
+    [InlineData("Infinity")]
+    [InlineData("NaN")]
+    public void A_clip_norm_that_is_not_positive_and_finite_is_refused(string value) =>
+        CliRun.Of("train", "--clip-norm", value, "--epochs", "1").AssertRefused("--clip-norm must be a positive finite number");
+
     [Fact]
     public void Widths_that_do_not_match_the_data_are_refused()
     {
@@ -64,7 +72,7 @@ public sealed class BadInputTests
     {
         using var dir = new TempDirectory();
         var path = dir.Write("w.safetensors", "this is not a weights file at all");
-        CliRun.Of("train", "--init", path).AssertRefused("w.safetensors", "header length");
+        CliRun.Of("train", "--init", path).AssertRefused("w.safetensors", "is not a safetensors file: it starts with text ('this is not a weights file at all')");
     }
 
     [Fact]
@@ -74,6 +82,29 @@ public sealed class BadInputTests
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("--no-such-option", run.Error);
         Assert.DoesNotContain("   at ", run.Error);
+    }
+
+    [Theory]
+    [InlineData(new[] { "trian" }, "unknown command or argument 'trian' (did you mean 'train'?)")]
+    [InlineData(new[] { "train", "--lrr", "0.1" }, "unknown option '--lrr' (did you mean '--lr'?)")]
+    [InlineData(new[] { "train", "--epochs", "1.5" }, "--epochs: expected an integer, got '1.5'")]
+    [InlineData(new[] { "train", "--seed", "-3" }, "--seed: expected an integer of 0 or more, got '-3'")]
+    [InlineData(new[] { "train", "--lr", "fast" }, "--lr: expected a number, got 'fast'")]
+    public void A_usage_error_says_what_was_meant(string[] args, string expected)
+    {
+        var run = CliRun.Of(args);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains($"error: {expected}", run.Error);
+        Assert.Equal(2, run.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+    }
+
+    [Fact]
+    public void A_name_far_from_every_command_gets_no_suggestion()
+    {
+        var run = CliRun.Of("xyzzyplugh");
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("unknown command or argument 'xyzzyplugh'", run.Error);
+        Assert.DoesNotContain("did you mean", run.Error);
     }
 
     [Fact]

@@ -67,6 +67,20 @@ public sealed class ReplayTests
     }
 
     [Fact]
+    public void An_amsgrad_run_with_clipping_keeps_three_slots_replays_and_verifies()
+    {
+        using var dir = new TempDirectory();
+        var run = Train(new RunCase(12, 3, 2, [6], "tanh", "amsgrad", 4, 5, 1, 3, ClipNorm: 0.05), dir);
+        var last = (Checkpoint)StateFile.Read(Path.Combine(run, "states", "000005.safetensors"));
+        Assert.Equal(["m", "v", "v_max"], last.State.Optimizer.Slots.Keys);
+        Assert.Contains("\"clip-norm\": 0.05", File.ReadAllText(Path.Combine(run, "run.json")));
+        var replay = CliRun.Of("replay", run, "--from", "0");
+        Assert.True(replay.ExitCode == 0 && replay.Out.Contains("all identical"), replay.Out + replay.Error);
+        var verify = CliRun.Of("verify", run);
+        Assert.True(verify.ExitCode == 0, verify.Out + verify.Error);
+    }
+
+    [Fact]
     public void A_run_whose_products_are_split_over_two_threads_has_the_bits_of_one_thread()
     {
         // Batches of 128 rows through 128-wide layers: 128·128·128 = 2^21 multiply-adds per

@@ -39,7 +39,7 @@ public sealed class FileInputTests
         using var dir = new TempDirectory();
         var path = dir.File("short.safetensors");
         File.WriteAllBytes(path, [1, 2, 3]);
-        Refusal.Expect(FileInput.ReadSafeTensors(path), path, "too short to be safetensors");
+        Refusal.Expect(FileInput.ReadSafeTensors(path), path, "is not a safetensors file: 3 bytes is too short");
     }
 }
 

@@ -69,4 +69,41 @@ public sealed class StateFileTests
         var bytes = Seal.Close(SafeTensors.Serialize(earlier));
         Support.Refusal.Expect(StateFile.Decode(bytes, "old.safetensors"), "old.safetensors", "earlier version of backprop", "state/1", "train the run again");
     }
+
+    /// <summary>Four epochs of mini-batches through the fused path, with weight decay and a cosine schedule, saved.</summary>
+    private static byte[] Trained(string optimizerName, double? clipNorm = null)
+    {
+        var widths = new[] { 5, 17, 3 };
+        var optimizer = (Optimizer)Optimizer.Create(optimizerName, new CosineSchedule(0.05, 40, 0.1), 0.9, 0.9, 0.999, 1e-8, 0.01, clipNorm);
+        var (network, rng) = ((Network, Rng))NetworkFactory.Create(widths, Tanh.Instance, Identity.Instance, new NormalInitializer(0.3), Rng.FromSeed(11));
+        (var x, rng) = rng.Normals(40 * widths[0], 0, 1);
+        (var y, rng) = rng.Normals(40 * widths[^1], 0, 1);
+        var data = new Dataset(Functional.Numerics.Dense.FromRowMajor(40, widths[0], x), Functional.Numerics.Dense.FromRowMajor(40, widths[^1], y));
+        var config = new TrainConfig(MeanSquaredError.Instance, optimizer, 6);
+        var state = Training.Epochs(config, TrainState.Initial(network, optimizer, rng), data, 4).State;
+        var schema = new DataSchema(
+            Enumerable.Range(0, widths[0]).Select(i => $"x{i}").ToArr(), Enumerable.Range(0, widths[^1]).Select(i => $"y{i}").ToArr(),
+            TaskKind.Regression, Arr<string>.Empty, Option<Standardization>.None);
+        return StateFile.Encode(new Checkpoint(state, MeanSquaredError.Instance, schema, "{\"epochs\":4}", new string('a', 64), null, null));
+    }
+
+    [Theory]
+    // SHA-256s of the states these optimizers saved before they became chains of transformations.
+    [InlineData("sgd", "c25c96d9a9cae0b7c5fcc3266766bed81ac38894fab8e0fd7213197a42463238")]
+    [InlineData("momentum", "6f9d3987c28da193a1fa83e2f1abc6b6977d4d2bfc125f879acda348237829b0")]
+    [InlineData("nesterov", "f7256c86771bd2fc9256139d2182da379e3ce71cbdea951c53efa99d54fa3765")]
+    [InlineData("adam", "eca12b4aa4513987dd26fd9dbddf82df5713a46e3cc7aab6624223b492f739f9")]
+    [InlineData("adamw", "6ac719c17c93517cd387f360b52f55b5f783712ef17c3b664ad892cf94eb2974")]
+    public void A_state_trained_and_saved_has_the_bytes_it_had_before_optimizers_were_chains(string optimizer, string sha256) =>
+        Assert.Equal(sha256, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Trained(optimizer))));
+
+    [Fact]
+    public void An_amsgrad_state_round_trips_with_its_three_slots()
+    {
+        var bytes = Trained("amsgrad", clipNorm: 0.5);
+        var checkpoint = (Checkpoint)StateFile.Decode(bytes, "amsgrad.safetensors");
+        Assert.Equal(["m", "v", "v_max"], checkpoint.State.Optimizer.Slots.Keys);
+        Assert.Equal(28, checkpoint.State.Optimizer.Count);
+        Assert.Equal(bytes, StateFile.Encode(checkpoint));
+    }
 }

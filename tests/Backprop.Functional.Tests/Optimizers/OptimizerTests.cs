@@ -90,4 +90,26 @@ public sealed class OptimizerTests
         var next = Bits.Of(Training.Step(new TrainConfig(MeanSquaredError.Instance, optimizer), TrainState.Initial(Case.Network, optimizer, Rng.FromSeed(0)), Case.Data).State.Network);
         Assert.True(Bits.Same(theta.Zip(g, (t, gi) => t - 0.3 * (gi + 0.01 * t)).ToArray(), next));
     }
+
+    [Theory]
+    [InlineData("sgd", "AddDecayedWeights ScaleByLearningRate")]
+    [InlineData("momentum", "AddDecayedWeights Trace ScaleByLearningRate")]
+    [InlineData("nesterov", "AddDecayedWeights Trace ScaleByLearningRate")]
+    [InlineData("adam", "AddDecayedWeights ScaleByAdam ScaleByLearningRate")]
+    [InlineData("adamw", "ScaleByAdam AddDecayedWeights ScaleByLearningRate")]
+    [InlineData("amsgrad", "AddDecayedWeights ScaleByAmsgrad ScaleByLearningRate")]
+    public void Every_named_optimizer_is_a_chain_that_clips_first_when_asked(string name, string parts)
+    {
+        string Parts(double? clip) => string.Join(" ", ((Optimizer)Optimizer.Create(name, new ConstantSchedule(0.1), 0.9, 0.9, 0.999, 1e-8, 0.01, clip))
+            .Transformation.Parts.Select(p => p.GetType().Name));
+        Assert.Equal(parts, Parts(null));
+        Assert.Equal("ClipByGlobalNorm " + parts, Parts(2.5));
+    }
+
+    [Fact]
+    public void Clipping_and_amsgrad_are_named_in_the_summary()
+    {
+        var optimizer = (Optimizer)Optimizer.Create("amsgrad", new ConstantSchedule(0.1), 0.9, 0.9, 0.999, 1e-8, 0, 1.5);
+        Assert.Equal("amsgrad(lr=0.1, beta1=0.9, beta2=0.999, eps=1E-08, weight_decay=0, clip_norm=1.5, schedule=constant)", optimizer.ToString());
+    }
 }

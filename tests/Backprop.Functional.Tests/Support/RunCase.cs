@@ -9,7 +9,7 @@ namespace Backprop.Functional.Tests.Support;
 /// A small training run described by its command-line options and a generated CSV data set,
 /// for properties about run directories (replay, resume, round trips).
 /// </summary>
-public sealed record RunCase(int Rows, int Features, int Outputs, int[] Hidden, string Activation, string Optimizer, int? BatchSize, int Epochs, int KeepEvery, ulong Seed)
+public sealed record RunCase(int Rows, int Features, int Outputs, int[] Hidden, string Activation, string Optimizer, int? BatchSize, int Epochs, int KeepEvery, ulong Seed, double? ClipNorm = null)
 {
     /// <summary>Writes the data set into <paramref name="directory"/> and returns the train arguments (without --out).</summary>
     public string[] TrainArguments(string directory)
@@ -34,10 +34,11 @@ public sealed record RunCase(int Rows, int Features, int Outputs, int[] Hidden, 
             "--seed", Seed.ToString(CultureInfo.InvariantCulture),
         };
         if (BatchSize is { } b) args.AddRange(["--batch-size", b.ToString(CultureInfo.InvariantCulture)]);
+        if (ClipNorm is { } clip) args.AddRange(["--clip-norm", clip.ToString("R", CultureInfo.InvariantCulture)]);
         return [.. args];
     }
 
-    /// <summary>Runs of 2–12 rows, 0–2 hidden layers, every optimizer, with and without mini-batches, up to 20 epochs.</summary>
+    /// <summary>Runs of 2–12 rows, 0–2 hidden layers, every optimizer, with and without mini-batches and clipping, up to 20 epochs.</summary>
     public static Arbitrary<RunCase> Arbitrary() => Arb.From(
         from rows in Gen.Choose(2, 12)
         from features in Gen.Choose(1, 4)
@@ -45,10 +46,11 @@ public sealed record RunCase(int Rows, int Features, int Outputs, int[] Hidden, 
         from depth in Gen.Choose(0, 2)
         from hidden in Gen.ArrayOf(Gen.Choose(1, 6), depth)
         from activation in Gen.Elements("sigmoid", "tanh", "relu", "leaky-relu", "softplus")
-        from optimizer in Gen.Elements("sgd", "momentum", "nesterov", "adam", "adamw")
+        from optimizer in Gen.Elements("sgd", "momentum", "nesterov", "adam", "adamw", "amsgrad")
+        from clip in Gen.Elements<double?>(null, null, null, 0.05)
         from batch in Gen.OneOf(Gen.Constant<int?>(null), Gen.Choose(1, 5).Select(b => (int?)b))
         from epochs in Gen.Choose(1, 20)
         from keep in Gen.Choose(1, 4)
         from seed in Gen.Choose(0, 10_000)
-        select new RunCase(rows, features, outputs, hidden, activation, optimizer, batch, epochs, keep, (ulong)seed));
+        select new RunCase(rows, features, outputs, hidden, activation, optimizer, batch, epochs, keep, (ulong)seed, clip));
 }

@@ -1,0 +1,26 @@
+using System.Runtime.CompilerServices;
+
+namespace Backprop.Functional.Fast;
+
+/// <summary><see cref="ScaleByLearningRate"/>: −(lr·u), the sign bit flipped, with the schedule's rate at this step.</summary>
+internal readonly struct ScaleByLearningRateRule(Schedule schedule, long count) : IUpdateRule<ScaleByLearningRateRule>
+{
+    private readonly Schedule schedule = schedule;
+    private readonly Constant rate = new(schedule.At(count));
+
+    public static int Slots
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => 0;
+    }
+
+    public static bool ReadsGlobalNorm => false;
+
+    public ScaleByLearningRateRule At(in UpdateContext context) => new(schedule, context.Count);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Lanes<TVector, TOps> Update<TVector, TOps>(Lanes<TVector, TOps> u, Lanes<TVector, TOps> theta, ref SlotCursor<TVector, TOps> slots, int slot)
+        where TVector : struct
+        where TOps : struct, ILaneOps<TVector> =>
+        -(rate * u);
+}

@@ -1,0 +1,31 @@
+using System.Runtime.CompilerServices;
+
+namespace Backprop.Functional.Fast;
+
+/// <summary><see cref="Trace"/>: v ← μ·v + u, then v or (Nesterov) u + μ·v. Slot 0 is v.</summary>
+internal readonly struct TraceRule(double decay, bool nesterov) : IUpdateRule<TraceRule>
+{
+    private readonly Constant decay = new(decay);
+    private readonly bool nesterov = nesterov;
+
+    public static int Slots
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => 1;
+    }
+
+    public static bool ReadsGlobalNorm => false;
+
+    public TraceRule At(in UpdateContext context) => this;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Lanes<TVector, TOps> Update<TVector, TOps>(Lanes<TVector, TOps> u, Lanes<TVector, TOps> theta, ref SlotCursor<TVector, TOps> slots, int slot)
+        where TVector : struct
+        where TOps : struct, ILaneOps<TVector>
+    {
+        var velocity = decay * slots.Load(slot) + u;
+        var direction = nesterov ? u + decay * velocity : velocity;
+        slots.Store(slot, velocity);
+        return direction;
+    }
+}

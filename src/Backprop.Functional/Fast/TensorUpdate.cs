@@ -1,0 +1,93 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace Backprop.Functional.Fast;
+
+/// <summary>
+/// One tensor's part of a fused optimizer step: reads θ, g and the optimizer's slots and writes
+/// θ′ = θ + update and the slots' next values into other arrays. It computes what
+/// <see cref="Optimizer.Update"/> followed by <see cref="Updates.Apply"/> computes for these
+/// elements, without forming the updates.
+/// </summary>
+internal ref struct TensorUpdate
+{
+    public ReadOnlySpan<double> Parameters;
+    public ReadOnlySpan<double> Gradient;
+    public Span<double> Next;
+
+    /// <summary>Every slot of the optimizer, in the order of its chain's <see cref="GradientTransformation.SlotNames"/>; each as long as <see cref="Parameters"/>.</summary>
+    public ReadOnlySpan<SlotTensor> Slots;
+}
+
+/// <summary>Which lane widths a tensor update may use (the narrower ones only for tests: every width gives the same bits).</summary>
+internal enum LaneWidths
+{
+    /// <summary>Eight lanes where the machine has them, then four, then one.</summary>
+    Widest,
+
+    /// <summary>Four lanes, then one.</summary>
+    Four,
+
+    /// <summary>One element at a time.</summary>
+    One,
+}
+
+/// <summary>Runs an <see cref="IUpdateRule{TSelf}"/> over a tensor and watches for NaN and ±∞.</summary>
+internal static class FusedUpdate
+{
+    /// <summary>
+    /// Applies <paramref name="rule"/> to every element: eight lanes at a time where the machine
+    /// has them, then four, then one (every element's bits are the same whichever width takes
+    /// it). Returns false when a gradient or an updated parameter is NaN or ±∞ (x − x is then NaN,
+    /// else +0), so that the caller can look for the first such element precisely.
+    /// </summary>
+    public static bool Run<TRule>(in TRule rule, scoped ref TensorUpdate u, LaneWidths widths = LaneWidths.Widest)
+        where TRule : struct, IUpdateRule<TRule>
+    {
+        var length = u.Parameters.Length;
+        if (u.Gradient.Length != length || u.Next.Length != length) throw new ArgumentException("tensor shapes differ");
+        if (u.Slots.Length != TRule.Slots) throw new ArgumentException($"the rule keeps {TRule.Slots} slots, not {u.Slots.Length}");
+        foreach (var slot in u.Slots)
+            if (slot.Current.Length != length || slot.Next.Length != length) throw new ArgumentException("slot shapes differ");
+        nint i = 0;
+        // Every width runs even after a poisoned vector: the caller scans every element to name
+        // the first non-finite one in the reference's order, which may lie anywhere.
+        var finite = true;
+        if (widths == LaneWidths.Widest && Vector512.IsHardwareAccelerated && length >= 8) finite &= Lanes<TRule, Vector512<double>, LaneOps512>(in rule, ref u, ref i);
+        if (widths != LaneWidths.One && length - i >= 4) finite &= Lanes<TRule, Vector256<double>, LaneOps256>(in rule, ref u, ref i);
+        if (i < length) finite &= Lanes<TRule, double, LaneOps1>(in rule, ref u, ref i);
+        return finite;
+    }
+
+    /// <summary>Whole vectors of <typeparamref name="TOps"/>'s width from <paramref name="i"/> on; leaves <paramref name="i"/> at the first element not taken.</summary>
+    // Not inlined: its own inlining budget keeps the rules inlined into the loop.
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static bool Lanes<TRule, TVector, TOps>(in TRule rule, scoped ref TensorUpdate u, ref nint i)
+        where TRule : struct, IUpdateRule<TRule>
+        where TVector : struct
+        where TOps : struct, ILaneOps<TVector>
+    {
+        var length = (nint)u.Parameters.Length;
+        ref var theta = ref MemoryMarshal.GetReference(u.Parameters);
+        ref var g = ref MemoryMarshal.GetReference(u.Gradient);
+        ref var next = ref MemoryMarshal.GetReference(u.Next);
+        var slots = new SlotCursor<TVector, TOps>(u.Slots);
+        // A copy the loop owns: no store through a tensor's reference can change it, so its constants stay in registers.
+        var owned = rule;
+        var poison = new Lanes<TVector, TOps>(TOps.Zero);
+        var at = i;
+        for (; at + TOps.Count <= length; at += TOps.Count)
+        {
+            var gi = new Lanes<TVector, TOps>(TOps.Load(ref g, at));
+            var thetaI = new Lanes<TVector, TOps>(TOps.Load(ref theta, at));
+            slots.Index = at;
+            var updated = thetaI + owned.Update(gi, thetaI, ref slots, 0);
+            TOps.Store(updated.Value, ref next, at);
+            slots.Flush(TRule.Slots);
+            poison |= (gi - gi) | (updated - updated);
+        }
+        i = at;
+        return poison.IsZero;
+    }
+}
