@@ -21,7 +21,8 @@ public static class EvaluateCommand
         var target = new TrainOptions().Target;
         var json = new System.CommandLine.Option<bool>("--json") { Description = "Print one JSON object instead of text (an infinite or NaN loss is the string \"Infinity\", \"-Infinity\" or \"NaN\")" };
         var command = new Command("evaluate", Examples.With(
-            "Evaluate a saved model on a data file: loss, and for classification accuracy and a confusion matrix.",
+            "Evaluate a saved model on a data file: loss, and for classification accuracy and a confusion matrix, for regression rmse and mae. " +
+            "Everything is in the target's own units: a model trained on standardized targets maps its outputs back first, so its mse is in squared target units.",
             "backprop evaluate --state runs/iris/final.safetensors --dataset iris",
             "backprop evaluate --state model.safetensors --data test.csv --target species --json"))
         { state, data, dataset, target, json };
@@ -31,8 +32,8 @@ public static class EvaluateCommand
             return from model in ModelReader.Read(parse.GetValue(state)!)
                    from table in SharedOptions.Table(parse.GetValue(data), parse.GetValue(dataset))
                    from schema in model.SchemaFor(table, parse.GetValue(target))
-                   from fits in model.Data(table, schema)
-                   select Report(context, Evaluation.Of(model.Network, model.Loss, fits, schema.Task, compute), schema, fits.Rows, parse.GetValue(json));
+                   from fits in model.DataInTargetUnits(table, schema)
+                   select Report(context, model.Evaluate(fits, schema, compute), schema, fits.Rows, parse.GetValue(json));
         }));
         return command;
     }
@@ -56,11 +57,18 @@ public static class EvaluateCommand
                 document["classes"] = schema.Classes.ToArray();
                 document["confusion"] = evaluation.Confusion.Map(r => r.ToArray()).ToArray();
             }
+            else
+            {
+                document["rmse"] = evaluation.RootMeanSquaredError;
+                document["mae"] = evaluation.MeanAbsoluteError;
+            }
             context.Out.WriteLine(JsonSerializer.Serialize(document, Json));
             return ExitCodes.Success;
         }
         context.Out.WriteLine($"rows      {rows}");
         context.Out.WriteLine($"loss      {TrainRunner.Format(evaluation.Loss)}");
+        if (evaluation.RootMeanSquaredError is { } rmse) context.Out.WriteLine($"rmse      {TrainRunner.Format(rmse)}");
+        if (evaluation.MeanAbsoluteError is { } mae) context.Out.WriteLine($"mae       {TrainRunner.Format(mae)}");
         if (evaluation.Accuracy is not { } accuracy) return ExitCodes.Success;
         context.Out.WriteLine($"accuracy  {accuracy.ToString("0.0000", CultureInfo.InvariantCulture)} ({(int)Math.Round(accuracy * rows)} of {rows})");
         context.Out.WriteLine("confusion (rows: true class, columns: predicted)");

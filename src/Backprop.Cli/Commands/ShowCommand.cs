@@ -84,6 +84,10 @@ public static class ShowCommand
                          (schema.Classes.IsEmpty ? "" : $", classes {string.Join(", ", schema.Classes)}") +
                          (schema.Standardization.IsSome ? ", standardized" : ""));
         output.WriteLine($"  columns            features {Quote.List(schema.Features)}; target {Quote.List(schema.Targets)}");
+        if (schema.TargetStandardization.Case is Standardization scaling)
+            output.WriteLine("  target scaling     trained on standardized targets (" +
+                             string.Join("; ", schema.Targets.Zip(scaling.Means.Zip(scaling.Stds)).Select(t => $"{t.Item1}: mean {StateSource.Number(t.Item2.Item1)}, std {StateSource.Number(t.Item2.Item2)}")) +
+                             "); predict and evaluate map outputs back to the target's units");
     }
 
     private static void Layers(TextWriter output, Network network)

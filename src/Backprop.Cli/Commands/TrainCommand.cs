@@ -16,13 +16,16 @@ public static class TrainCommand
         var threads = SharedOptions.Threads();
         var plain = new Option<bool>("--plain") { Description = "One plain line per epoch instead of the live progress display (automatic when output is redirected)" };
         var command = new Command("train", Examples.With(
-            "Train a network. With no options: the seed notebook's demo (10-32x6-2 sigmoid network, one sample, 200 epochs).",
+            "Train a network. With no options: the seed notebook's demo (10-32x6-2 sigmoid network, one sample, 200 epochs). " +
+            "With --data or --dataset, every option not given takes a default for real data, and the header lists them.",
             "backprop train",
-            "backprop train --dataset iris --layers 4,16,3 --activation tanh --optimizer adam --lr 0.01 --batch-size 16 --epochs 100 --standardize --test-split 0.2 --out runs/iris",
-            "backprop train --data houses.csv --target price --output-activation identity --standardize --out runs/houses",
+            "backprop train --dataset iris --test-split 0.2",
+            "backprop train --data houses.csv --target price --test-split 0.2 --out runs/houses",
+            "backprop train --dataset iris --layers 4,16,3 --activation tanh --optimizer adam --lr 0.01 --batch-size 16 --epochs 100 --test-split 0.2 --out runs/iris",
             "backprop train --resume runs/iris --epochs 200",
             "backprop train --config runs/iris/run.json --seed 7 --out runs/iris-seed7"));
         foreach (var option in options.All) command.Options.Add(option);
+        command.Validators.Add(options.Validate);
         command.Options.Add(outDir);
         command.Options.Add(resume);
         command.Options.Add(config);

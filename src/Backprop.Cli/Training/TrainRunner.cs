@@ -26,13 +26,13 @@ public static class TrainRunner
         using var interruption = new Interruption();
         var clock = Stopwatch.StartNew();
         EpochReport? last = null, best = null;
-        var outcome = view.Run(start.Epoch, spec.Epochs, report =>
+        var outcome = view.Run(start.Epoch, run.Epochs, report =>
         {
             var state = start;
             // Nothing reads the states between epochs: fold them in chunks, reporting the losses.
             if (session is null && data.Validation is null && config.NonFinite is not NonFinitePolicy.SkipUpdates)
                 return FoldInChunks(run, state, compute, interruption, epoch => report(last = epoch));
-            while (state.Epoch < spec.Epochs && !interruption.Requested)
+            while (state.Epoch < run.Epochs && !interruption.Requested)
             {
                 var epochClock = Stopwatch.StartNew();
                 var result = Functional.Training.Epoch(config, state, data.Train, compute);
@@ -72,10 +72,10 @@ public static class TrainRunner
     private static (TrainState, EpochStop?, Error?) FoldInChunks(PreparedRun run, TrainState state, ComputeContext compute, Interruption interruption, Action<EpochReport> report)
     {
         var (chunk, rows) = (1, run.Data.Train.Rows);
-        while (state.Epoch < run.Spec.Epochs && !interruption.Requested)
+        while (state.Epoch < run.Epochs && !interruption.Requested)
         {
             var clock = Stopwatch.StartNew();
-            var folded = Functional.Training.Epochs(run.Config, state, run.Data.Train, Math.Min(chunk, run.Spec.Epochs - state.Epoch), compute);
+            var folded = Functional.Training.Epochs(run.Config, state, run.Data.Train, Math.Min(chunk, run.Epochs - state.Epoch), compute);
             var secondsPerEpoch = clock.Elapsed.TotalSeconds / Math.Max(1, folded.Losses.Count);
             for (var i = 0; i < folded.Losses.Count; i++)
                 report(new EpochReport(state.Epoch + i + 1, new EpochMetrics(folded.Losses[i], null, null), rows / Math.Max(1e-9, secondsPerEpoch)));
@@ -96,14 +96,44 @@ public static class TrainRunner
         yield return $"data {run.DataDescription}: {data.Train.Rows} training rows, batch {config.BatchRows(data.Train.Rows)}" +
                      (data.Validation is { } v ? $", {v.Rows} validation rows" : "") + (data.Test is { } t ? $", {t.Rows} test rows" : "");
         if (session is not null && start.Epoch > 0) yield return $"resuming {session.Directory.Path} at epoch {start.Epoch}";
+        if (!run.DataDefaults.IsEmpty)
+            yield return $"defaults for data: {DefaultFlags(run.Spec, run.DataDefaults)} (an option given chooses otherwise; " +
+                         "--no-standardize, --no-standardize-target and --batch-size all turn those off)";
+        if (run.TaskNote is { } note) yield return $"task classification: {note} (--task regression regresses it instead)";
+        if (run.Schema.TargetStandardization.Case is Standardization scaling)
+            yield return $"targets standardized on the training rows ({TargetScales(run.Schema, scaling)}): the epoch and validation losses are in " +
+                         "standardized units; the test line, evaluate and predict are in the target's own (--no-standardize-target trains on them as they are)";
     }
 
+    /// <summary>The resolved values of the keys that took a data default, as the flags that would choose them.</summary>
+    private static string DefaultFlags(RunSpec spec, Arr<string> keys)
+    {
+        var node = System.Text.Json.JsonSerializer.SerializeToNode(spec, RunSpec.Json)!.AsObject();
+        return string.Join(" ", keys.Map(key => node[key] switch
+        {
+            System.Text.Json.Nodes.JsonArray list => $"--{key} {string.Join(",", list.Select(v => v!.ToJsonString()))}",
+            System.Text.Json.Nodes.JsonValue value when value.TryGetValue<bool>(out var on) => on ? $"--{key}" : $"--no-{key}",
+            System.Text.Json.Nodes.JsonValue value when value.TryGetValue<string>(out var text) => $"--{key} {text}",
+            var value => $"--{key} {value?.ToJsonString()}",
+        }));
+    }
+
+    private static string TargetScales(DataSchema schema, Standardization scaling) =>
+        string.Join("; ", schema.Targets.Zip(scaling.Means.Zip(scaling.Stds)).Select(t =>
+            $"{t.Item1}: mean {t.Item2.Item1.ToString("G6", CultureInfo.InvariantCulture)}, std {t.Item2.Item2.ToString("G6", CultureInfo.InvariantCulture)}"));
+
+    /// <summary>
+    /// The test line, in the targets' own units: with target scaling the network's outputs are
+    /// mapped back before the loss is taken, and the mean predictor predicts the training targets'
+    /// mean in their own units, so both numbers compare with what <c>evaluate</c> reports.
+    /// </summary>
     private static string TestLine(PreparedRun run, Network network, Dataset test, ComputeContext compute)
     {
-        var evaluation = Evaluation.Of(network, run.Config.Loss, test, run.Schema.Task, compute);
+        var units = run.InTargetUnits ?? run.Data;
+        var evaluation = Evaluation.InTargetUnits(network, run.Config.Loss, units.Test ?? test, run.Schema.Task, run.Schema.TargetStandardization, compute);
         return $"test: loss {Format(evaluation.Loss)}" + (evaluation.Accuracy is { } a
             ? $", accuracy {a.ToString("0.0000", CultureInfo.InvariantCulture)}"
-            : $" (predicting the training mean: {Format(Baseline.MeanPredictorLoss(run.Config.Loss, run.Data.Train, test))})");
+            : $" (predicting the training mean: {Format(Baseline.MeanPredictorLoss(run.Config.Loss, units.Train, units.Test ?? test))})");
     }
 
     private static string NonFiniteMessage(int epoch, EpochStop stop, TrainState last, RunSession? session) =>

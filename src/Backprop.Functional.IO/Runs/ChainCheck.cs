@@ -125,7 +125,7 @@ public static class ChainCheck
         if (network.Describe() != expectedNetwork.Describe())
             yield return $"holds a {network.Describe()} network but the run's is {expectedNetwork.Describe()} (a state of another architecture)";
         if (state.Loss != plan.Config.Loss) yield return $"was trained with loss {state.Loss.Name} but the run uses {plan.Config.Loss.Name}";
-        if (!SameSchema(state.Schema, plan.Schema)) yield return "its data schema (features, classes or standardization) is not the one the run's data gives";
+        if (!SameSchema(state.Schema, plan.Schema)) yield return "its data schema (features, classes, standardization or target standardization) is not the one the run's data gives";
     }
 
     private static IEnumerable<string> Links(
@@ -208,9 +208,10 @@ public static class ChainCheck
 
     private static bool SameSchema(DataSchema a, DataSchema b) =>
         a.Task == b.Task && a.Features.SequenceEqual(b.Features) && a.Targets.SequenceEqual(b.Targets) && a.Classes.SequenceEqual(b.Classes) &&
-        a.Standardization.Match(
-            s => b.Standardization.Match(t => SameBits(s.Means, t.Means) && SameBits(s.Stds, t.Stds), () => false),
-            () => b.Standardization.IsNone);
+        Same(a.Standardization, b.Standardization) && Same(a.TargetStandardization, b.TargetStandardization);
+
+    private static bool Same(Option<Standardization> a, Option<Standardization> b) =>
+        a.Match(s => b.Match(t => SameBits(s.Means, t.Means) && SameBits(s.Stds, t.Stds), () => false), () => b.IsNone);
 
     private static bool SameBits(IEnumerable<double> a, IEnumerable<double> b) => a.Select(Bits).SequenceEqual(b.Select(Bits));
 

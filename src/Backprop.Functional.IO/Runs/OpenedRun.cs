@@ -9,7 +9,7 @@ namespace Backprop.Functional.Runs;
 /// </summary>
 /// <param name="Directory">The run directory.</param>
 /// <param name="Recorded">The specification run.json records, as it reads.</param>
-/// <param name="Plan">The run rebuilt from run.json and the inputs.</param>
+/// <param name="Plan">The run rebuilt from run.json (read as a run's, <see cref="RunSpec.AsRecordedRun"/>) and the inputs.</param>
 /// <param name="Listing">What states/ held when the run was opened.</param>
 public sealed record OpenedRun(RunDirectory Directory, RunSpec Recorded, PreparedRun Plan, RunListing Listing)
 {
@@ -20,7 +20,7 @@ public sealed record OpenedRun(RunDirectory Directory, RunSpec Recorded, Prepare
     /// </summary>
     public static Fin<OpenedRun> Open(RunDirectory directory, RunSources sources, bool savesStates = false) =>
         from recorded in directory.ReadSpec()
-        from spec in sources.Apply(recorded)
+        from spec in sources.Apply(recorded.AsRecordedRun())
         from plan in RunPlan.Prepare(spec, savesStates)
         select new OpenedRun(directory, recorded, plan, directory.List());
 

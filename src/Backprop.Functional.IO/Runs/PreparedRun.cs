@@ -1,4 +1,5 @@
 using Backprop.Functional.IO;
+using LanguageExt;
 
 namespace Backprop.Functional.Runs;
 
@@ -23,6 +24,24 @@ public sealed record PreparedRun(
     string DataFingerprint,
     string DataDescription)
 {
+    /// <summary>
+    /// The spec keys (run.json's names, e.g. <c>layers</c>, <c>optimizer</c>) that no one chose
+    /// and that took a default for real data; empty for the seed demo and for a resolved spec.
+    /// </summary>
+    public Arr<string> DataDefaults { get; init; }
+
+    /// <summary>Why a numeric target is taken for class labels, when the task was inferred (null otherwise).</summary>
+    public string? TaskNote { get; init; }
+
+    /// <summary>
+    /// The same rows as <see cref="Data"/> with the targets in their own units, when the targets are
+    /// standardized (null when they are not: then <see cref="Data"/> is in the targets' units).
+    /// </summary>
+    public DataSplit? InTargetUnits { get; init; }
+
+    /// <summary>The epochs the run trains in total (its resolved spec's).</summary>
+    public int Epochs => Spec.Epochs ?? SeedDemo.Epochs;
+
     /// <summary>The configuration every state of this run records (<see cref="RunFile.StateConfig"/>).</summary>
     public string StateConfig { get; } = RunFile.StateConfig(Spec);
 

@@ -87,10 +87,21 @@ public static class RunFile
     /// </summary>
     public static IReadOnlyList<string> KeysStatesLeaveOut { get; } = ["epochs", "data", "dataset", "init"];
 
-    /// <summary>The configuration a state records: the resolved spec as compact JSON without <see cref="KeysStatesLeaveOut"/>.</summary>
+    /// <summary>
+    /// The configuration a state records: the resolved spec as compact JSON without
+    /// <see cref="KeysStatesLeaveOut"/>, and without <c>batch-size</c> 0 (every row) and
+    /// <c>standardize-target</c> false: the two keys the data defaults added are left out when off,
+    /// which is what a state meant by leaving them out before they existed. So a run that uses
+    /// neither writes the very bytes it wrote then, and older runs still belong to their run.json
+    /// (see <see cref="RunSpec.AsRecordedRun"/>). The state's tensors say whether its targets are scaled.
+    /// </summary>
     public static string StateConfig(RunSpec spec)
     {
-        var node = JsonSerializer.SerializeToNode(spec, RunSpec.Json)!.AsObject();
+        var node = JsonSerializer.SerializeToNode(spec with
+        {
+            BatchSize = spec.BatchSize == 0 ? null : spec.BatchSize,
+            StandardizeTarget = spec.StandardizeTarget == false ? null : spec.StandardizeTarget,
+        }, RunSpec.Json)!.AsObject();
         foreach (var key in KeysStatesLeaveOut) node.Remove(key);
         return node.ToJsonString(CompactJson);
     }

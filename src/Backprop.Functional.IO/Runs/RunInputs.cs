@@ -9,7 +9,14 @@ namespace Backprop.Functional.Runs;
 /// <param name="Schema">Column names, task and classes.</param>
 /// <param name="Description">Where the rows came from, for people.</param>
 /// <param name="Path">The CSV file's full path (null for a shipped data set).</param>
-public sealed record LoadedData(Dataset Rows, DataSchema Schema, string Description, string? Path);
+public sealed record LoadedData(Dataset Rows, DataSchema Schema, string Description, string? Path)
+{
+    /// <summary>
+    /// Why the target was taken for class labels when its numbers decided it (no <c>--task</c>
+    /// given): "'digit' holds 10 distinct whole numbers"; null otherwise.
+    /// </summary>
+    public string? TaskNote { get; init; }
+}
 
 /// <summary>The weights file a run starts from: its contents and the SHA-256 of its bytes, which identifies it.</summary>
 /// <param name="Path">The file's full path.</param>
@@ -50,7 +57,10 @@ public sealed record RunInputs(LoadedData? Data, InitWeights? Init)
             if (BuiltInDatasets.Load(name).Failed(out var error, out var builtIn)) return error;
             var targets = spec.Target is { Length: > 0 } chosen ? chosen : [builtIn.Dataset.Target];
             return TabularData.Load(builtIn.Table, targets, task ?? (spec.Target is null ? builtIn.Dataset.Task : null), spec.Features)
-                .Map(d => Option<LoadedData>.Some(new LoadedData(d.Data, d.Schema, $"{builtIn.Dataset.Name} (built in, {builtIn.Table.Records.Count} rows)", null)));
+                .Map(d => Option<LoadedData>.Some(new LoadedData(d.Data, d.Schema, $"{builtIn.Dataset.Name} (built in, {builtIn.Table.Records.Count} rows)", null)
+                {
+                    TaskNote = task is null ? TaskNote(d.Schema) : null,
+                }));
         }
 
         if (spec.Data is { } path)
@@ -58,10 +68,19 @@ public sealed record RunInputs(LoadedData? Data, InitWeights? Init)
             if (FileInput.ReadCsv(path).Failed(out var error, out var table)) return error;
             var fullPath = System.IO.Path.GetFullPath(path);
             return TabularData.Load(table, spec.Target!, task, spec.Features)
-                .Map(d => Option<LoadedData>.Some(new LoadedData(d.Data, d.Schema, $"{fullPath} ({table.Records.Count} rows)", fullPath)));
+                .Map(d => Option<LoadedData>.Some(new LoadedData(d.Data, d.Schema, $"{fullPath} ({table.Records.Count} rows)", fullPath)
+                {
+                    TaskNote = task is null ? TaskNote(d.Schema) : null,
+                }));
         }
         return Option<LoadedData>.None;
     }
+
+    /// <summary>For a classification whose labels are all numbers, what made them labels.</summary>
+    private static string? TaskNote(DataSchema schema) =>
+        schema.Task == TaskKind.Classification && schema.Classes.ForAll(c => double.TryParse(c, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _))
+            ? $"{Quote.Value(schema.Targets[0])} holds {schema.Classes.Count} distinct whole numbers"
+            : null;
 
     private static Fin<Option<InitWeights>> LoadInit(RunSpec spec)
     {

@@ -1,5 +1,6 @@
 using Backprop.Functional.Numerics;
 using LanguageExt;
+using MathNet.Numerics.LinearAlgebra;
 
 namespace Backprop.Functional;
 
@@ -9,25 +10,68 @@ namespace Backprop.Functional;
 /// <param name="Confusion">Confusion[t][p] = rows of true class t predicted as p (classification only).</param>
 public sealed record Evaluation(double Loss, double? Accuracy, Arr<Arr<int>> Confusion)
 {
+    /// <summary>√(mean((h − y)²)) over every output of every row, in the targets' units (regression only).</summary>
+    public double? RootMeanSquaredError { get; init; }
+
+    /// <summary>mean(|h − y|) over every output of every row, in the targets' units (regression only).</summary>
+    public double? MeanAbsoluteError { get; init; }
+
     /// <summary>Evaluates <paramref name="network"/> on <paramref name="data"/> (one forward pass, its products in <paramref name="compute"/>; without one, on the calling thread).</summary>
     public static Evaluation Of(Network network, Loss loss, Dataset data, TaskKind task, ComputeContext? compute = null)
     {
         var trace = Forward.Run(network, data.Inputs, compute);
-        var value = loss.Value(trace.OutputLayer, data.Targets);
-        if (task != TaskKind.Classification) return new Evaluation(value, null, Arr<Arr<int>>.Empty);
+        return Measure(trace.OutputLayer, loss, data.Targets, task);
+    }
 
-        var classes = data.Targets.ColumnCount;
+    /// <summary>
+    /// Evaluates in the targets' own units: <paramref name="data"/>'s targets are in their own
+    /// units, and the network's outputs are mapped back through <paramref name="targetScaling"/>
+    /// (the targets' standardization the network was trained with) before the loss and the
+    /// metrics are taken, so an mse is in squared target units. Target scaling goes with mse on
+    /// an identity output, whose loss reads the outputs alone. Without a scaling, the same as
+    /// <see cref="Of"/>.
+    /// </summary>
+    public static Evaluation InTargetUnits(Network network, Loss loss, Dataset data, TaskKind task, Option<Standardization> targetScaling, ComputeContext? compute = null)
+    {
+        var trace = Forward.Run(network, data.Inputs, compute);
+        if (targetScaling.Case is not Standardization scaling) return Measure(trace.OutputLayer, loss, data.Targets, task);
+        var outputs = scaling.Invert(trace.Output);
+        return Measure(new LayerTrace(outputs, outputs), loss, data.Targets, task);
+    }
+
+    private static Evaluation Measure(LayerTrace output, Loss loss, Matrix<double> targets, TaskKind task)
+    {
+        var value = loss.Value(output, targets);
+        var rows = targets.RowCount;
+        if (task != TaskKind.Classification)
+        {
+            var (h, y) = (Dense.Data(output.Activation), Dense.Data(targets));
+            var (squares, absolutes) = (0.0, 0.0);
+            for (var i = 0; i < y.Length; i++)
+            {
+                var d = h[i] - y[i];
+                squares += d * d;
+                absolutes += Math.Abs(d);
+            }
+            return new Evaluation(value, null, Arr<Arr<int>>.Empty)
+            {
+                RootMeanSquaredError = Math.Sqrt(squares / y.Length),
+                MeanAbsoluteError = absolutes / y.Length,
+            };
+        }
+
+        var classes = targets.ColumnCount;
         var confusion = new int[classes, classes];
-        var predicted = ArgMaxByRow(Dense.Data(trace.Output), data.Rows, classes);
-        var actual = ArgMaxByRow(Dense.Data(data.Targets), data.Rows, classes);
+        var predicted = ArgMaxByRow(Dense.Data(output.Activation), rows, classes);
+        var actual = ArgMaxByRow(Dense.Data(targets), rows, classes);
         var correct = 0;
-        for (var r = 0; r < data.Rows; r++)
+        for (var r = 0; r < rows; r++)
         {
             confusion[actual[r], predicted[r]]++;
             if (actual[r] == predicted[r]) correct++;
         }
-        var rows = Enumerable.Range(0, classes).Select(t => Enumerable.Range(0, classes).Select(p => confusion[t, p]).ToArr()).ToArr();
-        return new Evaluation(value, (double)correct / data.Rows, rows);
+        var table = Enumerable.Range(0, classes).Select(t => Enumerable.Range(0, classes).Select(p => confusion[t, p]).ToArr()).ToArr();
+        return new Evaluation(value, (double)correct / rows, table);
     }
 
     /// <summary>For each row the column holding its largest value (the first on ties).</summary>
