@@ -27,7 +27,7 @@ public sealed record OpenedRun(RunDirectory Directory, RunSpec Recorded, Prepare
         from plan in RunPlan.Prepare(spec, savesStates)
         from text in directory.ReadRunText()
         from outcome in RunFile.ParseOutcome(directory.RunFile, text)
-        select new OpenedRun(directory, recorded, plan, directory.List()) { Outcome = outcome };
+        select new OpenedRun(directory, recorded, plan, directory.List()) { Outcome = outcome.Case as RunOutcome };
 
     /// <summary>Opens the run directory at <paramref name="path"/> for reading.</summary>
     public static Fin<OpenedRun> Open(string path, RunSources sources) => RunDirectory.Open(path).Bind(directory => Open(directory, sources));

@@ -33,17 +33,17 @@ public static class RunFile
         FileInput.ReadAllBytes(path, MaxBytes).Bind(bytes => Parse(path, bytes));
 
     /// <summary>
-    /// run.json's <c>outcome</c> (null when it has none: the run monitors nothing, or has not ended),
+    /// run.json's <c>outcome</c> (none when it has none: the run monitors nothing, or has not ended),
     /// refusing one that is not an object of the known keys.
     /// </summary>
-    public static Fin<RunOutcome?> ParseOutcome(string source, string text)
+    public static Fin<Option<RunOutcome>> ParseOutcome(string source, string text)
     {
         try
         {
             var node = JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { MaxDepth = RunSpec.Json.MaxDepth }) as JsonObject;
-            if (node?[OutcomeKey] is not { } outcome) return (RunOutcome?)null;
+            if (node?[OutcomeKey] is not { } outcome) return Option<RunOutcome>.None;
             if (outcome is not JsonObject) return Error.New($"{source}: '{OutcomeKey}' must be an object");
-            return outcome.Deserialize<RunOutcome>(RunSpec.Json);
+            return outcome.Deserialize<RunOutcome>(RunSpec.Json) is { } recorded ? Option<RunOutcome>.Some(recorded) : Error.New($"{source}: '{OutcomeKey}' is empty");
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or ArgumentException)
         {

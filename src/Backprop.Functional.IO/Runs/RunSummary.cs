@@ -24,7 +24,7 @@ public sealed record RunSummary(RunSpec Spec, int Epochs, int Kept, StopDecision
         let stopping = monitor is { } watched
             ? EarlyStopping.Decide(rows.Map(r => (watched == Monitor.ValAccuracy ? r.Metrics.ValidationAccuracy : r.Metrics.ValidationLoss) ?? double.NaN), watched, spec.Patience)
             : null
-        select new RunSummary(spec, rows.Count, directory.List().Epochs.Count, stopping, outcome);
+        select new RunSummary(spec, rows.Count, directory.List().Epochs.Count, stopping, outcome.Case as RunOutcome);
 
     /// <summary>The summary as "label  value" lines.</summary>
     public IEnumerable<(string Label, string Value)> Lines()

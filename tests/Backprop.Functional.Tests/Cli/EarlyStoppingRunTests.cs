@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Backprop.Functional.IO;
 using Backprop.Functional.Tests.Support;
+using LanguageExt;
 
 namespace Backprop.Functional.Tests.Cli;
 
