@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Backprop.Functional;
 using Backprop.Functional.IO;
+using Backprop.Functional.Runs;
 using LanguageExt;
 
 namespace Backprop.Cli.Commands;
@@ -11,7 +12,7 @@ public static class ShowCommand
     /// <summary>Builds the command.</summary>
     public static Command Create(CommandContext context)
     {
-        var path = new Argument<string>("PATH") { Description = "A state, model or weights file, or a run directory (with --epoch; default its last state)" };
+        var path = new Argument<string>("PATH") { Description = "A state, model or weights file, or a run directory (with --epoch; default: a summary of the run, then its last state)" };
         var epoch = new System.CommandLine.Option<int?>("--epoch") { Description = "Which saved epoch of the run directory", HelpName = "K" };
         var command = new Command("show", Examples.With(
             "Show a state or model file: architecture, epoch, loss, data schema (columns, classes, standardization), per-layer weight and bias norms and ranges, optimizer state, hashes.",
@@ -19,8 +20,23 @@ public static class ShowCommand
             "backprop show runs/iris/states/000100.safetensors"))
         { path, epoch };
         command.SetAction(parse => BackpropCli.Guard(context, () =>
-            StateSource.Read(parse.GetValue(path)!, parse.GetValue(epoch)).Bind(state => Show(context, state))));
+        {
+            var (target, at) = (parse.GetValue(path)!, parse.GetValue(epoch));
+            if (at is null && Directory.Exists(target)) Summary(context.Out, target);
+            return StateSource.Read(target, at).Bind(state => Show(context, state));
+        }));
         return command;
+    }
+
+    /// <summary>
+    /// The run as a whole (epochs, states kept, best epoch), before its last state. A run being
+    /// trained or damaged may not summarize; its last state is still shown.
+    /// </summary>
+    private static void Summary(TextWriter output, string dir)
+    {
+        if (RunDirectory.Open(dir).Bind(RunSummary.Read).Case is not RunSummary summary) return;
+        output.WriteLine($"run {Path.GetFullPath(dir)}");
+        foreach (var (label, value) in summary.Lines()) output.WriteLine($"  {label,-18} {value}");
     }
 
     private static Fin<int> Show(CommandContext context, StateBytes source)

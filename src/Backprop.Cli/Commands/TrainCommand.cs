@@ -31,6 +31,7 @@ public static class TrainCommand
         command.Options.Add(config);
         command.Options.Add(threads);
         command.Options.Add(plain);
+        command.Validators.Add(result => options.ValidateMonitoring(result, result.GetResult(config) is not null || result.GetResult(resume) is not null));
         command.SetAction(parse => BackpropCli.Guard(context, () =>
         {
             using var compute = SharedOptions.Compute(parse, threads);

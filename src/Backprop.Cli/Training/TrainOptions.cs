@@ -130,6 +130,21 @@ public sealed class TrainOptions
     /// <summary>--keep-every.</summary>
     public Option<int> KeepEvery { get; } = new("--keep-every") { Description = "Keep every Kth epoch's state plus the last (default: 1)", HelpName = "K" };
 
+    /// <summary>--keep-last.</summary>
+    public Option<int> KeepLast { get; } = new("--keep-last") { Description = "Keep only the last N of the states --keep-every keeps, plus state 0 and the last (default: all)", HelpName = "N" };
+
+    /// <summary>--keep-best.</summary>
+    public Option<bool> KeepBest { get; } = new("--keep-best") { Description = "Always keep the best epoch's state by --monitor (needs --validation-split)" };
+
+    /// <summary>--patience.</summary>
+    public Option<int> Patience { get; } = new("--patience") { Description = "Stop after N epochs without a better --monitor value (needs --validation-split; default: train every epoch)", HelpName = "N" };
+
+    /// <summary>--monitor.</summary>
+    public Option<string> Monitor { get; } = new("--monitor") { Description = $"What --patience, --keep-best and --restore-best watch: {EarlyStopping.Names} (default: val_loss)", HelpName = "NAME" };
+
+    /// <summary>--restore-best.</summary>
+    public Option<bool> RestoreBest { get; } = new("--restore-best") { Description = "Make final.safetensors the best epoch's model by --monitor, whose state is kept (needs --validation-split)" };
+
     /// <summary>--on-nonfinite.</summary>
     public Option<string> OnNonfinite { get; } = new("--on-nonfinite") { Description = "When a step yields NaN/Inf: stop (keep the last finite state) or skip that update (default: stop)", HelpName = "stop|skip" };
 
@@ -141,7 +156,7 @@ public sealed class TrainOptions
     [
         Layers, Activation, OutputActivation, Loss, Lr, Epochs, Seed, Data, Target, Features, Dataset, Task, Standardize, NoStandardize,
         StandardizeTarget, NoStandardizeTarget, ValidationSplit, TestSplit, BatchSize, InitScheme, Init, Optimizer, Momentum, Beta1, Beta2, Eps, WeightDecay, ClipNorm,
-        Schedule, DecaySteps, DecayRate, KeepEvery, OnNonfinite, MaxSkips,
+        Schedule, DecaySteps, DecayRate, KeepEvery, KeepLast, KeepBest, Patience, Monitor, RestoreBest, OnNonfinite, MaxSkips,
     ];
 
     /// <summary>The spec with every option given on the command line applied over <paramref name="spec"/>.</summary>
@@ -181,6 +196,11 @@ public sealed class TrainOptions
         if (Given(DecaySteps)) spec = spec with { DecaySteps = Value(DecaySteps) };
         if (Given(DecayRate)) spec = spec with { DecayRate = Value(DecayRate) };
         if (Given(KeepEvery)) spec = spec with { KeepEvery = Value(KeepEvery) };
+        if (Given(KeepLast)) spec = spec with { KeepLast = Value(KeepLast) };
+        if (Given(KeepBest)) spec = spec with { KeepBest = Value(KeepBest) };
+        if (Given(Patience)) spec = spec with { Patience = Value(Patience) };
+        if (Given(Monitor)) spec = spec with { Monitor = Value(Monitor) };
+        if (Given(RestoreBest)) spec = spec with { RestoreBest = Value(RestoreBest) };
         if (Given(OnNonfinite)) spec = spec with { OnNonfinite = Value(OnNonfinite) };
         if (Given(MaxSkips)) spec = spec with { MaxSkips = Value(MaxSkips) };
         return spec;
@@ -192,6 +212,22 @@ public sealed class TrainOptions
         foreach (var (on, off) in new[] { (Standardize, NoStandardize), (StandardizeTarget, NoStandardizeTarget) })
             if (result.GetResult(on) is { Implicit: false } && result.GetResult(off) is { Implicit: false })
                 result.AddError($"give {on.Name} or {off.Name}, not both");
+    }
+
+    /// <summary>
+    /// Refuses the options that watch a validation measurement without a validation split to
+    /// measure it on, and --monitor without one of them. With <paramref name="configGiven"/> the
+    /// split may come from the file: the run's own checks refuse it then.
+    /// </summary>
+    public void ValidateMonitoring(CommandResult result, bool configGiven)
+    {
+        bool Given(Option option) => result.GetResult(option) is { Implicit: false };
+        var watcher = new Option[] { Patience, RestoreBest, KeepBest }.FirstOrDefault(o => Given(o) && (o is not Option<bool> flag || result.GetValue(flag)));
+        if (configGiven) return;
+        if (watcher is null && Given(Monitor))
+            result.AddError("--monitor says what --patience, --restore-best and --keep-best watch; give one of them");
+        else if (watcher is not null && !(Given(ValidationSplit) && result.GetValue(ValidationSplit) > 0))
+            result.AddError($"{watcher.Name} needs a validation split to monitor: give --validation-split F (e.g. 0.2)");
     }
 
     private static int ParseBatchSize(ArgumentResult result)

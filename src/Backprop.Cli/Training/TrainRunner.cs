@@ -12,8 +12,9 @@ namespace Backprop.Cli.Training;
 /// The shell's epoch loop: a fold of <see cref="Functional.Training.Epoch"/> from the start
 /// state to the last epoch, reporting each epoch to the view and handing each new state to the
 /// run's writer (without a writer or a validation split, <see cref="Functional.Training.Epochs"/>
-/// folds them in chunks). It stops early only when interrupted, when a write fails or when a step
-/// produces NaN/±Inf that the policy does not skip.
+/// folds them in chunks). It stops early when the stopping rule says so (<c>--patience</c>, asked
+/// after every epoch through <see cref="PreparedRun.Stopping(StopDecision, EpochMetrics)"/>), when
+/// interrupted, when a write fails or when a step produces NaN/±Inf that the policy does not skip.
 /// </summary>
 public static class TrainRunner
 {
@@ -21,7 +22,19 @@ public static class TrainRunner
     public static Fin<int> Run(CommandContext context, PreparedRun run, TrainState start, RunSession? session, ComputeContext compute, ITrainingView view)
     {
         var (spec, config, data) = (run.Spec, run.Config, run.Data);
-        view.Header(HeaderLines(run, start, session));
+        var storage = session is null ? null : run.Storage().Case as StateStorage;
+        if (storage is { Bytes: > StateStorage.Large })
+            context.Error.WriteLine($"warning: this run's states will take about {ByteSize.Text(storage.Bytes)} on disk ({storage.Kept:N0} states of {ByteSize.Text(storage.BytesPerState)}); " +
+                                    "--keep-every K or --keep-last N keeps fewer");
+        var stopping = session?.Stopping ?? StopDecision.None;
+        if (session is not null && stopping.Stop)
+        {
+            // Nothing to train: complete it (a trainer killed after its last epoch had not written its final model).
+            if (session.Complete(start).Failed(out var completeError, out _)) return completeError;
+            context.Out.WriteLine($"{session.Directory.Path}: the run is complete: {StopText(run, stopping)}; nothing to train");
+            return ExitCodes.Success;
+        }
+        view.Header(HeaderLines(run, start, session, storage));
 
         using var interruption = new Interruption();
         var clock = Stopwatch.StartNew();
@@ -45,6 +58,8 @@ public static class TrainRunner
                 report(last);
                 state = result.State;
                 if (session?.Failure is { } failure) return (state, null, failure);
+                stopping = run.Stopping(stopping, metrics);
+                if (stopping.Stop) break;
             }
             return (state, (EpochStop?)null, (Error?)null);
         });
@@ -53,6 +68,7 @@ public static class TrainRunner
         if (stop is not null) context.Error.WriteLine(NonFiniteMessage(final.Epoch + 1, stop, final, session));
         if (session is not null && session.Complete(final).Failed(out var writeError, out _)) return writeError;
         if (writeFailure is not null) return writeFailure;
+        if (stopping.Stop) context.Out.WriteLine($"stopped early: {StopText(run, stopping)}");
         var test = data.Test is { } t && stop is null ? TestLine(run, final.Network, t, compute) : null;
         view.Summary(new TrainingSummary(start.Epoch, final.Epoch, last, best, clock.Elapsed, test, session?.Directory.Path));
         if (stop is not null) return ExitCodes.NonFinite;
@@ -89,13 +105,27 @@ public static class TrainRunner
     /// <summary>Shortest text that reads back to the same double.</summary>
     public static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 
-    private static IEnumerable<string> HeaderLines(PreparedRun run, TrainState start, RunSession? session)
+    /// <summary>"patience 10 stopped it after epoch 34: no better val_loss since epoch 24 (0.0312); final.safetensors is epoch 24's model".</summary>
+    private static string StopText(PreparedRun run, StopDecision stopping) =>
+        $"patience {run.Spec.Patience} stopped it after epoch {stopping.Epochs}: no better {run.Spec.Monitor} since epoch {stopping.Best?.Epoch}" +
+        (stopping.Best is { } best ? $" ({Format(best.Value)})" : "") +
+        (run.Spec.RestoreBest == true ? $"; {RunDirectory.FinalFileName} is epoch {stopping.Best?.Epoch}'s model (--restore-best)" : "");
+
+    private static IEnumerable<string> HeaderLines(PreparedRun run, TrainState start, RunSession? session, StateStorage? storage)
     {
         var (config, data) = (run.Config, run.Data);
         yield return $"network {start.Network.Describe()}, {config.Loss.Name} loss, {config.Optimizer}";
         yield return $"data {run.DataDescription}: {data.Train.Rows} training rows, batch {config.BatchRows(data.Train.Rows)}" +
                      (data.Validation is { } v ? $", {v.Rows} validation rows" : "") + (data.Test is { } t ? $", {t.Rows} test rows" : "");
         if (session is not null && start.Epoch > 0) yield return $"resuming {session.Directory.Path} at epoch {start.Epoch}";
+        if (run.Monitor is not null)
+            yield return $"monitoring {run.Spec.Monitor}: " + string.Join(", ", new[]
+            {
+                run.Spec.Patience is { } p ? $"stop after {p} epochs without a better one" : null,
+                run.KeepsBest ? "keep the best state" : null,
+                run.Spec.RestoreBest == true ? $"{RunDirectory.FinalFileName} is the best epoch's model" : null,
+            }.Where(part => part is not null));
+        if (storage is not null) yield return storage.ToString();
         if (!run.DataDefaults.IsEmpty)
             yield return $"defaults for data: {DefaultFlags(run.Spec, run.DataDefaults)} (an option given chooses otherwise; " +
                          "--no-standardize, --no-standardize-target and --batch-size all turn those off)";

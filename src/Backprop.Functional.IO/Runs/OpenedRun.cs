@@ -13,6 +13,9 @@ namespace Backprop.Functional.Runs;
 /// <param name="Listing">What states/ held when the run was opened.</param>
 public sealed record OpenedRun(RunDirectory Directory, RunSpec Recorded, PreparedRun Plan, RunListing Listing)
 {
+    /// <summary>How the run ended, as run.json records it (null when it records nothing: see <see cref="RunOutcome"/>).</summary>
+    public RunOutcome? Outcome { get; init; }
+
     /// <summary>
     /// Reads run.json, loads its inputs (from where <paramref name="sources"/> says, else where
     /// run.json says) and lists the states; <paramref name="savesStates"/> when the run is to be
@@ -22,7 +25,9 @@ public sealed record OpenedRun(RunDirectory Directory, RunSpec Recorded, Prepare
         from recorded in directory.ReadSpec()
         from spec in sources.Apply(recorded.AsRecordedRun())
         from plan in RunPlan.Prepare(spec, savesStates)
-        select new OpenedRun(directory, recorded, plan, directory.List());
+        from text in directory.ReadRunText()
+        from outcome in RunFile.ParseOutcome(directory.RunFile, text)
+        select new OpenedRun(directory, recorded, plan, directory.List()) { Outcome = outcome.Case as RunOutcome };
 
     /// <summary>Opens the run directory at <paramref name="path"/> for reading.</summary>
     public static Fin<OpenedRun> Open(string path, RunSources sources) => RunDirectory.Open(path).Bind(directory => Open(directory, sources));

@@ -144,6 +144,9 @@ public static class RunPlan
         };
         if (policy is null) return Error.New($"--on-nonfinite must be stop or skip (got {Quote.Value(spec.OnNonfinite)}), with --max-skips ≥ 0");
         var config = new TrainConfig(lossValue, optimizer, batchRows, policy);
+        var monitor = Watcher(spec) is null ? (Monitor?)null : EarlyStopping.Parse(spec.Monitor ?? "val_loss").Match(m => m, _ => Functional.Monitor.ValLoss);
+        if (monitor == Functional.Monitor.ValAccuracy && schema.Task != TaskKind.Classification)
+            return Error.New("--monitor val_accuracy needs a classification task (a regression run measures no accuracy; monitor val_loss)");
 
         var resolved = spec with
         {
@@ -165,6 +168,9 @@ public static class RunPlan
             Features = inputs.Data is null ? spec.Features : schema.Features.ToArray(),
             Init = inputs.Init?.Path,
             InitSha256 = inputs.Init?.Sha256,
+            Monitor = monitor?.Name(),
+            KeepBest = spec.KeepBest == true ? true : null,
+            RestoreBest = spec.RestoreBest == true ? true : null,
         };
         return new PreparedRun(resolved, split, schema, config, TrainState.Initial(network, optimizer, trainRng), fingerprint, description)
         {
@@ -206,6 +212,12 @@ public static class RunPlan
         if (spec.Epochs < 0) return Error.New($"--epochs must be ≥ 0 (got {spec.Epochs})");
         if (spec.BatchSize is < 0) return Error.New($"--batch-size must be ≥ 1, or 0 for every row in one batch (got {spec.BatchSize})");
         if (spec.KeepEvery < 1) return Error.New($"--keep-every must be ≥ 1 (got {spec.KeepEvery})");
+        if (spec.KeepLast is < 1) return Error.New($"--keep-last must be ≥ 1 (got {spec.KeepLast})");
+        if (spec.Patience is < 1) return Error.New($"--patience must be ≥ 1 (got {spec.Patience})");
+        if (spec.Monitor is not null && Watcher(spec) is null) return Error.New("--monitor says what --patience, --restore-best and --keep-best watch; give one of them");
+        if (spec.Monitor is { } monitor && EarlyStopping.Parse(monitor).Within("--monitor").Failed(out var monitorError, out _)) return monitorError;
+        if (Watcher(spec) is { } watcher && spec.ValidationSplit <= 0)
+            return Error.New($"{watcher} needs a validation split to monitor: give --validation-split F (e.g. 0.2)");
         if (!(spec.ValidationSplit is >= 0 and < 1)) return Error.New($"--validation-split must be in [0, 1) (got {spec.ValidationSplit})");
         if (!(spec.TestSplit is >= 0 and < 1)) return Error.New($"--test-split must be in [0, 1) (got {spec.TestSplit})");
         if (spec.ValidationSplit + spec.TestSplit >= 1) return Error.New("--validation-split plus --test-split must be below 1");
@@ -221,6 +233,10 @@ public static class RunPlan
         if (spec.InitSha256 is not null && spec.Init is null) return Error.New("'init-sha256' names an init file's hash but 'init' names no file");
         return Unit.Default;
     }
+
+    /// <summary>The first option given that watches a validation measurement (null when none is): --patience, --restore-best, --keep-best.</summary>
+    public static string? Watcher(RunSpec spec) =>
+        spec.Patience is not null ? "--patience" : spec.RestoreBest == true ? "--restore-best" : spec.KeepBest == true ? "--keep-best" : null;
 
     private static Fin<(Dataset Data, DataSchema Schema, string Description)> DataOf(RunSpec spec, RunInputs inputs, ref Rng rng)
     {

@@ -113,6 +113,27 @@ public sealed record RunSpec
     /// <summary>Keep every Kth state (plus the first and the last).</summary>
     public int KeepEvery { get; init; } = 1;
 
+    /// <summary>
+    /// Keep only the states of the last N epochs that <see cref="KeepEvery"/> keeps (plus state 0,
+    /// the last and, with <see cref="KeepBest"/>, the best; null: every one).
+    /// </summary>
+    public int? KeepLast { get; init; }
+
+    /// <summary>Always keep the best epoch's state (see <see cref="Monitor"/>; null: not asked for).</summary>
+    public bool? KeepBest { get; init; }
+
+    /// <summary>Stop after this many epochs without an improvement of <see cref="Monitor"/> (null: train every epoch).</summary>
+    public int? Patience { get; init; }
+
+    /// <summary>
+    /// What <see cref="Patience"/>, <see cref="KeepBest"/> and <see cref="RestoreBest"/> watch:
+    /// val_loss or val_accuracy (resolved to val_loss when one of them is given, else null).
+    /// </summary>
+    public string? Monitor { get; init; }
+
+    /// <summary>Make final.safetensors the best epoch's model, not the last one's (its state is then always kept; null: not asked for).</summary>
+    public bool? RestoreBest { get; init; }
+
     /// <summary>What to do when a step produces NaN or ±Inf: stop or skip.</summary>
     public string OnNonfinite { get; init; } = "stop";
 
