@@ -16,7 +16,8 @@ public static class VerifyCommand
         var command = new Command("verify", Examples.With(
             "Prove a run: state 0 rebuilt from run.json, every state's seal, epoch, configuration and link to the previous state, metrics.csv, the kept states; then replay it from epoch 0.",
             "backprop verify runs/iris",
-            "backprop verify runs/houses --data /new/place/houses.csv"))
+            "backprop verify runs/houses --data /new/place/houses.csv",
+            "backprop verify runs/iris-lr0.001 --parent /new/place/iris"))
         { dir, threads, moved.Data, moved.Dataset, moved.Init, moved.Parent };
         command.SetAction(parse => BackpropCli.Guard(context, () =>
         {
