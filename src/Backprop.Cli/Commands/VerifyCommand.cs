@@ -16,8 +16,9 @@ public static class VerifyCommand
         var command = new Command("verify", Examples.With(
             "Prove a run: state 0 rebuilt from run.json, every state's seal, epoch, configuration and link to the previous state, metrics.csv, the kept states; then replay it from epoch 0.",
             "backprop verify runs/iris",
-            "backprop verify runs/houses --data /new/place/houses.csv"))
-        { dir, threads, moved.Data, moved.Dataset, moved.Init };
+            "backprop verify runs/houses --data /new/place/houses.csv",
+            "backprop verify runs/iris-lr0.001 --parent /new/place/iris"))
+        { dir, threads, moved.Data, moved.Dataset, moved.Init, moved.Parent };
         command.SetAction(parse => BackpropCli.Guard(context, () =>
         {
             using var compute = SharedOptions.Compute(parse, threads);
@@ -37,6 +38,11 @@ public static class VerifyCommand
     private static int Report(CommandContext context, VerifyReport report)
     {
         var replayed = ReplayCommand.Summarize(context, report.Epochs.ToArray());
+        if (report.Parent is { Problem: null } parent)
+            context.Out.WriteLine($"parent: {parent.Path} has the SHA-256 run.json records, is epoch {parent.Epoch} of the run whose state 0 hashes to " +
+                                  $"{parent.RunSha256[..12]}… (its run.json's), and gives state 0 ('backprop verify {parent.Run}' proves the parent's own epochs)");
+        else if (report.Parent is { Absent: true } absent)
+            context.Out.WriteLine($"parent: absent ({absent.Path}); the fork is proven from its state 0 on, but not that state 0 is its parent's state: not verified");
         if (report.Proven && report.LastStateSha256 is { } sha)
             context.Out.WriteLine($"verified: the last state's SHA-256 {sha} stands for the whole run");
         return report.Proven && replayed == ExitCodes.Success ? ExitCodes.Success : ExitCodes.Mismatch;

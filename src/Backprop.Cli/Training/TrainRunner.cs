@@ -118,6 +118,7 @@ public static class TrainRunner
         yield return $"data {run.DataDescription}: {data.Train.Rows} training rows, batch {config.BatchRows(data.Train.Rows)}" +
                      (data.Validation is { } v ? $", {v.Rows} validation rows" : "") + (data.Test is { } t ? $", {t.Rows} test rows" : "");
         if (session is not null && start.Epoch > 0) yield return $"resuming {session.Directory.Path} at epoch {start.Epoch}";
+        if (run.Fork is { } fork && start.Epoch == 0) foreach (var line in ForkLines(run, fork)) yield return line;
         if (run.Monitor is not null)
             yield return $"monitoring {run.Spec.Monitor}: " + string.Join(", ", new[]
             {
@@ -133,6 +134,22 @@ public static class TrainRunner
         if (run.Schema.TargetStandardization.Case is Standardization scaling)
             yield return $"targets standardized on the training rows ({TargetScales(run.Schema, scaling)}): the epoch and validation losses are in " +
                          "standardized units; the test line, evaluate and predict are in the target's own (--no-standardize-target trains on them as they are)";
+    }
+
+    /// <summary>Where a fork starts, what it changed and whether the optimizer's state came along.</summary>
+    private static IEnumerable<string> ForkLines(PreparedRun run, ForkOrigin fork)
+    {
+        var parent = fork.Parent;
+        yield return $"fork of {parent.Run} at its epoch {parent.Epoch} (state SHA-256 {parent.Sha256[..Math.Min(12, parent.Sha256.Length)]}…): " +
+                     $"weights, generator and step count ({parent.State.State.Step}) carried over; the fork counts its epochs from 0";
+        var changes = Functional.Runs.Fork.Changes(parent.State.Config, run.StateConfig);
+        yield return changes.IsEmpty
+            ? "changed: nothing (the fork retraces its parent)"
+            : $"changed: {string.Join(", ", changes.Map(c => $"{c.Key} {c.Before} → {c.After}"))}";
+        var optimizer = run.Config.Optimizer.Name;
+        yield return fork.OptimizerCarried
+            ? $"optimizer state carried over ({optimizer}, {parent.State.State.Optimizer.Count} updates so far)"
+            : $"optimizer {fork.ParentOptimizer} → {optimizer}: its state starts fresh (other slots), and so does its schedule's step count";
     }
 
     /// <summary>The resolved values of the keys that took a data default, as the flags that would choose them.</summary>

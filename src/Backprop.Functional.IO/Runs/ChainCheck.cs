@@ -57,6 +57,10 @@ public static class ChainCheck
         // (a task the data does not give, an init hash without an init file) resolves away.
         if (RunFile.FirstDifference(plan.StateConfig, RunFile.StateConfig(run.Recorded)) is var (edited, resolved, recorded))
             breaks.Add(new ChainBreak(directory.RunFile, $"'{edited}' is {recorded} but the run it describes has {resolved} (run.json was edited)"));
+        // A fork's state 0 is proven from its parent state; one that is absent leaves only that link
+        // unproven (resume may go on without it), one that changed is a break everywhere.
+        if (plan.Fork?.Parent is { Problem: { } problem } parent && (reading == MetricsReading.Strict || !parent.Absent))
+            breaks.Add(new ChainBreak(parent.Path, problem));
         if (listing.Last is not { } last)
         {
             breaks.Add(new ChainBreak(directory.StatesFolder, "holds no state"));

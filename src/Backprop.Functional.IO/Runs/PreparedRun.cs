@@ -30,6 +30,9 @@ public sealed record PreparedRun(
     /// </summary>
     public Arr<string> DataDefaults { get; init; }
 
+    /// <summary>The parent a fork starts from and what it carried over (null for a run that is not a fork).</summary>
+    public ForkOrigin? Fork { get; init; }
+
     /// <summary>Why a numeric target is taken for class labels, when the task was inferred (null otherwise).</summary>
     public string? TaskNote { get; init; }
 

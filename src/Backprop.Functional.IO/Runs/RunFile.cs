@@ -112,12 +112,12 @@ public static class RunFile
     /// <summary>
     /// The keys a state does not record: <c>epochs</c> changes no state (leaving it out keeps a run
     /// extended with <c>--resume --epochs</c> bit-identical to one started with the larger count),
-    /// and <c>data</c>, <c>dataset</c> and <c>init</c> say where the inputs were found, which may
-    /// change: the data's fingerprint and the init file's SHA-256 say what they are. These are the
+    /// and <c>data</c>, <c>dataset</c>, <c>init</c> and <c>parent</c> say where the inputs were found, which may
+    /// change: the data's fingerprint and the init file's and parent state's SHA-256s say what they are. These are the
     /// only keys of run.json that may be edited (<c>keep-every</c> is recorded: which states a run
     /// keeps is part of what verify checks).
     /// </summary>
-    public static IReadOnlyList<string> KeysStatesLeaveOut { get; } = ["epochs", "data", "dataset", "init"];
+    public static IReadOnlyList<string> KeysStatesLeaveOut { get; } = ["epochs", "data", "dataset", "init", "parent"];
 
     /// <summary>
     /// The configuration a state records: the resolved spec as compact JSON without

@@ -31,15 +31,29 @@ public sealed record InitWeights(string Path, SafeTensorsFile File, string Sha25
 /// </summary>
 /// <param name="Data">The loaded data, or null for the seed demo.</param>
 /// <param name="Init">The starting weights file, or null for drawn weights.</param>
-public sealed record RunInputs(LoadedData? Data, InitWeights? Init)
+/// <param name="Parent">The parent state a fork starts from, or null for a run that is not a fork.</param>
+public sealed record RunInputs(LoadedData? Data, InitWeights? Init, ParentState? Parent = null)
 {
-    /// <summary>Reads the data file (or shipped data set) and the init file a spec names.</summary>
-    public static Fin<RunInputs> Load(RunSpec spec)
+    /// <summary>
+    /// Reads the data file (or shipped data set), the init file and the parent state a spec names.
+    /// A parent that cannot be read or is not the one recorded is refused, unless
+    /// <paramref name="standIn"/> offers a state to stand in for it (a fork's own state 0, when the
+    /// fork is read back), given why the parent could not be used.
+    /// </summary>
+    public static Fin<RunInputs> Load(RunSpec spec, Func<Error, Fin<ParentState>>? standIn = null)
     {
         if (RunPlan.CheckRanges(spec).Failed(out var rangeError, out _)) return rangeError;
         if (LoadData(spec).Failed(out var dataError, out var data)) return dataError;
         if (LoadInit(spec).Failed(out var initError, out var init)) return initError;
-        return new RunInputs(data.Case as LoadedData, init.Case as InitWeights);
+        ParentState? parent = null;
+        if (spec.Parent is not null)
+        {
+            var loaded = Fork.Load(spec);
+            if (loaded.IsFail && standIn is not null) loaded = standIn((Error)loaded);
+            if (loaded.Failed(out var parentError, out var value)) return parentError;
+            parent = value;
+        }
+        return new RunInputs(data.Case as LoadedData, init.Case as InitWeights, parent);
     }
 
     private static Fin<Option<LoadedData>> LoadData(RunSpec spec)

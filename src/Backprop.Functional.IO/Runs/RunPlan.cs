@@ -60,6 +60,18 @@ public static class RunPlan
     public static Fin<PreparedRun> Resolve(RunSpec spec, RunInputs inputs, RunResources resources)
     {
         if (CheckRanges(spec).Failed(out var rangeError, out _)) return rangeError;
+        // A fork's network, activations and loss are its parent's unless the spec names them (and then they must agree).
+        if (inputs.Parent?.State is { } parentState)
+        {
+            var parentActivations = parentState.State.Network.Activations;
+            spec = spec with
+            {
+                Layers = spec.Layers ?? parentState.State.Network.Widths.ToArray(),
+                Activation = spec.Activation ?? (parentActivations.Count > 1 ? parentActivations[0].Name : null),
+                OutputActivation = spec.OutputActivation ?? parentActivations[^1].Name,
+                Loss = spec.Loss ?? parentState.Loss.Name,
+            };
+        }
         var rng = Rng.FromSeed(spec.Seed);
 
         if (DataOf(spec, inputs, ref rng).Failed(out var dataError, out var loaded)) return dataError;
@@ -79,10 +91,12 @@ public static class RunPlan
         var (splitRng, afterSplit) = spec.ValidationSplit > 0 || spec.TestSplit > 0 ? rng.Split() : (rng, rng);
         var split = DataSplit.Create(all, spec.ValidationSplit, spec.TestSplit, splitRng);
         if (split.Train.Rows == 0) return Error.New("--validation-split and --test-split leave no training rows");
+        var parent = inputs.Parent;
         var standardize = Default<bool?>("standardize", spec.Standardize, true, false)!.Value;
         if (standardize)
         {
-            var standardization = Standardization.Fit(split.Train.Inputs);
+            // A fork keeps its parent's preprocessing: the network learned on those units.
+            var standardization = parent?.State.Schema.Standardization.Case as Standardization ?? Standardization.Fit(split.Train.Inputs);
             schema = schema with { Standardization = standardization };
             split = Standardized(split, standardization);
         }
@@ -103,11 +117,13 @@ public static class RunPlan
         var inTargetUnits = (DataSplit?)null;
         if (standardizeTarget == true)
         {
-            var scaling = Standardization.Fit(split.Train.Targets);
+            var scaling = parent?.State.Schema.TargetStandardization.Case as Standardization ?? Standardization.Fit(split.Train.Targets);
             schema = schema with { TargetStandardization = scaling };
             inTargetUnits = split;
             split = TargetsStandardized(split, scaling);
         }
+        if (parent is not null && Fork.Refusal(parent, parent.State.State.Network, spec.Layers, hidden, output, lossValue, schema, standardize, standardizeTarget) is { } forkRefusal)
+            return Error.New(forkRefusal);
 
         var optimizerName = Default("optimizer", spec.Optimizer, "adam", "sgd");
         var batchSize = Default<int?>("batch-size", spec.BatchSize, DataBatchSize, 0)!.Value;
@@ -131,11 +147,14 @@ public static class RunPlan
         if (spec.Layers is null && inputs.Init is null && forData) defaults.Add("layers");
         var initScheme = spec.InitScheme ?? (forData ? MatchingInitScheme(hidden) : "normal");
         if (spec.InitScheme is null && inputs.Init is null && forData) defaults.Add("init-scheme");
-        if (inputs.Init is null && NetworkFactory.CheckWidths(drawnWidths).Bind(_ => resources.Check(Shape(drawnWidths))).Failed(out var sizeError, out _)) return sizeError;
-        if (BuildNetwork(spec with { Layers = inputs.Init is null ? drawnWidths : spec.Layers, InitScheme = initScheme }, inputs.Init, all, schema, hidden, output, afterSplit)
+        var drawn = inputs.Init is null && parent is null;
+        if (drawn && NetworkFactory.CheckWidths(drawnWidths).Bind(_ => resources.Check(Shape(drawnWidths))).Failed(out var sizeError, out _)) return sizeError;
+        if ((parent is null
+                ? BuildNetwork(spec with { Layers = inputs.Init is null ? drawnWidths : spec.Layers, InitScheme = initScheme }, inputs.Init, all, schema, hidden, output, afterSplit)
+                : Fin<(Network, Rng)>.Succ((parent.State.State.Network, afterSplit)))
             .Failed(out var networkError, out var built)) return networkError;
         var (network, trainRng) = built;
-        if (inputs.Init is not null && resources.Check(Shape(network.Widths.ToArray())).Failed(out var initSizeError, out _)) return initSizeError;
+        if (!drawn && resources.Check(Shape(network.Widths.ToArray())).Failed(out var initSizeError, out _)) return initSizeError;
         var policy = spec.OnNonfinite.Trim().ToLowerInvariant() switch
         {
             "stop" => NonFinitePolicy.Stop,
@@ -171,13 +190,28 @@ public static class RunPlan
             Monitor = monitor?.Name(),
             KeepBest = spec.KeepBest == true ? true : null,
             RestoreBest = spec.RestoreBest == true ? true : null,
+            Parent = parent?.Run,
+            ParentEpoch = parent?.Epoch,
+            ParentSha256 = parent?.Sha256,
+            ParentRunSha256 = parent?.RunSha256,
         };
-        return new PreparedRun(resolved, split, schema, config, TrainState.Initial(network, optimizer, trainRng), fingerprint, description)
+        var (initial, fork) = parent is null
+            ? (TrainState.Initial(network, optimizer, trainRng), (ForkOrigin?)null)
+            : ForkStart(parent, optimizer);
+        return new PreparedRun(resolved, split, schema, config, initial, fingerprint, description)
         {
+            Fork = fork,
             DataDefaults = defaults.OrderBy(key => Array.IndexOf(DataDefaultKeys, key)).ToArr(),
             TaskNote = spec.Task is null ? inputs.Data?.TaskNote : null,
             InTargetUnits = inTargetUnits,
         };
+    }
+
+    private static (TrainState, ForkOrigin?) ForkStart(ParentState parent, Optimizer optimizer)
+    {
+        var (initial, carried) = Fork.Initial(parent, optimizer);
+        var parentOptimizer = OptimizerOf(parent.State).Match(o => o.Name, _ => "?");
+        return (initial, new ForkOrigin(parent, carried, parentOptimizer));
     }
 
     /// <summary>
@@ -231,6 +265,12 @@ public static class RunPlan
             if (path is not null && string.IsNullOrWhiteSpace(path)) return Error.New($"{name}: the path is empty");
         if (spec.Lr is { } lr && !(lr > 0 && double.IsFinite(lr))) return Error.New($"--lr must be a positive number (got {lr})");
         if (spec.InitSha256 is not null && spec.Init is null) return Error.New("'init-sha256' names an init file's hash but 'init' names no file");
+        if (spec.Parent is not null && string.IsNullOrWhiteSpace(spec.Parent)) return Error.New("--from: the path is empty");
+        if (spec.Parent is null && (spec.ParentEpoch is not null || spec.ParentSha256 is not null || spec.ParentRunSha256 is not null))
+            return Error.New("'parent-epoch', 'parent-sha256' or 'parent-run-sha256' name a parent state but 'parent' names no run");
+        if (spec.Parent is not null && spec.ParentEpoch is null) return Error.New("'parent' names the run a fork starts from but 'parent-epoch' names no epoch of it");
+        if (spec.ParentEpoch < 0) return Error.New($"--epoch must be ≥ 0 (got {spec.ParentEpoch})");
+        if (spec.Parent is not null && spec.Init is not null) return Error.New("a fork starts from its parent's state, not from an --init file");
         return Unit.Default;
     }
 

@@ -164,6 +164,7 @@ public sealed class RunSession : IDisposable
             node.Remove("data");
         }
         if (sources.Init is { } init) node["init"] = Path.GetFullPath(init);
+        if (sources.Parent is { } parent) node["parent"] = Path.GetFullPath(parent);
         return AtomicFile.WriteText(directory.RunFile, node.ToJsonString(RunSpec.Json) + "\n");
     }
 

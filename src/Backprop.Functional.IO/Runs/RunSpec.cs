@@ -80,6 +80,22 @@ public sealed record RunSpec
     /// <summary>The SHA-256 of the <see cref="Init"/> file's bytes: what identifies the starting weights.</summary>
     public string? InitSha256 { get; init; }
 
+    /// <summary>
+    /// The run directory this run forks (<c>train --from</c>): its state 0 is that run's state
+    /// <see cref="ParentEpoch"/> (a path: provenance, like <see cref="Data"/>; the hashes below say
+    /// what the parent is).
+    /// </summary>
+    public string? Parent { get; init; }
+
+    /// <summary>The parent's epoch whose state is this run's state 0.</summary>
+    public int? ParentEpoch { get; init; }
+
+    /// <summary>The SHA-256 of the parent's state file at <see cref="ParentEpoch"/>: what identifies the starting state.</summary>
+    public string? ParentSha256 { get; init; }
+
+    /// <summary>The SHA-256 of the parent's state 0 file: what identifies the parent run (stable while it is resumed).</summary>
+    public string? ParentRunSha256 { get; init; }
+
     /// <summary>sgd, momentum, nesterov, adam, adamw or amsgrad (null: adam with data, sgd for the seed demo).</summary>
     public string? Optimizer { get; init; }
 
