@@ -60,3 +60,19 @@ public sealed class VerifyQuietTests(IrisRun iris) : IClassFixture<IrisRun>
         run.AssertRefused("run.json");
     }
 }
+
+/// <summary>The help of evaluate, show and verify shows their new forms in its examples.</summary>
+public sealed class NewFormsHelpTests
+{
+    [Theory]
+    [InlineData("evaluate", "backprop evaluate runs/iris --split validation --epoch 40 --json")]
+    [InlineData("evaluate", "backprop evaluate --state runs/iris/final.safetensors --dataset iris")]
+    [InlineData("show", "backprop show runs/iris/final.safetensors --json")]
+    [InlineData("verify", "backprop verify runs/iris --quiet")]
+    public void Help_shows_the_example(string command, string example)
+    {
+        var run = CliRun.Of(command, "--help");
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains(example, run.Out);
+    }
+}
