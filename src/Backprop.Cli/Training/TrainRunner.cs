@@ -39,6 +39,8 @@ public static class TrainRunner
         using var interruption = new Interruption();
         var clock = Stopwatch.StartNew();
         EpochReport? last = null, best = null;
+        // With --restore-best the model handed out is the best epoch's, so the test line measures that one.
+        Network? bestNetwork = null;
         var outcome = view.Run(start.Epoch, run.Epochs, report =>
         {
             var state = start;
@@ -59,6 +61,7 @@ public static class TrainRunner
                 state = result.State;
                 if (session?.Failure is { } failure) return (state, null, failure);
                 stopping = run.Stopping(stopping, metrics);
+                if (run.Spec.RestoreBest == true && stopping.Best?.Epoch == result.State.Epoch) bestNetwork = result.State.Network;
                 if (stopping.Stop) break;
             }
             return (state, (EpochStop?)null, (Error?)null);
@@ -69,7 +72,8 @@ public static class TrainRunner
         if (session is not null && session.Complete(final).Failed(out var writeError, out _)) return writeError;
         if (writeFailure is not null) return writeFailure;
         if (stopping.Stop) context.Out.WriteLine($"stopped early: {StopText(run, stopping)}");
-        var test = data.Test is { } t && stop is null ? TestLine(run, final.Network, t, compute) : null;
+        if (TestedNetwork(run, stopping, final, bestNetwork, session).Failed(out var bestError, out var tested)) return bestError;
+        var test = data.Test is { } t && stop is null ? TestLine(run, tested, t, compute) : null;
         view.Summary(new TrainingSummary(start.Epoch, final.Epoch, last, best, clock.Elapsed, test, session?.Directory.Path));
         if (stop is not null) return ExitCodes.NonFinite;
         if (interruption.Requested)
@@ -174,6 +178,19 @@ public static class TrainRunner
     /// mapped back before the loss is taken, and the mean predictor predicts the training targets'
     /// mean in their own units, so both numbers compare with what <c>evaluate</c> reports.
     /// </summary>
+    /// <summary>
+    /// The network the run hands out: the last state's, or with --restore-best the best epoch's
+    /// (read back from the run directory when it was trained before a resume).
+    /// </summary>
+    private static Fin<Network> TestedNetwork(PreparedRun run, StopDecision stopping, TrainState final, Network? bestNetwork, RunSession? session)
+    {
+        if (run.Spec.RestoreBest != true || stopping.Best is not { } best || best.Epoch == final.Epoch) return final.Network;
+        if (bestNetwork is not null) return bestNetwork;
+        if (session is null) return final.Network;
+        var directory = session.Directory;
+        return directory.ReadStateBytes(best.Epoch).Bind(bytes => StateFile.Decode(bytes, directory.StatePath(best.Epoch))).Map(c => c.State.Network);
+    }
+
     private static string TestLine(PreparedRun run, Network network, Dataset test, ComputeContext compute)
     {
         var units = run.InTargetUnits ?? run.Data;

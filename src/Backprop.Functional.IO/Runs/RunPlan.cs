@@ -342,9 +342,36 @@ public static class RunPlan
         if (network.OutputWidth != outputs)
             return Error.New(schema.Task == TaskKind.Classification
                 ? $"the network writes {network.OutputWidth} outputs but the target has {outputs} classes ({string.Join(", ", schema.Classes)})"
-                : $"the network writes {network.OutputWidth} outputs but there are {outputs} target columns");
+                : $"the network writes {network.OutputWidth} outputs but there {(outputs == 1 ? "is 1 target column" : $"are {outputs} target columns")}" +
+                  LabelsHint(data, schema, network.OutputWidth));
         return (network, rng);
     }
+
+    /// <summary>
+    /// When a regression's one target column holds a few distinct whole numbers and the network has
+    /// more outputs than target columns, the targets are most likely class labels:
+    /// "; 'digit' holds whole numbers 0–9: --task classification one-hot encodes it into 10 outputs, one per class".
+    /// Empty otherwise.
+    /// </summary>
+    public static string LabelsHint(Dataset data, DataSchema schema, int networkOutputs)
+    {
+        if (schema.Task != TaskKind.Regression || schema.Targets.Count != 1 || networkOutputs <= 1) return "";
+        var distinct = new System.Collections.Generic.HashSet<double>();
+        foreach (var value in Numerics.Dense.Data(data.Targets))
+        {
+            if (!double.IsFinite(value) || Math.Floor(value) != value) return "";
+            if (distinct.Add(value) && distinct.Count > MaxHintedLabels) return "";
+        }
+        if (distinct.Count < 2) return "";
+        var (low, high) = (distinct.Min(), distinct.Max());
+        var range = distinct.Count == high - low + 1 ? $"whole numbers {Format(low)}–{Format(high)}" : $"{distinct.Count} distinct whole numbers from {Format(low)} to {Format(high)}";
+        return $"; {Quote.Value(schema.Targets[0])} holds {range}: --task classification one-hot encodes it into {distinct.Count} outputs, one per class";
+    }
+
+    /// <summary>The most distinct whole numbers <see cref="LabelsHint"/> still takes for possible class labels.</summary>
+    private const int MaxHintedLabels = 1000;
+
+    private static string Format(double value) => value.ToString("0", System.Globalization.CultureInfo.InvariantCulture);
 
     private static DataSplit TargetsStandardized(DataSplit split, Standardization s) => new(
         split.Train with { Targets = s.Apply(split.Train.Targets) },

@@ -4,7 +4,11 @@ using MathNet.Numerics.LinearAlgebra;
 
 namespace Backprop.Functional;
 
-/// <summary>How well a network does on a data set: the loss, and for classification accuracy and a confusion matrix.</summary>
+/// <summary>
+/// How well a network does on a data set: the loss; for classification accuracy, a confusion
+/// matrix and per-class precision, recall and F1 (<see cref="ClassificationMetrics"/>); for
+/// regression rmse, mae and R² (<see cref="RegressionMetrics"/>).
+/// </summary>
 /// <param name="Loss">The mean loss over every row.</param>
 /// <param name="Accuracy">The fraction of rows whose largest output is the true class (classification only).</param>
 /// <param name="Confusion">Confusion[t][p] = rows of true class t predicted as p (classification only).</param>
@@ -15,6 +19,21 @@ public sealed record Evaluation(double Loss, double? Accuracy, Arr<Arr<int>> Con
 
     /// <summary>mean(|h − y|) over every output of every row, in the targets' units (regression only).</summary>
     public double? MeanAbsoluteError { get; init; }
+
+    /// <summary>R², per target column against the evaluated rows' own mean, averaged over the columns (regression only; see <see cref="RegressionMetrics.RSquared"/>).</summary>
+    public double? RSquared { get; init; }
+
+    /// <summary>Precision, recall and F1 of every class, in the confusion matrix's order (classification only; empty for regression).</summary>
+    public Arr<ClassScores> PerClass { get; init; }
+
+    /// <summary>The mean F1 over the classes that occur among the rows or the predictions (classification only).</summary>
+    public double? MacroF1 => Accuracy is null ? null : ClassificationMetrics.MacroF1(PerClass);
+
+    /// <summary>The mean precision over the classes that occur (classification only).</summary>
+    public double? MacroPrecision => Accuracy is null ? null : ClassificationMetrics.MacroPrecision(PerClass);
+
+    /// <summary>The mean recall over the classes that occur (classification only).</summary>
+    public double? MacroRecall => Accuracy is null ? null : ClassificationMetrics.MacroRecall(PerClass);
 
     /// <summary>Evaluates <paramref name="network"/> on <paramref name="data"/> (one forward pass, its products in <paramref name="compute"/>; without one, on the calling thread).</summary>
     public static Evaluation Of(Network network, Loss loss, Dataset data, TaskKind task, ComputeContext? compute = null)
@@ -45,18 +64,12 @@ public sealed record Evaluation(double Loss, double? Accuracy, Arr<Arr<int>> Con
         var rows = targets.RowCount;
         if (task != TaskKind.Classification)
         {
-            var (h, y) = (Dense.Data(output.Activation), Dense.Data(targets));
-            var (squares, absolutes) = (0.0, 0.0);
-            for (var i = 0; i < y.Length; i++)
-            {
-                var d = h[i] - y[i];
-                squares += d * d;
-                absolutes += Math.Abs(d);
-            }
+            var metrics = RegressionMetrics.Of(Dense.Data(output.Activation), Dense.Data(targets), rows);
             return new Evaluation(value, null, Arr<Arr<int>>.Empty)
             {
-                RootMeanSquaredError = Math.Sqrt(squares / y.Length),
-                MeanAbsoluteError = absolutes / y.Length,
+                RootMeanSquaredError = metrics.RootMeanSquaredError,
+                MeanAbsoluteError = metrics.MeanAbsoluteError,
+                RSquared = metrics.RSquared,
             };
         }
 
@@ -71,7 +84,7 @@ public sealed record Evaluation(double Loss, double? Accuracy, Arr<Arr<int>> Con
             if (actual[r] == predicted[r]) correct++;
         }
         var table = Enumerable.Range(0, classes).Select(t => Enumerable.Range(0, classes).Select(p => confusion[t, p]).ToArr()).ToArr();
-        return new Evaluation(value, (double)correct / rows, table);
+        return new Evaluation(value, (double)correct / rows, table) { PerClass = ClassificationMetrics.PerClass(table) };
     }
 
     /// <summary>For each row the column holding its largest value (the first on ties).</summary>
