@@ -18,7 +18,7 @@ public static class DiffCommand
             "Compare two states tensor by tensor: largest absolute and relative change, and norms.",
             "backprop diff runs/iris 10 20",
             "backprop diff runs/a/final.safetensors runs/b/final.safetensors")) { paths };
-        command.SetAction(parse => BackpropCli.Guard(context, () => Files(parse.GetValue(paths)!).Bind(pair => Diff(context, pair.A, pair.B))));
+        command.SetAction(parse => BackpropCli.Guard(context, parse, () => Files(parse.GetValue(paths)!).Bind(pair => Diff(context, pair.A, pair.B))));
         return command;
     }
 

@@ -26,7 +26,7 @@ public static class EvaluateCommand
             "backprop evaluate --state runs/iris/final.safetensors --dataset iris",
             "backprop evaluate --state model.safetensors --data test.csv --target species --json"))
         { state, data, dataset, target, json };
-        command.SetAction(parse => BackpropCli.Guard(context, () =>
+        command.SetAction(parse => BackpropCli.Guard(context, parse, () =>
         {
             using var compute = SharedOptions.AllCores();
             return from model in ModelReader.Read(parse.GetValue(state)!)

@@ -18,7 +18,7 @@ public static class ShowCommand
             "backprop show runs/iris --epoch 10",
             "backprop show runs/iris/states/000100.safetensors"))
         { path, epoch };
-        command.SetAction(parse => BackpropCli.Guard(context, () =>
+        command.SetAction(parse => BackpropCli.Guard(context, parse, () =>
             StateSource.Read(parse.GetValue(path)!, parse.GetValue(epoch)).Bind(state => Show(context, state))));
         return command;
     }

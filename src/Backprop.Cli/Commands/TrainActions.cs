@@ -15,7 +15,8 @@ public static class TrainActions
     {
         var baseSpec = configPath is null ? Fin<RunSpec>.Succ(new RunSpec()) : RunFile.Read(configPath);
         if (baseSpec.Failed(out var configError, out var spec)) return configError;
-        if (RunPlan.Prepare(options.Apply(parse, spec), savesStates: outDir is not null).Failed(out var prepareError, out var run)) return prepareError;
+        // A value refused from --config names the file and its key; one a flag gave is a usage error (Flags.Describe).
+        if (RunPlan.Prepare(options.Apply(parse, spec), savesStates: outDir is not null).FromFile(parse, configPath).Failed(out var prepareError, out var run)) return prepareError;
         if (outDir is null) return TrainRunner.Run(context, run, run.Initial, null, compute, view);
         if (RunSession.Create(outDir, run, Provenance.Of(run, DateTime.UtcNow, compute.Threads)).Failed(out var sessionError, out var session)) return sessionError;
         using (session) return TrainRunner.Run(context, run, run.Initial, session, compute, view);

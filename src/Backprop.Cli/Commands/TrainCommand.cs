@@ -31,7 +31,7 @@ public static class TrainCommand
         command.Options.Add(config);
         command.Options.Add(threads);
         command.Options.Add(plain);
-        command.SetAction(parse => BackpropCli.Guard(context, () =>
+        command.SetAction(parse => BackpropCli.Guard(context, parse, () =>
         {
             using var compute = SharedOptions.Compute(parse, threads);
             ITrainingView view = !parse.GetValue(plain) && context.Out == Console.Out && LiveView.Available

@@ -18,7 +18,7 @@ public static class VerifyCommand
             "backprop verify runs/iris",
             "backprop verify runs/houses --data /new/place/houses.csv"))
         { dir, threads, moved.Data, moved.Dataset, moved.Init };
-        command.SetAction(parse => BackpropCli.Guard(context, () =>
+        command.SetAction(parse => BackpropCli.Guard(context, parse, () =>
         {
             using var compute = SharedOptions.Compute(parse, threads);
             context.Out.WriteLine(SharedOptions.NumericsLine(compute));

@@ -21,7 +21,7 @@ public sealed record OpenedRun(RunDirectory Directory, RunSpec Recorded, Prepare
     public static Fin<OpenedRun> Open(RunDirectory directory, RunSources sources, bool savesStates = false) =>
         from recorded in directory.ReadSpec()
         from spec in sources.Apply(recorded.AsRecordedRun())
-        from plan in RunPlan.Prepare(spec, savesStates)
+        from plan in RunPlan.Prepare(spec, savesStates).InFile(directory.RunFile)
         select new OpenedRun(directory, recorded, plan, directory.List());
 
     /// <summary>Opens the run directory at <paramref name="path"/> for reading.</summary>

@@ -241,10 +241,11 @@ public sealed partial class RunDirectory
             var kept = List().Epochs;
             if (kept.IsEmpty) return Error.New($"{Path}: holds no saved state");
             var wanted = epoch ?? kept[^1];
+            if (wanted < 0) return new OutOfRange(Settings.SavedEpoch, wanted, "≥ 0");
+            if (wanted > kept[^1]) return new OutOfRange(Settings.SavedEpoch, wanted, $"≤ {kept[^1]}, the last epoch of {Path}");
             if (!kept.Contains(wanted))
-                return Error.New(wanted > kept[^1]
-                    ? $"{Path}: epoch {wanted} is beyond the last epoch ({kept[^1]})"
-                    : $"{Path}: epoch {wanted} was not kept (keep-every); replaying from epoch {kept.Filter(k => k < wanted).LastOrDefault()} rebuilds it, or pick one of {string.Join(", ", kept.Take(8))}{(kept.Count > 8 ? ", ..." : "")}");
+                return new InvalidSetting(Settings.SavedEpoch, $"{wanted}",
+                    $"{Path} did not keep it (keep-every); replaying from epoch {kept.Filter(k => k < wanted).LastOrDefault()} rebuilds it, or pick one of {string.Join(", ", kept.Take(8))}{(kept.Count > 8 ? ", ..." : "")}");
             var read = ReadStateBytes(wanted).Map(bytes => (wanted, bytes));
             if (read.IsSucc || attempt == LookUps || ((Error)read).Code != FileInput.MissingFileCode) return read;
         }

@@ -78,7 +78,8 @@ public static class RunPlan
         // come from the same stream right after the data, as in the seed notebook (and SeedDemo).
         var (splitRng, afterSplit) = spec.ValidationSplit > 0 || spec.TestSplit > 0 ? rng.Split() : (rng, rng);
         var split = DataSplit.Create(all, spec.ValidationSplit, spec.TestSplit, splitRng);
-        if (split.Train.Rows == 0) return Error.New("--validation-split and --test-split leave no training rows");
+        if (split.Train.Rows == 0)
+            return new Conflict([Settings.ValidationSplit, Settings.TestSplit], $"{{0}} {Refusal.Number(spec.ValidationSplit)} and {{1}} {Refusal.Number(spec.TestSplit)} leave none of the {all.Rows} rows for training");
         var standardize = Default<bool?>("standardize", spec.Standardize, true, false)!.Value;
         if (standardize)
         {
@@ -97,7 +98,7 @@ public static class RunPlan
         if (spec.OutputActivation is null && !fromFile && forData) defaults.Add("output-activation");
         if (lossValue.WithOutputActivation(output).Failed(out var pairError, out _)) return pairError;
 
-        if (TargetScalingRefusal(spec, schema, lossValue) is { } refusal) return Error.New(refusal);
+        if (TargetScalingRefusal(spec, schema, lossValue) is { } refusal) return refusal;
         var standardizeTarget = TargetScaling(spec, schema, lossValue, output, forData);
         if (spec.StandardizeTarget is null && standardizeTarget == true) defaults.Add("standardize-target");
         var inTargetUnits = (DataSplit?)null;
@@ -139,10 +140,10 @@ public static class RunPlan
         var policy = spec.OnNonfinite.Trim().ToLowerInvariant() switch
         {
             "stop" => NonFinitePolicy.Stop,
-            "skip" when spec.MaxSkips >= 0 => NonFinitePolicy.Skip(spec.MaxSkips),
+            "skip" => NonFinitePolicy.Skip(spec.MaxSkips),
             _ => null,
         };
-        if (policy is null) return Error.New($"--on-nonfinite must be stop or skip (got {Quote.Value(spec.OnNonfinite)}), with --max-skips ≥ 0");
+        if (policy is null) return new UnknownName(Settings.OnNonfinite, spec.OnNonfinite, ["stop", "skip"]);
         var config = new TrainConfig(lossValue, optimizer, batchRows, policy);
 
         var resolved = spec with
@@ -184,10 +185,10 @@ public static class RunPlan
         : spec.StandardizeTarget ?? (forData && loss.Name == MeanSquaredError.Instance.Name && output.Name == "identity");
 
     /// <summary>Why standardized targets were asked for where they cannot be (null when they can, or were not asked for).</summary>
-    private static string? TargetScalingRefusal(RunSpec spec, DataSchema schema, Loss loss) =>
+    private static Refusal? TargetScalingRefusal(RunSpec spec, DataSchema schema, Loss loss) =>
         spec.StandardizeTarget != true ? null
-        : schema.Task == TaskKind.Classification ? "--standardize-target is for regression; a classification target is one-hot encoded"
-        : loss.Name != MeanSquaredError.Instance.Name ? $"--standardize-target needs the mse loss (got {loss.Name}, which needs targets in [0, 1])"
+        : schema.Task == TaskKind.Classification ? new Conflict([Settings.StandardizeTarget], "{0} is for regression; a classification target is one-hot encoded")
+        : loss.Name != MeanSquaredError.Instance.Name ? new Conflict([Settings.StandardizeTarget, Settings.Loss], $"{{0}} needs {{1}} mse (got {loss.Name}, which needs targets in [0, 1])")
         : null;
 
     /// <summary>The optimizer a spec describes (its optimizer, learning rate and decay steps must be resolved; a missing optimizer is sgd).</summary>
@@ -203,21 +204,23 @@ public static class RunPlan
     /// <summary>The checks on a spec's values that need no data: ranges, and which options go together.</summary>
     public static Fin<Unit> CheckRanges(RunSpec spec)
     {
-        if (spec.Epochs < 0) return Error.New($"--epochs must be ≥ 0 (got {spec.Epochs})");
-        if (spec.BatchSize is < 0) return Error.New($"--batch-size must be ≥ 1, or 0 for every row in one batch (got {spec.BatchSize})");
-        if (spec.KeepEvery < 1) return Error.New($"--keep-every must be ≥ 1 (got {spec.KeepEvery})");
-        if (!(spec.ValidationSplit is >= 0 and < 1)) return Error.New($"--validation-split must be in [0, 1) (got {spec.ValidationSplit})");
-        if (!(spec.TestSplit is >= 0 and < 1)) return Error.New($"--test-split must be in [0, 1) (got {spec.TestSplit})");
-        if (spec.ValidationSplit + spec.TestSplit >= 1) return Error.New("--validation-split plus --test-split must be below 1");
-        if (spec.Data is not null && spec.Dataset is not null) return Error.New("give --data or --dataset, not both");
-        if (spec.Data is null && spec.Dataset is null && spec.Target is { Length: > 0 }) return Error.New("--target needs --data or --dataset");
-        if (spec.Data is null && spec.Dataset is null && spec.Features is { Length: > 0 }) return Error.New("--features needs --data or --dataset");
-        if (spec.Data is not null && spec.Target is not { Length: > 0 }) return Error.New("--data needs --target COL[,COL...] to name the target columns");
-        if (spec.Target?.Any(string.IsNullOrWhiteSpace) == true || spec.Features?.Any(string.IsNullOrWhiteSpace) == true)
-            return Error.New("a --target or --features column name is empty");
-        foreach (var (name, path) in new[] { ("--data", spec.Data), ("--init", spec.Init) })
-            if (path is not null && string.IsNullOrWhiteSpace(path)) return Error.New($"{name}: the path is empty");
-        if (spec.Lr is { } lr && !(lr > 0 && double.IsFinite(lr))) return Error.New($"--lr must be a positive number (got {lr})");
+        if (spec.Epochs < 0) return new OutOfRange(Settings.Epochs, spec.Epochs.Value, "≥ 0");
+        if (spec.BatchSize is < 0) return new OutOfRange(Settings.BatchSize, spec.BatchSize.Value, "≥ 1, or 0 for every row in one batch");
+        if (spec.KeepEvery < 1) return new OutOfRange(Settings.KeepEvery, spec.KeepEvery, "≥ 1");
+        if (!(spec.ValidationSplit is >= 0 and < 1)) return new OutOfRange(Settings.ValidationSplit, spec.ValidationSplit, "in [0, 1)");
+        if (!(spec.TestSplit is >= 0 and < 1)) return new OutOfRange(Settings.TestSplit, spec.TestSplit, "in [0, 1)");
+        if (spec.ValidationSplit + spec.TestSplit >= 1)
+            return new Conflict([Settings.ValidationSplit, Settings.TestSplit], $"{{0}} {Refusal.Number(spec.ValidationSplit)} plus {{1}} {Refusal.Number(spec.TestSplit)} must be below 1");
+        if (spec.MaxSkips < 0) return new OutOfRange(Settings.MaxSkips, spec.MaxSkips, "≥ 0");
+        if (spec.Data is not null && spec.Dataset is not null) return new Conflict([Settings.Data, Settings.Dataset], "give {0} or {1}, not both");
+        if (spec.Data is null && spec.Dataset is null && spec.Target is { Length: > 0 }) return new Conflict([Settings.TargetColumns, Settings.Data, Settings.Dataset], "{0} needs {1} or {2}");
+        if (spec.Data is null && spec.Dataset is null && spec.Features is { Length: > 0 }) return new Conflict([Settings.FeatureColumns, Settings.Data, Settings.Dataset], "{0} needs {1} or {2}");
+        if (spec.Data is not null && spec.Target is not { Length: > 0 }) return new Conflict([Settings.Data, Settings.TargetColumns], "{0} needs {1} to name the target columns");
+        if (spec.Target?.Any(string.IsNullOrWhiteSpace) == true) return new Conflict([Settings.TargetColumns], "a column name in {0} is empty");
+        if (spec.Features?.Any(string.IsNullOrWhiteSpace) == true) return new Conflict([Settings.FeatureColumns], "a column name in {0} is empty");
+        foreach (var (setting, path) in new[] { (Settings.Data, spec.Data), (Settings.Init, spec.Init) })
+            if (path is not null && string.IsNullOrWhiteSpace(path)) return new Conflict([setting], "{0}: the path is empty");
+        if (spec.Lr is { } lr && !(lr > 0 && double.IsFinite(lr))) return new OutOfRange(Settings.LearningRate, lr, "> 0 and finite");
         if (spec.InitSha256 is not null && spec.Init is null) return Error.New("'init-sha256' names an init file's hash but 'init' names no file");
         return Unit.Default;
     }
@@ -226,8 +229,8 @@ public static class RunPlan
     {
         if (inputs.Data is { } loaded) return (loaded.Rows, loaded.Schema, loaded.Description);
         var widths = spec.Layers ?? NetworkFactory.SeedWidths;
-        if (widths.Length < 2) return Error.New("--layers needs at least two widths (inputs and outputs)");
-        if (widths.Any(w => w < 1)) return Error.New($"every width in --layers must be at least 1 (got {string.Join(",", widths)})");
+        if (widths.Length < 2) return new InvalidSetting(Settings.LayerWidths, string.Join(",", widths), "needs at least two widths (inputs and outputs)");
+        if (widths.Any(w => w < 1)) return new InvalidSetting(Settings.LayerWidths, string.Join(",", widths), $"every width must be at least 1 (got {widths.First(w => w < 1)})");
         var (demo, next) = SeedDemo.Sample(rng, widths[0], widths[^1]);
         rng = next;
         var schema = new DataSchema(
@@ -253,14 +256,14 @@ public static class RunPlan
             (fileHidden, fileOutput) = (hiddenNames.FirstOrDefault(), list[^1]);
         }
 
-        if (Activation.Parse(spec.Activation ?? fileHidden ?? hiddenDefault).Within("--activation").Failed(out var hiddenError, out var hidden)) return hiddenError;
-        if (!hidden.AllowedOnHiddenLayers) return Error.New($"--activation {hidden.Name} is only allowed as --output-activation");
+        if (Activation.Parse(spec.Activation ?? fileHidden ?? hiddenDefault).About(Settings.Activation).Failed(out var hiddenError, out var hidden)) return hiddenError;
+        if (!hidden.AllowedOnHiddenLayers) return new Conflict([Settings.Activation, Settings.OutputActivation], $"{{0}} {hidden.Name} is only allowed as {{1}}");
         var outputName = spec.OutputActivation ?? fileOutput ?? loss.RequiredOutputActivation?.Name ?? outputDefault;
-        if (Activation.Parse(outputName).Within("--output-activation").Failed(out var outputError, out var output)) return outputError;
+        if (Activation.Parse(outputName).About(Settings.OutputActivation).Failed(out var outputError, out var output)) return outputError;
         if (fileHidden is not null && hidden.Name != fileHidden)
-            return Error.New($"{init!.Path}: its hidden layers use {Quote.Value(fileHidden)} but --activation asks for {hidden.Name} (leave it out to train with the file's)");
+            return new Conflict([Settings.Activation], $"{Conflict.Literal(init!.Path)}: its hidden layers use {Conflict.Literal(Quote.Value(fileHidden))} but {{0}} asks for {hidden.Name} (leave it out to train with the file's)");
         if (fileOutput is not null && output.Name != fileOutput)
-            return Error.New($"{init!.Path}: its output layer uses {Quote.Value(fileOutput)} but --output-activation asks for {output.Name} (leave it out to train with the file's)");
+            return new Conflict([Settings.OutputActivation], $"{Conflict.Literal(init!.Path)}: its output layer uses {Conflict.Literal(Quote.Value(fileOutput))} but {{0}} asks for {output.Name} (leave it out to train with the file's)");
         return (hidden, output, fileHidden is not null);
     }
 
@@ -272,7 +275,7 @@ public static class RunPlan
         {
             if (NetworkTensors.FromFile(init.File, init.Path, hidden, output).Failed(out var networkError, out network)) return networkError;
             if (spec.Layers is { } layers && !layers.SequenceEqual(network.Widths))
-                return Error.New($"{init.Path}: holds a {string.Join(",", network.Widths)} network but --layers says {string.Join(",", layers)}");
+                return new Conflict([Settings.LayerWidths], $"{Conflict.Literal(init.Path)}: holds a {string.Join(",", network.Widths)} network but {{0}} says {string.Join(",", layers)}");
         }
         else
         {
