@@ -46,7 +46,7 @@ public sealed record Model(Network Network, Loss Loss, Option<DataSchema> Schema
         {
             if (targets is not { Count: > 0 }) return schema;
             if (schema.Task == TaskKind.Classification && targets.Count != 1)
-                return Error.New($"the model classifies by one target column, but {targets.Count} were named ({Quote.List(targets.ToArray())})");
+                return new Conflict([Settings.TargetColumns], $"the model classifies by one target column, but {targets.Count} were named in {{0}} ({Conflict.Literal(Quote.List(targets.ToArray()))})");
             return schema with { Targets = targets.ToArr() };
         }
         var targetNames = targets?.ToArr() ?? Arr<string>.Empty;

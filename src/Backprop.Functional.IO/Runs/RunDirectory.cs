@@ -121,7 +121,7 @@ public sealed partial class RunDirectory
         if (Entries.KindOf(full) == FileKind.SymbolicLink) return Error.New($"{path}: is a symbolic link; name the directory itself for a new run");
         if (!Directory.Exists(full)) return Unit.Default;
         if (File.Exists(System.IO.Path.Combine(full, RunFileName)))
-            return Error.New($"{path}: already holds a run (use 'train --resume {path}' to continue it, or another --out)");
+            return Error.New($"{path}: already holds a run (resume it, or choose another directory)");
         if (Directory.EnumerateFileSystemEntries(full).Any())
             return Error.New($"{path}: exists and is not empty; a run is only created in a new or empty directory");
         return Unit.Default;
@@ -141,7 +141,7 @@ public sealed partial class RunDirectory
         var run = new RunDirectory(path);
         var (runFile, states) = (Entries.KindOf(run.RunFile), Entries.KindOf(run.StatesFolder));
         if (runFile == FileKind.Missing || states == FileKind.Missing)
-            return Error.New($"{path}: not a run directory (no {RunFileName} and {StatesFolderName}/; runs are made by 'train --out')");
+            return Error.New($"{path}: not a run directory (no {RunFileName} and {StatesFolderName}/; a run made into a directory has both)");
         if (states != FileKind.Directory) return Error.New($"{run.StatesFolder}: {Entries.Problem(states)}; a run's states folder is a real directory");
         if (runFile != FileKind.Regular) return Error.New($"{run.RunFile}: {Entries.Problem(runFile)}");
         return run;
