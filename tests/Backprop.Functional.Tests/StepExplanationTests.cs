@@ -120,7 +120,7 @@ public sealed class StepExplanationTests
 
         var text = CliRun.Of("explain", "--state", path, "--dataset", "iris", "--row", "3");
         Assert.True(text.ExitCode == 0, text.Error);
-        Assert.Contains($"Update {checkpoint.State.Optimizer.Count + 1} of {optimizer}(", text.Out);
+        Assert.Contains($"Update: step {checkpoint.State.Optimizer.Count + 1} of {optimizer}(", text.Out);
         Assert.Contains($"{slot} {saved.ToString("R", System.Globalization.CultureInfo.InvariantCulture)} → ", text.Out);
         Assert.DoesNotContain("for plain SGD", text.Out);
 

@@ -50,7 +50,7 @@ public static class ExplanationText
             output.WriteLine($"Update: none. {NoUpdate}");
             return;
         }
-        output.WriteLine($"Update {update.Step} of {update.Optimizer}: θ ← θ + u, where u starts as g = dL/dθ and each transformation below rewrites it in turn");
+        output.WriteLine($"Update: step {update.Step} of {update.Optimizer}: θ ← θ + u, where u starts as g = dL/dθ and each transformation below rewrites it in turn");
         foreach (var step in update.Elements[0].Steps)
         {
             var constants = step.Rule.Constants.Count == 0 ? "" : "   with " + string.Join(", ", step.Rule.Constants.Select(c => $"{c.Symbol} = {Exact(c.Value)}"));
