@@ -41,11 +41,12 @@ public static class BackpropCli
     }
 
     /// <summary>
-    /// Runs a command body: a failed <see cref="Fin{A}"/> prints "error: …" and exits 1, and so
-    /// does running out of memory or stack ("error: not enough memory: …"); any other unexpected
-    /// exception prints one line and exits 70 (set BACKPROP_DEBUG=1 for the trace).
+    /// Runs a command body: a failed <see cref="Fin{A}"/> prints "error: …" and exits 1, or 2 when
+    /// it refuses a value a flag of <paramref name="parse"/> gave (see <see cref="Flags.Describe"/>);
+    /// running out of memory or stack prints "error: not enough memory: …" and exits 1; any other
+    /// unexpected exception prints one line and exits 70 (set BACKPROP_DEBUG=1 for the trace).
     /// </summary>
-    public static int Guard(CommandContext context, Func<Fin<int>> body)
+    public static int Guard(CommandContext context, ParseResult parse, Func<Fin<int>> body)
     {
         try
         {
@@ -53,8 +54,9 @@ public static class BackpropCli
                 code => code,
                 failure =>
                 {
-                    context.Error.WriteLine($"error: {failure.Message}");
-                    return ExitCodes.BadInput;
+                    var (line, code) = Flags.Describe(failure, parse);
+                    context.Error.WriteLine($"error: {line}");
+                    return code;
                 });
         }
         catch (Exception e) when (Exhausted(e) is { } cause)

@@ -1,5 +1,4 @@
 using LanguageExt;
-using LanguageExt.Common;
 
 namespace Backprop.Functional.IO;
 
@@ -27,7 +26,7 @@ public static class BuiltInDatasets
     public static Fin<(BuiltInDataset Dataset, CsvTable Table)> Load(string name)
     {
         var dataset = All.FirstOrDefault(d => string.Equals(d.Name, name?.Trim(), StringComparison.OrdinalIgnoreCase));
-        if (dataset is null) return Error.New($"unknown dataset '{name}' (expected {Names})");
+        if (dataset is null) return new UnknownName(Settings.Dataset, name ?? "", [.. All.Select(d => d.Name)]);
         using var stream = typeof(BuiltInDatasets).Assembly.GetManifestResourceStream($"Datasets.{dataset.Name}.csv")
             ?? throw new InvalidOperationException($"embedded data set {dataset.Name} is missing from the build");
         using var memory = new MemoryStream();

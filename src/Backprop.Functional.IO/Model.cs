@@ -46,13 +46,13 @@ public sealed record Model(Network Network, Loss Loss, Option<DataSchema> Schema
         {
             if (targets is not { Count: > 0 }) return schema;
             if (schema.Task == TaskKind.Classification && targets.Count != 1)
-                return Error.New($"the model classifies by one target column, but {targets.Count} were named ({Quote.List(targets.ToArray())})");
+                return new Conflict([Settings.TargetColumns], $"the model classifies by one target column, but {targets.Count} were named in {{0}} ({Conflict.Literal(Quote.List(targets.ToArray()))})");
             return schema with { Targets = targets.ToArr() };
         }
         var targetNames = targets?.ToArr() ?? Arr<string>.Empty;
         var features = table.Header.Filter(h => !targetNames.Contains(h));
         if (features.Count != Network.InputWidth)
-            return Error.New($"{table.Source}: has {features.Count} non-target columns but the network reads {Network.InputWidth} (name the targets with --target)");
+            return new Conflict([Settings.TargetColumns], $"{Conflict.Literal(table.Source)}: has {features.Count} non-target columns but the network reads {Network.InputWidth} (set {{0}})");
         return new DataSchema(features, targetNames, TaskKind.Regression, Arr<string>.Empty, Option<Standardization>.None);
     }
 
@@ -78,7 +78,7 @@ public sealed record Model(Network Network, Loss Loss, Option<DataSchema> Schema
     /// </summary>
     public Fin<Dataset> DataInTargetUnits(CsvTable table, DataSchema schema)
     {
-        if (schema.Targets.IsEmpty) return Error.New($"{table.Source}: no target column is named, and the model does not name one (name it with --target)");
+        if (schema.Targets.IsEmpty) return new Conflict([Settings.TargetColumns], $"{Conflict.Literal(table.Source)}: no target column is named, and the model does not name one (set {{0}})");
         return from inputs in Inputs(table, schema)
                from targets in TabularData.Targets(table, schema)
                from data in Dataset.Create(inputs, targets).Bind(d => d.FitsNetwork(Network)).Within(table.Source)

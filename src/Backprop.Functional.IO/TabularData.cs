@@ -21,13 +21,13 @@ public static class TabularData
     /// </summary>
     public static Fin<(Dataset Data, DataSchema Schema)> Load(CsvTable table, IReadOnlyList<string> targets, TaskKind? task, IReadOnlyList<string>? features = null)
     {
-        if (targets.Count == 0) return Error.New("--target names no column");
+        if (targets.Count == 0) return new Conflict([Settings.TargetColumns], "{0} names no column");
         var targetIndices = new List<int>();
         foreach (var name in targets)
         {
             if (table.ColumnIndex(name).Case is not int index)
                 return Error.New($"{table.Source}: no column named {Quote.Value(name)} (columns: {Quote.List(table.Header)})");
-            if (targetIndices.Contains(index)) return Error.New($"--target names {Quote.Value(name)} twice");
+            if (targetIndices.Contains(index)) return new Conflict([Settings.TargetColumns], $"{{0}} names {Conflict.Literal(Quote.Value(name))} twice");
             targetIndices.Add(index);
         }
         if (table.Records.IsEmpty) return Error.New($"{table.Source}: the file has a header but no data rows");
@@ -39,8 +39,8 @@ public static class TabularData
             {
                 if (table.ColumnIndex(name).Case is not int index)
                     return Error.New($"{table.Source}: no column named '{name}' (columns: {string.Join(", ", table.Header)})");
-                if (targetIndices.Contains(index)) return Error.New($"'{name}' is both a --target and a --features column");
-                if (chosen.Contains(index)) return Error.New($"--features names '{name}' twice");
+                if (targetIndices.Contains(index)) return new Conflict([Settings.TargetColumns, Settings.FeatureColumns], $"{Conflict.Literal(Quote.Value(name))} is both in {{0}} and in {{1}}");
+                if (chosen.Contains(index)) return new Conflict([Settings.FeatureColumns], $"{{0}} names {Conflict.Literal(Quote.Value(name))} twice");
                 chosen.Add(index);
             }
             featureIndices = [.. chosen];
@@ -52,7 +52,7 @@ public static class TabularData
             ? TaskKind.Classification
             : TaskKind.Regression);
         if (kind == TaskKind.Classification && targetIndices.Count != 1)
-            return Error.New("classification takes exactly one --target column (its labels become one output per class)");
+            return new Conflict([Settings.TargetColumns], $"classification takes exactly one column in {{0}}, not {targetIndices.Count} (its labels become one output per class)");
 
         if (Numbers(table, featureIndices).Failed(out var featureError, out var inputs)) return featureError;
         var featureNames = featureIndices.Select(i => table.Header[i]).ToArr();

@@ -1,5 +1,4 @@
 using LanguageExt;
-using LanguageExt.Common;
 
 namespace Backprop.Functional;
 
@@ -26,7 +25,7 @@ public abstract record Initializer
         "xavier-normal" => new XavierNormal(),
         "he-normal" => new HeNormal(),
         "he-uniform" => new HeUniform(),
-        _ => Error.New($"unknown init scheme '{name}' (expected {Names})"),
+        _ => new UnknownName(Settings.InitScheme, name ?? "", Names.Split('|')),
     };
 }
 

@@ -1,6 +1,5 @@
 using Backprop.Functional.Numerics;
 using LanguageExt;
-using LanguageExt.Common;
 
 namespace Backprop.Functional;
 
@@ -33,11 +32,11 @@ public static class NetworkFactory
     /// </summary>
     public static Fin<Unit> CheckWidths(IReadOnlyList<int> widths)
     {
-        if (widths.Count < 2) return Error.New("--layers needs at least two widths (inputs and outputs)");
+        if (widths.Count < 2) return new InvalidSetting(Settings.LayerWidths, string.Join(",", widths), "needs at least two widths (inputs and outputs)");
         if (widths.Any(w => w <= 0))
-            return Error.New($"every width must be at least 1 (got {widths.First(w => w <= 0)})");
+            return new InvalidSetting(Settings.LayerWidths, string.Join(",", widths), $"every width must be at least 1 (got {widths.First(w => w <= 0)})");
         if (widths.Select(w => (long)w).Zip(widths.Skip(1), (a, b) => a * b).Any(n => n > Limits.MaxTensorElements))
-            return Error.New($"a layer would hold more than {Limits.MaxTensorElements} weights");
+            return new InvalidSetting(Settings.LayerWidths, string.Join(",", widths), $"a layer would hold more than {Limits.MaxTensorElements} weights");
         return Unit.Default;
     }
 

@@ -6,7 +6,6 @@ using Backprop.Cli.Training;
 using Backprop.Functional;
 using Backprop.Functional.Numerics;
 using LanguageExt;
-using LanguageExt.Common;
 
 namespace Backprop.Cli.Commands;
 
@@ -35,7 +34,7 @@ public static class BenchCommand
             "backprop bench --layers 64,128,64,10 --batch-size 32 --rows 4096 --epochs 3 --json",
             "backprop bench --layers 784,256,128,10 --batch-size 64 --rows 8192 --epochs 2 --threads 2"))
         { layers, batch, rows, epochs, activation, seed, threads, json };
-        command.SetAction(parse => BackpropCli.Guard(context, () =>
+        command.SetAction(parse => BackpropCli.Guard(context, parse, () =>
         {
             using var compute = SharedOptions.Compute(parse, threads);
             return Run(parse.GetValue(layers)!, parse.GetValue(batch), parse.GetValue(rows), parse.GetValue(epochs),
@@ -57,8 +56,10 @@ public static class BenchCommand
 
     private static Fin<Either<string, BenchResult>> Run(int[] widths, int batchSize, int rows, int epochs, string activationName, ulong seed, ComputeContext compute)
     {
-        if (batchSize < 1 || rows < 1 || epochs < 1) return Error.New("--batch-size, --rows and --epochs must be at least 1");
-        if (Activation.Parse(activationName).Within("--activation").Failed(out var activationError, out var activation)) return activationError;
+        if (batchSize < 1) return new OutOfRange(Settings.BatchSize, batchSize, "≥ 1");
+        if (rows < 1) return new OutOfRange(Flags.Shell.Rows, rows, "≥ 1");
+        if (epochs < 1) return new OutOfRange(Flags.Shell.TimedEpochs, epochs, "≥ 1");
+        if (Activation.Parse(activationName).Failed(out var activationError, out var activation)) return activationError;
         if (NetworkFactory.CheckWidths(widths).Failed(out var widthError, out _)) return widthError;
         var optimizer = new Sgd(new ConstantSchedule(0.01));
         // Refused before anything is allocated; the row-major values the data set is built from are held beside it.

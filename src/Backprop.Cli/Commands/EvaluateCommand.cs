@@ -50,7 +50,7 @@ public static class EvaluateCommand
             "backprop evaluate --state model.safetensors --data test.csv --target species --json"))
         { dir, state, data, dataset, target, split, epoch, init, json };
         command.Validators.Add(result => Validate(result, dir, state, target, split, epoch, init));
-        command.SetAction(parse => BackpropCli.Guard(context, () =>
+        command.SetAction(parse => BackpropCli.Guard(context, parse, () =>
         {
             using var compute = SharedOptions.AllCores();
             if (parse.GetValue(dir) is { } run)

@@ -29,7 +29,7 @@ public static class ExplainCommand
             "backprop explain --state runs/iris/states/000010.safetensors --dataset iris --row 5",
             "backprop explain --json > step.json"))
         { state, data, dataset, target, row, json };
-        command.SetAction(parse => BackpropCli.Guard(context, () =>
+        command.SetAction(parse => BackpropCli.Guard(context, parse, () =>
             Source(parse.GetValue(state), parse.GetValue(data), parse.GetValue(dataset), parse.GetValue(target), parse.GetValue(row))
                 .Map(s => s.Explain())
                 .Map(e => Print(context, e, parse.GetValue(json)))));
@@ -45,7 +45,7 @@ public static class ExplainCommand
 
     private static Fin<Subject> Source(string? statePath, string? data, string? dataset, string[]? targets, int row)
     {
-        if (row < 0) return Error.New($"--row must be ≥ 0 (got {row})");
+        if (row < 0) return new OutOfRange(Flags.Shell.Row, row, "≥ 0");
         if (statePath is null)
         {
             if (data is not null || dataset is not null) return Error.New("--data/--dataset need --state: the default explains the seed demo's first step");
@@ -53,7 +53,7 @@ public static class ExplainCommand
         }
         if (ModelReader.Read(statePath).Failed(out var modelError, out var model)) return modelError;
         if (SharedOptions.Table(data, dataset).Failed(out var tableError, out var table)) return tableError;
-        if (row >= table.Records.Count) return Error.New($"{table.Source}: --row {row} is beyond its {table.Records.Count} data rows");
+        if (row >= table.Records.Count) return new OutOfRange(Flags.Shell.Row, row, $"< {table.Records.Count}, the data rows of {table.Source}");
         var one = table with { Records = Arr.create(table.Records[row]) };
         if (model.SchemaFor(one, targets).Failed(out var schemaError, out var schema)) return schemaError;
         if (model.Data(one, schema).Failed(out var dataError, out var batch)) return dataError;

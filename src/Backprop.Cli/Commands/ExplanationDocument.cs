@@ -15,6 +15,7 @@ public static class ExplanationDocument
     {
         var document = Steps(e);
         document["update"] = e.Update is { } update ? Update(update) : null;
+        if (e.Update is { } rule) document["update_rule"] = Rule(rule);
         if (e.Update is null) document["update_note"] = ExplanationText.NoUpdate;
         return document;
     }
@@ -63,7 +64,40 @@ public static class ExplanationDocument
             ["bias_update"] = Tensor(u.Bias.ToRowMatrix()),
             ["weight_after"] = Tensor(update.Next.Layers[i].Weight),
             ["bias_after"] = Tensor(update.Next.Layers[i].Bias.ToRowMatrix()),
+            ["element"] = Element(update.Elements[i]),
         }).ToArray();
+
+    private static Dictionary<string, object?> Rule(StepUpdate update) => new()
+    {
+        ["optimizer"] = update.Optimizer.ToString(),
+        ["step"] = update.Step,
+        ["rule"] = "θ ← θ + u, u = g = dL/dθ rewritten by each transformation in turn",
+        ["transformations"] = update.Elements[0].Steps.Select(s => new Dictionary<string, object?>
+        {
+            ["name"] = s.Rule.Name,
+            ["rule"] = s.Rule.Lines.ToArray(),
+            ["constants"] = s.Rule.Constants.ToDictionary(c => c.Symbol, c => (object?)c.Value),
+        }).ToArray(),
+    };
+
+    private static Dictionary<string, object?> Element(ElementUpdate element) => new()
+    {
+        ["name"] = element.Name,
+        ["row"] = element.Row,
+        ["column"] = element.Column,
+        ["theta"] = element.Before,
+        ["gradient"] = element.Gradient,
+        ["steps"] = element.Steps.Select(s => new Dictionary<string, object?>
+        {
+            ["name"] = s.Rule.Name,
+            ["u_in"] = s.In,
+            ["u_out"] = s.Out,
+            ["slots"] = s.Slots.ToDictionary(slot => slot.Slot, slot => (object?)new Dictionary<string, double> { ["before"] = slot.Before, ["after"] = slot.After }),
+            ["derived"] = s.Derived.ToDictionary(d => d.Symbol, d => (object?)d.Value),
+        }).ToArray(),
+        ["delta"] = element.Delta,
+        ["theta_after"] = element.After,
+    };
 
     private static Dictionary<string, object?> Tensor(Matrix<double> matrix)
     {

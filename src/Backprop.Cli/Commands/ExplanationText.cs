@@ -50,14 +50,27 @@ public static class ExplanationText
             output.WriteLine($"Update: none. {NoUpdate}");
             return;
         }
-        var chain = string.Join(" → ", update.Optimizer.Transformation.Parts.Select(p => p.GetType().Name));
-        output.WriteLine($"Update: θ ← θ + u, where u is what {update.Optimizer} makes of dL/dθ: {chain} (for plain SGD u = −lr·dL/dθ)");
+        output.WriteLine($"Update: step {update.Step} of {update.Optimizer}: θ ← θ + u, where u starts as g = dL/dθ and each transformation below rewrites it in turn");
+        foreach (var step in update.Elements[0].Steps)
+        {
+            var constants = step.Rule.Constants.Count == 0 ? "" : "   with " + string.Join(", ", step.Rule.Constants.Select(c => $"{c.Symbol} = {Exact(c.Value)}"));
+            output.WriteLine($"  {step.Rule.Name}: {string.Join("; ", step.Rule.Lines)}{constants}");
+        }
         for (var i = 0; i < e.Network.Layers.Count; i++)
         {
+            var element = update.Elements[i];
             var before = Dense.ToRowMajor(e.Network.Layers[i].Weight);
             var after = Dense.ToRowMajor(update.Next.Layers[i].Weight);
             var largest = before.Zip(after, (b, a) => Math.Abs(a - b)).Max();
-            output.WriteLine($"  layer {i}: W{i}[0,0] {Number(before[0])} → {Number(after[0])}, b{i}[0] {Number(e.Network.Layers[i].Bias[0])} → {Number(update.Next.Layers[i].Bias[0])}, largest |ΔW{i}| {Number(largest)}");
+            output.WriteLine($"  layer {i}: {element.Name}: θ = {Exact(element.Before)}, g = {Exact(element.Gradient)}");
+            foreach (var step in element.Steps)
+            {
+                var parts = step.Slots.Select(s => $"{s.Slot} {Exact(s.Before)} → {Exact(s.After)}")
+                    .Concat(step.Derived.Select(d => $"{d.Symbol} = {Exact(d.Value)}"))
+                    .Append($"u {Exact(step.In)} → {Exact(step.Out)}");
+                output.WriteLine($"    {step.Rule.Name}: {string.Join(", ", parts)}");
+            }
+            output.WriteLine($"    Δθ = {Exact(element.Delta)}: {element.Name} {Exact(element.Before)} → {Exact(element.After)}; b{i}[0] {Number(e.Network.Layers[i].Bias[0])} → {Number(update.Next.Layers[i].Bias[0])}, largest |ΔW{i}| {Number(largest)}");
         }
         var after1 = e.Loss.Value(Forward.Run(update.Next, e.Inputs).OutputLayer, e.Targets);
         output.WriteLine($"  loss on the same row(s) after the step: {after1.ToString("R", CultureInfo.InvariantCulture)} (was {e.LossValue.ToString("R", CultureInfo.InvariantCulture)})");
@@ -86,4 +99,7 @@ public static class ExplanationText
     }
 
     private static string Number(double value) => value.ToString("G6", CultureInfo.InvariantCulture);
+
+    // The followed element's numbers are shown exactly, so that they can be checked against the state's tensors.
+    private static string Exact(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 }

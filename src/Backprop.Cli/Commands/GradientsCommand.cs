@@ -25,7 +25,7 @@ public static class GradientsCommand
             "backprop gradients --state runs/iris/final.safetensors --dataset iris --out grads.safetensors",
             "backprop gradients --state weights.safetensors --data data.csv --target y --out grads.safetensors"))
         { state, data, dataset, target, activation, outputActivation, loss, output };
-        command.SetAction(parse => BackpropCli.Guard(context, () => GradientsRunner.Run(
+        command.SetAction(parse => BackpropCli.Guard(context, parse, () => GradientsRunner.Run(
             new GradientsRequest(parse.GetValue(state)!, parse.GetValue(data), parse.GetValue(dataset), parse.GetValue(target), parse.GetValue(activation),
                 parse.GetValue(outputActivation), parse.GetValue(loss), parse.GetValue(output)!), context)));
         return command;

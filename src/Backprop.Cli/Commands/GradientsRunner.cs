@@ -40,10 +40,10 @@ public static class GradientsRunner
 
     private static Fin<WeightsAssumptions> Assumptions(GradientsRequest request)
     {
-        if (Activation.Parse(request.Hidden ?? "sigmoid").Within("--activation").Failed(out var hiddenError, out var hidden)) return hiddenError;
-        if (Activation.Parse(request.Output ?? "sigmoid").Within("--output-activation").Failed(out var outputError, out var output)) return outputError;
+        if (Activation.Parse(request.Hidden ?? "sigmoid").About(Settings.Activation).Failed(out var hiddenError, out var hidden)) return hiddenError;
+        if (Activation.Parse(request.Output ?? "sigmoid").About(Settings.OutputActivation).Failed(out var outputError, out var output)) return outputError;
         if (request.Loss is null) return new WeightsAssumptions(hidden, output, null);
-        return Loss.Parse(request.Loss).Within("--loss").Map(loss => new WeightsAssumptions(hidden, output, loss));
+        return Loss.Parse(request.Loss).Map(loss => new WeightsAssumptions(hidden, output, loss));
     }
 
     // A file that names its own activations and loss would silently disagree with the flags.

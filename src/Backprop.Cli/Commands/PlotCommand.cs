@@ -21,7 +21,7 @@ public static class PlotCommand
         var epoch = new System.CommandLine.Option<int?>("--epoch") { Description = "With --weights: which saved state (default: the last kept)", HelpName = "K" };
         var command = new Command("plot", "Plot a run: training and validation loss and validation accuracy against epoch, or (--weights) one state's weight and gradient histograms.")
         { dir, output, log, weights, epoch };
-        command.SetAction(parse => BackpropCli.Guard(context, () =>
+        command.SetAction(parse => BackpropCli.Guard(context, parse, () =>
         {
             var (path, outPath, wantWeights) = (parse.GetValue(dir)!, parse.GetValue(output), parse.GetValue(weights));
             if (wantWeights && parse.GetValue(log)) return Error.New("--log applies to the loss plot, not to --weights");

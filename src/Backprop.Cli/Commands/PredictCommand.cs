@@ -24,7 +24,7 @@ public static class PredictCommand
             "backprop predict --state runs/iris/final.safetensors --data flowers.csv --out predictions.csv",
             "backprop predict --state runs/iris/final.safetensors --dataset iris --out - | head"))
         { state, data, dataset, output };
-        command.SetAction(parse => BackpropCli.Guard(context, () =>
+        command.SetAction(parse => BackpropCli.Guard(context, parse, () =>
         {
             using var compute = SharedOptions.AllCores();
             return from model in ModelReader.Read(parse.GetValue(state)!)

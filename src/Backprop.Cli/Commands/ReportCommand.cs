@@ -17,7 +17,7 @@ public static class ReportCommand
         var output = new System.CommandLine.Option<string?>("--out") { Description = "The HTML file to write (default DIR/report.html)", HelpName = "FILE" };
         var command = new Command("report", "Write one self-contained HTML page for a run: its configuration, loss and accuracy curves, and a slider over the saved states showing per-layer weight histograms and norms.")
         { dir, output };
-        command.SetAction(parse => BackpropCli.Guard(context, () =>
+        command.SetAction(parse => BackpropCli.Guard(context, parse, () =>
         {
             var path = parse.GetValue(dir)!;
             var target = parse.GetValue(output) ?? Path.Combine(path, "report.html");

@@ -14,7 +14,7 @@ public static class SharedOptions
     {
         Description = "Threads the math may use (default: all cores); results are bit-identical for every value",
         HelpName = "N",
-        Validators = { r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--threads must be at least 1"); } },
+        Validators = { r => { if (r.GetValueOrDefault<int>() is var n && n < 1) r.AddError(new OutOfRange(Flags.Shell.Threads, n, "≥ 1").Render(Flags.Named)); } },
     };
 
     /// <summary>The thread count chosen (or the default).</summary>

@@ -24,7 +24,7 @@ public static class ShowCommand
             "backprop show runs/iris/states/000100.safetensors",
             "backprop show runs/iris/final.safetensors --json"))
         { path, epoch, json };
-        command.SetAction(parse => BackpropCli.Guard(context, () =>
+        command.SetAction(parse => BackpropCli.Guard(context, parse, () =>
         {
             var (target, at) = (parse.GetValue(path)!, parse.GetValue(epoch));
             if (parse.GetValue(json)) return StateSource.Read(target, at).Bind(state => ShowJson(context, state));

@@ -15,7 +15,8 @@ public static class TrainActions
     {
         var baseSpec = configPath is null ? Fin<RunSpec>.Succ(new RunSpec()) : RunFile.Read(configPath);
         if (baseSpec.Failed(out var configError, out var spec)) return configError;
-        if (RunPlan.Prepare(options.Apply(parse, spec), savesStates: outDir is not null).Failed(out var prepareError, out var run)) return prepareError;
+        // A value refused from --config names the file and its key; one a flag gave is a usage error (Flags.Describe).
+        if (RunPlan.Prepare(options.Apply(parse, spec), savesStates: outDir is not null).FromFile(parse, configPath).Failed(out var prepareError, out var run)) return prepareError;
         return Train(context, run, outDir, compute, view);
     }
 
@@ -38,7 +39,8 @@ public static class TrainActions
         var spec = options.Apply(parse, parentSpec);
         if (spec.Epochs == 0 && !Given(options.Epochs))
             return Usage(context, $"{parentDir}: epoch {k} is its last, so the fork has no epochs left to train by default; give --epochs N");
-        if (RunPlan.Prepare(spec, savesStates: outDir is not null).Failed(out var prepareError, out var run)) return prepareError;
+        // A value the parent's run.json gave (no flag changed it) is refused naming that file and key.
+        if (RunPlan.Prepare(spec, savesStates: outDir is not null).FromFile(parse, RunDirectory.Open(parentDir).Match(d => (string?)d.RunFile, _ => null)).Failed(out var prepareError, out var run)) return prepareError;
         return Train(context, run, outDir, compute, view);
     }
 

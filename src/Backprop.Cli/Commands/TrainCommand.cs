@@ -53,7 +53,7 @@ public static class TrainCommand
         command.Options.Add(threads);
         command.Options.Add(plain);
         command.Validators.Add(result => options.ValidateMonitoring(result, result.GetResult(config) is not null || result.GetResult(resume) is not null));
-        command.SetAction(parse => BackpropCli.Guard(context, () =>
+        command.SetAction(parse => BackpropCli.Guard(context, parse, () =>
         {
             using var compute = SharedOptions.Compute(parse, threads);
             ITrainingView view = !parse.GetValue(plain) && context.Out == Console.Out && LiveView.Available

@@ -21,7 +21,7 @@ public static class VerifyCommand
             "backprop verify runs/houses --data /new/place/houses.csv",
             "backprop verify runs/iris-lr0.001 --parent /new/place/iris"))
         { dir, threads, moved.Data, moved.Dataset, moved.Init, moved.Parent, quiet };
-        command.SetAction(parse => BackpropCli.Guard(context, () =>
+        command.SetAction(parse => BackpropCli.Guard(context, parse, () =>
         {
             using var compute = SharedOptions.Compute(parse, threads);
             var silent = parse.GetValue(quiet);

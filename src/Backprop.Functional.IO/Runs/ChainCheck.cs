@@ -52,7 +52,7 @@ public static class ChainCheck
         // After a crash the temporary files of its last writes are expected; a verify holds the
         // shared lock, so no writer is in flight and any temporary file is a leftover to report.
         if (reading == MetricsReading.Strict)
-            breaks.AddRange(listing.Temporaries.Map(t => new ChainBreak(t, "is the temporary file of a write that never finished ('train --resume' removes it)")));
+            breaks.AddRange(listing.Temporaries.Map(t => new ChainBreak(t, "is the temporary file of a write that never finished (resuming the run removes it)")));
         // A faithful run.json resolves to itself: a key edited to a value its run cannot have
         // (a task the data does not give, an init hash without an init file) resolves away.
         if (RunFile.FirstDifference(plan.StateConfig, RunFile.StateConfig(run.Recorded)) is var (edited, resolved, recorded))

@@ -26,7 +26,7 @@ public sealed record OpenedRun(RunDirectory Directory, RunSpec Recorded, Prepare
         from recorded in directory.ReadSpec()
         from spec in sources.Apply(recorded.AsRecordedRun())
         from inputs in RunInputs.Load(spec, problem => OwnStateZero(directory, spec, problem))
-        from plan in RunPlan.Resolve(spec, inputs, RunResources.ThisProcess(savesStates))
+        from plan in RunPlan.Resolve(spec, inputs, RunResources.ThisProcess(savesStates)).InFile(directory.RunFile)
         from text in directory.ReadRunText()
         from outcome in RunFile.ParseOutcome(directory.RunFile, text)
         select new OpenedRun(directory, recorded, plan, directory.List()) { Outcome = outcome.Case as RunOutcome };

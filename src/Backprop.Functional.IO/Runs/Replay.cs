@@ -34,10 +34,10 @@ public static class Replay
         if (kept.IsEmpty) return Error.New($"{directory.Path}: holds no saved state");
         var last = kept[^1];
         var target = to ?? last;
-        if (from < 0) return Error.New($"--from must be ≥ 0 (got {from})");
-        if (from > last) return Error.New($"--from {from} is beyond the last epoch ({last}) of {directory.Path}");
-        if (target > last) return Error.New($"--to {target} is beyond the last epoch ({last}) of {directory.Path}");
-        if (target < from) return Error.New($"--to {target} is before --from {from}");
+        if (from < 0) return new OutOfRange(Settings.FirstEpoch, from, "≥ 0");
+        if (from > last) return new OutOfRange(Settings.FirstEpoch, from, $"≤ {last}, the last epoch of {directory.Path}");
+        if (target > last) return new OutOfRange(Settings.LastEpoch, target, $"≤ {last}, the last epoch of {directory.Path}");
+        if (target < from) return new Conflict([Settings.LastEpoch, Settings.FirstEpoch], $"{{0}} {target} is before {{1}} {from}");
         var start = kept.Filter(e => e <= from).LastOrDefault(-1);
         if (start < 0) return Error.New($"{directory.Path}: no state is kept at or before epoch {from}");
 

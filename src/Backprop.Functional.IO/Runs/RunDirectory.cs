@@ -121,7 +121,7 @@ public sealed partial class RunDirectory
         if (Entries.KindOf(full) == FileKind.SymbolicLink) return Error.New($"{path}: is a symbolic link; name the directory itself for a new run");
         if (!Directory.Exists(full)) return Unit.Default;
         if (File.Exists(System.IO.Path.Combine(full, RunFileName)))
-            return Error.New($"{path}: already holds a run (use 'train --resume {path}' to continue it, or another --out)");
+            return Error.New($"{path}: already holds a run (resume it, or choose another directory)");
         if (Directory.EnumerateFileSystemEntries(full).Any())
             return Error.New($"{path}: exists and is not empty; a run is only created in a new or empty directory");
         return Unit.Default;
@@ -141,7 +141,7 @@ public sealed partial class RunDirectory
         var run = new RunDirectory(path);
         var (runFile, states) = (Entries.KindOf(run.RunFile), Entries.KindOf(run.StatesFolder));
         if (runFile == FileKind.Missing || states == FileKind.Missing)
-            return Error.New($"{path}: not a run directory (no {RunFileName} and {StatesFolderName}/; runs are made by 'train --out')");
+            return Error.New($"{path}: not a run directory (no {RunFileName} and {StatesFolderName}/; a run made into a directory has both)");
         if (states != FileKind.Directory) return Error.New($"{run.StatesFolder}: {Entries.Problem(states)}; a run's states folder is a real directory");
         if (runFile != FileKind.Regular) return Error.New($"{run.RunFile}: {Entries.Problem(runFile)}");
         return run;
@@ -241,10 +241,11 @@ public sealed partial class RunDirectory
             var kept = List().Epochs;
             if (kept.IsEmpty) return Error.New($"{Path}: holds no saved state");
             var wanted = epoch ?? kept[^1];
+            if (wanted < 0) return new OutOfRange(Settings.SavedEpoch, wanted, "≥ 0");
+            if (wanted > kept[^1]) return new OutOfRange(Settings.SavedEpoch, wanted, $"≤ {kept[^1]}, the last epoch of {Path}");
             if (!kept.Contains(wanted))
-                return Error.New(wanted > kept[^1]
-                    ? $"{Path}: epoch {wanted} is beyond the last epoch ({kept[^1]})"
-                    : $"{Path}: epoch {wanted} was not kept (keep-every); replaying from epoch {kept.Filter(k => k < wanted).LastOrDefault()} rebuilds it, or pick one of {string.Join(", ", kept.Take(8))}{(kept.Count > 8 ? ", ..." : "")}");
+                return new InvalidSetting(Settings.SavedEpoch, $"{wanted}",
+                    $"{Path} did not keep it (keep-every); replaying from epoch {kept.Filter(k => k < wanted).LastOrDefault()} rebuilds it, or pick one of {string.Join(", ", kept.Take(8))}{(kept.Count > 8 ? ", ..." : "")}");
             var read = ReadStateBytes(wanted).Map(bytes => (wanted, bytes));
             if (read.IsSucc || attempt == LookUps || ((Error)read).Code != FileInput.MissingFileCode) return read;
         }

@@ -62,7 +62,7 @@ public sealed record RunInputs(LoadedData? Data, InitWeights? Init, ParentState?
         if (spec.Task is { } taskName)
         {
             if (!Enum.TryParse<TaskKind>(taskName, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed) || taskName.Trim().All(char.IsDigit))
-                return Error.New($"unknown task {Quote.Value(taskName)} (expected regression|classification)");
+                return new UnknownName(Settings.Task, taskName, ["regression", "classification"]);
             task = parsed;
         }
 

@@ -90,7 +90,8 @@ public static class RunPlan
         // come from the same stream right after the data, as in the seed notebook (and SeedDemo).
         var (splitRng, afterSplit) = spec.ValidationSplit > 0 || spec.TestSplit > 0 ? rng.Split() : (rng, rng);
         var split = DataSplit.Create(all, spec.ValidationSplit, spec.TestSplit, splitRng);
-        if (split.Train.Rows == 0) return Error.New("--validation-split and --test-split leave no training rows");
+        if (split.Train.Rows == 0)
+            return new Conflict([Settings.ValidationSplit, Settings.TestSplit], $"{{0}} {Refusal.Number(spec.ValidationSplit)} and {{1}} {Refusal.Number(spec.TestSplit)} leave none of the {all.Rows} rows for training");
         var parent = inputs.Parent;
         var standardize = Default<bool?>("standardize", spec.Standardize, true, false)!.Value;
         if (standardize)
@@ -111,7 +112,7 @@ public static class RunPlan
         if (spec.OutputActivation is null && !fromFile && forData) defaults.Add("output-activation");
         if (lossValue.WithOutputActivation(output).Failed(out var pairError, out _)) return pairError;
 
-        if (TargetScalingRefusal(spec, schema, lossValue) is { } refusal) return Error.New(refusal);
+        if (TargetScalingRefusal(spec, schema, lossValue) is { } refusal) return refusal;
         var standardizeTarget = TargetScaling(spec, schema, lossValue, output, forData);
         if (spec.StandardizeTarget is null && standardizeTarget == true) defaults.Add("standardize-target");
         var inTargetUnits = (DataSplit?)null;
@@ -158,14 +159,14 @@ public static class RunPlan
         var policy = spec.OnNonfinite.Trim().ToLowerInvariant() switch
         {
             "stop" => NonFinitePolicy.Stop,
-            "skip" when spec.MaxSkips >= 0 => NonFinitePolicy.Skip(spec.MaxSkips),
+            "skip" => NonFinitePolicy.Skip(spec.MaxSkips),
             _ => null,
         };
-        if (policy is null) return Error.New($"--on-nonfinite must be stop or skip (got {Quote.Value(spec.OnNonfinite)}), with --max-skips ≥ 0");
+        if (policy is null) return new UnknownName(Settings.OnNonfinite, spec.OnNonfinite, ["stop", "skip"]);
         var config = new TrainConfig(lossValue, optimizer, batchRows, policy);
         var monitor = Watcher(spec) is null ? (Monitor?)null : EarlyStopping.Parse(spec.Monitor ?? "val_loss").Match(m => m, _ => Functional.Monitor.ValLoss);
         if (monitor == Functional.Monitor.ValAccuracy && schema.Task != TaskKind.Classification)
-            return Error.New("--monitor val_accuracy needs a classification task (a regression run measures no accuracy; monitor val_loss)");
+            return new Conflict([Settings.Monitor], "{0} val_accuracy needs a classification task (a regression run measures no accuracy; monitor val_loss)");
 
         var resolved = spec with
         {
@@ -224,10 +225,10 @@ public static class RunPlan
         : spec.StandardizeTarget ?? (forData && loss.Name == MeanSquaredError.Instance.Name && output.Name == "identity");
 
     /// <summary>Why standardized targets were asked for where they cannot be (null when they can, or were not asked for).</summary>
-    private static string? TargetScalingRefusal(RunSpec spec, DataSchema schema, Loss loss) =>
+    private static Refusal? TargetScalingRefusal(RunSpec spec, DataSchema schema, Loss loss) =>
         spec.StandardizeTarget != true ? null
-        : schema.Task == TaskKind.Classification ? "--standardize-target is for regression; a classification target is one-hot encoded"
-        : loss.Name != MeanSquaredError.Instance.Name ? $"--standardize-target needs the mse loss (got {loss.Name}, which needs targets in [0, 1])"
+        : schema.Task == TaskKind.Classification ? new Conflict([Settings.StandardizeTarget], "{0} is for regression; a classification target is one-hot encoded")
+        : loss.Name != MeanSquaredError.Instance.Name ? new Conflict([Settings.StandardizeTarget, Settings.Loss], $"{{0}} needs {{1}} mse (got {loss.Name}, which needs targets in [0, 1])")
         : null;
 
     /// <summary>The optimizer a spec describes (its optimizer, learning rate and decay steps must be resolved; a missing optimizer is sgd).</summary>
@@ -243,47 +244,49 @@ public static class RunPlan
     /// <summary>The checks on a spec's values that need no data: ranges, and which options go together.</summary>
     public static Fin<Unit> CheckRanges(RunSpec spec)
     {
-        if (spec.Epochs < 0) return Error.New($"--epochs must be ≥ 0 (got {spec.Epochs})");
-        if (spec.BatchSize is < 0) return Error.New($"--batch-size must be ≥ 1, or 0 for every row in one batch (got {spec.BatchSize})");
-        if (spec.KeepEvery < 1) return Error.New($"--keep-every must be ≥ 1 (got {spec.KeepEvery})");
-        if (spec.KeepLast is < 1) return Error.New($"--keep-last must be ≥ 1 (got {spec.KeepLast})");
-        if (spec.Patience is < 1) return Error.New($"--patience must be ≥ 1 (got {spec.Patience})");
-        if (spec.Monitor is not null && Watcher(spec) is null) return Error.New("--monitor says what --patience, --restore-best and --keep-best watch; give one of them");
-        if (spec.Monitor is { } monitor && EarlyStopping.Parse(monitor).Within("--monitor").Failed(out var monitorError, out _)) return monitorError;
+        if (spec.Epochs < 0) return new OutOfRange(Settings.Epochs, spec.Epochs.Value, "≥ 0");
+        if (spec.BatchSize is < 0) return new OutOfRange(Settings.BatchSize, spec.BatchSize.Value, "≥ 1, or 0 for every row in one batch");
+        if (spec.KeepEvery < 1) return new OutOfRange(Settings.KeepEvery, spec.KeepEvery, "≥ 1");
+        if (spec.KeepLast is < 1) return new OutOfRange(Settings.KeepLast, spec.KeepLast.Value, "≥ 1");
+        if (spec.Patience is < 1) return new OutOfRange(Settings.Patience, spec.Patience.Value, "≥ 1");
+        if (spec.Monitor is not null && Watcher(spec) is null) return new Conflict([Settings.Monitor, Settings.Patience, Settings.RestoreBest, Settings.KeepBest], "{0} says what {1}, {2} and {3} watch; give one of them");
+        if (spec.Monitor is { } monitor && EarlyStopping.Parse(monitor).Failed(out var monitorError, out _)) return monitorError;
         if (Watcher(spec) is { } watcher && spec.ValidationSplit <= 0)
-            return Error.New($"{watcher} needs a validation split to monitor: give --validation-split F (e.g. 0.2)");
-        if (!(spec.ValidationSplit is >= 0 and < 1)) return Error.New($"--validation-split must be in [0, 1) (got {spec.ValidationSplit})");
-        if (!(spec.TestSplit is >= 0 and < 1)) return Error.New($"--test-split must be in [0, 1) (got {spec.TestSplit})");
-        if (spec.ValidationSplit + spec.TestSplit >= 1) return Error.New("--validation-split plus --test-split must be below 1");
-        if (spec.Data is not null && spec.Dataset is not null) return Error.New("give --data or --dataset, not both");
-        if (spec.Data is null && spec.Dataset is null && spec.Target is { Length: > 0 }) return Error.New("--target needs --data or --dataset");
-        if (spec.Data is null && spec.Dataset is null && spec.Features is { Length: > 0 }) return Error.New("--features needs --data or --dataset");
-        if (spec.Data is not null && spec.Target is not { Length: > 0 }) return Error.New("--data needs --target COL[,COL...] to name the target columns");
-        if (spec.Target?.Any(string.IsNullOrWhiteSpace) == true || spec.Features?.Any(string.IsNullOrWhiteSpace) == true)
-            return Error.New("a --target or --features column name is empty");
-        foreach (var (name, path) in new[] { ("--data", spec.Data), ("--init", spec.Init) })
-            if (path is not null && string.IsNullOrWhiteSpace(path)) return Error.New($"{name}: the path is empty");
-        if (spec.Lr is { } lr && !(lr > 0 && double.IsFinite(lr))) return Error.New($"--lr must be a positive number (got {lr})");
+            return new Conflict([watcher, Settings.ValidationSplit], "{0} needs a validation split to monitor: give {1} F (e.g. 0.2)");
+        if (!(spec.ValidationSplit is >= 0 and < 1)) return new OutOfRange(Settings.ValidationSplit, spec.ValidationSplit, "in [0, 1)");
+        if (!(spec.TestSplit is >= 0 and < 1)) return new OutOfRange(Settings.TestSplit, spec.TestSplit, "in [0, 1)");
+        if (spec.ValidationSplit + spec.TestSplit >= 1)
+            return new Conflict([Settings.ValidationSplit, Settings.TestSplit], $"{{0}} {Refusal.Number(spec.ValidationSplit)} plus {{1}} {Refusal.Number(spec.TestSplit)} must be below 1");
+        if (spec.MaxSkips < 0) return new OutOfRange(Settings.MaxSkips, spec.MaxSkips, "≥ 0");
+        if (spec.Data is not null && spec.Dataset is not null) return new Conflict([Settings.Data, Settings.Dataset], "give {0} or {1}, not both");
+        if (spec.Data is null && spec.Dataset is null && spec.Target is { Length: > 0 }) return new Conflict([Settings.TargetColumns, Settings.Data, Settings.Dataset], "{0} needs {1} or {2}");
+        if (spec.Data is null && spec.Dataset is null && spec.Features is { Length: > 0 }) return new Conflict([Settings.FeatureColumns, Settings.Data, Settings.Dataset], "{0} needs {1} or {2}");
+        if (spec.Data is not null && spec.Target is not { Length: > 0 }) return new Conflict([Settings.Data, Settings.TargetColumns], "{0} needs {1} to name the target columns");
+        if (spec.Target?.Any(string.IsNullOrWhiteSpace) == true) return new Conflict([Settings.TargetColumns], "a column name in {0} is empty");
+        if (spec.Features?.Any(string.IsNullOrWhiteSpace) == true) return new Conflict([Settings.FeatureColumns], "a column name in {0} is empty");
+        foreach (var (setting, path) in new[] { (Settings.Data, spec.Data), (Settings.Init, spec.Init) })
+            if (path is not null && string.IsNullOrWhiteSpace(path)) return new Conflict([setting], "{0}: the path is empty");
+        if (spec.Lr is { } lr && !(lr > 0 && double.IsFinite(lr))) return new OutOfRange(Settings.LearningRate, lr, "> 0 and finite");
         if (spec.InitSha256 is not null && spec.Init is null) return Error.New("'init-sha256' names an init file's hash but 'init' names no file");
-        if (spec.Parent is not null && string.IsNullOrWhiteSpace(spec.Parent)) return Error.New("--from: the path is empty");
+        if (spec.Parent is not null && string.IsNullOrWhiteSpace(spec.Parent)) return new Conflict([Settings.Parent], "{0}: the path is empty");
         if (spec.Parent is null && (spec.ParentEpoch is not null || spec.ParentSha256 is not null || spec.ParentRunSha256 is not null))
             return Error.New("'parent-epoch', 'parent-sha256' or 'parent-run-sha256' name a parent state but 'parent' names no run");
         if (spec.Parent is not null && spec.ParentEpoch is null) return Error.New("'parent' names the run a fork starts from but 'parent-epoch' names no epoch of it");
-        if (spec.ParentEpoch < 0) return Error.New($"--epoch must be ≥ 0 (got {spec.ParentEpoch})");
-        if (spec.Parent is not null && spec.Init is not null) return Error.New("a fork starts from its parent's state, not from an --init file");
+        if (spec.ParentEpoch < 0) return new OutOfRange(Settings.SavedEpoch, spec.ParentEpoch.Value, "≥ 0");
+        if (spec.Parent is not null && spec.Init is not null) return new Conflict([Settings.Parent, Settings.Init], "give {0} or {1}, not both: a fork starts from its parent's state");
         return Unit.Default;
     }
 
     /// <summary>The first option given that watches a validation measurement (null when none is): --patience, --restore-best, --keep-best.</summary>
     public static string? Watcher(RunSpec spec) =>
-        spec.Patience is not null ? "--patience" : spec.RestoreBest == true ? "--restore-best" : spec.KeepBest == true ? "--keep-best" : null;
+        spec.Patience is not null ? Settings.Patience : spec.RestoreBest == true ? Settings.RestoreBest : spec.KeepBest == true ? Settings.KeepBest : null;
 
     private static Fin<(Dataset Data, DataSchema Schema, string Description)> DataOf(RunSpec spec, RunInputs inputs, ref Rng rng)
     {
         if (inputs.Data is { } loaded) return (loaded.Rows, loaded.Schema, loaded.Description);
         var widths = spec.Layers ?? NetworkFactory.SeedWidths;
-        if (widths.Length < 2) return Error.New("--layers needs at least two widths (inputs and outputs)");
-        if (widths.Any(w => w < 1)) return Error.New($"every width in --layers must be at least 1 (got {string.Join(",", widths)})");
+        if (widths.Length < 2) return new InvalidSetting(Settings.LayerWidths, string.Join(",", widths), "needs at least two widths (inputs and outputs)");
+        if (widths.Any(w => w < 1)) return new InvalidSetting(Settings.LayerWidths, string.Join(",", widths), $"every width must be at least 1 (got {widths.First(w => w < 1)})");
         var (demo, next) = SeedDemo.Sample(rng, widths[0], widths[^1]);
         rng = next;
         var schema = new DataSchema(
@@ -309,14 +312,14 @@ public static class RunPlan
             (fileHidden, fileOutput) = (hiddenNames.FirstOrDefault(), list[^1]);
         }
 
-        if (Activation.Parse(spec.Activation ?? fileHidden ?? hiddenDefault).Within("--activation").Failed(out var hiddenError, out var hidden)) return hiddenError;
-        if (!hidden.AllowedOnHiddenLayers) return Error.New($"--activation {hidden.Name} is only allowed as --output-activation");
+        if (Activation.Parse(spec.Activation ?? fileHidden ?? hiddenDefault).About(Settings.Activation).Failed(out var hiddenError, out var hidden)) return hiddenError;
+        if (!hidden.AllowedOnHiddenLayers) return new Conflict([Settings.Activation, Settings.OutputActivation], $"{{0}} {hidden.Name} is only allowed as {{1}}");
         var outputName = spec.OutputActivation ?? fileOutput ?? loss.RequiredOutputActivation?.Name ?? outputDefault;
-        if (Activation.Parse(outputName).Within("--output-activation").Failed(out var outputError, out var output)) return outputError;
+        if (Activation.Parse(outputName).About(Settings.OutputActivation).Failed(out var outputError, out var output)) return outputError;
         if (fileHidden is not null && hidden.Name != fileHidden)
-            return Error.New($"{init!.Path}: its hidden layers use {Quote.Value(fileHidden)} but --activation asks for {hidden.Name} (leave it out to train with the file's)");
+            return new Conflict([Settings.Activation], $"{Conflict.Literal(init!.Path)}: its hidden layers use {Conflict.Literal(Quote.Value(fileHidden))} but {{0}} asks for {hidden.Name} (leave it out to train with the file's)");
         if (fileOutput is not null && output.Name != fileOutput)
-            return Error.New($"{init!.Path}: its output layer uses {Quote.Value(fileOutput)} but --output-activation asks for {output.Name} (leave it out to train with the file's)");
+            return new Conflict([Settings.OutputActivation], $"{Conflict.Literal(init!.Path)}: its output layer uses {Conflict.Literal(Quote.Value(fileOutput))} but {{0}} asks for {output.Name} (leave it out to train with the file's)");
         return (hidden, output, fileHidden is not null);
     }
 
@@ -328,7 +331,7 @@ public static class RunPlan
         {
             if (NetworkTensors.FromFile(init.File, init.Path, hidden, output).Failed(out var networkError, out network)) return networkError;
             if (spec.Layers is { } layers && !layers.SequenceEqual(network.Widths))
-                return Error.New($"{init.Path}: holds a {string.Join(",", network.Widths)} network but --layers says {string.Join(",", layers)}");
+                return new Conflict([Settings.LayerWidths], $"{Conflict.Literal(init.Path)}: holds a {string.Join(",", network.Widths)} network but {{0}} says {string.Join(",", layers)}");
         }
         else
         {
@@ -339,18 +342,19 @@ public static class RunPlan
         }
         if (network.InputWidth != inputs)
             return Error.New($"the network reads {network.InputWidth} inputs but the data has {inputs} feature columns ({string.Join(", ", schema.Features.Take(8))}{(inputs > 8 ? ", ..." : "")})");
+        if (network.OutputWidth != outputs && schema.Task == TaskKind.Regression && LabelsHint(data, schema, network.OutputWidth) is { Length: > 0 } hint)
+            return new Conflict([Settings.Task], Conflict.Literal($"the network writes {network.OutputWidth} outputs but there is 1 target column") + hint);
         if (network.OutputWidth != outputs)
             return Error.New(schema.Task == TaskKind.Classification
                 ? $"the network writes {network.OutputWidth} outputs but the target has {outputs} classes ({string.Join(", ", schema.Classes)})"
-                : $"the network writes {network.OutputWidth} outputs but there {(outputs == 1 ? "is 1 target column" : $"are {outputs} target columns")}" +
-                  LabelsHint(data, schema, network.OutputWidth));
+                : $"the network writes {network.OutputWidth} outputs but there {(outputs == 1 ? "is 1 target column" : $"are {outputs} target columns")}");
         return (network, rng);
     }
 
     /// <summary>
     /// When a regression's one target column holds a few distinct whole numbers and the network has
     /// more outputs than target columns, the targets are most likely class labels:
-    /// "; 'digit' holds whole numbers 0–9: --task classification one-hot encodes it into 10 outputs, one per class".
+    /// "; 'digit' holds whole numbers 0–9: {0} classification one-hot encodes it into 10 outputs, one per class" (a template: {0} is the task setting).
     /// Empty otherwise.
     /// </summary>
     public static string LabelsHint(Dataset data, DataSchema schema, int networkOutputs)
@@ -365,7 +369,7 @@ public static class RunPlan
         if (distinct.Count < 2) return "";
         var (low, high) = (distinct.Min(), distinct.Max());
         var range = distinct.Count == high - low + 1 ? $"whole numbers {Format(low)}–{Format(high)}" : $"{distinct.Count} distinct whole numbers from {Format(low)} to {Format(high)}";
-        return $"; {Quote.Value(schema.Targets[0])} holds {range}: --task classification one-hot encodes it into {distinct.Count} outputs, one per class";
+        return $"; {Conflict.Literal(Quote.Value(schema.Targets[0]))} holds {range}: {{0}} classification one-hot encodes it into {distinct.Count} outputs, one per class";
     }
 
     /// <summary>The most distinct whole numbers <see cref="LabelsHint"/> still takes for possible class labels.</summary>

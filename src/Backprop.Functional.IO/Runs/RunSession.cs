@@ -105,7 +105,7 @@ public sealed class RunSession : IDisposable
         if (!breaks.IsEmpty || end is null)
             return Error.New(breaks.IsEmpty ? $"{directory.Path}: holds no complete state to resume from" : Refusal(directory, breaks, run.Listing.Last));
         var last = end.Last;
-        if (epochs is { } total && total < last) return Error.New($"--epochs {total} is below the {last} epochs already trained in {directory.Path}");
+        if (epochs is { } total && total < last) return new OutOfRange(Settings.Epochs, total, $"≥ {last}, the epochs already trained in {directory.Path}");
 
         if (last > 0)
         {

@@ -1,5 +1,4 @@
 using LanguageExt;
-using LanguageExt.Common;
 
 namespace Backprop.Functional.Runs;
 
@@ -20,9 +19,9 @@ public sealed record RunSources(string? Data = null, string? Dataset = null, str
     /// <summary>The spec with its input locations replaced by these.</summary>
     public Fin<RunSpec> Apply(RunSpec spec)
     {
-        if (Data is not null && Dataset is not null) return Error.New("give --data or --dataset, not both");
-        if (Init is not null && spec.Init is null && spec.InitSha256 is null) return Error.New("--init: the run did not start from a weights file");
-        if (Parent is not null && spec.Parent is null) return Error.New("--parent: the run is not a fork (it has no parent run)");
+        if (Data is not null && Dataset is not null) return new Conflict([Settings.Data, Settings.Dataset], "give {0} or {1}, not both");
+        if (Init is not null && spec.Init is null && spec.InitSha256 is null) return new Conflict([Settings.Init], "{0}: the run did not start from a weights file");
+        if (Parent is not null && spec.Parent is null) return new Conflict([Settings.ParentLocation], "{0}: the run is not a fork (it has no parent run)");
         return spec with
         {
             Data = Data ?? (Dataset is null ? spec.Data : null),

@@ -1,5 +1,4 @@
 using LanguageExt;
-using LanguageExt.Common;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace Backprop.Functional;
@@ -36,5 +35,5 @@ public abstract record Activation
     public static Fin<Activation> Parse(string name) =>
         All.FirstOrDefault(a => string.Equals(a.Name, name?.Trim(), StringComparison.OrdinalIgnoreCase)) is { } found
             ? found
-            : Error.New($"unknown activation {Quote.Value(name)} (expected {Names})");
+            : new UnknownName(Settings.Activation, name ?? "", [.. All.Select(a => a.Name)]);
 }

@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
 using Backprop.Functional.Numerics;
 using LanguageExt;
-using LanguageExt.Common;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace Backprop.Functional;
@@ -31,7 +30,7 @@ public abstract record Loss
     /// <summary>Checks that this loss can be used with the given output activation.</summary>
     public Fin<Loss> WithOutputActivation(Activation output) =>
         RequiredOutputActivation is { } required && required != output
-            ? Error.New($"loss {Name} needs --output-activation {required.Name}, not {output.Name}")
+            ? new Conflict([Settings.Loss, Settings.OutputActivation], $"{{0}} {Name} needs {{1}} {required.Name}, not {output.Name}")
             : this;
 
     /// <inheritdoc/>
@@ -47,7 +46,7 @@ public abstract record Loss
     public static Fin<Loss> Parse(string name) =>
         All.FirstOrDefault(l => string.Equals(l.Name, name?.Trim(), StringComparison.OrdinalIgnoreCase)) is { } found
             ? found
-            : Error.New($"unknown loss {Quote.Value(name)} (expected {Names})");
+            : new UnknownName(Settings.Loss, name ?? "", [.. All.Select(l => l.Name)]);
 
     /// <summary>(h − y)/n, element by element, as a new matrix: the gradient every built-in loss hands back.</summary>
     protected static Matrix<double> DifferenceOver(int n, Matrix<double> h, Matrix<double> y)

@@ -1,6 +1,5 @@
 using System.Globalization;
 using LanguageExt;
-using LanguageExt.Common;
 
 namespace Backprop.Functional;
 
@@ -60,12 +59,12 @@ public abstract record Optimizer
     public static Fin<Optimizer> Create(
         string name, Schedule rate, double momentum, double beta1, double beta2, double epsilon, double weightDecay, double? clipNorm = null)
     {
-        if (!(weightDecay >= 0) || double.IsInfinity(weightDecay)) return Error.New($"--weight-decay must be ≥ 0 (got {weightDecay})");
-        if (!(momentum >= 0 && momentum < 1)) return Error.New($"--momentum must be in [0, 1) (got {momentum})");
-        if (!(beta1 >= 0 && beta1 < 1)) return Error.New($"--beta1 must be in [0, 1) (got {beta1})");
-        if (!(beta2 >= 0 && beta2 < 1)) return Error.New($"--beta2 must be in [0, 1) (got {beta2})");
-        if (!(epsilon > 0) || double.IsInfinity(epsilon)) return Error.New($"--eps must be positive (got {epsilon})");
-        if (clipNorm is { } max && !(max > 0 && double.IsFinite(max))) return Error.New($"--clip-norm must be a positive finite number (got {max})");
+        if (!(weightDecay >= 0) || double.IsInfinity(weightDecay)) return new OutOfRange(Settings.WeightDecay, weightDecay, "≥ 0 and finite");
+        if (!(momentum >= 0 && momentum < 1)) return new OutOfRange(Settings.Momentum, momentum, "in [0, 1)");
+        if (!(beta1 >= 0 && beta1 < 1)) return new OutOfRange(Settings.Beta1, beta1, "in [0, 1)");
+        if (!(beta2 >= 0 && beta2 < 1)) return new OutOfRange(Settings.Beta2, beta2, "in [0, 1)");
+        if (!(epsilon > 0) || double.IsInfinity(epsilon)) return new OutOfRange(Settings.Epsilon, epsilon, "> 0 and finite");
+        if (clipNorm is { } max && !(max > 0 && double.IsFinite(max))) return new OutOfRange(Settings.ClipNorm, max, "> 0 and finite");
         Optimizer? optimizer = name?.Trim().ToLowerInvariant() switch
         {
             "sgd" => new Sgd(rate, weightDecay),
@@ -76,7 +75,7 @@ public abstract record Optimizer
             "amsgrad" => new AmsGrad(rate, beta1, beta2, epsilon, weightDecay),
             _ => null,
         };
-        return optimizer is null ? Error.New($"unknown optimizer '{name}' (expected {Names})") : optimizer with { ClipNorm = clipNorm };
+        return optimizer is null ? new UnknownName(Settings.Optimizer, name ?? "", Names.Split('|')) : optimizer with { ClipNorm = clipNorm };
     }
 
     private IEnumerable<GradientTransformation> Clipping() => ClipNorm is { } max ? [new ClipByGlobalNorm(max)] : [];

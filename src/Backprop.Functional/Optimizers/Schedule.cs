@@ -1,6 +1,5 @@
 using Backprop.Functional.Numerics;
 using LanguageExt;
-using LanguageExt.Common;
 
 namespace Backprop.Functional;
 
@@ -26,17 +25,17 @@ public abstract record Schedule
     /// <param name="decayRate">step: the factor applied every <paramref name="decaySteps"/>; cosine: the floor as a fraction of <paramref name="rate"/>.</param>
     public static Fin<Schedule> Create(string name, double rate, long decaySteps, double decayRate)
     {
-        if (!(rate > 0) || double.IsInfinity(rate)) return Error.New($"--lr must be a positive number (got {rate})");
+        if (!(rate > 0) || double.IsInfinity(rate)) return new OutOfRange(Settings.LearningRate, rate, "> 0 and finite");
         return name?.Trim().ToLowerInvariant() switch
         {
             "constant" => new ConstantSchedule(rate),
-            "step" when decaySteps <= 0 => Error.New("--schedule step needs --decay-steps ≥ 1"),
-            "step" when !(decayRate > 0 && decayRate <= 1) => Error.New($"--decay-rate must be in (0, 1] (got {decayRate})"),
+            "step" when decaySteps <= 0 => new Conflict([Settings.Schedule, Settings.DecaySteps], $"{{0}} step needs {{1}} ≥ 1 (got {decaySteps})"),
+            "step" when !(decayRate > 0 && decayRate <= 1) => new OutOfRange(Settings.DecayRate, decayRate, "in (0, 1] for the step schedule"),
             "step" => new StepSchedule(rate, decaySteps, decayRate),
-            "cosine" when decaySteps <= 0 => Error.New("--schedule cosine needs --decay-steps ≥ 1"),
-            "cosine" when !(decayRate >= 0 && decayRate <= 1) => Error.New($"--decay-rate must be in [0, 1] (got {decayRate})"),
+            "cosine" when decaySteps <= 0 => new Conflict([Settings.Schedule, Settings.DecaySteps], $"{{0}} cosine needs {{1}} ≥ 1 (got {decaySteps})"),
+            "cosine" when !(decayRate >= 0 && decayRate <= 1) => new OutOfRange(Settings.DecayRate, decayRate, "in [0, 1] for the cosine schedule"),
             "cosine" => new CosineSchedule(rate, decaySteps, decayRate),
-            _ => Error.New($"unknown schedule '{name}' (expected {Names})"),
+            _ => new UnknownName(Settings.Schedule, name ?? "", Names.Split('|')),
         };
     }
 }

@@ -1,5 +1,4 @@
 using LanguageExt;
-using LanguageExt.Common;
 
 namespace Backprop.Functional;
 
@@ -52,7 +51,7 @@ public static class EarlyStopping
     {
         "val_loss" => Monitor.ValLoss,
         "val_accuracy" => Monitor.ValAccuracy,
-        _ => Error.New($"unknown monitor {Quote.Value(name)} (expected {Names})"),
+        _ => new UnknownName(Settings.Monitor, name, ["val_loss", "val_accuracy"]),
     };
 
     /// <summary>The monitor's name, as metrics.csv's column.</summary>

@@ -11,7 +11,7 @@ public sealed class BackpropCliTests
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var code = BackpropCli.Guard(new CommandContext(output, error), body);
+        var code = BackpropCli.Guard(new CommandContext(output, error), new System.CommandLine.RootCommand().Parse([]), body);
         return new CliRun(code, output.ToString(), error.ToString());
     }
 

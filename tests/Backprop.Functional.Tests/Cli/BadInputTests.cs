@@ -17,7 +17,7 @@ public sealed class BadInputTests
     [InlineData("Infinity")]
     [InlineData("NaN")]
     public void A_clip_norm_that_is_not_positive_and_finite_is_refused(string value) =>
-        CliRun.Of("train", "--clip-norm", value, "--epochs", "1").AssertRefused("--clip-norm must be a positive finite number");
+        CliRun.Of("train", "--clip-norm", value, "--epochs", "1").AssertRefused("--clip-norm: ", "is out of range (must be > 0 and finite)");
 
     [Fact]
     public void Widths_that_do_not_match_the_data_are_refused()

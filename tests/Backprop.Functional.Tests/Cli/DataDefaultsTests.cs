@@ -149,8 +149,8 @@ public sealed class DataDefaultsTests
 
     [Theory]
     [InlineData("--dataset,iris,--standardize-target", "--standardize-target is for regression")]
-    [InlineData("--dataset,iris,--target,petal_width,--features,sepal_length,--standardize-target,--loss,binary-cross-entropy", "--standardize-target needs the mse loss")]
-    [InlineData("--dataset,iris,--batch-size,-1", "--batch-size must be ≥ 1, or 0 for every row")]
+    [InlineData("--dataset,iris,--target,petal_width,--features,sepal_length,--standardize-target,--loss,binary-cross-entropy", "--standardize-target needs --loss mse")]
+    [InlineData("--dataset,iris,--batch-size,-1", "--batch-size: -1 is out of range (must be ≥ 1, or 0 for every row")]
     public void Target_scaling_where_it_cannot_apply_is_refused(string args, string message) =>
         CliRun.Of(["train", .. args.Split(','), "--epochs", "1"]).AssertRefused(message);
 }

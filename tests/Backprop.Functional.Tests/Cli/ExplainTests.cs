@@ -51,7 +51,7 @@ public sealed class ExplainTests
     {
         using var dir = new TempDirectory();
         Assert.Equal(0, CliRun.Of("train", "--dataset", "iris", "--layers", "4,3", "--epochs", "1", "--out", dir.File("run")).ExitCode);
-        CliRun.Of("explain", "--state", dir.File("run/states/000001.safetensors"), "--dataset", "iris", "--row", "150").AssertRefused("--row 150 is beyond its 150 data rows");
+        CliRun.Of("explain", "--state", dir.File("run/states/000001.safetensors"), "--dataset", "iris", "--row", "150").AssertRefused("--row: 150 is out of range (must be < 150, the data rows of iris");
     }
 
     [Fact]

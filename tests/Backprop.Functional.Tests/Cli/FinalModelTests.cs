@@ -66,7 +66,8 @@ public sealed class FinalModelTests(StandardizedRuns runs) : IClassFixture<Stand
         static string UpToUpdate(string output) => output[..output.IndexOf("\nUpdate:", StringComparison.Ordinal)];
         Assert.Equal(UpToUpdate(text.State.Out), UpToUpdate(text.Final.Out));
         Assert.Contains("\nUpdate: none. A model file carries no optimizer state", text.Final.Out);
-        Assert.Contains("\nUpdate: θ ← θ + u", text.State.Out);
+        Assert.Contains("\nUpdate: step ", text.State.Out);
+        Assert.Contains(": θ ← θ + u", text.State.Out);
 
         var json = Both(run, "explain", "--dataset", "iris", "--row", "77", "--json");
         using var final = JsonDocument.Parse(json.Final.Out);

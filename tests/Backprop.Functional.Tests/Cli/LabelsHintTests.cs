@@ -41,7 +41,7 @@ public sealed class LabelsHintTests
     {
         var schema = new DataSchema(new[] { "x" }.ToArr(), new[] { "n" }.ToArr(), TaskKind.Regression, LanguageExt.Arr<string>.Empty, LanguageExt.Option<Standardization>.None);
         Dataset Targets(params double[] y) => new(Backprop.Functional.Numerics.Dense.Matrix(y.Length, 1, new double[y.Length]), Backprop.Functional.Numerics.Dense.Matrix(y.Length, 1, y));
-        Assert.Equal("; 'n' holds 3 distinct whole numbers from 0 to 5: --task classification one-hot encodes it into 3 outputs, one per class",
+        Assert.Equal("; 'n' holds 3 distinct whole numbers from 0 to 5: {0} classification one-hot encodes it into 3 outputs, one per class",
             RunPlan.LabelsHint(Targets(0, 5, 2, 2), schema, 3));
         Assert.Equal("", RunPlan.LabelsHint(Targets(0, 1.5, 2), schema, 3));
         Assert.Equal("", RunPlan.LabelsHint(Targets(4, 4, 4), schema, 3));

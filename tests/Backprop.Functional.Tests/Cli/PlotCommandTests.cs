@@ -65,8 +65,8 @@ public sealed class PlotCommandTests(IrisRun iris) : IClassFixture<IrisRun>
     public void Plot_refuses_an_epoch_that_was_not_kept_or_is_beyond_the_run()
     {
         using var dir = new TempDirectory();
-        CliRun.Of("plot", iris.Path, "--weights", "--epoch", "3", "--out", dir.File("w.png")).AssertRefused("epoch 3 was not kept");
-        CliRun.Of("plot", iris.Path, "--weights", "--epoch", "99", "--out", dir.File("w.png")).AssertRefused("beyond the last epoch (7)");
+        CliRun.Of("plot", iris.Path, "--weights", "--epoch", "3", "--out", dir.File("w.png")).AssertRefused("--epoch: 3: ", "did not keep it");
+        CliRun.Of("plot", iris.Path, "--weights", "--epoch", "99", "--out", dir.File("w.png")).AssertRefused("--epoch: 99 is out of range (must be ≤ 7, the last epoch of");
         CliRun.Of("plot", iris.Path, "--epoch", "2", "--out", dir.File("l.png")).AssertRefused("--epoch", "--weights");
         Assert.False(File.Exists(dir.File("w.png")));
     }

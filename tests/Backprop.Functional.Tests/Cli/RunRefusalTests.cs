@@ -85,7 +85,7 @@ public sealed class RunRefusalTests
     {
         var (dir, run, _) = Trained();
         using var _ = dir;
-        CliRun.Of("replay", run, "--from", "7").AssertRefused("--from 7 is beyond the last epoch (6)");
+        CliRun.Of("replay", run, "--from", "7").AssertRefused("--from: 7 is out of range (must be ≤ 6, the last epoch of");
     }
 
     [Fact]

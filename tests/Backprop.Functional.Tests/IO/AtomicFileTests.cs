@@ -29,13 +29,13 @@ public sealed class AtomicFileTests
         using var dir = new TempDirectory();
         var victim = dir.Write("victim", "precious");
         var link = SpecialFiles.Link(dir.File("final.safetensors"), victim);
-        Refusal.Expect(AtomicFile.Write(link, "overwritten"u8), link, "is a symbolic link");
+        ReaderRefusal.Expect(AtomicFile.Write(link, "overwritten"u8), link, "is a symbolic link");
         Assert.Equal("precious", File.ReadAllText(victim));
         Assert.NotNull(new FileInfo(link).LinkTarget);
         Assert.Equal(["final.safetensors", "victim"], SpecialFiles.Names(dir.Path));
         // A dangling link is not written through either (it would create its target).
         var dangling = SpecialFiles.Link(dir.File("metrics.csv"), dir.File("created"));
-        Refusal.Expect(AtomicFile.WriteText(dangling, "x"), dangling, "is a symbolic link");
+        ReaderRefusal.Expect(AtomicFile.WriteText(dangling, "x"), dangling, "is a symbolic link");
         Assert.False(File.Exists(dir.File("created")));
     }
 
@@ -45,9 +45,9 @@ public sealed class AtomicFileTests
         if (!SpecialFiles.Supported) return;
         using var dir = new TempDirectory();
         var directory = Directory.CreateDirectory(dir.File("states")).FullName;
-        Refusal.Expect(AtomicFile.WriteText(directory, "x"), directory, "is a directory, not a file");
+        ReaderRefusal.Expect(AtomicFile.WriteText(directory, "x"), directory, "is a directory, not a file");
         var fifo = SpecialFiles.Fifo(dir.File("run.json"));
-        Refusal.Expect(SpecialFiles.Within(() => AtomicFile.WriteText(fifo, "x"), fifo), fifo, "is a FIFO, not a regular file");
+        ReaderRefusal.Expect(SpecialFiles.Within(() => AtomicFile.WriteText(fifo, "x"), fifo), fifo, "is a FIFO, not a regular file");
         Assert.Equal(["run.json", "states"], SpecialFiles.Names(dir.Path));
     }
 
@@ -70,7 +70,7 @@ public sealed class AtomicFileTests
         var path = dir.File("000001.safetensors");
         var temporary = AtomicFile.TemporaryName(path);
         SpecialFiles.Link(temporary, victim);
-        Refusal.Expect(AtomicFile.Write(path, "overwritten"u8, temporary), path, "cannot write");
+        ReaderRefusal.Expect(AtomicFile.Write(path, "overwritten"u8, temporary), path, "cannot write");
         Assert.Equal("precious", File.ReadAllText(victim));
         Assert.NotNull(new FileInfo(temporary).LinkTarget);
         Assert.False(File.Exists(path));
@@ -83,7 +83,7 @@ public sealed class AtomicFileTests
         var path = dir.File("000001.safetensors");
         var temporary = AtomicFile.TemporaryName(path);
         File.WriteAllText(temporary, "someone else's");
-        Refusal.Expect(AtomicFile.Write(path, "mine"u8, temporary), path, "cannot write");
+        ReaderRefusal.Expect(AtomicFile.Write(path, "mine"u8, temporary), path, "cannot write");
         Assert.Equal("someone else's", File.ReadAllText(temporary));
     }
 

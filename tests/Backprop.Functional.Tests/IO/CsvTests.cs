@@ -15,9 +15,9 @@ public sealed class CsvTests
     private static Fin<(Dataset Data, DataSchema Schema)> Load(string text, string target = "y") =>
         Parse(text).Bind(t => TabularData.Load(t, [target], null));
 
-    private static void Refused(string text, params string[] fragments) => Refusal.Expect(Parse(text), Source, fragments);
+    private static void Refused(string text, params string[] fragments) => ReaderRefusal.Expect(Parse(text), Source, fragments);
 
-    private static void LoadRefused(string text, params string[] fragments) => Refusal.Expect(Load(text), Source, fragments);
+    private static void LoadRefused(string text, params string[] fragments) => ReaderRefusal.Expect(Load(text), Source, fragments);
 
     [Fact]
     public void Quoted_fields_load_with_commas_quotes_and_line_breaks_inside()
@@ -85,14 +85,14 @@ public sealed class CsvTests
     public void Bytes_that_are_not_utf8_are_refused_with_their_line_and_offset()
     {
         var bytes = new byte[] { 0xEF, 0xBB, 0xBF }.Concat(Encoding.UTF8.GetBytes("x,y\n1,2\n3,")).Append((byte)0xFF).ToArray();
-        Refusal.Expect(Csv.Parse(Source, bytes), Source, "line 3: not valid UTF-8 text (byte 13 of the file)");
+        ReaderRefusal.Expect(Csv.Parse(Source, bytes), Source, "line 3: not valid UTF-8 text (byte 13 of the file)");
     }
 
     [Fact]
     public void A_utf16_file_is_refused_as_such()
     {
         var bytes = Encoding.Unicode.GetPreamble().Concat(Encoding.Unicode.GetBytes("x,y\n1,2\n")).ToArray();
-        Refusal.Expect(Csv.Parse(Source, bytes), Source, "UTF-16 text; save it as UTF-8");
+        ReaderRefusal.Expect(Csv.Parse(Source, bytes), Source, "UTF-16 text; save it as UTF-8");
     }
 
     [Theory]
@@ -144,7 +144,7 @@ public sealed class CsvTests
     [Fact]
     public void A_long_value_is_shortened_in_the_message()
     {
-        var message = Refusal.Expect(Load($"x,y\n{new string('9', 10_000)}z,1\n"), Source, "...' is not a number");
+        var message = ReaderRefusal.Expect(Load($"x,y\n{new string('9', 10_000)}z,1\n"), Source, "...' is not a number");
         Assert.True(message.Length < 120, message);
     }
 
@@ -154,7 +154,7 @@ public sealed class CsvTests
 
     [Fact]
     public void A_column_list_too_long_to_read_is_cut() =>
-        Assert.Contains("... (1000 in all)", Refusal.Expect(Load(string.Join(",", Enumerable.Range(0, 1000).Select(i => $"c{i}")) + "\n" + string.Join(",", Enumerable.Repeat("1", 1000)) + "\n"), Source));
+        Assert.Contains("... (1000 in all)", ReaderRefusal.Expect(Load(string.Join(",", Enumerable.Range(0, 1000).Select(i => $"c{i}")) + "\n" + string.Join(",", Enumerable.Repeat("1", 1000)) + "\n"), Source));
 
     [Fact]
     public void An_empty_class_label_is_refused() => LoadRefused("x,y\n1,a\n2, \n", "line 3, column 'y': the label is empty");

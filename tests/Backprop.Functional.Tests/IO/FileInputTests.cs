@@ -11,8 +11,8 @@ public sealed class FileInputTests
     {
         using var dir = new TempDirectory();
         var missing = dir.File("missing.csv");
-        Refusal.Expect(FileInput.ReadCsv(missing), missing, "no such file");
-        Refusal.Expect(FileInput.ReadSafeTensors(dir.Path), dir.Path, "is a directory");
+        ReaderRefusal.Expect(FileInput.ReadCsv(missing), missing, "no such file");
+        ReaderRefusal.Expect(FileInput.ReadSafeTensors(dir.Path), dir.Path, "is a directory");
     }
 
     [Fact]
@@ -20,7 +20,7 @@ public sealed class FileInputTests
     {
         // /dev/zero reports a length of 0, so only a limit kept while reading stops it.
         if (!File.Exists("/dev/zero")) return;
-        Refusal.Expect(FileInput.ReadAllBytes("/dev/zero", maxBytes: 1 << 20), "/dev/zero", "more than the 1,048,576-byte limit");
+        ReaderRefusal.Expect(FileInput.ReadAllBytes("/dev/zero", maxBytes: 1 << 20), "/dev/zero", "more than the 1,048,576-byte limit");
     }
 
     [Fact]
@@ -30,7 +30,7 @@ public sealed class FileInputTests
         var path = dir.File("huge.csv");
         // A sparse file: its length is set, no bytes are written.
         using (var stream = File.Create(path)) stream.SetLength(Csv.MaxFileBytes + 1);
-        Refusal.Expect(FileInput.ReadCsv(path), path, "is larger than the 268,435,456-byte limit");
+        ReaderRefusal.Expect(FileInput.ReadCsv(path), path, "is larger than the 268,435,456-byte limit");
     }
 
     [Fact]
@@ -39,7 +39,7 @@ public sealed class FileInputTests
         using var dir = new TempDirectory();
         var path = dir.File("short.safetensors");
         File.WriteAllBytes(path, [1, 2, 3]);
-        Refusal.Expect(FileInput.ReadSafeTensors(path), path, "is not a safetensors file: 3 bytes is too short");
+        ReaderRefusal.Expect(FileInput.ReadSafeTensors(path), path, "is not a safetensors file: 3 bytes is too short");
     }
 }
 
@@ -57,7 +57,7 @@ public sealed class FileInputKindTests
         var target = dir.Write("target.csv", "a,b\n1,2\n");
         var link = SpecialFiles.Link(dir.File("link.csv"), target);
         Assert.Equal("a,b\n1,2\n", System.Text.Encoding.UTF8.GetString((byte[])FileInput.ReadAllBytes(link)));
-        Refusal.Expect(FileInput.ReadRunFile(link), link, "is a symbolic link; nothing inside a run directory is followed");
+        ReaderRefusal.Expect(FileInput.ReadRunFile(link), link, "is a symbolic link; nothing inside a run directory is followed");
         Assert.Equal("a,b\n1,2\n", System.Text.Encoding.UTF8.GetString((byte[])FileInput.ReadRunFile(target)));
     }
 
@@ -68,7 +68,7 @@ public sealed class FileInputKindTests
         var missing = dir.File("000007.safetensors");
         Assert.Equal(FileInput.MissingFileCode, SpecialFiles.ErrorOf(FileInput.ReadRunFile(missing)).Code);
         Assert.Equal(FileInput.MissingFileCode, SpecialFiles.ErrorOf(FileInput.ReadAllBytes(missing)).Code);
-        Refusal.Expect(FileInput.ReadRunFile(missing), missing, "no such file");
+        ReaderRefusal.Expect(FileInput.ReadRunFile(missing), missing, "no such file");
         var notMissing = SpecialFiles.ErrorOf(FileInput.ReadRunFile(dir.Path));
         Assert.NotEqual(FileInput.MissingFileCode, notMissing.Code);
         Assert.Equal($"{dir.Path}: is a directory, not a regular file", notMissing.Message);
@@ -84,7 +84,7 @@ public sealed class FileInputKindTests
         Assert.Equal($"{fifo}: is a FIFO, not a regular file", SpecialFiles.ErrorOf(result).Message);
         // A link to it is refused as a link, before anything is opened.
         var link = SpecialFiles.Link(dir.File("run.json"), fifo);
-        Refusal.Expect(SpecialFiles.Within(() => FileInput.ReadRunFile(link), fifo), link, "is a symbolic link");
+        ReaderRefusal.Expect(SpecialFiles.Within(() => FileInput.ReadRunFile(link), fifo), link, "is a symbolic link");
     }
 
     [Fact]
@@ -101,7 +101,7 @@ public sealed class FileInputKindTests
         using var dir = new TempDirectory();
         var fifo = SpecialFiles.Fifo(dir.File("data.csv"));
         var result = SpecialFiles.Within(() => FileInput.ReadCsv(fifo), fifo);
-        Refusal.Expect(result, fifo, "is a FIFO with nothing in it and no process writing to it");
+        ReaderRefusal.Expect(result, fifo, "is a FIFO with nothing in it and no process writing to it");
     }
 
     [Fact]
@@ -149,7 +149,7 @@ public sealed class FileInputKindTests
         var fifo = SpecialFiles.Fifo(dir.File("big"));
         using var writer = new FileStream(fifo, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite, bufferSize: 0);
         writer.Write(new byte[1000]);
-        Refusal.Expect(SpecialFiles.Within(() => FileInput.ReadAllBytes(fifo, maxBytes: 999), fifo), fifo, "more than the 999-byte limit");
+        ReaderRefusal.Expect(SpecialFiles.Within(() => FileInput.ReadAllBytes(fifo, maxBytes: 999), fifo), fifo, "more than the 999-byte limit");
     }
 
     [Fact]
@@ -157,7 +157,7 @@ public sealed class FileInputKindTests
     {
         using var dir = new TempDirectory();
         var path = dir.Write("run.json", new string('x', 100));
-        Refusal.Expect(FileInput.ReadRunFile(path, maxBytes: 99), path, "100 bytes is larger than the 99-byte limit");
+        ReaderRefusal.Expect(FileInput.ReadRunFile(path, maxBytes: 99), path, "100 bytes is larger than the 99-byte limit");
         Assert.Equal(100, ((byte[])FileInput.ReadRunFile(path, maxBytes: 100)).Length);
     }
 
@@ -168,8 +168,8 @@ public sealed class FileInputKindTests
         using var dir = new TempDirectory();
         var path = dir.File("s");
         using var socket = SpecialFiles.ListeningSocket(path);
-        Refusal.Expect(FileInput.ReadAllBytes(path), path, "is a socket, not a file");
-        Refusal.Expect(FileInput.ReadRunFile(path), path, "is a socket, not a regular file");
+        ReaderRefusal.Expect(FileInput.ReadAllBytes(path), path, "is a socket, not a file");
+        ReaderRefusal.Expect(FileInput.ReadRunFile(path), path, "is a socket, not a regular file");
     }
 
     [Theory]

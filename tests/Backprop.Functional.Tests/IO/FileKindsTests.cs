@@ -49,6 +49,6 @@ public sealed class FileKindsTests
         var a = SpecialFiles.Link(dir.File("a"), dir.File("b"));
         SpecialFiles.Link(dir.File("b"), a);
         Assert.True(FileKinds.Of(a, followLinks: false) == FileKind.SymbolicLink);
-        Refusal.Expect(FileKinds.Of(a, followLinks: true), a, "cannot inspect");
+        ReaderRefusal.Expect(FileKinds.Of(a, followLinks: true), a, "cannot inspect");
     }
 }

@@ -67,7 +67,7 @@ public sealed class ModelFileTests
         var file = (SafeTensorsFile)SafeTensors.Parse(EncodedScaled());
         var edited = file with { Tensors = file.Tensors.Map(t => t.Name == tensor ? Tensor.Vector(tensor, values) : t) };
         var bytes = Seal.Close(SafeTensors.Serialize(edited with { Metadata = edited.Metadata.AddOrUpdate(Seal.Key, Seal.Placeholder) }));
-        Refusal.Expect(ModelFile.Decode(bytes, Source), Source, message);
+        ReaderRefusal.Expect(ModelFile.Decode(bytes, Source), Source, message);
     }
 
     [Fact]
@@ -78,7 +78,7 @@ public sealed class ModelFileTests
             TargetStandardization = new Standardization(Arr.create(0.0), Arr.create(1.0)),
         };
         var bytes = ModelFile.Encode(Case.Network, MeanSquaredError.Instance, classifier, Provenance);
-        Refusal.Expect(ModelFile.Decode(bytes, Source), Source, "belongs to a regression model");
+        ReaderRefusal.Expect(ModelFile.Decode(bytes, Source), Source, "belongs to a regression model");
     }
 
     [Fact]
@@ -99,7 +99,7 @@ public sealed class ModelFileTests
         var bytes = Encoded();
         var at = (int)(where * (bytes.Length - 1));
         bytes[at] ^= 0x01;
-        Refusal.Expect(ModelFile.Decode(bytes, Source), Source);
+        ReaderRefusal.Expect(ModelFile.Decode(bytes, Source), Source);
     }
 
     [Fact]
@@ -107,15 +107,15 @@ public sealed class ModelFileTests
     {
         var bytes = Encoded();
         bytes[^1] ^= 0x01; // the last byte of standardization.std: any value parses
-        Refusal.Expect(ModelFile.Decode(bytes, Source), Source, "hash mismatch");
+        ReaderRefusal.Expect(ModelFile.Decode(bytes, Source), Source, "hash mismatch");
     }
 
     [Fact]
     public void A_state_and_a_plain_weights_file_are_not_model_files()
     {
-        Refusal.Expect(ModelFile.Decode(SafeTensors.Serialize(NetworkTensors.ToFile(Case.Network, null, Map<string, string>.Empty)), Source), Source, "no 'format' metadata");
+        ReaderRefusal.Expect(ModelFile.Decode(SafeTensors.Serialize(NetworkTensors.ToFile(Case.Network, null, Map<string, string>.Empty)), Source), Source, "no 'format' metadata");
         var state = Resealed(f => f with { Metadata = f.Metadata.SetItem("format", StateFile.Format) });
-        Refusal.Expect(ModelFile.Decode(state, Source), Source, $"format '{StateFile.Format}' is not {ModelFile.Format}");
+        ReaderRefusal.Expect(ModelFile.Decode(state, Source), Source, $"format '{StateFile.Format}' is not {ModelFile.Format}");
     }
 
     [Theory]
@@ -126,23 +126,23 @@ public sealed class ModelFileTests
     [InlineData("schema", "{}", "metadata 'schema' is not a valid data schema")]
     [InlineData("schema", "{\"features\":[\"a\"],\"targets\":[\"y1\",\"y2\"],\"task\":\"regression\",\"classes\":[]}", "standardization.mean/std must both hold 1 values")]
     public void Every_field_is_checked(string key, string value, string problem) =>
-        Refusal.Expect(ModelFile.Decode(Resealed(f => f with { Metadata = f.Metadata.SetItem(key, value) }), Source), Source, problem);
+        ReaderRefusal.Expect(ModelFile.Decode(Resealed(f => f with { Metadata = f.Metadata.SetItem(key, value) }), Source), Source, problem);
 
     [Fact]
     public void Missing_architecture_metadata_is_refused_rather_than_guessed() =>
-        Refusal.Expect(ModelFile.Decode(Resealed(f => f with { Metadata = f.Metadata.Remove(NetworkTensors.ActivationsKey) }), Source), Source, "metadata 'activations' is missing");
+        ReaderRefusal.Expect(ModelFile.Decode(Resealed(f => f with { Metadata = f.Metadata.Remove(NetworkTensors.ActivationsKey) }), Source), Source, "metadata 'activations' is missing");
 
     [Fact]
     public void A_schema_that_does_not_fit_the_network_is_refused()
     {
         var wide = "{\"features\":[\"a\",\"b\",\"c\"],\"targets\":[\"y\"],\"task\":\"regression\",\"classes\":[]}";
-        Refusal.Expect(ModelFile.Decode(Resealed(f => f with { Metadata = f.Metadata.SetItem("schema", wide) }), Source), Source, "do not fit the network 3,4,2");
+        ReaderRefusal.Expect(ModelFile.Decode(Resealed(f => f with { Metadata = f.Metadata.SetItem("schema", wide) }), Source), Source, "do not fit the network 3,4,2");
     }
 
     [Fact]
     public void Optimizer_moments_do_not_belong_in_a_model_file()
     {
         var moment = Tensor.Vector("optimizer.m.layers.0.bias", [0, 0, 0, 0]);
-        Refusal.Expect(ModelFile.Decode(Resealed(f => f with { Tensors = f.Tensors.Add(moment) }), Source), Source, "tensor 'optimizer.m.layers.0.bias' does not belong");
+        ReaderRefusal.Expect(ModelFile.Decode(Resealed(f => f with { Tensors = f.Tensors.Add(moment) }), Source), Source, "tensor 'optimizer.m.layers.0.bias' does not belong");
     }
 }

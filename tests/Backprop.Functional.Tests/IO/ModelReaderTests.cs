@@ -41,7 +41,7 @@ public sealed class ModelReaderTests
     public void A_weights_file_without_metadata_needs_assumptions()
     {
         var bytes = Weights(Map<string, string>.Empty);
-        Refusal.Expect(ModelReader.Decode(bytes, Source), Source, "has no activations metadata");
+        ReaderRefusal.Expect(ModelReader.Decode(bytes, Source), Source, "has no activations metadata");
         var model = (Model)ModelReader.Decode(bytes, Source, new WeightsAssumptions(Relu.Instance, Identity.Instance, null));
         Assert.Equal((ModelKind.BareWeights, MeanSquaredError.Instance), (model.Kind, model.Loss));
         Assert.Equal(["relu", "identity"], model.Network.Activations.Map(a => a.Name).ToArray());
@@ -49,11 +49,11 @@ public sealed class ModelReaderTests
 
     [Fact]
     public void An_assumed_loss_must_suit_the_assumed_output_activation() =>
-        Refusal.Expect(ModelReader.Decode(Weights(Map<string, string>.Empty), Source, new WeightsAssumptions(Relu.Instance, Identity.Instance, CrossEntropy.Instance)),
-            Source, "needs --output-activation softmax");
+        ReaderRefusal.Expect(ModelReader.Decode(Weights(Map<string, string>.Empty), Source, new WeightsAssumptions(Relu.Instance, Identity.Instance, CrossEntropy.Instance)),
+            Source, "loss cross-entropy needs output activation softmax, not identity");
 
     [Fact]
     public void An_unknown_format_is_refused() =>
-        Refusal.Expect(ModelReader.Decode(Weights(Map<string, string>.Empty.Add("format", "other/1")), Source), Source,
+        ReaderRefusal.Expect(ModelReader.Decode(Weights(Map<string, string>.Empty.Add("format", "other/1")), Source), Source,
             $"format 'other/1' is neither {StateFile.Format} nor {ModelFile.Format}");
 }

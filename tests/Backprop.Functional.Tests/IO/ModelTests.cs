@@ -38,8 +38,8 @@ public sealed class ModelTests
     [Fact]
     public void A_missing_feature_or_an_unknown_class_is_refused()
     {
-        Refusal.Expect(Model.Data(Table("a,kind\n1,cat\n"), Schema), "t.csv", "no column named 'b'");
-        Refusal.Expect(Model.Data(Table("a,b,kind\n1,2,cow\n"), Schema), "t.csv", "class 'cow' is unknown to the model");
+        ReaderRefusal.Expect(Model.Data(Table("a,kind\n1,cat\n"), Schema), "t.csv", "no column named 'b'");
+        ReaderRefusal.Expect(Model.Data(Table("a,b,kind\n1,2,cow\n"), Schema), "t.csv", "class 'cow' is unknown to the model");
     }
 
     [Fact]

@@ -36,62 +36,62 @@ public sealed class NetworkTensorsTests
 
     [Fact]
     public void A_file_without_layer_tensors_is_refused() =>
-        Refusal.Expect(Read(new SafeTensorsFile(Arr.create(Tensor.Vector("x", [1.0])), Map<string, string>.Empty)), Source, "no tensor named layers.0.weight");
+        ReaderRefusal.Expect(Read(new SafeTensorsFile(Arr.create(Tensor.Vector("x", [1.0])), Map<string, string>.Empty)), Source, "no tensor named layers.0.weight");
 
     [Fact]
-    public void A_missing_bias_is_refused() => Refusal.Expect(Read(Without(Valid(), "layers.1.bias")), Source, "missing tensor layers.1.bias");
+    public void A_missing_bias_is_refused() => ReaderRefusal.Expect(Read(Without(Valid(), "layers.1.bias")), Source, "missing tensor layers.1.bias");
 
     [Fact]
     public void A_bias_without_its_weight_is_refused() =>
-        Refusal.Expect(Read(Without(Valid(), "layers.1.weight") with { Metadata = Map<string, string>.Empty }), Source, "layers.1.bias has no layers.1.weight");
+        ReaderRefusal.Expect(Read(Without(Valid(), "layers.1.weight") with { Metadata = Map<string, string>.Empty }), Source, "layers.1.bias has no layers.1.weight");
 
     [Fact]
     public void A_zero_sized_weight_is_refused() =>
-        Refusal.Expect(Read(Replace(Valid(), new Tensor("layers.0.weight", Arr.create(0L, 3L), []))), Source, "layers.0.weight has shape [0, 3]; expected [out, in]");
+        ReaderRefusal.Expect(Read(Replace(Valid(), new Tensor("layers.0.weight", Arr.create(0L, 3L), []))), Source, "layers.0.weight has shape [0, 3]; expected [out, in]");
 
     [Fact]
     public void A_bias_of_the_wrong_length_is_refused() =>
-        Refusal.Expect(Read(Replace(Valid(), Tensor.Vector("layers.0.bias", [1.0, 2.0, 3.0]))), Source, "layers.0.bias has shape [3]; expected [2]");
+        ReaderRefusal.Expect(Read(Replace(Valid(), Tensor.Vector("layers.0.bias", [1.0, 2.0, 3.0]))), Source, "layers.0.bias has shape [3]; expected [2]");
 
     [Fact]
     public void Layers_whose_widths_do_not_chain_are_refused() =>
-        Refusal.Expect(Read(Replace(Valid(), Tensor.Matrix("layers.1.weight", 1, 3, [1.0, 2.0, 3.0]))), Source, "layer 1 reads 3 inputs but layer 0 writes 2");
+        ReaderRefusal.Expect(Read(Replace(Valid(), Tensor.Matrix("layers.1.weight", 1, 3, [1.0, 2.0, 3.0]))), Source, "layer 1 reads 3 inputs but layer 0 writes 2");
 
     [Theory]
     [InlineData(double.NaN, "NaN")]
     [InlineData(double.PositiveInfinity, "Infinity")]
     public void A_parameter_that_is_not_finite_is_refused(double value, string shown)
     {
-        Refusal.Expect(Read(Replace(Valid(), Tensor.Matrix("layers.0.weight", 2, 3, [0, 0, 0, 0, value, 0]))), Source, $"layers.0.weight element 4 is {shown}");
-        Refusal.Expect(Read(Replace(Valid(), Tensor.Vector("layers.1.bias", [value]))), Source, $"layers.1.bias element 0 is {shown}");
+        ReaderRefusal.Expect(Read(Replace(Valid(), Tensor.Matrix("layers.0.weight", 2, 3, [0, 0, 0, 0, value, 0]))), Source, $"layers.0.weight element 4 is {shown}");
+        ReaderRefusal.Expect(Read(Replace(Valid(), Tensor.Vector("layers.1.bias", [value]))), Source, $"layers.1.bias element 0 is {shown}");
     }
 
     [Fact]
     public void An_unknown_activation_in_the_metadata_is_refused_and_quoted_on_one_line()
     {
         var file = Valid() with { Metadata = Valid().Metadata.SetItem(NetworkTensors.ActivationsKey, "tanh,sig\nmoid") };
-        Refusal.Expect(Read(file), Source, "metadata activations", "unknown activation 'sig\\nmoid'");
+        ReaderRefusal.Expect(Read(file), Source, "metadata activations", "unknown activation 'sig\\nmoid'");
     }
 
     [Fact]
     public void Metadata_listing_more_activations_than_layers_is_refused()
     {
         var file = Valid() with { Metadata = Valid().Metadata.SetItem(NetworkTensors.ActivationsKey, "tanh,tanh,identity") };
-        Refusal.Expect(Read(file), Source, "lists 3 activations but the file has 2 layers");
+        ReaderRefusal.Expect(Read(file), Source, "lists 3 activations but the file has 2 layers");
     }
 
     [Fact]
     public void Softmax_on_a_hidden_layer_is_refused()
     {
         var file = Valid() with { Metadata = Valid().Metadata.SetItem(NetworkTensors.ActivationsKey, "softmax,identity") };
-        Refusal.Expect(Read(file), Source, "softmax may only be the output activation");
+        ReaderRefusal.Expect(Read(file), Source, "softmax may only be the output activation");
     }
 
     [Fact]
     public void Metadata_widths_that_disagree_with_the_tensors_are_refused()
     {
         var file = Valid() with { Metadata = Valid().Metadata.SetItem(NetworkTensors.WidthsKey, "3,5,1") };
-        Refusal.Expect(Read(file), Source, "metadata widths '3,5,1' disagrees with the tensors' widths 3,2,1");
+        ReaderRefusal.Expect(Read(file), Source, "metadata widths '3,5,1' disagrees with the tensors' widths 3,2,1");
     }
 
     [Fact]

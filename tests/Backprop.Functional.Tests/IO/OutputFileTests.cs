@@ -35,7 +35,7 @@ public sealed class OutputFileTests
         // Not through a link to it: a link is never followed (anyone could have planted it).
         var link = SpecialFiles.Link(dir.File("link.csv"), fifo);
         using var second = SpecialFiles.OpenReader(fifo);
-        Refusal.Expect(SpecialFiles.Within(() => OutputFile.WriteText(link, "via link"), fifo), link, "is a symbolic link to a FIFO", "neither followed nor replaced");
+        ReaderRefusal.Expect(SpecialFiles.Within(() => OutputFile.WriteText(link, "via link"), fifo), link, "is a symbolic link to a FIFO", "neither followed nor replaced");
     }
 
     [Fact]
@@ -44,9 +44,9 @@ public sealed class OutputFileTests
         if (!SpecialFiles.Supported) return;
         using var dir = new TempDirectory();
         var fifo = SpecialFiles.Fifo(dir.File("out.csv"));
-        Refusal.Expect(SpecialFiles.Within(() => OutputFile.WriteText(fifo, "x"), fifo), fifo, "is a FIFO and no process is reading it");
+        ReaderRefusal.Expect(SpecialFiles.Within(() => OutputFile.WriteText(fifo, "x"), fifo), fifo, "is a FIFO and no process is reading it");
         var link = SpecialFiles.Link(dir.File("link.csv"), fifo);
-        Refusal.Expect(SpecialFiles.Within(() => OutputFile.WriteText(link, "x"), fifo), link, "is a symbolic link");
+        ReaderRefusal.Expect(SpecialFiles.Within(() => OutputFile.WriteText(link, "x"), fifo), link, "is a symbolic link");
     }
 
     [Fact]
@@ -61,7 +61,7 @@ public sealed class OutputFileTests
     public void A_directory_is_refused()
     {
         using var dir = new TempDirectory();
-        Refusal.Expect(OutputFile.WriteText(dir.Path, "x"), dir.Path, "is a directory, not a file");
+        ReaderRefusal.Expect(OutputFile.WriteText(dir.Path, "x"), dir.Path, "is a directory, not a file");
     }
 
     [Fact]
@@ -71,14 +71,14 @@ public sealed class OutputFileTests
         using var dir = new TempDirectory();
         var victim = dir.Write("victim", "precious");
         var link = SpecialFiles.Link(dir.File("report.html"), victim);
-        Refusal.Expect(OutputFile.WriteText(link, "x"), link, "is a symbolic link to a regular file; it is neither followed nor replaced");
+        ReaderRefusal.Expect(OutputFile.WriteText(link, "x"), link, "is a symbolic link to a regular file; it is neither followed nor replaced");
         Assert.Equal("precious", File.ReadAllText(victim));
         Assert.NotNull(new FileInfo(link).LinkTarget);
         var dangling = SpecialFiles.Link(dir.File("plot.png"), dir.File("created"));
-        Refusal.Expect(OutputFile.WriteText(dangling, "x"), dangling, "is a symbolic link to nothing");
+        ReaderRefusal.Expect(OutputFile.WriteText(dangling, "x"), dangling, "is a symbolic link to nothing");
         Assert.False(File.Exists(dir.File("created")));
         var toDirectory = SpecialFiles.Link(dir.File("to-dir"), dir.Path);
-        Refusal.Expect(OutputFile.WriteText(toDirectory, "x"), toDirectory, "is a symbolic link to a directory");
+        ReaderRefusal.Expect(OutputFile.WriteText(toDirectory, "x"), toDirectory, "is a symbolic link to a directory");
     }
 
     [Fact]
@@ -88,7 +88,7 @@ public sealed class OutputFileTests
         using var dir = new TempDirectory();
         var path = dir.File("s");
         using var socket = SpecialFiles.ListeningSocket(path);
-        Refusal.Expect(SpecialFiles.Within(() => OutputFile.WriteText(path, "x")), path, "is a socket, which cannot be opened by name");
+        ReaderRefusal.Expect(SpecialFiles.Within(() => OutputFile.WriteText(path, "x")), path, "is a socket, which cannot be opened by name");
     }
 
     [Fact]
@@ -127,7 +127,7 @@ public sealed class OutputFileTests
     public void A_descriptor_that_is_not_open_is_refused()
     {
         if (!SpecialFiles.Supported) return;
-        Refusal.Expect(OutputFile.WriteText("/dev/fd/999999", "x"), "/dev/fd/999999", "names file descriptor 999999, which is not open");
+        ReaderRefusal.Expect(OutputFile.WriteText("/dev/fd/999999", "x"), "/dev/fd/999999", "names file descriptor 999999, which is not open");
     }
 
     [Theory]

@@ -28,10 +28,10 @@ public sealed class RunFilesTests
         using var dir = new TempDirectory();
         var victim = dir.Write("victim", "precious");
         var link = SpecialFiles.Link(dir.File("metrics.csv"), victim);
-        Refusal.Expect(RunFiles.OpenAppend(link), link, "is a symbolic link; nothing inside a run directory is followed");
+        ReaderRefusal.Expect(RunFiles.OpenAppend(link), link, "is a symbolic link; nothing inside a run directory is followed");
         Assert.Equal("precious", File.ReadAllText(victim));
         var dangling = SpecialFiles.Link(dir.File("other.csv"), dir.File("created"));
-        Refusal.Expect(RunFiles.OpenAppend(dangling), dangling, "is a symbolic link");
+        ReaderRefusal.Expect(RunFiles.OpenAppend(dangling), dangling, "is a symbolic link");
         Assert.False(File.Exists(dir.File("created")));
     }
 
@@ -41,7 +41,7 @@ public sealed class RunFilesTests
         if (!SpecialFiles.Supported) return;
         using var dir = new TempDirectory();
         var fifo = SpecialFiles.Fifo(dir.File("metrics.csv"));
-        Refusal.Expect(SpecialFiles.Within(() => RunFiles.OpenAppend(fifo), fifo), fifo, "is a FIFO, not a regular file");
-        Refusal.Expect(RunFiles.OpenAppend(dir.Path), dir.Path, "is a directory, not a regular file");
+        ReaderRefusal.Expect(SpecialFiles.Within(() => RunFiles.OpenAppend(fifo), fifo), fifo, "is a FIFO, not a regular file");
+        ReaderRefusal.Expect(RunFiles.OpenAppend(dir.Path), dir.Path, "is a directory, not a regular file");
     }
 }

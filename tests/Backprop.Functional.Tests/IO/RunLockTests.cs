@@ -68,10 +68,10 @@ public sealed class RunLockTests
         var victim = dir.Write("victim", "precious");
         var link = SpecialFiles.Link(dir.File(".lock"), victim);
         foreach (var exclusive in new[] { true, false })
-            Refusal.Expect(RunLock.Acquire(link, exclusive), link, "is a symbolic link; nothing inside a run directory is followed");
+            ReaderRefusal.Expect(RunLock.Acquire(link, exclusive), link, "is a symbolic link; nothing inside a run directory is followed");
         Assert.Equal("precious", File.ReadAllText(victim));
         var dangling = SpecialFiles.Link(dir.File("other.lock"), dir.File("created"));
-        Refusal.Expect(RunLock.Acquire(dangling, exclusive: true), dangling, "is a symbolic link");
+        ReaderRefusal.Expect(RunLock.Acquire(dangling, exclusive: true), dangling, "is a symbolic link");
         Assert.False(File.Exists(dir.File("created")));
     }
 
@@ -81,8 +81,8 @@ public sealed class RunLockTests
         if (!SpecialFiles.Supported) return;
         using var dir = new TempDirectory();
         var fifo = SpecialFiles.Fifo(dir.File(".lock"));
-        Refusal.Expect(SpecialFiles.Within(() => RunLock.Acquire(fifo, exclusive: true), fifo), fifo, "is a FIFO, not a regular file");
-        Refusal.Expect(RunLock.Acquire(dir.Path, exclusive: false), dir.Path, "is a directory, not a regular file");
+        ReaderRefusal.Expect(SpecialFiles.Within(() => RunLock.Acquire(fifo, exclusive: true), fifo), fifo, "is a FIFO, not a regular file");
+        ReaderRefusal.Expect(RunLock.Acquire(dir.Path, exclusive: false), dir.Path, "is a directory, not a regular file");
     }
 
     [Fact]

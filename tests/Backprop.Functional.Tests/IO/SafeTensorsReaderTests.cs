@@ -11,7 +11,7 @@ public sealed class SafeTensorsReaderTests
     private const string Source = "w.safetensors";
 
     private static void Refused(byte[] bytes, params string[] fragments) =>
-        Refusal.Expect(SafeTensors.Parse(Source, bytes), Source, fragments);
+        ReaderRefusal.Expect(SafeTensors.Parse(Source, bytes), Source, fragments);
 
     private static void Refused(string header, int dataBytes, params string[] fragments) =>
         Refused(Of(header, dataBytes), fragments);
@@ -178,7 +178,7 @@ public sealed class SafeTensorsReaderTests
     [Fact]
     public void A_huge_name_is_shortened_in_the_message()
     {
-        var message = Refusal.Expect(SafeTensors.Parse(Source, Of(Header(Entry(new string('n', 1_000_000), "X", "[1]", 0, 8)), 8)), Source, "...' has unknown dtype");
+        var message = ReaderRefusal.Expect(SafeTensors.Parse(Source, Of(Header(Entry(new string('n', 1_000_000), "X", "[1]", 0, 8)), 8)), Source, "...' has unknown dtype");
         Assert.True(message.Length < 200, message);
     }
 

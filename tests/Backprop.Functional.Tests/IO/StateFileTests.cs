@@ -67,7 +67,7 @@ public sealed class StateFileTests
         var file = (SafeTensorsFile)SafeTensors.Parse(StateFile.Encode(Initial([3, 4, 2], "sgd")));
         var earlier = file with { Metadata = file.Metadata.SetItem("format", "backprop.functional.state/1").SetItem(Seal.Key, Seal.Placeholder) };
         var bytes = Seal.Close(SafeTensors.Serialize(earlier));
-        Support.Refusal.Expect(StateFile.Decode(bytes, "old.safetensors"), "old.safetensors", "earlier version of backprop", "state/1", "train the run again");
+        Support.ReaderRefusal.Expect(StateFile.Decode(bytes, "old.safetensors"), "old.safetensors", "earlier version of backprop", "state/1", "train the run again");
     }
 
     /// <summary>Four epochs of mini-batches through the fused path, with weight decay and a cosine schedule, saved.</summary>

@@ -5,7 +5,7 @@ using LanguageExt.Common;
 namespace Backprop.Functional.Tests.Support;
 
 /// <summary>What every refusal of a reader must look like: one line that names the file and the problem.</summary>
-public static class Refusal
+public static class ReaderRefusal
 {
     /// <summary>Asserts that <paramref name="result"/> failed with a one-line message starting "source: " and holding every fragment.</summary>
     public static string Expect<T>(Fin<T> result, string source, params string[] fragments)
