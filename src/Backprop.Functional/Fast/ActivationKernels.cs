@@ -1,5 +1,3 @@
-using Backprop.Functional.Numerics;
-
 namespace Backprop.Functional.Fast;
 
 /// <summary>

@@ -2,7 +2,7 @@ namespace Backprop.Functional.Numerics.Gemm;
 
 /// <summary>
 /// The threads one product may use and each one's packing buffers: worker 0 is the calling
-/// thread, workers 1, 2, … the helpers <see cref="ParallelProduct{TLanes, TVector}"/> wakes. A
+/// thread, workers 1, 2, … the helpers <see cref="ParallelProduct{TLanes}"/> wakes. A
 /// product uses them alone while it runs (its owner, a <see cref="ComputeContext"/> or one call,
 /// lends them to one computation at a time), so a buffer is never shared by two threads at once.
 /// </summary>

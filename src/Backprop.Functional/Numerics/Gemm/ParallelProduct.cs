@@ -8,9 +8,8 @@ namespace Backprop.Functional.Numerics.Gemm;
 /// the result. The caller does not wait for helpers to wake up: if it finishes every strip
 /// itself, the late helpers find nothing left and return without touching any buffer.
 /// </summary>
-internal sealed class ParallelProduct<TLanes, TVector> : IThreadPoolWorkItem
-    where TLanes : struct, ILanes<TVector>
-    where TVector : struct
+internal sealed class ParallelProduct<TLanes> : IThreadPoolWorkItem
+    where TLanes : struct, ILanes<TLanes>
 {
     private readonly MatrixView a;
     private readonly MatrixView b;
@@ -37,7 +36,7 @@ internal sealed class ParallelProduct<TLanes, TVector> : IThreadPoolWorkItem
     {
         var threads = workers.Threads;
         var (rows, columns) = (a.Rows, b.Columns);
-        var tileRows = MicroKernel.Rows<TLanes, TVector>();
+        var tileRows = MicroKernel.Rows<TLanes>();
         const int tileColumns = MicroKernel.Columns;
         // A few strips per thread so that a thread slowed by other work on the machine
         // is made up for by the others; strips of whole tiles so that no tile is cut.
@@ -46,7 +45,7 @@ internal sealed class ParallelProduct<TLanes, TVector> : IThreadPoolWorkItem
         var stripWidth = stripsAreColumns
             ? Math.Max(tileColumns, (columns + wanted * tileColumns - 1) / (wanted * tileColumns) * tileColumns)
             : Math.Max(tileRows, (rows + wanted * tileRows - 1) / (wanted * tileRows) * tileRows);
-        var work = new ParallelProduct<TLanes, TVector>(a, b, c, workers, stripsAreColumns, stripWidth);
+        var work = new ParallelProduct<TLanes>(a, b, c, workers, stripsAreColumns, stripWidth);
         var helpers = Math.Min(threads, work.strips) - 1;
         for (var h = 0; h < helpers; h++) ThreadPool.UnsafeQueueUserWorkItem(work, preferLocal: false);
         work.Work(worker: 0);
@@ -75,9 +74,9 @@ internal sealed class ParallelProduct<TLanes, TVector> : IThreadPoolWorkItem
                 buffers ??= workers.Buffers(worker ?? Interlocked.Increment(ref helpersWorking));
                 var start = strip * stripWidth;
                 if (stripsAreColumns)
-                    BlockedProduct.Run<TLanes, TVector>(a, b, c, 0, a.Rows, start, Math.Min(b.Columns, start + stripWidth), buffers);
+                    BlockedProduct.Run<TLanes>(a, b, c, 0, a.Rows, start, Math.Min(b.Columns, start + stripWidth), buffers);
                 else
-                    BlockedProduct.Run<TLanes, TVector>(a, b, c, start, Math.Min(a.Rows, start + stripWidth), 0, b.Columns, buffers);
+                    BlockedProduct.Run<TLanes>(a, b, c, start, Math.Min(a.Rows, start + stripWidth), 0, b.Columns, buffers);
             }
             catch (Exception e)
             {
