@@ -14,6 +14,12 @@ internal interface IActivationKernel
     bool ReadsPreActivation { get; }
 
     /// <summary>
+    /// Whether each column (unit) of h and of dL/dz depends on that column alone (elementwise
+    /// functions do, softmax does not), so that a parallel step may give columns to different threads.
+    /// </summary>
+    bool ColumnsIndependent { get; }
+
+    /// <summary>
     /// z += b on a rows × bias.Length matrix, then h = f(z): the bits of
     /// <see cref="Forward.PreActivation"/> followed by <see cref="Activation.Apply"/>.
     /// <paramref name="h"/> may be <paramref name="z"/>. Without <paramref name="keepPreActivation"/>

@@ -17,6 +17,9 @@ internal sealed class ElementwiseKernel<TFunction, TLanes>(bool readsPreActivati
     public bool ReadsPreActivation => readsPreActivation;
 
     /// <inheritdoc/>
+    public bool ColumnsIndependent => true;
+
+    /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AddBiasAndApply(Span<double> z, ReadOnlySpan<double> bias, Span<double> h, int rows, bool keepPreActivation)
     {

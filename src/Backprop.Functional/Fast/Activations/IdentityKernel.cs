@@ -16,6 +16,9 @@ internal sealed class IdentityKernel<TLanes> : IActivationKernel
     public bool ReadsPreActivation => false;
 
     /// <inheritdoc/>
+    public bool ColumnsIndependent => true;
+
+    /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AddBiasAndApply(Span<double> z, ReadOnlySpan<double> bias, Span<double> h, int rows, bool keepPreActivation) =>
         forward.AddBiasAndApply(z, bias, h, rows, keepPreActivation);
