@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Backprop.Functional.Fast;
 using Backprop.Functional.Numerics;
+using Backprop.Functional.Numerics.Gemm;
 using LanguageExt;
 using MathNet.Numerics.LinearAlgebra;
 
@@ -240,13 +241,13 @@ internal static class FusedTraining
         private void InParts(int parts, MatrixView x, bool forward)
         {
             var self = this;
-            StepPhase.Run(parts, workspace.Products, (p, member) => self.Part(x, forward, p, parts, member));
+            ForkJoin.Run(parts, workspace.Products, (p, member) => self.Part(x, forward, p, parts, member));
         }
 
-        private void Part(MatrixView x, bool forward, int part, int parts, Numerics.Gemm.GemmWorkers workers)
+        private void Part(MatrixView x, bool forward, int part, int parts, GemmWorkers workers)
         {
             var (width, inWidth) = (workspace.Widths[index + 1], workspace.Widths[index]);
-            var (first, count) = StepPhase.Slice(forward ? width : inWidth, parts, part);
+            var (first, count) = ForkJoin.Slice(forward ? width : inWidth, parts, part);
             if (forward)
             {
                 if (count == 0) return;
@@ -269,7 +270,7 @@ internal static class FusedTraining
                     kernels.Activations[index - 1].Backpropagate(workspace.Z[index - 1].AsSpan(first * rows), workspace.H[index - 1].AsSpan(first * rows), dh, rows, count);
                 }
             }
-            var (units, unitCount) = StepPhase.Slice(width, parts, part);
+            var (units, unitCount) = ForkJoin.Slice(width, parts, part);
             if (unitCount > 0) ColumnSums.Of(Delta.AsSpan(units * rows, unitCount * rows), rows, workspace.Gradient[2 * index + 1].AsSpan(units, unitCount));
         }
     }

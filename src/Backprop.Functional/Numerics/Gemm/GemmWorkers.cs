@@ -29,7 +29,7 @@ internal sealed class GemmWorkers
 
     /// <summary>
     /// Worker <paramref name="worker"/> alone: one thread with that worker's buffers, for a thread of
-    /// a parallel training step (<see cref="StepPhase"/>) that computes its own part of a product.
+    /// a parallel training step (<see cref="ForkJoin"/>) that computes its own part of a product.
     /// </summary>
     public GemmWorkers Member(int worker) => members[worker] ??= new GemmWorkers(buffers, first + worker);
 }

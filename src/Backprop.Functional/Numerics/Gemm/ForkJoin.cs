@@ -1,16 +1,15 @@
-using Backprop.Functional.Numerics.Gemm;
-
-namespace Backprop.Functional;
+namespace Backprop.Functional.Numerics.Gemm;
 
 /// <summary>
-/// One phase of a fused training step (a layer's forward pass, or its backward pass) cut into
-/// parts that the calling thread and up to <c>threads − 1</c> thread-pool threads claim one at a
-/// time, each computing on its own member of the step's workers (<see cref="GemmWorkers.Member"/>).
-/// A part writes output elements that no other part writes, with the operations one thread would
-/// use for them, so the split never shows in the result. The caller does not wait for a helper to
-/// wake: if it finishes every part itself, a late helper finds nothing left and returns.
+/// Work cut into parts that the calling thread and up to <c>threads − 1</c> thread-pool threads
+/// claim one at a time, each computing on its own member of the workers
+/// (<see cref="GemmWorkers.Member"/>): the strips of one product (<see cref="ParallelProduct{TLanes}"/>),
+/// or a layer's columns in one pass of a fused training step. A part writes output elements that
+/// no other part writes, with the operations one thread would use for them, so the split never
+/// shows in the result. The caller does not wait for a helper to wake: if it finishes every part
+/// itself, a late helper finds nothing left and returns without touching any buffer.
 /// </summary>
-internal sealed class StepPhase : IThreadPoolWorkItem
+internal sealed class ForkJoin : IThreadPoolWorkItem
 {
     private readonly Action<int, GemmWorkers> part;
     private readonly int parts;
@@ -21,7 +20,7 @@ internal sealed class StepPhase : IThreadPoolWorkItem
     private int finished;
     private Exception? failure;
 
-    private StepPhase(int parts, GemmWorkers workers, Action<int, GemmWorkers> part) => (this.parts, this.workers, this.part) = (parts, workers, part);
+    private ForkJoin(int parts, GemmWorkers workers, Action<int, GemmWorkers> part) => (this.parts, this.workers, this.part) = (parts, workers, part);
 
     /// <summary>Runs <paramref name="part"/>(p, worker) for every p below <paramref name="parts"/>, on up to <paramref name="workers"/>' threads.</summary>
     public static void Run(int parts, GemmWorkers workers, Action<int, GemmWorkers> part)
@@ -32,7 +31,7 @@ internal sealed class StepPhase : IThreadPoolWorkItem
             for (var p = 0; p < parts; p++) part(p, parts == 1 ? workers : workers.Member(0));
             return;
         }
-        var phase = new StepPhase(parts, workers, part);
+        var phase = new ForkJoin(parts, workers, part);
         var helpers = Math.Min(workers.Threads, parts) - 1;
         for (var h = 0; h < helpers; h++) ThreadPool.UnsafeQueueUserWorkItem(phase, preferLocal: false);
         phase.Work(worker: 0);
@@ -52,7 +51,9 @@ internal sealed class StepPhase : IThreadPoolWorkItem
         {
             try
             {
-                // A helper draws its worker number only once it holds a part (as ParallelProduct's do).
+                // Only a helper that holds a part draws a worker: one that wakes after the last part
+                // was claimed may run after Run returned, when the buffers serve other work.
+                // At most threads − 1 helpers are queued, so helpers draw 1 … threads − 1.
                 member ??= workers.Member(worker ?? Interlocked.Increment(ref helpersWorking));
                 part(p, member);
             }
