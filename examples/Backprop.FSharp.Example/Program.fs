@@ -48,7 +48,7 @@ let written =
     use session = RunSession.Create(directory, run, Provenance.Of(run, System.DateTime.UtcNow, compute.Threads)).ThrowIfFail()
 
     let last =
-        [ 1 .. run.Spec.Epochs ]
+        [ 1 .. run.Epochs ]
         |> List.fold
             (fun (state: TrainState) _ ->
                 let result = Training.Epoch(run.Config, state, run.Data.Train, compute)

@@ -9,7 +9,7 @@ public static class ExitCodes
     /// <summary>Bad input: a file, a flag value or a run directory was refused, with a message.</summary>
     public const int BadInput = 1;
 
-    /// <summary>The command line could not be parsed (unknown option, missing value).</summary>
+    /// <summary>The command line could not be parsed (unknown option, missing value, options that do not go together), or names what is not there (evaluate --split of a split the run does not hold).</summary>
     public const int Usage = 2;
 
     /// <summary>replay or verify found a state that differs from its rebuild, or a broken hash chain.</summary>

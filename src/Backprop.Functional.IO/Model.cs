@@ -24,7 +24,10 @@ public enum ModelKind
 /// A trained model as the commands that use one need it: the network, its loss and, when the file
 /// records it, the data schema (feature names, target names, classes, standardization). With a
 /// schema, columns are taken by name (in any order) and standardized as in training; a weights
-/// file has no names, so its features are every non-target column in file order.
+/// file has no names, so its features are every non-target column in file order. A model trained
+/// on standardized regression targets has two views of its targets: the network's own (what it
+/// outputs and its loss was trained on: <see cref="Data"/>, for gradients and explain) and the
+/// targets' own units (<see cref="DataInTargetUnits"/> and <see cref="Predict"/>, for evaluate and predict).
 /// </summary>
 /// <param name="Network">The network.</param>
 /// <param name="Loss">The loss it was trained with.</param>
@@ -62,9 +65,18 @@ public sealed record Model(Network Network, Loss Loss, Option<DataSchema> Schema
 
     /// <summary>
     /// Inputs and targets of <paramref name="table"/> as the network sees them: standardized
-    /// features, and the targets as numbers (regression) or one-hot by the stored classes.
+    /// features, and the targets as numbers (regression; standardized as in training when the
+    /// model scales its targets) or one-hot by the stored classes.
     /// </summary>
-    public Fin<Dataset> Data(CsvTable table, DataSchema schema)
+    public Fin<Dataset> Data(CsvTable table, DataSchema schema) =>
+        DataInTargetUnits(table, schema).Map(d => schema.TargetStandardization.Match(s => d with { Targets = s.Apply(d.Targets) }, () => d));
+
+    /// <summary>
+    /// Inputs and targets of <paramref name="table"/> with the targets in their own units: the
+    /// standardized features and the targets as the file holds them (one-hot for classification),
+    /// to compare with <see cref="Predict"/>.
+    /// </summary>
+    public Fin<Dataset> DataInTargetUnits(CsvTable table, DataSchema schema)
     {
         if (schema.Targets.IsEmpty) return Error.New($"{table.Source}: no target column is named, and the model does not name one (name it with --target)");
         return from inputs in Inputs(table, schema)
@@ -72,4 +84,19 @@ public sealed record Model(Network Network, Loss Loss, Option<DataSchema> Schema
                from data in Dataset.Create(inputs, targets).Bind(d => d.FitsNetwork(Network)).Within(table.Source)
                select data;
     }
+
+    /// <summary>
+    /// The model's predictions for <paramref name="inputs"/> (as <see cref="Inputs"/> gives them) in
+    /// the targets' own units: the network's outputs, mapped back through the target
+    /// standardization when the model has one. Products in <paramref name="compute"/>.
+    /// </summary>
+    public Matrix<double> Predict(Matrix<double> inputs, DataSchema schema, ComputeContext? compute = null) =>
+        schema.InTargetUnits(Forward.Predict(Network, inputs, compute));
+
+    /// <summary>
+    /// The model's loss and metrics on <paramref name="data"/> (from <see cref="DataInTargetUnits"/>)
+    /// in the targets' own units: for a model with target scaling the mse is in squared target units.
+    /// </summary>
+    public Evaluation Evaluate(Dataset data, DataSchema schema, ComputeContext? compute = null) =>
+        Evaluation.InTargetUnits(Network, Loss, data, schema.Task, schema.TargetStandardization, compute);
 }

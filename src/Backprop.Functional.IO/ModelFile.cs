@@ -84,7 +84,7 @@ public static partial class ModelFile
     // A state's optimizer moments copied in would pass the seal if resealed, but are not part of a model.
     private static string? Stray(SafeTensorsFile file, int layers)
     {
-        var expected = new System.Collections.Generic.HashSet<string>(StringComparer.Ordinal) { SchemaMetadata.MeanTensor, SchemaMetadata.StdTensor };
+        var expected = new System.Collections.Generic.HashSet<string>(SchemaMetadata.TensorNames, StringComparer.Ordinal);
         for (var i = 0; i < layers; i++) expected.UnionWith([$"layers.{i}.weight", $"layers.{i}.bias"]);
         return file.Tensors.Map(t => t.Name).Find(n => !expected.Contains(n)).Case as string;
     }

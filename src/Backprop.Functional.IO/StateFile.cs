@@ -8,7 +8,8 @@ namespace Backprop.Functional.IO;
 /// A <see cref="Checkpoint"/> as a safetensors file. The weights keep the names of a plain
 /// weights file (so <c>--init</c> and <c>gradients</c> accept a state too); optimizer moments
 /// are <c>optimizer.{slot}.layers.{i}.weight|bias</c>, standardization is
-/// <c>standardization.mean|std</c> (<see cref="SchemaMetadata"/>), and the rest is metadata. The
+/// <c>standardization.mean|std</c> (and <c>target_standardization.mean|std</c> when regression
+/// targets are scaled; <see cref="SchemaMetadata"/>), and the rest is metadata. The
 /// file is sealed (<see cref="Seal"/>): its <c>seal</c> metadata is the SHA-256 of the whole file
 /// with the seal itself zeroed, so any truncation or changed byte is detected. Encoding is deterministic: the same checkpoint
 /// always gives the same bytes (no clock, no host name), which is what lets replay compare
@@ -82,11 +83,7 @@ public static class StateFile
     {
         foreach (var (prefix, values) in Sets(checkpoint.State))
             foreach (var shape in NetworkTensors.Shapes(values, prefix)) yield return shape;
-        if (checkpoint.Schema.Standardization.Case is Standardization s)
-        {
-            yield return (SchemaMetadata.MeanTensor, Arr.create((long)s.Means.Count));
-            yield return (SchemaMetadata.StdTensor, Arr.create((long)s.Stds.Count));
-        }
+        foreach (var shape in SchemaMetadata.Shapes(checkpoint.Schema)) yield return shape;
     }
 
     private static Map<string, string> Metadata(Checkpoint checkpoint)

@@ -8,12 +8,16 @@ namespace Backprop.Functional.IO;
 /// <summary>Turns a CSV table into a data set: target columns become Y, every other column X.</summary>
 public static class TabularData
 {
+    /// <summary>The most distinct whole numbers a target column may hold and still be taken for class labels.</summary>
+    public const int MaxInferredClasses = 20;
+
     /// <summary>
     /// Splits <paramref name="table"/> into features (<paramref name="features"/>, or every column
     /// that is not a target) and targets. Regression needs numeric targets;
-    /// a classification target (forced by <paramref name="task"/>, or implied by text labels) is
-    /// one-hot encoded with its classes in sorted order (numerically when every label is a number);
-    /// a label longer than <see cref="Csv.MaxNameLength"/> is refused.
+    /// a classification target (forced by <paramref name="task"/>, or implied by text labels or by
+    /// a few distinct whole numbers, see <see cref="LooksLikeLabels"/>) is one-hot encoded with its
+    /// classes in sorted order (numerically when every label is a number); a label longer than
+    /// <see cref="Csv.MaxNameLength"/> is refused.
     /// </summary>
     public static Fin<(Dataset Data, DataSchema Schema)> Load(CsvTable table, IReadOnlyList<string> targets, TaskKind? task, IReadOnlyList<string>? features = null)
     {
@@ -44,7 +48,9 @@ public static class TabularData
         else featureIndices = Enumerable.Range(0, table.Header.Count).Where(i => !targetIndices.Contains(i)).ToArray();
         if (featureIndices.Length == 0) return Error.New($"{table.Source}: every column is a target; no feature columns are left");
 
-        var kind = task ?? (targetIndices.Count == 1 && !IsNumericColumn(table, targetIndices[0]) ? TaskKind.Classification : TaskKind.Regression);
+        var kind = task ?? (targetIndices.Count == 1 && (!IsNumericColumn(table, targetIndices[0]) || LooksLikeLabels(table, targetIndices[0]))
+            ? TaskKind.Classification
+            : TaskKind.Regression);
         if (kind == TaskKind.Classification && targetIndices.Count != 1)
             return Error.New("classification takes exactly one --target column (its labels become one output per class)");
 
@@ -125,6 +131,26 @@ public static class TabularData
         var data = new double[labels.Length * classes.Count];
         for (var r = 0; r < labels.Length; r++) data[classIndex[labels[r]] * labels.Length + r] = 1.0;
         return Dense.Matrix(labels.Length, classes.Count, data);
+    }
+
+    /// <summary>
+    /// Whether a numeric column reads as class labels: every value a whole number within an int's
+    /// range, between 2 and <see cref="MaxInferredClasses"/> distinct values, and each value on two
+    /// rows or more on average (so a short column of distinct counts stays a quantity). Digits 0–9
+    /// are labels; a price, a measurement or an age in years are not.
+    /// </summary>
+    public static bool LooksLikeLabels(CsvTable table, int column)
+    {
+        var values = new System.Collections.Generic.HashSet<double>();
+        foreach (var record in table.Records)
+        {
+            if (!double.TryParse(record.Fields[column].Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ||
+                Math.Abs(value) > int.MaxValue || Math.Floor(value) != value)
+                return false;
+            values.Add(value);
+            if (values.Count > MaxInferredClasses) return false;
+        }
+        return values.Count >= 2 && 2 * values.Count <= table.Records.Count;
     }
 
     private static bool IsNumericColumn(CsvTable table, int column) =>

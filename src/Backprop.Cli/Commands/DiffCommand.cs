@@ -17,7 +17,8 @@ public static class DiffCommand
         var command = new Command("diff", Examples.With(
             "Compare two states tensor by tensor: largest absolute and relative change, and norms.",
             "backprop diff runs/iris 10 20",
-            "backprop diff runs/a/final.safetensors runs/b/final.safetensors")) { paths };
+            "backprop diff runs/a/final.safetensors runs/b/final.safetensors",
+            "backprop diff runs/iris/states/000060.safetensors runs/iris-lr0.001/states/000010.safetensors")) { paths };
         command.SetAction(parse => BackpropCli.Guard(context, () => Files(parse.GetValue(paths)!).Bind(pair => Diff(context, pair.A, pair.B))));
         return command;
     }

@@ -23,7 +23,8 @@ public static class ExplainCommand
         var row = new System.CommandLine.Option<int>("--row") { Description = "Which data row (0 = the first row after the header; default 0)", HelpName = "R" };
         var json = new System.CommandLine.Option<bool>("--json") { Description = "Print the same as one JSON object (infinite and NaN values are the strings \"Infinity\", \"-Infinity\" and \"NaN\")" };
         var command = new Command("explain", Examples.With(
-            "Follow one step of backprop with numbers: the forward pass layer by layer, the loss, the backward pass layer by layer (dL/dh, dL/dz, dL/dW, dL/db) and the update.",
+            "Follow one step of backprop with numbers: the forward pass layer by layer, the loss, the backward pass layer by layer (dL/dh, dL/dz, dL/dW, dL/db) and the update. " +
+            "Everything is in the network's own space, as in training: standardized features and, for a model trained on standardized targets, standardized targets.",
             "backprop explain",
             "backprop explain --state runs/iris/states/000010.safetensors --dataset iris --row 5",
             "backprop explain --json > step.json"))

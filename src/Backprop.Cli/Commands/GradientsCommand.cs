@@ -20,7 +20,8 @@ public static class GradientsCommand
         var loss = new Option<string>("--loss") { Description = $"{Loss.Names}, only for a weights file without metadata (default: its loss metadata, else mse)", HelpName = "NAME" };
         var output = new Option<string>("--out") { Description = "Where to write the gradients (safetensors)", HelpName = "GRADS.safetensors", Required = true };
         var command = new Command("gradients", Examples.With(
-            "Write dL/dW and dL/db of the mean loss over every row of a CSV, with the weights' tensor names and shapes. A state or model file's features are read by name and standardized as in training; a text target is one-hot encoded by the stored classes.",
+            "Write dL/dW and dL/db of the mean loss over every row of a CSV, with the weights' tensor names and shapes. A state or model file's features are read by name and standardized as in training; a text target is one-hot encoded by the stored classes. " +
+            "The loss is the network's own, as in training: a model trained on standardized targets is compared with the file's targets standardized the same way, not in the target's own units.",
             "backprop gradients --state runs/iris/final.safetensors --dataset iris --out grads.safetensors",
             "backprop gradients --state weights.safetensors --data data.csv --target y --out grads.safetensors"))
         { state, data, dataset, target, activation, outputActivation, loss, output };

@@ -20,7 +20,7 @@ public static class PredictCommand
         var dataset = SharedOptions.Dataset();
         var output = new System.CommandLine.Option<string>("--out") { Description = "Where to write the predictions (- for standard output; a FIFO or device is written directly)", HelpName = "PRED.csv", Required = true };
         var command = new Command("predict", Examples.With(
-            "Predict with a saved model: for classification the class and every class's probability, for regression the outputs.",
+            "Predict with a saved model: for classification the class and every class's probability, for regression the outputs in the target's own units (a model trained on standardized targets maps its outputs back).",
             "backprop predict --state runs/iris/final.safetensors --data flowers.csv --out predictions.csv",
             "backprop predict --state runs/iris/final.safetensors --dataset iris --out - | head"))
         { state, data, dataset, output };
@@ -31,7 +31,7 @@ public static class PredictCommand
                    from table in SharedOptions.Table(parse.GetValue(data), parse.GetValue(dataset))
                    from schema in model.SchemaFor(table, null)
                    from inputs in model.Inputs(table, schema)
-                   let predictions = Forward.Predict(model.Network, inputs, compute)
+                   let predictions = model.Predict(inputs, schema, compute)
                    from code in Write(context, parse.GetValue(output)!, Csv(predictions, schema), predictions.RowCount)
                    select code;
         }));

@@ -19,7 +19,7 @@ public static class ReplayCommand
             "backprop replay runs/iris --from 40",
             "backprop replay runs/iris --from 40 --to 45 --threads 1",
             "backprop replay runs/houses --from 0 --data /new/place/houses.csv"))
-        { dir, from, to, threads, moved.Data, moved.Dataset, moved.Init };
+        { dir, from, to, threads, moved.Data, moved.Dataset, moved.Init, moved.Parent };
         command.SetAction(parse => BackpropCli.Guard(context, () =>
         {
             using var compute = SharedOptions.Compute(parse, threads);

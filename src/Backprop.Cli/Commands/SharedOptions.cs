@@ -38,15 +38,20 @@ public static class SharedOptions
     /// <summary>--data FILE.csv: the rows a command reads.</summary>
     public static Option<string> Data(string description) => new("--data") { Description = description, HelpName = "FILE.csv" };
 
-    /// <summary>--data, --dataset and --init for a run whose inputs moved since it was made.</summary>
-    public static (Option<string> Data, Option<string> Dataset, Option<string> Init) MovedInputs() => (
+    /// <summary>--data, --dataset, --init and --parent for a run whose inputs moved since it was made.</summary>
+    public static (Option<string> Data, Option<string> Dataset, Option<string> Init, Option<string> Parent) MovedInputs() => (
         Data("Where the run's data file is now, if it moved (its fingerprint must match the run's)"),
         Dataset(),
-        new Option<string>("--init") { Description = "Where the run's --init weights file is now, if it moved (its SHA-256 must match)", HelpName = "FILE.safetensors" });
+        new Option<string>("--init") { Description = "Where the run's --init weights file is now, if it moved (its SHA-256 must match)", HelpName = "FILE.safetensors" },
+        Parent());
+
+    /// <summary>--parent DIR: where a fork's parent run is now, if it moved.</summary>
+    public static Option<string> Parent() =>
+        new("--parent") { Description = "For a fork (train --from): where its parent run directory is now, if it moved (the parent state's SHA-256 must match)", HelpName = "DIR" };
 
     /// <summary>The moved inputs given on the command line.</summary>
-    public static Functional.Runs.RunSources Sources(ParseResult parse, (Option<string> Data, Option<string> Dataset, Option<string> Init) options) =>
-        new(parse.GetValue(options.Data), parse.GetValue(options.Dataset), parse.GetValue(options.Init));
+    public static Functional.Runs.RunSources Sources(ParseResult parse, (Option<string> Data, Option<string> Dataset, Option<string> Init, Option<string> Parent) options) =>
+        new(parse.GetValue(options.Data), parse.GetValue(options.Dataset), parse.GetValue(options.Init), parse.GetValue(options.Parent));
 
     /// <summary>--dataset NAME: a data set shipped with the tool, instead of --data.</summary>
     public static Option<string> Dataset() =>

@@ -1,6 +1,10 @@
 using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using Backprop.Functional;
 using Backprop.Functional.IO;
+using Backprop.Functional.Runs;
 using LanguageExt;
 
 namespace Backprop.Cli.Commands;
@@ -11,17 +15,135 @@ public static class ShowCommand
     /// <summary>Builds the command.</summary>
     public static Command Create(CommandContext context)
     {
-        var path = new Argument<string>("PATH") { Description = "A state, model or weights file, or a run directory (with --epoch; default its last state)" };
+        var path = new Argument<string>("PATH") { Description = "A state, model or weights file, or a run directory (with --epoch; default: a summary of the run, then its last state)" };
         var epoch = new System.CommandLine.Option<int?>("--epoch") { Description = "Which saved epoch of the run directory", HelpName = "K" };
+        var json = new System.CommandLine.Option<bool>("--json") { Description = "Print one JSON object instead of text (keys in the README; full-precision numbers, a non-finite one as the string \"NaN\", \"Infinity\" or \"-Infinity\")" };
         var command = new Command("show", Examples.With(
             "Show a state or model file: architecture, epoch, loss, data schema (columns, classes, standardization), per-layer weight and bias norms and ranges, optimizer state, hashes.",
             "backprop show runs/iris --epoch 10",
-            "backprop show runs/iris/states/000100.safetensors"))
-        { path, epoch };
+            "backprop show runs/iris/states/000100.safetensors",
+            "backprop show runs/iris/final.safetensors --json"))
+        { path, epoch, json };
         command.SetAction(parse => BackpropCli.Guard(context, () =>
-            StateSource.Read(parse.GetValue(path)!, parse.GetValue(epoch)).Bind(state => Show(context, state))));
+        {
+            var (target, at) = (parse.GetValue(path)!, parse.GetValue(epoch));
+            if (parse.GetValue(json)) return StateSource.Read(target, at).Bind(state => ShowJson(context, state));
+            if (at is null && Directory.Exists(target)) Summary(context.Out, target);
+            return StateSource.Read(target, at).Bind(state => Show(context, state));
+        }));
         return command;
     }
+
+    /// <summary>
+    /// The run as a whole (epochs, states kept, best epoch), before its last state. A run being
+    /// trained or damaged may not summarize; its last state is still shown.
+    /// </summary>
+    private static void Summary(TextWriter output, string dir)
+    {
+        if (RunDirectory.Open(dir).Bind(RunSummary.Read).Case is not RunSummary summary) return;
+        output.WriteLine($"run {Path.GetFullPath(dir)}");
+        foreach (var (label, value) in summary.Lines()) output.WriteLine($"  {label,-18} {value}");
+    }
+
+    private static readonly JsonSerializerOptions Json = new() { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
+
+    /// <summary>What <see cref="Show"/> prints, as one JSON object (the README lists its keys).</summary>
+    private static Fin<int> ShowJson(CommandContext context, StateBytes source)
+    {
+        var (path, bytes) = (source.Path, source.Bytes);
+        if (SafeTensors.Parse(bytes).Within(path).Failed(out var parseError, out var file)) return parseError;
+        var document = new Dictionary<string, object?> { ["path"] = path, ["file_sha256"] = Fingerprint.Of(bytes) };
+        if (file.Meta("format").Case is ModelFile.Format)
+        {
+            if (ModelFile.Decode(bytes, path).Failed(out var modelError, out var decoded)) return modelError;
+            var ((network, loss, schema, _), provenance) = decoded;
+            document["kind"] = "model";
+            document["epoch"] = provenance.Epoch;
+            document["network"] = NetworkDocument(network);
+            document["loss_function"] = loss.Name;
+            document["data"] = schema.Case is DataSchema known ? SchemaDocument(known) : null;
+            document["data_sha256"] = provenance.DataSha256;
+            document["state_sha256"] = provenance.StateSha256;
+            document["layers"] = LayerDocuments(network);
+        }
+        else if (file.Meta("format").IsSome)
+        {
+            if (StateFile.Decode(bytes, path).Failed(out var decodeError, out var checkpoint)) return decodeError;
+            var state = checkpoint.State;
+            document["kind"] = "state";
+            document["epoch"] = state.Epoch;
+            document["step"] = state.Step;
+            document["skipped"] = state.SkippedSteps;
+            document["metrics"] = checkpoint.Metrics is { } m
+                ? new Dictionary<string, object?> { ["loss"] = m.Loss, ["val_loss"] = m.ValidationLoss, ["val_accuracy"] = m.ValidationAccuracy }
+                : null;
+            document["network"] = NetworkDocument(state.Network);
+            document["loss_function"] = checkpoint.Loss.Name;
+            document["data"] = SchemaDocument(checkpoint.Schema);
+            document["optimizer"] = new Dictionary<string, object?>
+            {
+                ["count"] = state.Optimizer.Count,
+                ["slot_norms"] = state.Optimizer.Slots.ToDictionary(p => p.Key, p => Norm(p.Value.Tensors().SelectMany(t => t.Values))),
+            };
+            document["rng"] = state.Rng.ToHex();
+            document["numerics"] = file.Meta("numerics").Case as string;
+            document["data_sha256"] = checkpoint.DataSha256;
+            document["previous_sha256"] = checkpoint.PreviousSha256;
+            document["config"] = JsonNode.Parse(checkpoint.Config);
+            document["layers"] = LayerDocuments(state.Network);
+        }
+        else
+        {
+            if (NetworkTensors.FromFile(file, path, Sigmoid.Instance, Sigmoid.Instance).Failed(out var networkError, out var network)) return networkError;
+            document["kind"] = "weights";
+            document["network"] = NetworkDocument(network);
+            document["activations_assumed"] = file.Meta(NetworkTensors.ActivationsKey).IsNone;
+            document["layers"] = LayerDocuments(network);
+        }
+        context.Out.WriteLine(JsonSerializer.Serialize(document, Json));
+        return ExitCodes.Success;
+    }
+
+    private static Dictionary<string, object?> NetworkDocument(Network network) => new()
+    {
+        ["widths"] = network.Widths.ToArray(),
+        ["activations"] = network.Layers.Map(l => l.Activation.Name).ToArray(),
+        ["parameters"] = network.ParameterCount,
+    };
+
+    private static Dictionary<string, object?> SchemaDocument(DataSchema schema) => new()
+    {
+        ["task"] = schema.Task.ToString().ToLowerInvariant(),
+        ["features"] = schema.Features.ToArray(),
+        ["targets"] = schema.Targets.ToArray(),
+        ["classes"] = schema.Classes.ToArray(),
+        ["standardization"] = schema.Standardization.Case is Standardization features ? ScalingDocument(features) : null,
+        ["target_standardization"] = schema.TargetStandardization.Case is Standardization targets ? ScalingDocument(targets) : null,
+    };
+
+    private static Dictionary<string, object?> ScalingDocument(Standardization scaling) => new() { ["mean"] = scaling.Means.ToArray(), ["std"] = scaling.Stds.ToArray() };
+
+    private static List<Dictionary<string, object?>> LayerDocuments(Network network)
+    {
+        var layers = new List<Dictionary<string, object?>>();
+        foreach (var (layer, i) in network.Layers.Select((l, i) => (l, i)))
+        {
+            layers.Add(TensorDocument(i, "weight", [layer.OutputWidth, layer.InputWidth], Functional.Numerics.Dense.Data(layer.Weight)));
+            layers.Add(TensorDocument(i, "bias", [layer.OutputWidth], Functional.Numerics.Dense.Data(layer.Bias)));
+        }
+        return layers;
+    }
+
+    private static Dictionary<string, object?> TensorDocument(int layer, string tensor, int[] shape, double[] values) => new()
+    {
+        ["layer"] = layer,
+        ["tensor"] = tensor,
+        ["shape"] = shape,
+        ["norm"] = Norm(values),
+        ["min"] = values.Min(),
+        ["max"] = values.Max(),
+        ["mean"] = values.Average(),
+    };
 
     private static Fin<int> Show(CommandContext context, StateBytes source)
     {
@@ -84,6 +206,10 @@ public static class ShowCommand
                          (schema.Classes.IsEmpty ? "" : $", classes {string.Join(", ", schema.Classes)}") +
                          (schema.Standardization.IsSome ? ", standardized" : ""));
         output.WriteLine($"  columns            features {Quote.List(schema.Features)}; target {Quote.List(schema.Targets)}");
+        if (schema.TargetStandardization.Case is Standardization scaling)
+            output.WriteLine("  target scaling     trained on standardized targets (" +
+                             string.Join("; ", schema.Targets.Zip(scaling.Means.Zip(scaling.Stds)).Select(t => $"{t.Item1}: mean {StateSource.Number(t.Item2.Item1)}, std {StateSource.Number(t.Item2.Item2)}")) +
+                             "); predict and evaluate map outputs back to the target's units");
     }
 
     private static void Layers(TextWriter output, Network network)

@@ -13,30 +13,41 @@ public static class VerifyCommand
         var dir = new Argument<string>("DIR") { Description = "A run directory made by 'train --out'" };
         var threads = SharedOptions.Threads();
         var moved = SharedOptions.MovedInputs();
+        var quiet = new System.CommandLine.Option<bool>("--quiet", "-q") { Description = "Print nothing when the run is proven (exit 0); otherwise only one line per problem found (exit codes unchanged)" };
         var command = new Command("verify", Examples.With(
             "Prove a run: state 0 rebuilt from run.json, every state's seal, epoch, configuration and link to the previous state, metrics.csv, the kept states; then replay it from epoch 0.",
             "backprop verify runs/iris",
-            "backprop verify runs/houses --data /new/place/houses.csv"))
-        { dir, threads, moved.Data, moved.Dataset, moved.Init };
+            "backprop verify runs/iris --quiet && echo proven",
+            "backprop verify runs/houses --data /new/place/houses.csv",
+            "backprop verify runs/iris-lr0.001 --parent /new/place/iris"))
+        { dir, threads, moved.Data, moved.Dataset, moved.Init, moved.Parent, quiet };
         command.SetAction(parse => BackpropCli.Guard(context, () =>
         {
             using var compute = SharedOptions.Compute(parse, threads);
-            context.Out.WriteLine(SharedOptions.NumericsLine(compute));
-            return Verification.Run(parse.GetValue(dir)!, SharedOptions.Sources(parse, moved), breaks => Chain(context, breaks), line => context.Out.WriteLine(line.Text), compute)
-                .Map(report => Report(context, report));
+            var silent = parse.GetValue(quiet);
+            if (!silent) context.Out.WriteLine(SharedOptions.NumericsLine(compute));
+            return Verification.Run(parse.GetValue(dir)!, SharedOptions.Sources(parse, moved), breaks => Chain(context, breaks, silent),
+                    line => { if (!silent || !line.Identical) context.Out.WriteLine(line.Text); }, compute)
+                .Map(report => Report(context, report, silent));
         }));
         return command;
     }
 
-    private static void Chain(CommandContext context, Arr<ChainBreak> breaks)
+    private static void Chain(CommandContext context, Arr<ChainBreak> breaks, bool quiet)
     {
         foreach (var problem in breaks) context.Out.WriteLine($"chain: {problem}");
-        if (breaks.IsEmpty) context.Out.WriteLine("chain: intact (state 0 is the one run.json describes; every kept state, seal, link and metrics row checked)");
+        if (breaks.IsEmpty && !quiet) context.Out.WriteLine("chain: intact (state 0 is the one run.json describes; every kept state, seal, link and metrics row checked)");
     }
 
-    private static int Report(CommandContext context, VerifyReport report)
+    private static int Report(CommandContext context, VerifyReport report, bool quiet)
     {
+        if (quiet) return report.Proven && report.Epochs.ForAll(e => e.Identical) ? ExitCodes.Success : ExitCodes.Mismatch;
         var replayed = ReplayCommand.Summarize(context, report.Epochs.ToArray());
+        if (report.Parent is { Problem: null } parent)
+            context.Out.WriteLine($"parent: {parent.Path} has the SHA-256 run.json records, is epoch {parent.Epoch} of the run whose state 0 hashes to " +
+                                  $"{parent.RunSha256[..12]}… (its run.json's), and gives state 0 ('backprop verify {parent.Run}' proves the parent's own epochs)");
+        else if (report.Parent is { Absent: true } absent)
+            context.Out.WriteLine($"parent: absent ({absent.Path}); the fork is proven from its state 0 on, but not that state 0 is its parent's state: not verified");
         if (report.Proven && report.LastStateSha256 is { } sha)
             context.Out.WriteLine($"verified: the last state's SHA-256 {sha} stands for the whole run");
         return report.Proven && replayed == ExitCodes.Success ? ExitCodes.Success : ExitCodes.Mismatch;

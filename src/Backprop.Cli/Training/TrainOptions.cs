@@ -13,7 +13,7 @@ public sealed class TrainOptions
     /// <summary>--layers.</summary>
     public Option<int[]> Layers { get; } = new("--layers")
     {
-        Description = "Every width, input first (default: the seed's 10,32,32,32,32,32,32,2, or the data's widths around six hidden layers of 32)",
+        Description = "Every width, input first (default: the seed's 10,32,32,32,32,32,32,2; with data, the data's widths around two hidden layers of the smallest power of two ≥ both, 32 to 256, e.g. 4,32,32,3 for iris)",
         HelpName = "W,W,...",
         CustomParser = ParseWidths,
         Arity = ArgumentArity.ExactlyOne,
@@ -21,11 +21,11 @@ public sealed class TrainOptions
 
     /// <summary>--activation.</summary>
     public Option<string> Activation { get; } = new("--activation")
-    { Description = $"Hidden-layer activation: {Functional.Activation.Names.Replace("|softmax", "")} (default: the --init file's, else sigmoid)", HelpName = "NAME" };
+    { Description = $"Hidden-layer activation: {Functional.Activation.Names.Replace("|softmax", "")} (default: the --init file's, else tanh with data, sigmoid for the seed demo)", HelpName = "NAME" };
 
     /// <summary>--output-activation.</summary>
     public Option<string> OutputActivation { get; } = new("--output-activation")
-    { Description = $"Output activation: {Functional.Activation.Names} (default: softmax for cross-entropy, else sigmoid)", HelpName = "NAME" };
+    { Description = $"Output activation: {Functional.Activation.Names} (default: softmax for cross-entropy, identity for regression on data, else sigmoid)", HelpName = "NAME" };
 
     /// <summary>--loss.</summary>
     public Option<string> Loss { get; } = new("--loss")
@@ -36,7 +36,8 @@ public sealed class TrainOptions
     { Description = "Learning rate (default: 0.02, which reproduces the seed notebook's steps; 0.001 for adam/adamw/amsgrad)", HelpName = "RATE" };
 
     /// <summary>--epochs.</summary>
-    public Option<int> Epochs { get; } = new("--epochs") { Description = "Epochs in total (default: 200)", HelpName = "N" };
+    public Option<int> Epochs { get; } = new("--epochs")
+    { Description = $"Epochs in total (default: 200; with data, enough for about {RunPlan.DataSteps:N0} steps, from 10 to 200)", HelpName = "N" };
 
     /// <summary>--seed.</summary>
     public Option<ulong> Seed { get; } = new("--seed") { Description = "Seed of every random draw (default: 0)", HelpName = "S" };
@@ -57,10 +58,23 @@ public sealed class TrainOptions
 
     /// <summary>--task.</summary>
     public Option<string> Task { get; } = new("--task")
-    { Description = "regression or classification (default: classification when the target holds text)", HelpName = "KIND" };
+    { Description = $"regression or classification (default: classification when the target holds text, or 2 to {TabularData.MaxInferredClasses} distinct whole numbers each on two rows or more on average)", HelpName = "KIND" };
 
     /// <summary>--standardize.</summary>
-    public Option<bool> Standardize { get; } = new("--standardize") { Description = "Standardize features with the training rows' mean and std" };
+    public Option<bool> Standardize { get; } = new("--standardize") { Description = "Standardize features with the training rows' mean and std (default: on with data, off for the seed demo)" };
+
+    /// <summary>--no-standardize.</summary>
+    public Option<bool> NoStandardize { get; } = new("--no-standardize") { Description = "Leave the features as they are (turns off --standardize, a default with data)" };
+
+    /// <summary>--standardize-target.</summary>
+    public Option<bool> StandardizeTarget { get; } = new("--standardize-target")
+    {
+        Description = "Regression: train on targets standardized with the training rows' mean and std; the test line, evaluate and predict report in the target's own units " +
+                      "(default: on for regression on data with an identity output and mse)",
+    };
+
+    /// <summary>--no-standardize-target.</summary>
+    public Option<bool> NoStandardizeTarget { get; } = new("--no-standardize-target") { Description = "Train on the regression targets as they are (turns off --standardize-target)" };
 
     /// <summary>--validation-split.</summary>
     public Option<double> ValidationSplit { get; } = new("--validation-split") { Description = "Fraction of rows held out for validation (default: 0)", HelpName = "F" };
@@ -69,16 +83,22 @@ public sealed class TrainOptions
     public Option<double> TestSplit { get; } = new("--test-split") { Description = "Fraction of rows held out for the final test (default: 0)", HelpName = "F" };
 
     /// <summary>--batch-size.</summary>
-    public Option<int> BatchSize { get; } = new("--batch-size") { Description = "Rows per step, reshuffled every epoch (default: all rows)", HelpName = "B" };
+    public Option<int> BatchSize { get; } = new("--batch-size")
+    {
+        Description = $"Rows per step, reshuffled every epoch, or all (0) for every row in one batch (default: {RunPlan.DataBatchSize} with data, all for the seed demo)",
+        HelpName = "B|all",
+        CustomParser = ParseBatchSize,
+        Arity = ArgumentArity.ExactlyOne,
+    };
 
     /// <summary>--init-scheme.</summary>
-    public Option<string> InitScheme { get; } = new("--init-scheme") { Description = $"Initial weights: {Initializer.Names} (default: normal, the seed's N(0, 0.01²))", HelpName = "NAME" };
+    public Option<string> InitScheme { get; } = new("--init-scheme") { Description = $"Initial weights: {Initializer.Names} (default: normal, the seed's N(0, 0.01²); with data, the one matching --activation: he-normal for relu and leaky-relu, else xavier-normal)", HelpName = "NAME" };
 
     /// <summary>--init.</summary>
     public Option<string> Init { get; } = new("--init") { Description = "Start from the weights in this safetensors file", HelpName = "FILE.safetensors" };
 
     /// <summary>--optimizer.</summary>
-    public Option<string> Optimizer { get; } = new("--optimizer") { Description = $"{Functional.Optimizer.Names} (default: sgd)", HelpName = "NAME" };
+    public Option<string> Optimizer { get; } = new("--optimizer") { Description = $"{Functional.Optimizer.Names} (default: adam with data, sgd for the seed demo)", HelpName = "NAME" };
 
     /// <summary>--momentum.</summary>
     public Option<double> Momentum { get; } = new("--momentum") { Description = "Momentum coefficient for momentum/nesterov (default: 0.9)", HelpName = "M" };
@@ -110,6 +130,21 @@ public sealed class TrainOptions
     /// <summary>--keep-every.</summary>
     public Option<int> KeepEvery { get; } = new("--keep-every") { Description = "Keep every Kth epoch's state plus the last (default: 1)", HelpName = "K" };
 
+    /// <summary>--keep-last.</summary>
+    public Option<int> KeepLast { get; } = new("--keep-last") { Description = "Keep only the last N of the states --keep-every keeps, plus state 0 and the last (default: all)", HelpName = "N" };
+
+    /// <summary>--keep-best.</summary>
+    public Option<bool> KeepBest { get; } = new("--keep-best") { Description = "Always keep the best epoch's state by --monitor (needs --validation-split)" };
+
+    /// <summary>--patience.</summary>
+    public Option<int> Patience { get; } = new("--patience") { Description = "Stop after N epochs without a better --monitor value (needs --validation-split; default: train every epoch)", HelpName = "N" };
+
+    /// <summary>--monitor.</summary>
+    public Option<string> Monitor { get; } = new("--monitor") { Description = $"What --patience, --keep-best and --restore-best watch: {EarlyStopping.Names} (default: val_loss)", HelpName = "NAME" };
+
+    /// <summary>--restore-best.</summary>
+    public Option<bool> RestoreBest { get; } = new("--restore-best") { Description = "Make final.safetensors the best epoch's model by --monitor, whose state is kept (needs --validation-split)" };
+
     /// <summary>--on-nonfinite.</summary>
     public Option<string> OnNonfinite { get; } = new("--on-nonfinite") { Description = "When a step yields NaN/Inf: stop (keep the last finite state) or skip that update (default: stop)", HelpName = "stop|skip" };
 
@@ -119,9 +154,9 @@ public sealed class TrainOptions
     /// <summary>Every option above, in help order.</summary>
     public IEnumerable<Option> All =>
     [
-        Layers, Activation, OutputActivation, Loss, Lr, Epochs, Seed, Data, Target, Features, Dataset, Task, Standardize,
-        ValidationSplit, TestSplit, BatchSize, InitScheme, Init, Optimizer, Momentum, Beta1, Beta2, Eps, WeightDecay, ClipNorm,
-        Schedule, DecaySteps, DecayRate, KeepEvery, OnNonfinite, MaxSkips,
+        Layers, Activation, OutputActivation, Loss, Lr, Epochs, Seed, Data, Target, Features, Dataset, Task, Standardize, NoStandardize,
+        StandardizeTarget, NoStandardizeTarget, ValidationSplit, TestSplit, BatchSize, InitScheme, Init, Optimizer, Momentum, Beta1, Beta2, Eps, WeightDecay, ClipNorm,
+        Schedule, DecaySteps, DecayRate, KeepEvery, KeepLast, KeepBest, Patience, Monitor, RestoreBest, OnNonfinite, MaxSkips,
     ];
 
     /// <summary>The spec with every option given on the command line applied over <paramref name="spec"/>.</summary>
@@ -142,6 +177,9 @@ public sealed class TrainOptions
         if (Given(Dataset)) spec = spec with { Dataset = Value(Dataset) };
         if (Given(Task)) spec = spec with { Task = Value(Task) };
         if (Given(Standardize)) spec = spec with { Standardize = Value(Standardize) };
+        if (Given(NoStandardize) && Value(NoStandardize)) spec = spec with { Standardize = false };
+        if (Given(StandardizeTarget)) spec = spec with { StandardizeTarget = Value(StandardizeTarget) };
+        if (Given(NoStandardizeTarget) && Value(NoStandardizeTarget)) spec = spec with { StandardizeTarget = false };
         if (Given(ValidationSplit)) spec = spec with { ValidationSplit = Value(ValidationSplit) };
         if (Given(TestSplit)) spec = spec with { TestSplit = Value(TestSplit) };
         if (Given(BatchSize)) spec = spec with { BatchSize = Value(BatchSize) };
@@ -158,9 +196,47 @@ public sealed class TrainOptions
         if (Given(DecaySteps)) spec = spec with { DecaySteps = Value(DecaySteps) };
         if (Given(DecayRate)) spec = spec with { DecayRate = Value(DecayRate) };
         if (Given(KeepEvery)) spec = spec with { KeepEvery = Value(KeepEvery) };
+        if (Given(KeepLast)) spec = spec with { KeepLast = Value(KeepLast) };
+        if (Given(KeepBest)) spec = spec with { KeepBest = Value(KeepBest) };
+        if (Given(Patience)) spec = spec with { Patience = Value(Patience) };
+        if (Given(Monitor)) spec = spec with { Monitor = Value(Monitor) };
+        if (Given(RestoreBest)) spec = spec with { RestoreBest = Value(RestoreBest) };
         if (Given(OnNonfinite)) spec = spec with { OnNonfinite = Value(OnNonfinite) };
         if (Given(MaxSkips)) spec = spec with { MaxSkips = Value(MaxSkips) };
         return spec;
+    }
+
+    /// <summary>Refuses an option together with the one that turns it off.</summary>
+    public void Validate(CommandResult result)
+    {
+        foreach (var (on, off) in new[] { (Standardize, NoStandardize), (StandardizeTarget, NoStandardizeTarget) })
+            if (result.GetResult(on) is { Implicit: false } && result.GetResult(off) is { Implicit: false })
+                result.AddError($"give {on.Name} or {off.Name}, not both");
+    }
+
+    /// <summary>
+    /// Refuses the options that watch a validation measurement without a validation split to
+    /// measure it on, and --monitor without one of them. With <paramref name="configGiven"/> the
+    /// split may come from the file: the run's own checks refuse it then.
+    /// </summary>
+    public void ValidateMonitoring(CommandResult result, bool configGiven)
+    {
+        bool Given(Option option) => result.GetResult(option) is { Implicit: false };
+        var watcher = new Option[] { Patience, RestoreBest, KeepBest }.FirstOrDefault(o => Given(o) && (o is not Option<bool> flag || result.GetValue(flag)));
+        if (configGiven) return;
+        if (watcher is null && Given(Monitor))
+            result.AddError("--monitor says what --patience, --restore-best and --keep-best watch; give one of them");
+        else if (watcher is not null && !(Given(ValidationSplit) && result.GetValue(ValidationSplit) > 0))
+            result.AddError($"{watcher.Name} needs a validation split to monitor: give --validation-split F (e.g. 0.2)");
+    }
+
+    private static int ParseBatchSize(ArgumentResult result)
+    {
+        var text = result.Tokens[0].Value.Trim();
+        if (string.Equals(text, "all", StringComparison.OrdinalIgnoreCase)) return 0;
+        if (int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var size)) return size;
+        result.AddError($"--batch-size: '{text}' is neither a whole number nor 'all'");
+        return 0;
     }
 
     private static int[] ParseWidths(ArgumentResult result)

@@ -57,6 +57,10 @@ public static class ChainCheck
         // (a task the data does not give, an init hash without an init file) resolves away.
         if (RunFile.FirstDifference(plan.StateConfig, RunFile.StateConfig(run.Recorded)) is var (edited, resolved, recorded))
             breaks.Add(new ChainBreak(directory.RunFile, $"'{edited}' is {recorded} but the run it describes has {resolved} (run.json was edited)"));
+        // A fork's state 0 is proven from its parent state; one that is absent leaves only that link
+        // unproven (resume may go on without it), one that changed is a break everywhere.
+        if (plan.Fork?.Parent is { Problem: { } problem } parent && (reading == MetricsReading.Strict || !parent.Absent))
+            breaks.Add(new ChainBreak(parent.Path, problem));
         if (listing.Last is not { } last)
         {
             breaks.Add(new ChainBreak(directory.StatesFolder, "holds no state"));
@@ -65,6 +69,11 @@ public static class ChainCheck
 
         var metricsBreaks = new List<ChainBreak>();
         var rows = ReadRows(directory, reading, metricsBreaks);
+        // The stopping rule's decision is recomputed from the recorded metrics: which state is the
+        // best (kept, and the final model with restore-best), and where patience stopped the run.
+        var stopping = plan.Stopping(rows.Take(last).Map(r => r.Metrics));
+        var best = stopping.Best?.Epoch;
+        (Checkpoint State, string Sha256)? bestState = null;
 
         var hashes = new Dictionary<int, string>();
         ChainEnd? end = null;
@@ -86,13 +95,16 @@ public static class ChainCheck
             breaks.AddRange(Foreign(plan, state, epoch).Select(p => new ChainBreak(path, p)));
             breaks.AddRange(Links(plan, state, epoch, bytes, sha, hashes, rows).Select(p => new ChainBreak(path, p)));
             if (epoch == last) end = new ChainEnd(last, state, sha, rows);
+            if (epoch == best) bestState = (state, sha);
         }
 
-        var (missing, missingCount) = Missing(plan, listing, last);
+        var (missing, missingCount) = Missing(plan, listing, last, best);
         foreach (var epoch in missing)
             breaks.Add(new ChainBreak(directory.StatePath(epoch), epoch == 0
                 ? "is missing (the initial state)"
-                : $"is missing, but the run keeps it (keep-every {plan.Spec.KeepEvery})"));
+                : epoch == best && !plan.Keeps(epoch, last)
+                    ? $"is missing, but the run keeps it (the best epoch by {plan.Spec.Monitor}, {(plan.Spec.RestoreBest == true ? "restore-best" : "keep-best")})"
+                    : $"is missing, but the run keeps it ({KeepRule(plan.Spec)})"));
         if (missingCount > missing.Count)
             breaks.Add(new ChainBreak(directory.StatesFolder, $"{missingCount - missing.Count:N0} more states the run keeps are missing"));
         breaks.AddRange(metricsBreaks);
@@ -102,10 +114,50 @@ public static class ChainCheck
                 : $"records {rows.Count} epochs but the last state is epoch {last}"));
         if (reading == MetricsReading.AfterCrash && rows.Count < last - 1)
             breaks.Add(new ChainBreak(directory.MetricsFile, $"records {rows.Count} epochs but the last state is epoch {last}"));
-        // The model handed on must be the last state's (resume writes it anew, so only verify looks).
-        if (reading == MetricsReading.Strict && end is not null && FinalModel(directory, end) is { } final) breaks.Add(final);
+        if (plan.Spec.Patience is { } patience && plan.Monitor is { } monitor &&
+            EarlyStopping.StoppedAt(rows.Map(r => plan.Monitored(r.Metrics)), monitor, patience) is { } stoppedAt && stoppedAt < Math.Max(last, rows.Count))
+            breaks.Add(new ChainBreak(directory.MetricsFile, $"records epochs after epoch {stoppedAt}, where patience {patience} stopped the run (no better {monitor.Name()} since epoch {plan.Stopping(rows.Take(stoppedAt).Map(r => r.Metrics)).Best?.Epoch})"));
+        // The model handed on must be the last state's, or the best's (resume writes it anew, so only verify looks).
+        var handedOn = plan.Spec.RestoreBest == true && bestState is { } b ? new ChainEnd(best!.Value, b.State, b.Sha256, rows) : end;
+        var finalExists = Entries.KindOf(directory.FinalFile) != FileKind.Missing;
+        if (reading == MetricsReading.Strict && handedOn is not null && FinalModel(directory, handedOn, handedOn != end) is { } final) breaks.Add(final);
+        if (reading == MetricsReading.Strict && rows.Count == last) breaks.AddRange(Outcome(run, stopping, finalExists));
         return (breaks.ToArr(), end);
     }
+
+    /// <summary>
+    /// Why run.json's <c>outcome</c> is not the one its metrics give (none when it is): every value
+    /// is recomputed with the stopping rule. A run that monitors something and has handed on its
+    /// final model has recorded its outcome first.
+    /// </summary>
+    private static IEnumerable<ChainBreak> Outcome(OpenedRun run, StopDecision stopping, bool finalExists)
+    {
+        var (plan, file) = (run.Plan, run.Directory.RunFile);
+        if (run.Outcome is not { } outcome)
+        {
+            if (plan.Monitor is not null && finalExists)
+                yield return new ChainBreak(file, $"records no '{RunFile.OutcomeKey}' (best-epoch, stopped-at) though the run monitors {plan.Spec.Monitor} and has written {RunDirectory.FinalFileName}");
+            yield break;
+        }
+        if (plan.Monitor is null)
+        {
+            yield return new ChainBreak(file, $"records an '{RunFile.OutcomeKey}' but the run gives no patience, keep-best or restore-best to monitor (run.json was edited)");
+            yield break;
+        }
+        var expected = RunOutcome.Of(stopping);
+        string Text(object? value) => value switch { null => "(absent)", double d => d.ToString("R", System.Globalization.CultureInfo.InvariantCulture), _ => value.ToString()! };
+        var because = $"metrics.csv gives {Text(expected.BestEpoch)} as the best epoch by {plan.Spec.Monitor}" +
+                      (plan.Spec.Patience is { } p ? $", and patience {p} {(expected.StoppedAt is { } s ? $"stops the run after epoch {s}" : "does not stop it")}" : "");
+        if (outcome.BestEpoch != expected.BestEpoch)
+            yield return new ChainBreak(file, $"'best-epoch' is {Text(outcome.BestEpoch)} but {because} (run.json was edited)");
+        else if (BitConverter.DoubleToInt64Bits(outcome.BestValue ?? double.NaN) != BitConverter.DoubleToInt64Bits(expected.BestValue ?? double.NaN))
+            yield return new ChainBreak(file, $"'best-value' is {Text(outcome.BestValue)} but epoch {Text(expected.BestEpoch)} measured {Text(expected.BestValue)} {plan.Spec.Monitor} (run.json was edited)");
+        if (outcome.StoppedAt != expected.StoppedAt)
+            yield return new ChainBreak(file, $"'stopped-at' is {Text(outcome.StoppedAt)} but {because} (run.json was edited)");
+    }
+
+    private static string KeepRule(RunSpec spec) =>
+        $"keep-every {spec.KeepEvery}" + (spec.KeepLast is { } n ? $", keep-last {n}" : "");
 
     /// <summary>
     /// Why a decoded state does not belong to <paramref name="plan"/>'s run at <paramref name="epoch"/>
@@ -125,7 +177,7 @@ public static class ChainCheck
         if (network.Describe() != expectedNetwork.Describe())
             yield return $"holds a {network.Describe()} network but the run's is {expectedNetwork.Describe()} (a state of another architecture)";
         if (state.Loss != plan.Config.Loss) yield return $"was trained with loss {state.Loss.Name} but the run uses {plan.Config.Loss.Name}";
-        if (!SameSchema(state.Schema, plan.Schema)) yield return "its data schema (features, classes or standardization) is not the one the run's data gives";
+        if (!SameSchema(state.Schema, plan.Schema)) yield return "its data schema (features, classes, standardization or target standardization) is not the one the run's data gives";
     }
 
     private static IEnumerable<string> Links(
@@ -158,14 +210,14 @@ public static class ChainCheck
     /// Why final.safetensors is not the model of the last state (null when it is, or when there is
     /// none: a run whose trainer was killed has not written it yet).
     /// </summary>
-    private static ChainBreak? FinalModel(RunDirectory directory, ChainEnd end)
+    private static ChainBreak? FinalModel(RunDirectory directory, ChainEnd end, bool best)
     {
         if (FileInput.ReadRunFile(directory.FinalFile).Failed(out var error, out var bytes))
             return error.Code == FileInput.MissingFileCode ? null : new ChainBreak(directory.FinalFile, Unprefixed(error.Message, directory.FinalFile));
         var expected = ModelFile.Encode(end.LastState, end.LastSha256);
         return expected.AsSpan().SequenceEqual(bytes)
             ? null
-            : new ChainBreak(directory.FinalFile, $"is not the model of the last state, epoch {end.Last} ({StateDifference.Describe(expected, bytes)})");
+            : new ChainBreak(directory.FinalFile, $"is not the model of the {(best ? "best state (restore-best)" : "last state")}, epoch {end.Last} ({StateDifference.Describe(expected, bytes)})");
     }
 
     /// <summary>
@@ -173,16 +225,19 @@ public static class ChainCheck
     /// and how many there are in all: counted, not listed, since a state named like epoch 2³¹−2
     /// would otherwise make a list of a billion.
     /// </summary>
-    private static (Arr<int> First, long Count) Missing(PreparedRun plan, RunListing listing, int last)
+    private static (Arr<int> First, long Count) Missing(PreparedRun plan, RunListing listing, int last, int? best)
     {
         const int Shown = 3;
         long every = plan.Spec.KeepEvery;
-        var required = last / every + 1 + (last % every == 0 ? 0 : 1);
-        var present = listing.Epochs.Count(e => plan.Keeps(e, last));
+        var required = plan.KeptCount(last, best);
+        var present = listing.Epochs.Count(e => plan.Keeps(e, last, best));
         var first = new List<int>();
         var set = listing.Epochs.ToHashSet();
-        for (long epoch = 0; epoch < last && first.Count < Shown; epoch += every)
-            if (!set.Contains((int)epoch)) first.Add((int)epoch);
+        if (!set.Contains(0)) first.Add(0);
+        if (plan.KeepsBest && best is { } b && b < last && !set.Contains(b)) first.Add(b);
+        for (var epoch = plan.FirstKeptMultiple(last); epoch < last && first.Count < Shown; epoch += every)
+            if (!set.Contains((int)epoch) && !first.Contains((int)epoch)) first.Add((int)epoch);
+        first.Sort();
         return (first.ToArr(), required - present);
     }
 
@@ -208,9 +263,10 @@ public static class ChainCheck
 
     private static bool SameSchema(DataSchema a, DataSchema b) =>
         a.Task == b.Task && a.Features.SequenceEqual(b.Features) && a.Targets.SequenceEqual(b.Targets) && a.Classes.SequenceEqual(b.Classes) &&
-        a.Standardization.Match(
-            s => b.Standardization.Match(t => SameBits(s.Means, t.Means) && SameBits(s.Stds, t.Stds), () => false),
-            () => b.Standardization.IsNone);
+        Same(a.Standardization, b.Standardization) && Same(a.TargetStandardization, b.TargetStandardization);
+
+    private static bool Same(Option<Standardization> a, Option<Standardization> b) =>
+        a.Match(s => b.Match(t => SameBits(s.Means, t.Means) && SameBits(s.Stds, t.Stds), () => false), () => b.IsNone);
 
     private static bool SameBits(IEnumerable<double> a, IEnumerable<double> b) => a.Select(Bits).SequenceEqual(b.Select(Bits));
 

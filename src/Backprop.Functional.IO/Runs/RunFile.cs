@@ -14,6 +14,9 @@ public static class RunFile
 {
     private const string ProvenanceKey = "provenance";
 
+    /// <summary>The key of the run's <see cref="RunOutcome"/>: written when it ends, like provenance ignored by <c>--config</c>.</summary>
+    public const string OutcomeKey = "outcome";
+
     /// <summary>The largest configuration file read (configurations are small; this stops accidents).</summary>
     public const long MaxBytes = 1 << 20;
 
@@ -29,6 +32,34 @@ public static class RunFile
     public static Fin<RunSpec> Read(string path) =>
         FileInput.ReadAllBytes(path, MaxBytes).Bind(bytes => Parse(path, bytes));
 
+    /// <summary>
+    /// run.json's <c>outcome</c> (none when it has none: the run monitors nothing, or has not ended),
+    /// refusing one that is not an object of the known keys.
+    /// </summary>
+    public static Fin<Option<RunOutcome>> ParseOutcome(string source, string text)
+    {
+        try
+        {
+            var node = JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { MaxDepth = RunSpec.Json.MaxDepth }) as JsonObject;
+            if (node?[OutcomeKey] is not { } outcome) return Option<RunOutcome>.None;
+            if (outcome is not JsonObject) return Error.New($"{source}: '{OutcomeKey}' must be an object");
+            return outcome.Deserialize<RunOutcome>(RunSpec.Json) is { } recorded ? Option<RunOutcome>.Some(recorded) : Error.New($"{source}: '{OutcomeKey}' is empty");
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or ArgumentException)
+        {
+            return Error.New($"{source}: '{OutcomeKey}' is not what a run records ({(e is JsonException j ? Describe(j) : e.Message.Split('\n')[0])})");
+        }
+    }
+
+    /// <summary>run.json's text with <paramref name="outcome"/> recorded (or, when null, none).</summary>
+    public static string WithOutcome(string text, RunOutcome? outcome)
+    {
+        var node = JsonNode.Parse(text)!.AsObject();
+        node.Remove(OutcomeKey);
+        if (outcome is not null) node[OutcomeKey] = JsonSerializer.SerializeToNode(outcome, RunSpec.Json);
+        return node.ToJsonString(RunSpec.Json) + "\n";
+    }
+
     /// <summary>Parses configuration JSON (UTF-8 bytes; a byte-order mark is tolerated).</summary>
     public static Fin<RunSpec> Parse(string source, byte[] bytes)
     {
@@ -39,6 +70,7 @@ public static class RunFile
             var node = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { MaxDepth = RunSpec.Json.MaxDepth });
             if (node is not JsonObject document) return Error.New($"{source}: a configuration must be a JSON object of train options");
             document.Remove(ProvenanceKey);
+            document.Remove(OutcomeKey);
             var spec = document.Deserialize<RunSpec>(RunSpec.Json);
             if (spec is null) return Error.New($"{source}: the configuration is empty");
             // Nullable annotations reach properties, not the elements of their arrays.
@@ -80,17 +112,28 @@ public static class RunFile
     /// <summary>
     /// The keys a state does not record: <c>epochs</c> changes no state (leaving it out keeps a run
     /// extended with <c>--resume --epochs</c> bit-identical to one started with the larger count),
-    /// and <c>data</c>, <c>dataset</c> and <c>init</c> say where the inputs were found, which may
-    /// change: the data's fingerprint and the init file's SHA-256 say what they are. These are the
+    /// and <c>data</c>, <c>dataset</c>, <c>init</c> and <c>parent</c> say where the inputs were found, which may
+    /// change: the data's fingerprint and the init file's and parent state's SHA-256s say what they are. These are the
     /// only keys of run.json that may be edited (<c>keep-every</c> is recorded: which states a run
     /// keeps is part of what verify checks).
     /// </summary>
-    public static IReadOnlyList<string> KeysStatesLeaveOut { get; } = ["epochs", "data", "dataset", "init"];
+    public static IReadOnlyList<string> KeysStatesLeaveOut { get; } = ["epochs", "data", "dataset", "init", "parent"];
 
-    /// <summary>The configuration a state records: the resolved spec as compact JSON without <see cref="KeysStatesLeaveOut"/>.</summary>
+    /// <summary>
+    /// The configuration a state records: the resolved spec as compact JSON without
+    /// <see cref="KeysStatesLeaveOut"/>, and without <c>batch-size</c> 0 (every row) and
+    /// <c>standardize-target</c> false: the two keys the data defaults added are left out when off,
+    /// which is what a state meant by leaving them out before they existed. So a run that uses
+    /// neither writes the very bytes it wrote then, and older runs still belong to their run.json
+    /// (see <see cref="RunSpec.AsRecordedRun"/>). The state's tensors say whether its targets are scaled.
+    /// </summary>
     public static string StateConfig(RunSpec spec)
     {
-        var node = JsonSerializer.SerializeToNode(spec, RunSpec.Json)!.AsObject();
+        var node = JsonSerializer.SerializeToNode(spec with
+        {
+            BatchSize = spec.BatchSize == 0 ? null : spec.BatchSize,
+            StandardizeTarget = spec.StandardizeTarget == false ? null : spec.StandardizeTarget,
+        }, RunSpec.Json)!.AsObject();
         foreach (var key in KeysStatesLeaveOut) node.Remove(key);
         return node.ToJsonString(CompactJson);
     }
@@ -123,4 +166,19 @@ public static class RunFile
     private static string Shorten(string text) => Quote.Escape(text, 80);
 
     private static readonly JsonSerializerOptions CompactJson = new(RunSpec.Json) { WriteIndented = false };
+}
+
+/// <summary>
+/// How a run that monitors a validation measurement ended, as run.json records it under
+/// <c>outcome</c> when training ends (or is interrupted): verify recomputes every value from
+/// metrics.csv, so an edited one is found.
+/// </summary>
+/// <param name="BestEpoch">The first epoch with the best monitored value.</param>
+/// <param name="BestValue">That value (of run.json's <c>monitor</c>).</param>
+/// <param name="StoppedAt">The epoch after which <c>patience</c> stopped the run (null: it did not stop early).</param>
+public sealed record RunOutcome(int? BestEpoch, double? BestValue, int? StoppedAt)
+{
+    /// <summary>The outcome a stopping decision describes.</summary>
+    public static RunOutcome Of(StopDecision decision) =>
+        new(decision.Best?.Epoch, decision.Best is { Value: var v } && double.IsFinite(v) ? v : null, decision.Stop ? decision.Epochs : null);
 }

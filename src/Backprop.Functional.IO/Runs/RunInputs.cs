@@ -9,7 +9,14 @@ namespace Backprop.Functional.Runs;
 /// <param name="Schema">Column names, task and classes.</param>
 /// <param name="Description">Where the rows came from, for people.</param>
 /// <param name="Path">The CSV file's full path (null for a shipped data set).</param>
-public sealed record LoadedData(Dataset Rows, DataSchema Schema, string Description, string? Path);
+public sealed record LoadedData(Dataset Rows, DataSchema Schema, string Description, string? Path)
+{
+    /// <summary>
+    /// Why the target was taken for class labels when its numbers decided it (no <c>--task</c>
+    /// given): "'digit' holds 10 distinct whole numbers"; null otherwise.
+    /// </summary>
+    public string? TaskNote { get; init; }
+}
 
 /// <summary>The weights file a run starts from: its contents and the SHA-256 of its bytes, which identifies it.</summary>
 /// <param name="Path">The file's full path.</param>
@@ -24,15 +31,29 @@ public sealed record InitWeights(string Path, SafeTensorsFile File, string Sha25
 /// </summary>
 /// <param name="Data">The loaded data, or null for the seed demo.</param>
 /// <param name="Init">The starting weights file, or null for drawn weights.</param>
-public sealed record RunInputs(LoadedData? Data, InitWeights? Init)
+/// <param name="Parent">The parent state a fork starts from, or null for a run that is not a fork.</param>
+public sealed record RunInputs(LoadedData? Data, InitWeights? Init, ParentState? Parent = null)
 {
-    /// <summary>Reads the data file (or shipped data set) and the init file a spec names.</summary>
-    public static Fin<RunInputs> Load(RunSpec spec)
+    /// <summary>
+    /// Reads the data file (or shipped data set), the init file and the parent state a spec names.
+    /// A parent that cannot be read or is not the one recorded is refused, unless
+    /// <paramref name="standIn"/> offers a state to stand in for it (a fork's own state 0, when the
+    /// fork is read back), given why the parent could not be used.
+    /// </summary>
+    public static Fin<RunInputs> Load(RunSpec spec, Func<Error, Fin<ParentState>>? standIn = null)
     {
         if (RunPlan.CheckRanges(spec).Failed(out var rangeError, out _)) return rangeError;
         if (LoadData(spec).Failed(out var dataError, out var data)) return dataError;
         if (LoadInit(spec).Failed(out var initError, out var init)) return initError;
-        return new RunInputs(data.Case as LoadedData, init.Case as InitWeights);
+        ParentState? parent = null;
+        if (spec.Parent is not null)
+        {
+            var loaded = Fork.Load(spec);
+            if (loaded.IsFail && standIn is not null) loaded = standIn((Error)loaded);
+            if (loaded.Failed(out var parentError, out var value)) return parentError;
+            parent = value;
+        }
+        return new RunInputs(data.Case as LoadedData, init.Case as InitWeights, parent);
     }
 
     private static Fin<Option<LoadedData>> LoadData(RunSpec spec)
@@ -50,7 +71,10 @@ public sealed record RunInputs(LoadedData? Data, InitWeights? Init)
             if (BuiltInDatasets.Load(name).Failed(out var error, out var builtIn)) return error;
             var targets = spec.Target is { Length: > 0 } chosen ? chosen : [builtIn.Dataset.Target];
             return TabularData.Load(builtIn.Table, targets, task ?? (spec.Target is null ? builtIn.Dataset.Task : null), spec.Features)
-                .Map(d => Option<LoadedData>.Some(new LoadedData(d.Data, d.Schema, $"{builtIn.Dataset.Name} (built in, {builtIn.Table.Records.Count} rows)", null)));
+                .Map(d => Option<LoadedData>.Some(new LoadedData(d.Data, d.Schema, $"{builtIn.Dataset.Name} (built in, {builtIn.Table.Records.Count} rows)", null)
+                {
+                    TaskNote = task is null ? TaskNote(d.Schema) : null,
+                }));
         }
 
         if (spec.Data is { } path)
@@ -58,10 +82,19 @@ public sealed record RunInputs(LoadedData? Data, InitWeights? Init)
             if (FileInput.ReadCsv(path).Failed(out var error, out var table)) return error;
             var fullPath = System.IO.Path.GetFullPath(path);
             return TabularData.Load(table, spec.Target!, task, spec.Features)
-                .Map(d => Option<LoadedData>.Some(new LoadedData(d.Data, d.Schema, $"{fullPath} ({table.Records.Count} rows)", fullPath)));
+                .Map(d => Option<LoadedData>.Some(new LoadedData(d.Data, d.Schema, $"{fullPath} ({table.Records.Count} rows)", fullPath)
+                {
+                    TaskNote = task is null ? TaskNote(d.Schema) : null,
+                }));
         }
         return Option<LoadedData>.None;
     }
+
+    /// <summary>For a classification whose labels are all numbers, what made them labels.</summary>
+    private static string? TaskNote(DataSchema schema) =>
+        schema.Task == TaskKind.Classification && schema.Classes.ForAll(c => double.TryParse(c, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _))
+            ? $"{Quote.Value(schema.Targets[0])} holds {schema.Classes.Count} distinct whole numbers"
+            : null;
 
     private static Fin<Option<InitWeights>> LoadInit(RunSpec spec)
     {

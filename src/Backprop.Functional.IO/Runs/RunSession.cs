@@ -16,8 +16,14 @@ public sealed class RunSession : IDisposable
     private readonly IDisposable _lock;
     private readonly RunWriter _writer;
 
-    private RunSession(RunDirectory directory, IDisposable runLock, RunWriter writer, PreparedRun run) =>
-        (Directory, _lock, _writer, Run) = (directory, runLock, writer, run);
+    private RunSession(RunDirectory directory, IDisposable runLock, RunWriter writer, PreparedRun run, StopDecision stopping) =>
+        (Directory, _lock, _writer, Run, Stopping) = (directory, runLock, writer, run, stopping);
+
+    /// <summary>
+    /// The stopping rule's decision over the epochs trained before this session (none for a new
+    /// run): a resumed run that <c>patience</c> already stopped has <see cref="StopDecision.Stop"/>, and is complete.
+    /// </summary>
+    public StopDecision Stopping { get; }
 
     /// <summary>The directory.</summary>
     public RunDirectory Directory { get; }
@@ -68,7 +74,7 @@ public sealed class RunSession : IDisposable
             directory.Lock.Dispose();
             return writerError;
         }
-        return new RunSession(directory.Run, directory.Lock, writer, run);
+        return new RunSession(directory.Run, directory.Lock, writer, run, StopDecision.None);
     }
 
     /// <summary>
@@ -89,10 +95,10 @@ public sealed class RunSession : IDisposable
             runLock.Dispose();
             return error;
         }
-        return (new RunSession(directory, runLock, value.Writer, value.Run), value.Start);
+        return (new RunSession(directory, runLock, value.Writer, value.Run, value.Stopping), value.Start);
     }
 
-    private static Fin<(PreparedRun Run, TrainState Start, RunWriter Writer)> Reopen(RunDirectory directory, RunSources sources, int? epochs, ComputeContext? compute)
+    private static Fin<(PreparedRun Run, TrainState Start, RunWriter Writer, StopDecision Stopping)> Reopen(RunDirectory directory, RunSources sources, int? epochs, ComputeContext? compute)
     {
         if (OpenedRun.Open(directory, sources, savesStates: true).Failed(out var openError, out var run)) return openError;
         var (breaks, end) = ChainCheck.Run(run, MetricsReading.AfterCrash);
@@ -111,18 +117,19 @@ public sealed class RunSession : IDisposable
 
         // Everything checks out; now what a killed trainer leaves is cleared away, as an uninterrupted
         // run would have: the temporary files of writes in flight (we hold the lock: none is ours),
-        // the state before the last when the run does not keep it (written the last one, not yet
-        // removed this one), and final.safetensors, the model of an earlier last state, which is
-        // written anew when this session ends.
-        foreach (var temporary in run.Listing.Temporaries) File.Delete(temporary);
-        if (!run.Plan.Keeps(last - 1, last) && run.Listing.Epochs.Contains(last - 1)) File.Delete(directory.StatePath(last - 1));
-        File.Delete(directory.FinalFile);
+        // the states the run no longer keeps (written the last one, not yet removed the ones it
+        // drops), and final.safetensors with run.json's outcome, which describe an earlier last
+        // state and are written anew when this session ends.
         var rows = end.Rows.Take(last).ToList();
         if (rows.Count == last - 1 && end.LastState.Metrics is { } metrics)
             rows.Add(new MetricsRow(last, metrics, end.LastSha256)); // the crash fell between the state and its row
+        var stopping = run.Plan.Stopping(rows.Select(r => r.Metrics));
+        foreach (var temporary in run.Listing.Temporaries) File.Delete(temporary);
+        foreach (var epoch in run.Listing.Epochs.Filter(e => e < last && !run.Plan.Keeps(e, last, stopping.Best?.Epoch))) File.Delete(directory.StatePath(epoch));
+        File.Delete(directory.FinalFile);
         if (Rewrite(directory, sources, epochs).Failed(out var rewriteError, out _)) return rewriteError;
         var runNow = epochs is { } n ? run.Plan with { Spec = run.Plan.Spec with { Epochs = n } } : run.Plan;
-        return RunWriter.Start(directory, runNow, end.LastState, end.LastSha256, rows).Map(writer => (runNow, end.LastState.State, writer));
+        return RunWriter.Start(directory, runNow, end.LastState, end.LastSha256, rows).Map(writer => (runNow, end.LastState.State, writer, stopping));
     }
 
     private static string Refusal(RunDirectory directory, Arr<ChainBreak> breaks, int? last)
@@ -135,12 +142,16 @@ public sealed class RunSession : IDisposable
         return $"{first}{hint}{more}";
     }
 
-    /// <summary>run.json with the new epoch total and the inputs' new locations (the keys the protocol lets change).</summary>
+    /// <summary>
+    /// run.json with the new epoch total and the inputs' new locations (the keys the protocol lets
+    /// change), and without the outcome of the run's earlier end.
+    /// </summary>
     private static Fin<Unit> Rewrite(RunDirectory directory, RunSources sources, int? epochs)
     {
-        if (epochs is null && sources == RunSources.AsRecorded) return Unit.Default;
         if (directory.ReadRunText().Failed(out var textError, out var text)) return textError;
         var node = JsonNode.Parse(text)!.AsObject();
+        if (epochs is null && sources == RunSources.AsRecorded && !node.ContainsKey(RunFile.OutcomeKey)) return Unit.Default;
+        node.Remove(RunFile.OutcomeKey);
         if (epochs is { } n) node["epochs"] = n;
         if (sources.Data is { } data)
         {
@@ -153,6 +164,7 @@ public sealed class RunSession : IDisposable
             node.Remove("data");
         }
         if (sources.Init is { } init) node["init"] = Path.GetFullPath(init);
+        if (sources.Parent is { } parent) node["parent"] = Path.GetFullPath(parent);
         return AtomicFile.WriteText(directory.RunFile, node.ToJsonString(RunSpec.Json) + "\n");
     }
 

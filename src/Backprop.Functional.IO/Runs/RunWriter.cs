@@ -20,11 +20,12 @@ public sealed class RunWriter : IDisposable
     private readonly StreamWriter _metrics;
     private string _previousSha256;
     private Checkpoint _lastWritten;
+    private StopDecision _decision;
     private volatile Error? _failure;
 
-    private RunWriter(RunDirectory run, PreparedRun plan, Checkpoint last, string lastSha256, StreamWriter metrics)
+    private RunWriter(RunDirectory run, PreparedRun plan, Checkpoint last, string lastSha256, StreamWriter metrics, StopDecision decision)
     {
-        (_run, _plan, _lastWritten, _previousSha256, _metrics) = (run, plan, last, lastSha256, metrics);
+        (_run, _plan, _lastWritten, _previousSha256, _metrics, _decision) = (run, plan, last, lastSha256, metrics, decision);
         _worker = Task.Run(WriteAll);
     }
 
@@ -41,7 +42,8 @@ public sealed class RunWriter : IDisposable
     {
         var text = string.Concat(new[] { MetricsRow.Header }.Concat(rows.Select(r => r.ToCsv())).Select(l => l + "\n"));
         if (AtomicFile.WriteText(run.MetricsFile, text).Failed(out var error, out _)) return error;
-        return RunFiles.OpenAppend(run.MetricsFile).Map(stream => new RunWriter(run, plan, last, lastSha256, new StreamWriter(stream)));
+        var decision = plan.Stopping(rows.Select(r => r.Metrics));
+        return RunFiles.OpenAppend(run.MetricsFile).Map(stream => new RunWriter(run, plan, last, lastSha256, new StreamWriter(stream), decision));
     }
 
     /// <summary>Queues a checkpoint (its PreviousSha256 is filled in here); blocks while two are already waiting.</summary>
@@ -51,9 +53,11 @@ public sealed class RunWriter : IDisposable
     }
 
     /// <summary>
-    /// Waits until every queued state is on disk, then writes final.safetensors: the model file
-    /// (<see cref="ModelFile"/>) of the last state written (or, when no epoch ran, of the state
-    /// training continued from). Returns that state.
+    /// Waits until every queued state is on disk, records the run's <see cref="RunOutcome"/> in
+    /// run.json when it monitors a validation measurement, then writes final.safetensors: the model
+    /// file (<see cref="ModelFile"/>) of the last state written (or, when no epoch ran, of the state
+    /// training continued from), or with <c>restore-best</c> of the best state (which the run keeps).
+    /// Returns the last state. The outcome comes first, so a final model on disk always has its outcome.
     /// </summary>
     public Fin<Checkpoint> Complete()
     {
@@ -61,8 +65,15 @@ public sealed class RunWriter : IDisposable
         _worker.GetAwaiter().GetResult();
         if (_failure is { } failure) return failure;
         var last = _lastWritten;
-        return AtomicFile.Write(_run.FinalFile, ModelFile.Encode(last, _previousSha256)).Map(_ => last);
+        if (_plan.Monitor is not null && RecordOutcome(RunOutcome.Of(_decision)).Failed(out var outcomeError, out _)) return outcomeError;
+        var model = _plan.Spec.RestoreBest == true && _decision.Best is { } best && best.Epoch != last.State.Epoch
+            ? _run.ReadStateBytes(best.Epoch).Bind(bytes => StateFile.Decode(bytes, _run.StatePath(best.Epoch)).Map(state => ModelFile.Encode(state, Fingerprint.Of(bytes))))
+            : ModelFile.Encode(last, _previousSha256);
+        return model.Bind(bytes => AtomicFile.Write(_run.FinalFile, bytes)).Map(_ => last);
     }
+
+    private Fin<Unit> RecordOutcome(RunOutcome outcome) =>
+        _run.ReadRunText().Bind(text => AtomicFile.WriteText(_run.RunFile, RunFile.WithOutcome(text, outcome)));
 
     /// <inheritdoc/>
     public void Dispose()
@@ -70,6 +81,17 @@ public sealed class RunWriter : IDisposable
         _queue.Writer.TryComplete();
         try { _worker.GetAwaiter().GetResult(); }
         finally { _metrics.Dispose(); }
+    }
+
+    /// <summary>
+    /// The states that writing epoch <paramref name="epoch"/> may leave unkept: the last one before
+    /// it, the one that falls out of the keep-last window, and the best before it.
+    /// </summary>
+    private IEnumerable<int> Dropped(int epoch, int? bestBefore)
+    {
+        yield return epoch - 1;
+        if (_plan.Spec.KeepLast is { } n && epoch - (long)n * _plan.Spec.KeepEvery is var outside and > 0) yield return (int)outside;
+        if (bestBefore is { } b) yield return b;
     }
 
     private async Task WriteAll()
@@ -92,8 +114,13 @@ public sealed class RunWriter : IDisposable
                     _metrics.Write(new MetricsRow(epoch, metrics, sha).ToCsv() + "\n");
                     _metrics.Flush();
                 }
-                var previous = epoch - 1;
-                if (!_plan.Keeps(previous, last: epoch)) File.Delete(_run.StatePath(previous));
+                // Only after the state's row is written: metrics.csv then holds the hash of every
+                // state removed here, which is all the chain check and replay need of it.
+                var bestBefore = _decision.Best?.Epoch;
+                if (checkpoint.Metrics is { } measured) _decision = _plan.Stopping(_decision, measured);
+                var best = _decision.Best?.Epoch;
+                foreach (var dropped in Dropped(epoch, bestBefore).Distinct())
+                    if (dropped > 0 && dropped < epoch && !_plan.Keeps(dropped, epoch, best)) File.Delete(_run.StatePath(dropped));
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {

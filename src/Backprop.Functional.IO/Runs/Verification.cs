@@ -12,6 +12,12 @@ namespace Backprop.Functional.Runs;
 /// </param>
 public sealed record VerifyReport(Arr<ChainBreak> Breaks, Arr<ReplayLine> Epochs, int Kept, string? LastStateSha256)
 {
+    /// <summary>
+    /// A fork's parent state (null for a run that is not a fork). When its <see cref="ParentState.Problem"/>
+    /// is null, state 0 was rebuilt from it; otherwise the problem is among the breaks.
+    /// </summary>
+    public ParentState? Parent { get; init; }
+
     /// <summary>True when the chain is intact and every epoch replayed to the saved bits.</summary>
     public bool Proven => Breaks.IsEmpty && Epochs.ForAll(e => e.Identical);
 }
@@ -37,11 +43,12 @@ public static class Verification
             if (OpenedRun.Open(directory, sources).Failed(out var error, out var run)) return error;
             var (breaks, end) = ChainCheck.Run(run, MetricsReading.Strict);
             onChain(breaks);
-            if (run.Listing.Epochs.IsEmpty || run.Listing.Epochs[0] != 0) return new VerifyReport(breaks, [], run.Listing.Epochs.Count, end?.LastSha256);
+            var parent = run.Plan.Fork?.Parent;
+            if (run.Listing.Epochs.IsEmpty || run.Listing.Epochs[0] != 0) return new VerifyReport(breaks, [], run.Listing.Epochs.Count, end?.LastSha256) { Parent = parent };
             // A state 0 that does not belong cannot be replayed from: that is a finding, not a failure to verify.
             return Replay.Run(run, 0, null, onEpoch, compute).Match(
-                lines => new VerifyReport(breaks, lines, run.Listing.Epochs.Count, end?.LastSha256),
-                failure => new VerifyReport(breaks.Add(new ChainBreak("replay", failure.Message)), [], run.Listing.Epochs.Count, end?.LastSha256));
+                lines => new VerifyReport(breaks, lines, run.Listing.Epochs.Count, end?.LastSha256) { Parent = parent },
+                failure => new VerifyReport(breaks.Add(new ChainBreak("replay", failure.Message)), [], run.Listing.Epochs.Count, end?.LastSha256) { Parent = parent });
         }
     }
 }

@@ -5,8 +5,10 @@ using MathNet.Numerics.LinearAlgebra;
 namespace Backprop.Functional;
 
 /// <summary>
-/// Per-feature (x − mean) / std, fitted on training rows only and stored in the state so the
-/// same transform is applied at prediction time. Constant features get std 1 (left centred).
+/// Per-column (x − mean) / std, fitted on training rows only and stored in the state so the
+/// same transform is applied at prediction time. Constant columns get std 1 (left centred).
+/// Features use it on the way in; regression targets too, and <see cref="Invert"/> maps the
+/// network's outputs back to the targets' own units.
 /// </summary>
 public sealed record Standardization(Arr<double> Means, Arr<double> Stds)
 {
@@ -42,5 +44,18 @@ public sealed record Standardization(Arr<double> Means, Arr<double> Stds)
             for (var r = 0; r < rows; r++)
                 result[c * rows + r] = (source[c * rows + r] - Means[c]) / Stds[c];
         return Dense.Matrix(rows, inputs.ColumnCount, result);
+    }
+
+    /// <summary>The inverse of <see cref="Apply"/>: z · std + mean, column by column (standardized values back in their own units).</summary>
+    public Matrix<double> Invert(Matrix<double> standardized)
+    {
+        if (standardized.ColumnCount != Means.Count) throw new ArgumentException($"standardization has {Means.Count} columns, the values have {standardized.ColumnCount}");
+        var rows = standardized.RowCount;
+        var source = Dense.Data(standardized);
+        var result = new double[source.Length];
+        for (var c = 0; c < Means.Count; c++)
+            for (var r = 0; r < rows; r++)
+                result[c * rows + r] = source[c * rows + r] * Stds[c] + Means[c];
+        return Dense.Matrix(rows, standardized.ColumnCount, result);
     }
 }

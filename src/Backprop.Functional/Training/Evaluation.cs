@@ -1,33 +1,90 @@
 using Backprop.Functional.Numerics;
 using LanguageExt;
+using MathNet.Numerics.LinearAlgebra;
 
 namespace Backprop.Functional;
 
-/// <summary>How well a network does on a data set: the loss, and for classification accuracy and a confusion matrix.</summary>
+/// <summary>
+/// How well a network does on a data set: the loss; for classification accuracy, a confusion
+/// matrix and per-class precision, recall and F1 (<see cref="ClassificationMetrics"/>); for
+/// regression rmse, mae and R² (<see cref="RegressionMetrics"/>).
+/// </summary>
 /// <param name="Loss">The mean loss over every row.</param>
 /// <param name="Accuracy">The fraction of rows whose largest output is the true class (classification only).</param>
 /// <param name="Confusion">Confusion[t][p] = rows of true class t predicted as p (classification only).</param>
 public sealed record Evaluation(double Loss, double? Accuracy, Arr<Arr<int>> Confusion)
 {
+    /// <summary>√(mean((h − y)²)) over every output of every row, in the targets' units (regression only).</summary>
+    public double? RootMeanSquaredError { get; init; }
+
+    /// <summary>mean(|h − y|) over every output of every row, in the targets' units (regression only).</summary>
+    public double? MeanAbsoluteError { get; init; }
+
+    /// <summary>R², per target column against the evaluated rows' own mean, averaged over the columns (regression only; see <see cref="RegressionMetrics.RSquared"/>).</summary>
+    public double? RSquared { get; init; }
+
+    /// <summary>Precision, recall and F1 of every class, in the confusion matrix's order (classification only; empty for regression).</summary>
+    public Arr<ClassScores> PerClass { get; init; }
+
+    /// <summary>The mean F1 over the classes that occur among the rows or the predictions (classification only).</summary>
+    public double? MacroF1 => Accuracy is null ? null : ClassificationMetrics.MacroF1(PerClass);
+
+    /// <summary>The mean precision over the classes that occur (classification only).</summary>
+    public double? MacroPrecision => Accuracy is null ? null : ClassificationMetrics.MacroPrecision(PerClass);
+
+    /// <summary>The mean recall over the classes that occur (classification only).</summary>
+    public double? MacroRecall => Accuracy is null ? null : ClassificationMetrics.MacroRecall(PerClass);
+
     /// <summary>Evaluates <paramref name="network"/> on <paramref name="data"/> (one forward pass, its products in <paramref name="compute"/>; without one, on the calling thread).</summary>
     public static Evaluation Of(Network network, Loss loss, Dataset data, TaskKind task, ComputeContext? compute = null)
     {
         var trace = Forward.Run(network, data.Inputs, compute);
-        var value = loss.Value(trace.OutputLayer, data.Targets);
-        if (task != TaskKind.Classification) return new Evaluation(value, null, Arr<Arr<int>>.Empty);
+        return Measure(trace.OutputLayer, loss, data.Targets, task);
+    }
 
-        var classes = data.Targets.ColumnCount;
+    /// <summary>
+    /// Evaluates in the targets' own units: <paramref name="data"/>'s targets are in their own
+    /// units, and the network's outputs are mapped back through <paramref name="targetScaling"/>
+    /// (the targets' standardization the network was trained with) before the loss and the
+    /// metrics are taken, so an mse is in squared target units. Target scaling goes with mse on
+    /// an identity output, whose loss reads the outputs alone. Without a scaling, the same as
+    /// <see cref="Of"/>.
+    /// </summary>
+    public static Evaluation InTargetUnits(Network network, Loss loss, Dataset data, TaskKind task, Option<Standardization> targetScaling, ComputeContext? compute = null)
+    {
+        var trace = Forward.Run(network, data.Inputs, compute);
+        if (targetScaling.Case is not Standardization scaling) return Measure(trace.OutputLayer, loss, data.Targets, task);
+        var outputs = scaling.Invert(trace.Output);
+        return Measure(new LayerTrace(outputs, outputs), loss, data.Targets, task);
+    }
+
+    private static Evaluation Measure(LayerTrace output, Loss loss, Matrix<double> targets, TaskKind task)
+    {
+        var value = loss.Value(output, targets);
+        var rows = targets.RowCount;
+        if (task != TaskKind.Classification)
+        {
+            var metrics = RegressionMetrics.Of(Dense.Data(output.Activation), Dense.Data(targets), rows);
+            return new Evaluation(value, null, Arr<Arr<int>>.Empty)
+            {
+                RootMeanSquaredError = metrics.RootMeanSquaredError,
+                MeanAbsoluteError = metrics.MeanAbsoluteError,
+                RSquared = metrics.RSquared,
+            };
+        }
+
+        var classes = targets.ColumnCount;
         var confusion = new int[classes, classes];
-        var predicted = ArgMaxByRow(Dense.Data(trace.Output), data.Rows, classes);
-        var actual = ArgMaxByRow(Dense.Data(data.Targets), data.Rows, classes);
+        var predicted = ArgMaxByRow(Dense.Data(output.Activation), rows, classes);
+        var actual = ArgMaxByRow(Dense.Data(targets), rows, classes);
         var correct = 0;
-        for (var r = 0; r < data.Rows; r++)
+        for (var r = 0; r < rows; r++)
         {
             confusion[actual[r], predicted[r]]++;
             if (actual[r] == predicted[r]) correct++;
         }
-        var rows = Enumerable.Range(0, classes).Select(t => Enumerable.Range(0, classes).Select(p => confusion[t, p]).ToArr()).ToArr();
-        return new Evaluation(value, (double)correct / data.Rows, rows);
+        var table = Enumerable.Range(0, classes).Select(t => Enumerable.Range(0, classes).Select(p => confusion[t, p]).ToArr()).ToArr();
+        return new Evaluation(value, (double)correct / rows, table) { PerClass = ClassificationMetrics.PerClass(table) };
     }
 
     /// <summary>For each row the column holding its largest value (the first on ties).</summary>

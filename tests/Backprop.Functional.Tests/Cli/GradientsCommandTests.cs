@@ -39,19 +39,23 @@ public sealed class GradientsCommandTests(StandardizedRuns runs) : IClassFixture
             .SelectMany(c => Enumerable.Range(0, x.RowCount).Select(r => (x[r, c] - s.Means[c]) / s.Stds[c])).ToArray());
 
     [Fact]
-    public void Gradients_of_a_standardized_state_are_taken_at_the_standardized_inputs()
+    public void Gradients_of_a_standardized_state_are_taken_at_the_standardized_inputs_and_targets()
     {
+        // The network's own space, as in training: features and (for this run, by default) targets standardized.
         var state = (Checkpoint)StateFile.Read(runs.LastState("regression"));
         var standardization = state.Schema.Standardization.IfNone(() => throw new InvalidOperationException("not standardized"));
+        var targetScaling = state.Schema.TargetStandardization.IfNone(() => throw new InvalidOperationException("targets not standardized"));
         var raw = Columns(state.Schema.Features);
         var y = Columns(["petal_width"]);
-        var expected = Training.Gradient(state.State.Network, state.Loss, new Dataset(Standardized(raw, standardization), y));
+        var expected = Training.Gradient(state.State.Network, state.Loss, new Dataset(Standardized(raw, standardization), Standardized(y, targetScaling)));
         var atRaw = Training.Gradient(state.State.Network, state.Loss, new Dataset(raw, y));
+        var atRawTargets = Training.Gradient(state.State.Network, state.Loss, new Dataset(Standardized(raw, standardization), y));
 
         var written = Values(Gradients("--state", runs.LastState("regression"), "--dataset", "iris"));
 
         Assert.True(Bits.Same(Values(expected), written));
         Assert.False(Bits.Same(Values(atRaw), written));
+        Assert.False(Bits.Same(Values(atRawTargets), written));
     }
 
     [Fact]

@@ -48,7 +48,8 @@ public sealed class NonFiniteTests
         var rows = Enumerable.Range(0, 12).Select(r => r == 5 ? "1e200,1,1" : $"{r * 0.1},{r * 0.2},{r * 0.05}");
         var data = dir.Write("d.csv", "a,b,y\n" + string.Join("\n", rows) + "\n");
         var run = CliRun.Of("train", "--data", data, "--target", "y", "--layers", "2,3,1", "--activation", "identity", "--output-activation", "identity",
-            "--batch-size", "4", "--epochs", "20", "--on-nonfinite", "skip", "--max-skips", "3", "--out", dir.File("run"));
+            "--batch-size", "4", "--epochs", "20", "--optimizer", "sgd", "--init-scheme", "normal", "--no-standardize", "--no-standardize-target",
+            "--on-nonfinite", "skip", "--max-skips", "3", "--out", dir.File("run"));
         Assert.Equal(4, run.ExitCode);
         Assert.Contains("warning: epoch 1: skipped 1 update(s), the first with +Inf in the loss (1 of at most 3 in this run)", run.Error);
         Assert.Contains("after 3 skipped updates (--max-skips)", run.Error);

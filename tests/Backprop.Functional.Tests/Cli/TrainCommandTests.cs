@@ -52,7 +52,9 @@ public sealed class TrainCommandTests
                   string.Join(",", x.Concat(y).Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture))) + "\n";
         var data = dir.Write("sample.csv", csv);
 
-        var run = CliRun.Of("train", "--init", dir.File("start.safetensors"), "--data", data, "--target", "y0,y1", "--out", dir.File("run"));
+        // With data, every option the seed demo uses by default is given: sgd, one full batch, nothing standardized.
+        var run = CliRun.Of("train", "--init", dir.File("start.safetensors"), "--data", data, "--target", "y0,y1", "--optimizer", "sgd", "--batch-size", "all",
+            "--no-standardize", "--no-standardize-target", "--epochs", "200", "--out", dir.File("run"));
 
         Assert.Equal(0, run.ExitCode);
         var printed = run.Lines.Where(l => l.StartsWith("Epoch ")).Select(l => double.Parse(l.Split("loss ")[1], System.Globalization.CultureInfo.InvariantCulture)).ToArray();

@@ -41,6 +41,46 @@ public sealed class ModelFileTests
     [Fact]
     public void Encoding_is_deterministic() => Assert.Equal(Encoded(), Encoded());
 
+    private static readonly DataSchema Scaled = Schema with
+    {
+        TargetStandardization = new Standardization(Arr.create(250_000.0, -3.5), Arr.create(80_000.0, 0.25)),
+    };
+
+    private static byte[] EncodedScaled() => ModelFile.Encode(Case.Network, MeanSquaredError.Instance, Scaled, Provenance);
+
+    [Fact]
+    public void A_target_standardization_is_stored_after_the_features_and_reads_back_to_the_bit()
+    {
+        var file = (SafeTensorsFile)SafeTensors.Parse(EncodedScaled());
+        Assert.Equal(["standardization.mean", "standardization.std", "target_standardization.mean", "target_standardization.std"], file.Tensors.Map(t => t.Name).Skip(4).ToArray());
+        var (model, _) = ((Model, ModelProvenance))ModelFile.Decode(EncodedScaled(), Source);
+        Assert.Equal(Scaled, model.Schema.IfNone(() => throw new InvalidOperationException("no schema")));
+        // Without one, not a byte of the file mentions it.
+        Assert.DoesNotContain("target_standardization", System.Text.Encoding.UTF8.GetString(Encoded()));
+    }
+
+    [Theory]
+    [InlineData("target_standardization.mean", new[] { 1.0 }, "target_standardization.mean/std must both hold 2 values, one per target column")]
+    [InlineData("target_standardization.std", new[] { 1.0, 0.0 }, "positive, finite standard deviations")]
+    public void A_target_standardization_that_does_not_fit_is_refused(string tensor, double[] values, string message)
+    {
+        var file = (SafeTensorsFile)SafeTensors.Parse(EncodedScaled());
+        var edited = file with { Tensors = file.Tensors.Map(t => t.Name == tensor ? Tensor.Vector(tensor, values) : t) };
+        var bytes = Seal.Close(SafeTensors.Serialize(edited with { Metadata = edited.Metadata.AddOrUpdate(Seal.Key, Seal.Placeholder) }));
+        Refusal.Expect(ModelFile.Decode(bytes, Source), Source, message);
+    }
+
+    [Fact]
+    public void A_target_standardization_on_a_classifier_is_refused()
+    {
+        var classifier = new DataSchema(Arr.create("a", "b", "c"), Arr.create("kind"), TaskKind.Classification, Arr.create("x", "y"), Option<Standardization>.None)
+        {
+            TargetStandardization = new Standardization(Arr.create(0.0), Arr.create(1.0)),
+        };
+        var bytes = ModelFile.Encode(Case.Network, MeanSquaredError.Instance, classifier, Provenance);
+        Refusal.Expect(ModelFile.Decode(bytes, Source), Source, "belongs to a regression model");
+    }
+
     [Fact]
     public void A_plain_safetensors_reader_finds_the_weights_under_their_usual_names()
     {
