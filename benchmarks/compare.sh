@@ -1,10 +1,19 @@
 #!/usr/bin/env bash
-# Backprop.Functional against numpy and PyTorch on the three workloads of the performance issue
-# (and, on the seed workload, against the seed notebook's own per-sample loop),
-# side by side: every repetition runs all peers on a workload back to back (in an order that
-# rotates), so that they share the machine's load, and the table reports medians.
+# Backprop.Functional against numpy and PyTorch on the workloads of the performance issue (seed,
+# small, wide, and networks of several shapes with layers of 100-1000 units and batches of 64-256),
+# and, on the seed workload, against the seed notebook's own per-sample loop; plus a "dgemm" line:
+# a 1024x1024 float64 product through our MatrixProduct against numpy's own (its BLAS).
+# Side by side: every repetition runs all peers on a workload back to back (in an order that
+# rotates), so that they share the machine's load; the table reports medians and, for each
+# repetition, our throughput over numpy's in that repetition.
 #
-#   benchmarks/compare.sh [--reps N] [--threads "2 1"] [--no-build] [--raw FILE]
+#   benchmarks/compare.sh [--reps N] [--threads "2 1"] [--workloads "seed small ..."] [--blas-core auto|none|NAME] [--no-build] [--raw FILE]
+#
+# --blas-core: OpenBLAS picks its kernel from the CPU's model; in a virtual machine that hides the
+# model it may fall back to a generic SSE3 one (Prescott), far below what it runs on the same
+# hardware otherwise. auto (default) sets OPENBLAS_CORETYPE for the peers to SkylakeX where the CPU
+# has AVX-512, Haswell where it has AVX2, unless OPENBLAS_CORETYPE is already set; none leaves it.
+# The table names the kernel numpy ran.
 #
 # Needs the .NET SDK and, for the peers, apt-get install python3-numpy python3-torch libopenblas0-pthread.
 # A peer that cannot run (no numpy, no torch) is left out of the table with a note.
@@ -14,13 +23,17 @@ reps=5
 thread_counts="2 1"
 build=1
 raw=""
+only=""
+blas_core=auto
 while [[ $# -gt 0 ]]; do
   case $1 in
     --reps) reps=$2; shift 2 ;;
     --threads) thread_counts=$2; shift 2 ;;
     --no-build) build=0; shift ;;
     --raw) raw=$2; shift 2 ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    --workloads) only=$2; shift 2 ;;
+    --blas-core) blas_core=$2; shift 2 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -34,12 +47,31 @@ if [[ $build == 1 ]]; then
 fi
 backprop="$root/src/Backprop.Cli/bin/Release/net10.0/backprop"
 
-# The workloads exactly as the issue states them.
-workloads=(
+if [[ $blas_core == auto ]]; then
+  if [[ -n ${OPENBLAS_CORETYPE:-} ]]; then :
+  elif grep -qw avx512f /proc/cpuinfo; then export OPENBLAS_CORETYPE=SkylakeX
+  elif grep -qw avx2 /proc/cpuinfo; then export OPENBLAS_CORETYPE=Haswell
+  fi
+elif [[ $blas_core != none ]]; then
+  export OPENBLAS_CORETYPE=$blas_core
+fi
+
+# The three workloads exactly as the issue states them, then networks whose layers have
+# 100-1000 units trained with batches of 64-256, then the 1024x1024 product.
+all_workloads=(
   "seed|--layers 10,32,32,32,32,32,32,2 --batch-size 1 --rows 1 --epochs 200"
   "small|--layers 64,128,64,10 --batch-size 32 --rows 4096 --epochs 3"
   "wide|--layers 784,256,128,10 --batch-size 64 --rows 8192 --epochs 2"
+  "narrow|--layers 100,200,100,10 --batch-size 64 --rows 16384 --epochs 3"
+  "mid|--layers 256,512,512,10 --batch-size 128 --rows 8192 --epochs 2"
+  "funnel|--layers 512,256,128,10 --batch-size 256 --rows 16384 --epochs 2"
+  "big|--layers 1000,1000,1000,10 --batch-size 256 --rows 4096 --epochs 1"
+  "dgemm|--product 1024"
 )
+workloads=()
+for entry in "${all_workloads[@]}"; do
+  if [[ -z $only || " $only " == *" ${entry%%|*} "* ]]; then workloads+=("$entry"); fi
+done
 peers=(backprop numpy torch notebook)
 declare -A missing=()
 for peer in numpy torch notebook; do
@@ -51,7 +83,9 @@ run_peer() { # peer threads flags...
   local peer=$1 threads=$2; shift 2
   case $peer in
     backprop) "$backprop" bench "$@" --threads "$threads" --json ;;
-    numpy) (cd "$root/benchmarks/peers" && "$python" numpy_bench.py "$@" --threads "$threads" --json) ;;
+    numpy)
+      if [[ $1 == --product ]]; then (cd "$root/benchmarks/peers" && "$python" numpy_dgemm.py "$@" --threads "$threads" --json)
+      else (cd "$root/benchmarks/peers" && "$python" numpy_bench.py "$@" --threads "$threads" --json); fi ;;
     torch) (cd "$root/benchmarks/peers" && "$python" torch_bench.py "$@" --threads "$threads" --json) ;;
     notebook) (cd "$root/benchmarks/peers" && "$python" seed_notebook_loop.py "$@" --threads "$threads" --json) ;;
   esac
@@ -70,6 +104,8 @@ for rep in $(seq "$reps"); do
         [[ -n ${missing[$peer]:-} ]] && continue
         # The notebook's loop only knows its own network: the seed workload.
         [[ $peer == notebook && $name != seed ]] && continue
+        # Only numpy has a product of its own to set beside ours.
+        [[ $name == dgemm && $peer != backprop && $peer != numpy ]] && continue
         json=$(run_peer "$peer" "$threads" "${flags[@]}")
         echo "{\"workload\": \"$name\", \"peer\": \"$peer\", \"threads\": $threads, \"rep\": $rep, \"load\": \"$(cut -d' ' -f1 /proc/loadavg)\", \"result\": $json}" >>"$raw"
       done
@@ -79,33 +115,58 @@ for rep in $(seq "$reps"); do
 done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
-"$python" - "$raw" "$reps" "$started" "$load_before" "$load_after" "${!missing[*]}" <<'PY'
-import json, statistics, sys, platform, subprocess
-raw, reps, started, before, after, missing = sys.argv[1:7]
+"$python" - "$raw" "$reps" "$started" "$load_before" "$load_after" "${!missing[*]}" "${OPENBLAS_CORETYPE:-}" <<'PY'
+import json, os, platform, statistics, sys
+raw, reps, started, before, after, missing, coretype = sys.argv[1:8]
 rows = [json.loads(line) for line in open(raw)]
-order = {"seed": 0, "small": 1, "wide": 2}
+order = ["seed", "small", "wide", "narrow", "mid", "funnel", "big", "dgemm"]
 names = {"backprop": "Backprop.Functional", "numpy": "numpy", "torch": "PyTorch", "notebook": "seed notebook loop"}
-groups = {}
+groups, by_rep = {}, {}
 for r in rows:
     groups.setdefault((r["workload"], r["threads"], r["peer"]), []).append(r["result"])
-def median(results, key):
-    return statistics.median(x[key] for x in results)
+    by_rep[(r["workload"], r["threads"], r["peer"], r["rep"])] = r["result"]
+median = lambda results, key: statistics.median(x[key] for x in results)
+def flops_per_sample(layers):
+    w = [int(x) for x in layers.split(",")]
+    return sum(2 * w[i] * w[i + 1] * (2 if i == 0 else 3) for i in range(len(w) - 1))
+def speed(result):  # what "× numpy" compares: samples/s, or GFLOP/s for the product
+    return result["gflops"] if "product" in result else result["samples_per_second"]
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
-versions = {r["peer"]: r["result"]["peer"] for r in rows}
-print(f"Medians of {reps} interleaved repetitions, {started}; {cpu}, {__import__('os').cpu_count()} cores;")
-print(f"load average (1, 5, 15 min) {before} before, {after} after. " + ", ".join(f"{names[p]}: {v}" for p, v in sorted(versions.items())) + ".")
+versions = {}
+for r in rows:
+    versions.setdefault(r["peer"], set()).add(r["result"]["peer"])
+print(f"Medians of {reps} interleaved repetitions, {started}; {cpu}, {os.cpu_count()} cores;")
+print(f"load average (1, 5, 15 min) {before} before, {after} after. " + "; ".join(f"{names[p]}: {', '.join(sorted(v))}" for p, v in sorted(versions.items()))
+      + (f". OPENBLAS_CORETYPE={coretype} for the peers." if coretype else "."))
 if missing:
     print(f"Not measured (not installed): {missing}.")
 print()
-print("| workload | threads | peer | µs / step | samples / s | × numpy |")
-print("|---|--:|---|--:|--:|--:|")
-for (workload, threads, peer) in sorted(groups, key=lambda k: (order[k[0]], -k[1], list(names).index(k[2]))):
+print("| workload | threads | peer | µs / step | samples / s | products GFLOP/s | × numpy (median) | × numpy per repetition | % of numpy dgemm |")
+print("|---|--:|---|--:|--:|--:|--:|---|--:|")
+for (workload, threads, peer) in sorted(groups, key=lambda k: (order.index(k[0]), -k[1], list(names).index(k[2]))):
     results = groups[(workload, threads, peer)]
-    us, sps = median(results, "us_per_step"), median(results, "samples_per_second")
     base = groups.get((workload, threads, "numpy"))
-    ratio = f"{sps / median(base, 'samples_per_second'):.2f}" if base else "–"
+    ratio = f"{median(results, 'gflops' if workload == 'dgemm' else 'samples_per_second') / median(base, 'gflops' if workload == 'dgemm' else 'samples_per_second'):.2f}" if base and peer != "numpy" else "–"
+    reps_ratio = []
+    for rep in sorted({r["rep"] for r in rows}):
+        ours, theirs = by_rep.get((workload, threads, peer, rep)), by_rep.get((workload, threads, "numpy", rep))
+        if ours and theirs and peer != "numpy":
+            reps_ratio.append(f"{speed(ours) / speed(theirs):.2f}")
     label = f"**{names[peer]}**" if peer == "backprop" else names[peer]
-    print(f"| {workload} | {threads} | {label} | {us:,.1f} | {sps:,.0f} | {ratio} |")
+    dgemm = groups.get(("dgemm", threads, "numpy"))
+    if workload == "dgemm":
+        gflops = median(results, "gflops")
+        print(f"| dgemm 1024² | {threads} | {label} | {median(results, 'median_seconds') * 1e6:,.0f} | – | {gflops:,.1f} | {ratio} | {' '.join(reps_ratio) or '–'} | {100 * gflops / median(dgemm, 'gflops'):.0f}% |" if dgemm else
+              f"| dgemm 1024² | {threads} | {label} | {median(results, 'median_seconds') * 1e6:,.0f} | – | {gflops:,.1f} | {ratio} | {' '.join(reps_ratio) or '–'} | – |")
+        continue
+    us, sps = median(results, "us_per_step"), median(results, "samples_per_second")
+    gflops = flops_per_sample(results[0]["layers"]) * sps / 1e9
+    share = f"{100 * gflops / median(dgemm, 'gflops'):.0f}%" if dgemm else "–"
+    print(f"| {workload} | {threads} | {label} | {us:,.1f} | {sps:,.0f} | {gflops:,.1f} | {ratio} | {' '.join(reps_ratio) or '–'} | {share} |")
+print()
+print("products GFLOP/s: the floating-point operations of the step's matrix products (X·Wᵀ, δᵀ·X and δ·W of every layer)")
+print("over the whole step's time, activations, loss and update included; % of numpy dgemm sets it against numpy's own")
+print("1024² product measured in the same run on as many threads.")
 wide = groups.get(("wide", max(t for (_, t, _) in groups), "backprop"))
 if wide:
     print()

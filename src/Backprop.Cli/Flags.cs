@@ -21,6 +21,7 @@ public static class Flags
         public const string Rows = "rows";
         public const string Row = "row";
         public const string TimedEpochs = "timed epochs";
+        public const string Product = "product size";
 #pragma warning restore CS1591
     }
 
@@ -68,6 +69,7 @@ public static class Flags
         [Shell.Threads] = "--threads",
         [Shell.Rows] = "--rows",
         [Shell.Row] = "--row",
+        [Shell.Product] = "--product",
         [Settings.SavedEpoch] = "--epoch",
         [Shell.TimedEpochs] = "--epochs",
     };

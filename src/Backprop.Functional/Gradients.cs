@@ -79,7 +79,7 @@ public sealed record Gradients(Arr<LayerGradients> Layers)
         var factor = Vector256.Create(rate);
         var i = 0;
         for (; i + 4 <= g.Length; i += 4)
-            Fast.LaneOps256.Negate(factor * Vector256.Create(g.AsSpan(i, 4))).CopyTo(steps.AsSpan(i, 4));
+            (-(factor * Vector256.Create(g.AsSpan(i, 4)))).CopyTo(steps.AsSpan(i, 4));
         for (; i < g.Length; i++) steps[i] = -(rate * g[i]);
         return steps;
     }

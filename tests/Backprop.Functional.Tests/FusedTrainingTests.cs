@@ -281,6 +281,27 @@ public sealed class FusedTrainingTests
         Assert.Null(Difference(one, Training.ReferenceEpoch(config, Training.ReferenceEpoch(config, start, c.Data).State, c.Data).State));
     }
 
+    [Theory]
+    [InlineData("sigmoid,softplus,leaky-relu,identity", "mse")]
+    [InlineData("tanh,relu,sigmoid,softmax", "cross-entropy")]
+    [InlineData("relu,tanh,softplus,sigmoid", "binary-cross-entropy")]
+    public void A_step_whose_layers_are_split_over_threads_gives_the_bits_of_the_reference(string activations, string loss)
+    {
+        // Batches of 256 rows through 70-53-41-29-7: the first two layers pass the parallel step's
+        // threshold (2^19 multiply-adds), with widths that do not split evenly; the others run whole.
+        var c = new NetworkCase([70, 53, 41, 29, 7], activations.Split(','), 512, 21, loss);
+        var optimizer = new Adam(new ConstantSchedule(0.01), 0.9, 0.999, 1e-8, 0.01, true);
+        var config = new TrainConfig(c.Loss, optimizer, 256);
+        var start = TrainState.Initial(c.Network, optimizer, Rng.FromSeed(4));
+        var reference = Training.ReferenceEpoch(config, start, c.Data);
+        foreach (var threads in new[] { 2, 3 })
+        {
+            var fused = OnThreads(threads, compute => Training.Epoch(config, start, c.Data, compute));
+            Assert.Null(Difference(fused.State, reference.State));
+            Assert.True(Bits.Same(fused.Loss, reference.Loss), $"{threads} threads: loss {fused.Loss:R} vs {reference.Loss:R}");
+        }
+    }
+
     [Fact]
     public void A_large_data_set_gathered_on_several_threads_gives_the_bits_of_the_reference()
     {

@@ -11,8 +11,10 @@ namespace Backprop.Cli.Commands;
 
 /// <summary>
 /// <c>bench</c>: trains on N random rows with mse and plain SGD (lr 0.01), writing no files,
-/// after one untimed warm-up epoch; reports time per step, throughput and garbage collection.
-/// The same workloads run in numpy and PyTorch from benchmarks/peers.
+/// after one untimed warm-up epoch; reports time per step, throughput, the GFLOP/s of the step's
+/// matrix products and garbage collection. The same workloads run in numpy and PyTorch from
+/// benchmarks/peers. With <c>--product N</c> it times one N×N·N×N product through
+/// <see cref="MatrixProduct"/> instead (numpy's dgemm line in benchmarks/compare.sh).
 /// </summary>
 public static class BenchCommand
 {
@@ -20,10 +22,10 @@ public static class BenchCommand
     public static Command Create(CommandContext context)
     {
         var layers = new TrainOptions().Layers;
-        layers.Required = true;
-        var batch = new System.CommandLine.Option<int>("--batch-size") { Description = "Rows per step", HelpName = "B", Required = true };
-        var rows = new System.CommandLine.Option<int>("--rows") { Description = "Random rows in the data set", HelpName = "N", Required = true };
-        var epochs = new System.CommandLine.Option<int>("--epochs") { Description = "Timed epochs (after one untimed warm-up epoch)", HelpName = "E", Required = true };
+        var batch = new System.CommandLine.Option<int>("--batch-size") { Description = "Rows per step", HelpName = "B" };
+        var rows = new System.CommandLine.Option<int>("--rows") { Description = "Random rows in the data set", HelpName = "N" };
+        var epochs = new System.CommandLine.Option<int>("--epochs") { Description = "Timed epochs (after one untimed warm-up epoch)", HelpName = "E" };
+        var product = new System.CommandLine.Option<int>("--product") { Description = "Time N×N·N×N products through MatrixProduct instead of training (GFLOP/s)", HelpName = "N" };
         var activation = new System.CommandLine.Option<string>("--activation") { Description = "Activation of every layer (default: sigmoid)", HelpName = "NAME" };
         var seed = new System.CommandLine.Option<ulong>("--seed") { Description = "Seed of the random rows and weights (default: 0)", HelpName = "S" };
         var json = new System.CommandLine.Option<bool>("--json") { Description = "Print one JSON object" };
@@ -33,10 +35,19 @@ public static class BenchCommand
             "backprop bench --layers 10,32,32,32,32,32,32,2 --batch-size 1 --rows 1 --epochs 200",
             "backprop bench --layers 64,128,64,10 --batch-size 32 --rows 4096 --epochs 3 --json",
             "backprop bench --layers 784,256,128,10 --batch-size 64 --rows 8192 --epochs 2 --threads 2"))
-        { layers, batch, rows, epochs, activation, seed, threads, json };
+        { layers, batch, rows, epochs, activation, seed, threads, json, product };
+        // Training needs its four numbers; a product bench needs none of them.
+        command.Validators.Add(result =>
+        {
+            if (result.GetResult(product) is not null) return;
+            foreach (var option in new System.CommandLine.Option[] { layers, batch, rows, epochs })
+                if (result.GetResult(option) is null) result.AddError($"Option '{option.Name}' is required.");
+        });
         command.SetAction(parse => BackpropCli.Guard(context, parse, () =>
         {
             using var compute = SharedOptions.Compute(parse, threads);
+            if (parse.GetResult(product) is not null)
+                return ProductBench.Run(parse.GetValue(product), compute).Map(result => ProductBench.Report(context, result, parse.GetValue(json)));
             return Run(parse.GetValue(layers)!, parse.GetValue(batch), parse.GetValue(rows), parse.GetValue(epochs),
                        parse.GetValue(activation) ?? "sigmoid", parse.GetValue(seed), compute)
                 .Map(outcome => outcome.Match(
@@ -117,6 +128,7 @@ public static class BenchCommand
                 ["seconds"] = r.Seconds,
                 ["us_per_step"] = perStep,
                 ["samples_per_second"] = samples,
+                ["product_gflops"] = ProductFlopsPerSample(r.Layers) * samples / 1e9,
                 ["gen0_collections"] = r.Gen0,
                 ["gen1_collections"] = r.Gen1,
                 ["gen2_collections"] = r.Gen2,
@@ -129,9 +141,21 @@ public static class BenchCommand
         }
         string N(double v, string format) => v.ToString(format, CultureInfo.InvariantCulture);
         context.Out.WriteLine($"layers {r.Layers}, batch {r.BatchSize}, {r.Rows} rows, {r.Epochs} timed epochs, {r.Threads} thread(s)");
-        context.Out.WriteLine($"  {r.Steps} steps in {N(r.Seconds, "0.000")} s: {N(perStep, "0.00")} µs/step, {N(samples, "N0")} samples/s");
+        context.Out.WriteLine($"  {r.Steps} steps in {N(r.Seconds, "0.000")} s: {N(perStep, "0.00")} µs/step, {N(samples, "N0")} samples/s, products {N(ProductFlopsPerSample(r.Layers) * samples / 1e9, "0.0")} GFLOP/s of the whole step's time");
         context.Out.WriteLine($"  GC: {r.Gen0}/{r.Gen1}/{r.Gen2} collections (gen 0/1/2), {N(r.GcPauseSeconds * 1e3, "0.0")} ms paused, {N(r.AllocatedBytes / (double)r.Steps / 1024, "N1")} KiB allocated per step");
         context.Out.WriteLine($"  peak working set {N(r.PeakWorkingSetBytes / 1048576.0, "N0")} MB; final loss {TrainRunner.Format(r.FinalLoss)}");
         return ExitCodes.Success;
+    }
+
+    /// <summary>
+    /// The floating-point operations of a step's products per sample (2 per multiply-add): each
+    /// layer's X·Wᵀ and δᵀ·X, and δ·W for every layer but the first.
+    /// </summary>
+    private static double ProductFlopsPerSample(string layers)
+    {
+        var widths = layers.Split(',').Select(w => double.Parse(w, CultureInfo.InvariantCulture)).ToArray();
+        var total = 0.0;
+        for (var i = 0; i + 1 < widths.Length; i++) total += 2 * widths[i] * widths[i + 1] * (i == 0 ? 2 : 3);
+        return total;
     }
 }

@@ -19,7 +19,11 @@ public static class PlotCommand
         var log = new System.CommandLine.Option<bool>("--log") { Description = "Draw the loss on a log-scale y axis" };
         var weights = new System.CommandLine.Option<bool>("--weights") { Description = "Plot per-layer histograms of one state's weights and of the gradient at that state instead of the loss" };
         var epoch = new System.CommandLine.Option<int?>("--epoch") { Description = "With --weights: which saved state (default: the last kept)", HelpName = "K" };
-        var command = new Command("plot", "Plot a run: training and validation loss and validation accuracy against epoch, or (--weights) one state's weight and gradient histograms.")
+        var command = new Command("plot", Examples.With(
+            "Plot a run: training and validation loss and validation accuracy against epoch, or (--weights) one state's weight and gradient histograms.",
+            "backprop plot runs/iris",
+            "backprop plot runs/iris --log --out loss.svg",
+            "backprop plot runs/iris --weights --epoch 40"))
         { dir, output, log, weights, epoch };
         command.SetAction(parse => BackpropCli.Guard(context, parse, () =>
         {

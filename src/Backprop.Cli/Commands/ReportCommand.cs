@@ -15,7 +15,10 @@ public static class ReportCommand
     {
         var dir = new Argument<string>("DIR") { Description = "A run directory made by 'train --out'" };
         var output = new System.CommandLine.Option<string?>("--out") { Description = "The HTML file to write (default DIR/report.html)", HelpName = "FILE" };
-        var command = new Command("report", "Write one self-contained HTML page for a run: its configuration, loss and accuracy curves, and a slider over the saved states showing per-layer weight histograms and norms.")
+        var command = new Command("report", Examples.With(
+            "Write one self-contained HTML page for a run: its configuration, loss and accuracy curves, and a slider over the saved states showing per-layer weight histograms and norms.",
+            "backprop report runs/iris",
+            "backprop report runs/iris --out iris.html   # open #epoch=12 to start at state 12"))
         { dir, output };
         command.SetAction(parse => BackpropCli.Guard(context, parse, () =>
         {

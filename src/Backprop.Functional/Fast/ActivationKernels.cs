@@ -1,5 +1,3 @@
-using Backprop.Functional.Numerics;
-
 namespace Backprop.Functional.Fast;
 
 /// <summary>
@@ -14,6 +12,12 @@ internal interface IActivationKernel
     /// written in h alone): if not, the fused step need not keep a hidden layer's z + b.
     /// </summary>
     bool ReadsPreActivation { get; }
+
+    /// <summary>
+    /// Whether each column (unit) of h and of dL/dz depends on that column alone (elementwise
+    /// functions do, softmax does not), so that a parallel step may give columns to different threads.
+    /// </summary>
+    bool ColumnsIndependent { get; }
 
     /// <summary>
     /// z += b on a rows × bias.Length matrix, then h = f(z): the bits of

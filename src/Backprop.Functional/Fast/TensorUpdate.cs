@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using Backprop.Functional.Numerics;
 
 namespace Backprop.Functional.Fast;
 
@@ -54,40 +55,39 @@ internal static class FusedUpdate
         // Every width runs even after a poisoned vector: the caller scans every element to name
         // the first non-finite one in the reference's order, which may lie anywhere.
         var finite = true;
-        if (widths == LaneWidths.Widest && Vector512.IsHardwareAccelerated && length >= 8) finite &= Lanes<TRule, Vector512<double>, LaneOps512>(in rule, ref u, ref i);
-        if (widths != LaneWidths.One && length - i >= 4) finite &= Lanes<TRule, Vector256<double>, LaneOps256>(in rule, ref u, ref i);
-        if (i < length) finite &= Lanes<TRule, double, LaneOps1>(in rule, ref u, ref i);
+        if (widths == LaneWidths.Widest && Vector512.IsHardwareAccelerated && length >= 8) finite &= RunWidth<TRule, Lanes8>(in rule, ref u, ref i);
+        if (widths != LaneWidths.One && length - i >= 4) finite &= RunWidth<TRule, Lanes4>(in rule, ref u, ref i);
+        if (i < length) finite &= RunWidth<TRule, Lanes1>(in rule, ref u, ref i);
         return finite;
     }
 
-    /// <summary>Whole vectors of <typeparamref name="TOps"/>'s width from <paramref name="i"/> on; leaves <paramref name="i"/> at the first element not taken.</summary>
+    /// <summary>Whole vectors of <typeparamref name="TLanes"/>'s width from <paramref name="i"/> on; leaves <paramref name="i"/> at the first element not taken.</summary>
     // Not inlined: its own inlining budget keeps the rules inlined into the loop.
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static bool Lanes<TRule, TVector, TOps>(in TRule rule, scoped ref TensorUpdate u, ref nint i)
+    private static bool RunWidth<TRule, TLanes>(in TRule rule, scoped ref TensorUpdate u, ref nint i)
         where TRule : struct, IUpdateRule<TRule>
-        where TVector : struct
-        where TOps : struct, ILaneOps<TVector>
+        where TLanes : struct, ILanes<TLanes>
     {
         var length = (nint)u.Parameters.Length;
         ref var theta = ref MemoryMarshal.GetReference(u.Parameters);
         ref var g = ref MemoryMarshal.GetReference(u.Gradient);
         ref var next = ref MemoryMarshal.GetReference(u.Next);
-        var slots = new SlotCursor<TVector, TOps>(u.Slots);
+        var slots = new SlotCursor<TLanes>(u.Slots);
         // A copy the loop owns: no store through a tensor's reference can change it, so its constants stay in registers.
         var owned = rule;
-        var poison = new Lanes<TVector, TOps>(TOps.Zero);
+        var poison = TLanes.Zero;
         var at = i;
-        for (; at + TOps.Count <= length; at += TOps.Count)
+        for (; at + TLanes.Count <= length; at += TLanes.Count)
         {
-            var gi = new Lanes<TVector, TOps>(TOps.Load(ref g, at));
-            var thetaI = new Lanes<TVector, TOps>(TOps.Load(ref theta, at));
+            var gi = TLanes.Load(ref g, at);
+            var thetaI = TLanes.Load(ref theta, at);
             slots.Index = at;
             var updated = thetaI + owned.Update(gi, thetaI, ref slots, 0);
-            TOps.Store(updated.Value, ref next, at);
+            TLanes.Store(updated, ref next, at);
             slots.Flush(TRule.Slots);
             poison |= (gi - gi) | (updated - updated);
         }
         i = at;
-        return poison.IsZero;
+        return TLanes.IsZero(poison);
     }
 }

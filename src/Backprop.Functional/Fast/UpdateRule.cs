@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using Backprop.Functional.Numerics;
 
 namespace Backprop.Functional.Fast;
 
@@ -26,9 +27,8 @@ internal interface IUpdateRule<TSelf> where TSelf : struct, IUpdateRule<TSelf>
     TSelf At(in UpdateContext context);
 
     /// <summary>u′ for one vector of elements, reading and writing its slots <paramref name="slot"/>, <paramref name="slot"/> + 1, … of <paramref name="slots"/>.</summary>
-    Lanes<TVector, TOps> Update<TVector, TOps>(Lanes<TVector, TOps> u, Lanes<TVector, TOps> theta, ref SlotCursor<TVector, TOps> slots, int slot)
-        where TVector : struct
-        where TOps : struct, ILaneOps<TVector>;
+    TLanes Update<TLanes>(TLanes u, TLanes theta, ref SlotCursor<TLanes> slots, int slot)
+        where TLanes : struct, ILanes<TLanes>;
 }
 
 /// <summary>One slot's tensor before the step and the array its next value goes to.</summary>
@@ -42,15 +42,14 @@ internal readonly record struct SlotTensor(double[] Current, double[] Next);
 /// through <see cref="TensorUpdate.Slots"/> and written at once. Which applies is decided by the
 /// JIT: every slot number is a constant once the rules are inlined, so the cursor lives in registers.
 /// </summary>
-internal ref struct SlotCursor<TVector, TOps>
-    where TVector : struct
-    where TOps : struct, ILaneOps<TVector>
+internal ref struct SlotCursor<TLanes>
+    where TLanes : struct, ILanes<TLanes>
 {
     private readonly ref double current0, current1, current2, current3;
     private readonly ref double next0, next1, next2, next3;
     private readonly ReadOnlySpan<SlotTensor> slots;
 
-    private TVector pending0, pending1, pending2, pending3;
+    private TLanes pending0, pending1, pending2, pending3;
 
     /// <summary>The cursor over every slot of a tensor update, at element 0.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -84,19 +83,19 @@ internal ref struct SlotCursor<TVector, TOps>
 
     /// <summary>Slot <paramref name="k"/>'s current values.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public readonly Lanes<TVector, TOps> Load(int k) => new(TOps.Load(ref Current(k), Index));
+    public readonly TLanes Load(int k) => TLanes.Load(ref Current(k), Index);
 
     /// <summary>Slot <paramref name="k"/>'s next values (for the first four slots written to memory by <see cref="Flush"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Store(int k, Lanes<TVector, TOps> value)
+    public void Store(int k, TLanes value)
     {
         switch (k)
         {
-            case 0: pending0 = value.Value; break;
-            case 1: pending1 = value.Value; break;
-            case 2: pending2 = value.Value; break;
-            case 3: pending3 = value.Value; break;
-            default: TOps.Store(value.Value, ref Data(slots[k].Next), Index); break;
+            case 0: pending0 = value; break;
+            case 1: pending1 = value; break;
+            case 2: pending2 = value; break;
+            case 3: pending3 = value; break;
+            default: TLanes.Store(value, ref Data(slots[k].Next), Index); break;
         }
     }
 
@@ -104,10 +103,10 @@ internal ref struct SlotCursor<TVector, TOps>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly void Flush(int count)
     {
-        if (count > 0) TOps.Store(pending0, ref next0, Index);
-        if (count > 1) TOps.Store(pending1, ref next1, Index);
-        if (count > 2) TOps.Store(pending2, ref next2, Index);
-        if (count > 3) TOps.Store(pending3, ref next3, Index);
+        if (count > 0) TLanes.Store(pending0, ref next0, Index);
+        if (count > 1) TLanes.Store(pending1, ref next1, Index);
+        if (count > 2) TLanes.Store(pending2, ref next2, Index);
+        if (count > 3) TLanes.Store(pending3, ref next3, Index);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -146,9 +145,8 @@ internal readonly struct Then<TFirst, TSecond>(TFirst first, TSecond second) : I
     public Then<TFirst, TSecond> At(in UpdateContext context) => new(first.At(context), second.At(context));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Lanes<TVector, TOps> Update<TVector, TOps>(Lanes<TVector, TOps> u, Lanes<TVector, TOps> theta, ref SlotCursor<TVector, TOps> slots, int slot)
-        where TVector : struct
-        where TOps : struct, ILaneOps<TVector> =>
+    public TLanes Update<TLanes>(TLanes u, TLanes theta, ref SlotCursor<TLanes> slots, int slot)
+        where TLanes : struct, ILanes<TLanes> =>
         second.Update(first.Update(u, theta, ref slots, slot), theta, ref slots, slot + TFirst.Slots);
 }
 
@@ -166,7 +164,6 @@ internal readonly struct Unchanged : IUpdateRule<Unchanged>
     public Unchanged At(in UpdateContext context) => this;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Lanes<TVector, TOps> Update<TVector, TOps>(Lanes<TVector, TOps> u, Lanes<TVector, TOps> theta, ref SlotCursor<TVector, TOps> slots, int slot)
-        where TVector : struct
-        where TOps : struct, ILaneOps<TVector> => u;
+    public TLanes Update<TLanes>(TLanes u, TLanes theta, ref SlotCursor<TLanes> slots, int slot)
+        where TLanes : struct, ILanes<TLanes> => u;
 }

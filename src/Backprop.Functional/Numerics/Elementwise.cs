@@ -27,14 +27,14 @@ internal static class Elementwise
     // Not inlined: its own inlining budget keeps the function (exp and its helpers) inlined.
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void Apply<TLanes, TFunction>(ReadOnlySpan<double> z, Span<double> h)
-        where TLanes : struct, IVectorLanes<TLanes>
+        where TLanes : struct, ILanes<TLanes>
         where TFunction : IElementwiseFunction
     {
         if (h.Length < z.Length) throw new ArgumentException("destination is shorter than source");
         var whole = z.Length - z.Length % TLanes.Count;
         ref var zs = ref MemoryMarshal.GetReference(z);
         ref var hs = ref MemoryMarshal.GetReference(h);
-        for (nuint i = 0; i < (nuint)whole; i += (nuint)TLanes.Count)
+        for (nint i = 0; i < whole; i += TLanes.Count)
             TLanes.Store(TFunction.Value(TLanes.Load(ref zs, i)), ref hs, i);
         if (whole == z.Length) return;
         Span<double> tail = stackalloc double[Vector512<double>.Count];
@@ -48,7 +48,7 @@ internal static class Elementwise
     // Not inlined: its own inlining budget keeps the function inlined.
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void ChainRule<TLanes, TFunction>(ReadOnlySpan<double> z, ReadOnlySpan<double> h, ReadOnlySpan<double> dh, Span<double> dz)
-        where TLanes : struct, IVectorLanes<TLanes>
+        where TLanes : struct, ILanes<TLanes>
         where TFunction : IElementwiseFunction
     {
         if (z.Length != h.Length || z.Length != dh.Length || dz.Length < z.Length) throw new ArgumentException("span lengths differ");
@@ -57,7 +57,7 @@ internal static class Elementwise
         ref var hs = ref MemoryMarshal.GetReference(h);
         ref var dhs = ref MemoryMarshal.GetReference(dh);
         ref var dzs = ref MemoryMarshal.GetReference(dz);
-        for (nuint i = 0; i < (nuint)whole; i += (nuint)TLanes.Count)
+        for (nint i = 0; i < whole; i += TLanes.Count)
             TLanes.Store(TLanes.Load(ref dhs, i) * TFunction.Slope(TLanes.Load(ref zs, i), TLanes.Load(ref hs, i)), ref dzs, i);
         if (whole == z.Length) return;
         var count = Vector512<double>.Count;
@@ -66,8 +66,8 @@ internal static class Elementwise
         h[whole..].CopyTo(tails[count..]);
         dh[whole..].CopyTo(tails[(2 * count)..]);
         ref var ts = ref MemoryMarshal.GetReference(tails);
-        var slope = TFunction.Slope(TLanes.Load(ref ts, 0), TLanes.Load(ref ts, (nuint)count));
-        TLanes.Store(TLanes.Load(ref ts, (nuint)(2 * count)) * slope, ref ts, 0);
+        var slope = TFunction.Slope(TLanes.Load(ref ts, 0), TLanes.Load(ref ts, count));
+        TLanes.Store(TLanes.Load(ref ts, 2 * count) * slope, ref ts, 0);
         tails[..(z.Length - whole)].CopyTo(dz[whole..]);
     }
 

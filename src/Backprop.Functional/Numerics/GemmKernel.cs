@@ -26,8 +26,8 @@ internal static class GemmKernel
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Compute(MatrixView a, MatrixView b, Span<double> c, GemmWorkers workers)
     {
-        if (Vector512.IsHardwareAccelerated) Compute<Lanes512, Vector512<double>>(a, b, c, workers, ParallelThreshold);
-        else if (Vector256.IsHardwareAccelerated) Compute<Lanes256, Vector256<double>>(a, b, c, workers, ParallelThreshold);
+        if (Vector512.IsHardwareAccelerated) Compute<Lanes8>(a, b, c, workers, ParallelThreshold);
+        else if (Vector256.IsHardwareAccelerated) Compute<Lanes4>(a, b, c, workers, ParallelThreshold);
         else ReferenceGemm.Compute(a, b, c);
     }
 
@@ -36,9 +36,8 @@ internal static class GemmKernel
     /// check every width and split against <see cref="ReferenceGemm"/> on any machine.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void Compute<TLanes, TVector>(MatrixView a, MatrixView b, Span<double> c, GemmWorkers workers, long parallelThreshold)
-        where TLanes : struct, ILanes<TVector>
-        where TVector : struct
+    internal static void Compute<TLanes>(MatrixView a, MatrixView b, Span<double> c, GemmWorkers workers, long parallelThreshold)
+        where TLanes : struct, ILanes<TLanes>
     {
         if (a.Columns != b.Rows) throw new ArgumentException($"inner dimensions differ: {a.Rows}x{a.Columns} · {b.Rows}x{b.Columns}");
         if (!a.FitsItsData() || !b.FitsItsData()) throw new ArgumentException("a view reaches outside its array");
@@ -50,13 +49,12 @@ internal static class GemmKernel
             output.Fill(0.0);
             return;
         }
-        Dispatch<TLanes, TVector>(a, b, output, workers, parallelThreshold);
+        Dispatch<TLanes>(a, b, output, workers, parallelThreshold);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void Dispatch<TLanes, TVector>(MatrixView a, MatrixView b, Span<double> c, GemmWorkers workers, long parallelThreshold)
-        where TLanes : struct, ILanes<TVector>
-        where TVector : struct
+    private static unsafe void Dispatch<TLanes>(MatrixView a, MatrixView b, Span<double> c, GemmWorkers workers, long parallelThreshold)
+        where TLanes : struct, ILanes<TLanes>
     {
         var (rows, columns, depth) = (a.Rows, b.Columns, a.Columns);
         fixed (double* origin = c)
@@ -64,38 +62,37 @@ internal static class GemmKernel
             if (rows == 1)
             {
                 // C's single row is contiguous: y = x·B with x = A's row.
-                VectorProduct.Run<TLanes, TVector>(ref a.Origin(), a.ColumnStride, ref b.Origin(), b.RowStride, b.ColumnStride, depth, columns, ref *origin);
+                VectorProduct.Run<TLanes>(ref a.Origin(), a.ColumnStride, ref b.Origin(), b.RowStride, b.ColumnStride, depth, columns, ref *origin);
                 return;
             }
             if (columns == 1)
             {
                 // C's single column is contiguous: y = A·x with x = B's column.
-                VectorProduct.Run<TLanes, TVector>(ref b.Origin(), b.RowStride, ref a.Origin(), a.ColumnStride, a.RowStride, depth, rows, ref *origin);
+                VectorProduct.Run<TLanes>(ref b.Origin(), b.RowStride, ref a.Origin(), a.ColumnStride, a.RowStride, depth, rows, ref *origin);
                 return;
             }
             if (depth == 1)
             {
-                OuterProduct.Run<TLanes, TVector>(a, b, ref *origin, workers.Buffers(0));
+                OuterProduct.Run<TLanes>(a, b, ref *origin, workers.Buffers(0));
                 return;
             }
 
             var target = new Output(origin, 1, rows);
             // Lanes run down C's columns; when C is short and wide, running them along its rows
             // instead (computing Cᵀ = Bᵀ·Aᵀ, same chains) wastes fewer lanes on padding.
-            if (PaddedSize<TLanes, TVector>(columns, rows) < PaddedSize<TLanes, TVector>(rows, columns))
+            if (PaddedSize<TLanes>(columns, rows) < PaddedSize<TLanes>(rows, columns))
                 (a, b, target) = (b.Transposed, a.Transposed, target.Transposed);
             if (workers.Threads > 1 && (long)rows * columns * depth >= parallelThreshold)
-                ParallelProduct<TLanes, TVector>.Run(a, b, target, workers);
+                ParallelProduct<TLanes>.Run(a, b, target, workers);
             else
-                BlockedProduct.Run<TLanes, TVector>(a, b, target, 0, a.Rows, 0, b.Columns, workers.Buffers(0));
+                BlockedProduct.Run<TLanes>(a, b, target, 0, a.Rows, 0, b.Columns, workers.Buffers(0));
         }
     }
 
     /// <summary>How many outputs the tiles cover, padding included, when lanes run over <paramref name="laneDimension"/>.</summary>
-    private static long PaddedSize<TLanes, TVector>(int laneDimension, int other)
-        where TLanes : struct, ILanes<TVector>
-        where TVector : struct
+    private static long PaddedSize<TLanes>(int laneDimension, int other)
+        where TLanes : struct, ILanes<TLanes>
     {
-        return (long)BlockedProduct.RoundUp(laneDimension, MicroKernel.Rows<TLanes, TVector>()) * BlockedProduct.RoundUp(other, MicroKernel.Columns);
+        return (long)BlockedProduct.RoundUp(laneDimension, MicroKernel.Rows<TLanes>()) * BlockedProduct.RoundUp(other, MicroKernel.Columns);
     }
 }

@@ -14,6 +14,9 @@ public readonly record struct MatrixView(double[] Data, int Offset, int Rows, in
     /// <summary>The same data seen transposed.</summary>
     public MatrixView Transposed => new(Data, Offset, Columns, Rows, ColumnStride, RowStride);
 
+    /// <summary>Columns [<paramref name="start"/>, <paramref name="start"/> + <paramref name="count"/>) of the matrix.</summary>
+    public MatrixView ColumnRange(int start, int count) => this with { Offset = Offset + start * ColumnStride, Columns = count };
+
     /// <summary>Element (i, j).</summary>
     public double this[int i, int j] => Data[Offset + i * RowStride + j * ColumnStride];
 }

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Backprop.Functional.Fast;
 using Backprop.Functional.Numerics;
+using Backprop.Functional.Numerics.Gemm;
 using LanguageExt;
 using MathNet.Numerics.LinearAlgebra;
 
@@ -174,16 +175,18 @@ internal static class FusedTraining
         var widths = workspace.Widths;
         var layers = widths.Length - 1;
         var weights = source.Tensors;
+        // Every thread takes columns of each layer whose products are large enough (one fork and join
+        // per layer); a smaller layer runs on one thread, as waking another costs more than it saves.
+        var threads = workspace.Products.Threads;
+        int Parts(int i) => threads > 1 && (long)rows * widths[i] * widths[i + 1] >= ParallelLayerThreshold ? threads : 1;
 
         // Forward: z = X·Wᵀ, then z += b and h = f(z) in one pass.
         var x = inputs;
         for (var i = 0; i < layers; i++)
         {
-            var z = workspace.Z[i].AsSpan(0, rows * widths[i + 1]);
-            MatrixProduct.Compute(x, MatrixView.ColumnMajor(weights[2 * i], widths[i + 1], widths[i]).Transposed, z, workspace.Products);
-            // A hidden layer whose derivative is written in h alone (sigmoid, tanh) does not keep z + b.
-            var activation = kernels.Activations[i];
-            activation.AddBiasAndApply(z, weights[2 * i + 1], workspace.H[i], rows, keepPreActivation: i == layers - 1 || activation.ReadsPreActivation);
+            var layer = new Layer(workspace, kernels, weights, i, rows);
+            // A softmax's row needs every column of its layer: one part.
+            layer.Run(kernels.Activations[i].ColumnsIndependent ? Parts(i) : 1, x, forward: true);
             x = MatrixView.ColumnMajor(workspace.H[i], rows, widths[i + 1]);
         }
         var output = layers - 1;
@@ -191,19 +194,11 @@ internal static class FusedTraining
         if (NonFinite.InLoss(value) is { } badLoss) return (value, badLoss);
 
         // Backward: δ of the output layer, then per layer dW = δᵀ·X, db = Σ δ, dh = δ·W and δ below = dh·f′ in place.
-        var (delta, below) = (workspace.Delta, workspace.Below);
-        kernels.Loss.OutputDelta(workspace.Z[output], workspace.H[output], targets, rows, kernels.Activations[output], delta.AsSpan(0, targets.Length));
+        kernels.Loss.OutputDelta(workspace.Z[output], workspace.H[output], targets, rows, kernels.Activations[output], workspace.Delta.AsSpan(0, targets.Length));
         for (var i = output; i >= 0; i--)
         {
-            var d = MatrixView.ColumnMajor(delta, rows, widths[i + 1]);
-            var input = i == 0 ? inputs : MatrixView.ColumnMajor(workspace.H[i - 1], rows, widths[i]);
-            MatrixProduct.Compute(d.Transposed, input, workspace.Gradient[2 * i], workspace.Products);
-            ColumnSums.Of(delta.AsSpan(0, rows * widths[i + 1]), rows, workspace.Gradient[2 * i + 1]);
-            if (i == 0) break;
-            var dh = below.AsSpan(0, rows * widths[i]);
-            MatrixProduct.Compute(d, MatrixView.ColumnMajor(weights[2 * i], widths[i + 1], widths[i]), dh, workspace.Products);
-            kernels.Activations[i - 1].Backpropagate(workspace.Z[i - 1], workspace.H[i - 1], dh, rows, widths[i]);
-            (delta, below) = (below, delta);
+            var layer = new Layer(workspace, kernels, weights, i, rows) { Delta = (i - output) % 2 == 0 ? workspace.Delta : workspace.Below };
+            layer.Run(Parts(i), i == 0 ? inputs : MatrixView.ColumnMajor(workspace.H[i - 1], rows, widths[i]), forward: false);
         }
 
         // θ′ = θ + update, tensor by tensor, watching for NaN and ±∞ on the way. Clipping needs
@@ -222,6 +217,70 @@ internal static class FusedTraining
                       NonFinite.In(ParameterArrays.AsGradients(target.Tensors), "the updated");
         return (value, problem);
     }
+
+    /// <summary>
+    /// One layer's share of a step, on the workspace's buffers: its forward pass (z = X·Wᵀ, z += b,
+    /// h = f(z)) or its backward pass (dW = δᵀ·X, db = Σ δ, dh = δ·W, δ below = dh·f′ in place), for
+    /// a range of columns or all of them. The forward pass's parts take columns of z (units of the
+    /// layer); the backward pass's take columns of X (units of the layer below: of dW, dh and the δ
+    /// below) and columns of δ (of db). Each element is computed as the whole layer computes it.
+    /// </summary>
+    private readonly struct Layer(StepWorkspace workspace, StepKernels kernels, double[][] weights, int index, int rows)
+    {
+        /// <summary>δ of this layer (backward): the workspace's Delta or Below, alternating from the output down; dh goes into the other.</summary>
+        public double[] Delta { get; init; } = [];
+
+        /// <summary>The pass over <paramref name="x"/> (the layer's input) in <paramref name="parts"/> parts, one fork and join when there are several.</summary>
+        public void Run(int parts, MatrixView x, bool forward)
+        {
+            if (parts == 1) Part(x, forward, 0, 1, workspace.Products);
+            else InParts(parts, x, forward);
+        }
+
+        // Apart from Run so that only a split pass allocates its closure.
+        private void InParts(int parts, MatrixView x, bool forward)
+        {
+            var self = this;
+            ForkJoin.Run(parts, workspace.Products, (p, member) => self.Part(x, forward, p, parts, member));
+        }
+
+        private void Part(MatrixView x, bool forward, int part, int parts, GemmWorkers workers)
+        {
+            var (width, inWidth) = (workspace.Widths[index + 1], workspace.Widths[index]);
+            var (first, count) = ForkJoin.Slice(forward ? width : inWidth, parts, part);
+            if (forward)
+            {
+                if (count == 0) return;
+                var activation = kernels.Activations[index];
+                var z = workspace.Z[index].AsSpan(first * rows, count * rows);
+                MatrixProduct.Compute(x, MatrixView.ColumnMajor(weights[2 * index], width, inWidth).Transposed.ColumnRange(first, count), z, workers);
+                // A hidden layer whose derivative is written in h alone (sigmoid, tanh) does not keep z + b.
+                var keep = index == workspace.Widths.Length - 2 || activation.ReadsPreActivation;
+                activation.AddBiasAndApply(z, weights[2 * index + 1].AsSpan(first, count), workspace.H[index].AsSpan(first * rows, count * rows), rows, keep);
+                return;
+            }
+            var d = MatrixView.ColumnMajor(Delta, rows, width);
+            if (count > 0)
+            {
+                MatrixProduct.Compute(d.Transposed, x.ColumnRange(first, count), workspace.Gradient[2 * index].AsSpan(first * width, count * width), workers);
+                if (index > 0)
+                {
+                    var dh = (Delta == workspace.Delta ? workspace.Below : workspace.Delta).AsSpan(first * rows, count * rows);
+                    MatrixProduct.Compute(d, MatrixView.ColumnMajor(weights[2 * index], width, inWidth).ColumnRange(first, count), dh, workers);
+                    kernels.Activations[index - 1].Backpropagate(workspace.Z[index - 1].AsSpan(first * rows), workspace.H[index - 1].AsSpan(first * rows), dh, rows, count);
+                }
+            }
+            var (units, unitCount) = ForkJoin.Slice(width, parts, part);
+            if (unitCount > 0) ColumnSums.Of(Delta.AsSpan(units * rows, unitCount * rows), rows, workspace.Gradient[2 * index + 1].AsSpan(units, unitCount));
+        }
+    }
+
+    /// <summary>
+    /// Multiply-adds of a layer's forward product (rows × inputs × units) below which its passes run
+    /// on one thread: about 20 µs of work, several times what forking and joining once costs on a
+    /// busy machine (see benchmarks/README.md).
+    /// </summary>
+    internal const long ParallelLayerThreshold = 1L << 19;
 
     private static MatrixView View(Matrix<double> m) => MatrixView.ColumnMajor(Dense.Data(m), m.RowCount, m.ColumnCount);
 

@@ -54,6 +54,7 @@ public sealed class OutOfRangeOptionTests : IClassFixture<OutOfRangeOptionTests.
         { "train --dataset iris --validation-split 0.5 --test-split 0.5", "--validation-split 0.5 plus --test-split 0.5", "must be below 1" },
         { "train --keep-every 0", "--keep-every", "0 is out of range (must be ≥ 1)" },
         { "train --keep-last 0", "--keep-last", "0 is out of range (must be ≥ 1)" },
+        { "bench --product 0", "--product", "0 is out of range (must be from 1 to 8192)" },
         { "train --dataset iris --validation-split 0.2 --patience 0", "--patience", "0 is out of range (must be ≥ 1)" },
         { "train --dataset iris --validation-split 0.2 --patience 2 --monitor val_acc", "--monitor", "unknown name 'val_acc'" },
         { "train --max-skips -1", "--max-skips", "-1 is out of range (must be ≥ 0)" },

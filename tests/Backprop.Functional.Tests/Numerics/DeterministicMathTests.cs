@@ -3,6 +3,8 @@ using Backprop.Functional.Numerics;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
+using Lanes4 = Backprop.Functional.Numerics.Lanes<System.Runtime.Intrinsics.Vector256<double>, Backprop.Functional.Numerics.Widths>;
+using Lanes8 = Backprop.Functional.Numerics.Lanes<System.Runtime.Intrinsics.Vector512<double>, Backprop.Functional.Numerics.Widths>;
 
 namespace Backprop.Functional.Tests.Numerics;
 

@@ -31,9 +31,9 @@ public sealed class GemmKernelTests
     private readonly GemmWorkers[] workers = [new(1), new(2), new(3)];
 
     // A threshold of 0 sends every product that can be split through the parallel path.
-    private Kernel Wide(int threads) => (a, b, c) => GemmKernel.Compute<Lanes512, Vector512<double>>(a, b, c, workers[threads - 1], parallelThreshold: 0);
+    private Kernel Wide(int threads) => (a, b, c) => GemmKernel.Compute<Lanes<Vector512<double>, Widths>>(a, b, c, workers[threads - 1], parallelThreshold: 0);
 
-    private Kernel Narrow(int threads) => (a, b, c) => GemmKernel.Compute<Lanes256, Vector256<double>>(a, b, c, workers[threads - 1], parallelThreshold: 0);
+    private Kernel Narrow(int threads) => (a, b, c) => GemmKernel.Compute<Lanes<Vector256<double>, Widths>>(a, b, c, workers[threads - 1], parallelThreshold: 0);
 
     [Property(MaxTest = 150, Arbitrary = [typeof(ProductCase)])]
     public Property Avx512_lanes_give_the_reference_bits_on_one_two_and_three_threads(ProductCase c) =>

@@ -11,10 +11,13 @@ namespace Backprop.Functional.Fast;
 /// </summary>
 internal sealed class ElementwiseKernel<TFunction, TLanes>(bool readsPreActivation) : IActivationKernel
     where TFunction : struct, IElementwiseFunction
-    where TLanes : struct, IVectorLanes<TLanes>
+    where TLanes : struct, ILanes<TLanes>
 {
     /// <inheritdoc/>
     public bool ReadsPreActivation => readsPreActivation;
+
+    /// <inheritdoc/>
+    public bool ColumnsIndependent => true;
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -48,18 +51,18 @@ internal sealed class ElementwiseKernel<TFunction, TLanes>(bool readsPreActivati
     // Not inlined: its own inlining budget keeps the function (exp and its helpers) inlined.
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void Columns<TWidth>(Span<double> z, ReadOnlySpan<double> bias, Span<double> h, int rows, bool keepPreActivation)
-        where TWidth : struct, IVectorLanes<TWidth>
+        where TWidth : struct, ILanes<TWidth>
     {
-        var count = (nuint)TWidth.Count;
+        var count = TWidth.Count;
         ref var outputs = ref MemoryMarshal.GetReference(h);
         for (var j = 0; j < bias.Length; j++)
         {
             var b = (TWidth)bias[j];
             ref var column = ref MemoryMarshal.GetReference(z.Slice(j * rows, rows));
             ref var output = ref Unsafe.Add(ref outputs, j * rows);
-            nuint r = 0;
+            nint r = 0;
             // Two independent vectors per pass give the out-of-order core more to overlap.
-            for (; r + 2 * count <= (nuint)rows; r += 2 * count)
+            for (; r + 2 * count <= rows; r += 2 * count)
             {
                 var first = TWidth.Load(ref column, r) + b;
                 var second = TWidth.Load(ref column, r + count) + b;
@@ -71,7 +74,7 @@ internal sealed class ElementwiseKernel<TFunction, TLanes>(bool readsPreActivati
                 TWidth.Store(TFunction.Value(first), ref output, r);
                 TWidth.Store(TFunction.Value(second), ref output, r + count);
             }
-            for (; r < (nuint)rows; r += count)
+            for (; r < rows; r += count)
             {
                 var sum = TWidth.Load(ref column, r) + b;
                 if (keepPreActivation) TWidth.Store(sum, ref column, r);
@@ -90,15 +93,15 @@ internal sealed class ElementwiseKernel<TFunction, TLanes>(bool readsPreActivati
         ref var zs = ref MemoryMarshal.GetReference(z);
         ref var bs = ref MemoryMarshal.GetReference(bias);
         ref var hs = ref MemoryMarshal.GetReference(h);
-        nuint i = 0;
-        for (; i + (nuint)TLanes.Count <= (nuint)whole; i += (nuint)TLanes.Count)
+        nint i = 0;
+        for (; i + TLanes.Count <= whole; i += TLanes.Count)
         {
             var sum = TLanes.Load(ref zs, i) + TLanes.Load(ref bs, i);
             if (keepPreActivation) TLanes.Store(sum, ref zs, i);
             TLanes.Store(TFunction.Value(sum), ref hs, i);
         }
         // What is left of the whole vectors is less than one of TLanes: four lanes at a time.
-        for (; TLanes.Count > Lanes4.Count && i < (nuint)whole; i += (nuint)Lanes4.Count)
+        for (; TLanes.Count > Lanes4.Count && i < whole; i += Lanes4.Count)
         {
             var sum = Lanes4.Load(ref zs, i) + Lanes4.Load(ref bs, i);
             if (keepPreActivation) Lanes4.Store(sum, ref zs, i);

@@ -8,12 +8,15 @@ namespace Backprop.Functional.Fast;
 /// pass that leaves dL/dh as it is, as <see cref="Identity.Backpropagate"/> returns it.
 /// </summary>
 internal sealed class IdentityKernel<TLanes> : IActivationKernel
-    where TLanes : struct, IVectorLanes<TLanes>
+    where TLanes : struct, ILanes<TLanes>
 {
     private readonly ElementwiseKernel<Identity.Function, TLanes> forward = new(readsPreActivation: false);
 
     /// <inheritdoc/>
     public bool ReadsPreActivation => false;
+
+    /// <inheritdoc/>
+    public bool ColumnsIndependent => true;
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

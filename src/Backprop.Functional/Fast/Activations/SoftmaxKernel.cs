@@ -13,6 +13,9 @@ internal sealed class SoftmaxKernel : IActivationKernel
     public bool ReadsPreActivation => false;
 
     /// <inheritdoc/>
+    public bool ColumnsIndependent => false;
+
+    /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AddBiasAndApply(Span<double> z, ReadOnlySpan<double> bias, Span<double> h, int rows, bool keepPreActivation)
     {

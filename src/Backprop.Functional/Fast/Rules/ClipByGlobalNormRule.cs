@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Backprop.Functional.Numerics;
 
 namespace Backprop.Functional.Fast;
 
@@ -24,8 +25,7 @@ internal readonly struct ClipByGlobalNormRule(ClipByGlobalNorm clip, double glob
     public ClipByGlobalNormRule At(in UpdateContext context) => new(clip, context.GlobalNorm);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Lanes<TVector, TOps> Update<TVector, TOps>(Lanes<TVector, TOps> u, Lanes<TVector, TOps> theta, ref SlotCursor<TVector, TOps> slots, int slot)
-        where TVector : struct
-        where TOps : struct, ILaneOps<TVector> =>
+    public TLanes Update<TLanes>(TLanes u, TLanes theta, ref SlotCursor<TLanes> slots, int slot)
+        where TLanes : struct, ILanes<TLanes> =>
         scales ? factor * u : u;
 }

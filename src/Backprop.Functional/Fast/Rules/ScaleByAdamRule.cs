@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Backprop.Functional.Numerics;
 
 namespace Backprop.Functional.Fast;
 
@@ -31,9 +32,8 @@ internal readonly struct ScaleByAdamRule(ScaleByAdam adam, (double First, double
     public ScaleByAdamRule At(in UpdateContext context) => new(adam, context.Count);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Lanes<TVector, TOps> Update<TVector, TOps>(Lanes<TVector, TOps> u, Lanes<TVector, TOps> theta, ref SlotCursor<TVector, TOps> slots, int slot)
-        where TVector : struct
-        where TOps : struct, ILaneOps<TVector>
+    public TLanes Update<TLanes>(TLanes u, TLanes theta, ref SlotCursor<TLanes> slots, int slot)
+        where TLanes : struct, ILanes<TLanes>
     {
         var (m, v) = Moments(u, slots.Load(slot), slots.Load(slot + 1));
         slots.Store(slot, m);
@@ -43,15 +43,13 @@ internal readonly struct ScaleByAdamRule(ScaleByAdam adam, (double First, double
 
     /// <summary>β₁m + (1−β₁)u and β₂v + (1−β₂)u².</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public (Lanes<TVector, TOps> M, Lanes<TVector, TOps> V) Moments<TVector, TOps>(Lanes<TVector, TOps> u, Lanes<TVector, TOps> m, Lanes<TVector, TOps> v)
-        where TVector : struct
-        where TOps : struct, ILaneOps<TVector> =>
+    public (TLanes M, TLanes V) Moments<TLanes>(TLanes u, TLanes m, TLanes v)
+        where TLanes : struct, ILanes<TLanes> =>
         (beta1 * m + rest1 * u, beta2 * v + rest2 * (u * u));
 
     /// <summary>m/(1−β₁ᵗ)/(√(v/(1−β₂ᵗ)) + ε).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Lanes<TVector, TOps> Step<TVector, TOps>(Lanes<TVector, TOps> m, Lanes<TVector, TOps> v)
-        where TVector : struct
-        where TOps : struct, ILaneOps<TVector> =>
-        m / correction1 / ((v / correction2).Sqrt() + epsilon);
+    public TLanes Step<TLanes>(TLanes m, TLanes v)
+        where TLanes : struct, ILanes<TLanes> =>
+        m / correction1 / (TLanes.Sqrt(v / correction2) + epsilon);
 }

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Backprop.Functional.Numerics;
 
 namespace Backprop.Functional.Fast;
 
@@ -19,12 +20,11 @@ internal readonly struct ScaleByAmsgradRule(ScaleByAmsgrad amsgrad, long count) 
     public ScaleByAmsgradRule At(in UpdateContext context) => new(amsgrad, context.Count);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Lanes<TVector, TOps> Update<TVector, TOps>(Lanes<TVector, TOps> u, Lanes<TVector, TOps> theta, ref SlotCursor<TVector, TOps> slots, int slot)
-        where TVector : struct
-        where TOps : struct, ILaneOps<TVector>
+    public TLanes Update<TLanes>(TLanes u, TLanes theta, ref SlotCursor<TLanes> slots, int slot)
+        where TLanes : struct, ILanes<TLanes>
     {
         var (m, v) = adam.Moments(u, slots.Load(slot), slots.Load(slot + 1));
-        var vMax = slots.Load(slot + 2).Max(v);
+        var vMax = TLanes.Maximum(slots.Load(slot + 2), v);
         slots.Store(slot, m);
         slots.Store(slot + 1, v);
         slots.Store(slot + 2, vMax);

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Backprop.Functional.Numerics;
 
 namespace Backprop.Functional.Fast;
 
@@ -19,9 +20,8 @@ internal readonly struct TraceRule(double decay, bool nesterov) : IUpdateRule<Tr
     public TraceRule At(in UpdateContext context) => this;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Lanes<TVector, TOps> Update<TVector, TOps>(Lanes<TVector, TOps> u, Lanes<TVector, TOps> theta, ref SlotCursor<TVector, TOps> slots, int slot)
-        where TVector : struct
-        where TOps : struct, ILaneOps<TVector>
+    public TLanes Update<TLanes>(TLanes u, TLanes theta, ref SlotCursor<TLanes> slots, int slot)
+        where TLanes : struct, ILanes<TLanes>
     {
         var velocity = decay * slots.Load(slot) + u;
         var direction = nesterov ? u + decay * velocity : velocity;

@@ -26,11 +26,10 @@ internal static class BlockedProduct
 
     /// <summary>Computes the outputs (i, j) with i in [rowStart, rowEnd) and j in [columnStart, columnEnd), packing into <paramref name="buffers"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run<TLanes, TVector>(MatrixView a, MatrixView b, Output c, int rowStart, int rowEnd, int columnStart, int columnEnd, PackingBuffers buffers)
-        where TLanes : struct, ILanes<TVector>
-        where TVector : struct
+    public static void Run<TLanes>(MatrixView a, MatrixView b, Output c, int rowStart, int rowEnd, int columnStart, int columnEnd, PackingBuffers buffers)
+        where TLanes : struct, ILanes<TLanes>
     {
-        var tileRows = MicroKernel.Rows<TLanes, TVector>();
+        var tileRows = MicroKernel.Rows<TLanes>();
         const int tileColumns = MicroKernel.Columns;
         var depth = a.Columns;
         var depthBlocks = (depth + DepthBlock - 1) / DepthBlock;
@@ -55,7 +54,7 @@ internal static class BlockedProduct
                 {
                     var rows = Math.Min(RowBlock, rowEnd - ic);
                     var fullRows = directA ? rows / tileRows * tileRows : 0;
-                    if (fullRows < rows) Packing.Rows<TLanes, TVector>(a, ic + fullRows, rows - fullRows, pc, kc, ref Unsafe.Add(ref packedA, (nint)fullRows * kc));
+                    if (fullRows < rows) Packing.Rows<TLanes>(a, ic + fullRows, rows - fullRows, pc, kc, ref Unsafe.Add(ref packedA, (nint)fullRows * kc));
                     for (var jr = 0; jr < columns; jr += tileColumns)
                     {
                         var inPlaceB = jr < fullColumns;
@@ -70,10 +69,10 @@ internal static class BlockedProduct
                             var filledRows = Math.Min(tileRows, rows - ir);
                             if (filledRows == tileRows && filledColumns == tileColumns && c.RowStride == 1)
                             {
-                                MicroKernel.Run<TLanes, TVector>(kc, ref panelA, strideA, ref panelB, strideB, ref c.At(ic + ir, jc + jr), c.ColumnStride, continueChains);
+                                MicroKernel.Run<TLanes>(kc, ref panelA, strideA, ref panelB, strideB, ref c.At(ic + ir, jc + jr), c.ColumnStride, continueChains);
                                 continue;
                             }
-                            RunEdge<TLanes, TVector>(kc, ref panelA, strideA, ref panelB, strideB, c, ic + ir, jc + jr, filledRows, filledColumns, continueChains, edgeTile);
+                            RunEdge<TLanes>(kc, ref panelA, strideA, ref panelB, strideB, c, ic + ir, jc + jr, filledRows, filledColumns, continueChains, edgeTile);
                         }
                     }
                 }
@@ -83,13 +82,12 @@ internal static class BlockedProduct
 
     /// <summary>A partial tile, or one whose rows are not contiguous in C: computed in a scratch tile, then copied.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void RunEdge<TLanes, TVector>(int depth, ref double panelA, nint strideA, ref double panelB, nint strideB, Output c, int row, int column, int rows, int columns, bool continueChains, Span<double> tile)
-        where TLanes : struct, ILanes<TVector>
-        where TVector : struct
+    private static void RunEdge<TLanes>(int depth, ref double panelA, nint strideA, ref double panelB, nint strideB, Output c, int row, int column, int rows, int columns, bool continueChains, Span<double> tile)
+        where TLanes : struct, ILanes<TLanes>
     {
-        var tileRows = MicroKernel.Rows<TLanes, TVector>();
+        var tileRows = MicroKernel.Rows<TLanes>();
         if (continueChains) Copy(c, row, column, rows, columns, tile, tileRows, toTile: true);
-        MicroKernel.Run<TLanes, TVector>(depth, ref panelA, strideA, ref panelB, strideB, ref tile[0], tileRows, continueChains);
+        MicroKernel.Run<TLanes>(depth, ref panelA, strideA, ref panelB, strideB, ref tile[0], tileRows, continueChains);
         Copy(c, row, column, rows, columns, tile, tileRows, toTile: false);
     }
 

@@ -2,24 +2,34 @@ namespace Backprop.Functional.Numerics.Gemm;
 
 /// <summary>
 /// The threads one product may use and each one's packing buffers: worker 0 is the calling
-/// thread, workers 1, 2, … the helpers <see cref="ParallelProduct{TLanes, TVector}"/> wakes. A
+/// thread, workers 1, 2, … the helpers <see cref="ParallelProduct{TLanes}"/> wakes. A
 /// product uses them alone while it runs (its owner, a <see cref="ComputeContext"/> or one call,
 /// lends them to one computation at a time), so a buffer is never shared by two threads at once.
 /// </summary>
 internal sealed class GemmWorkers
 {
     private readonly PackingBuffers?[] buffers;
+    private readonly int first;
+    private readonly GemmWorkers?[] members;
 
     /// <summary>Room for <paramref name="threads"/> workers; each one's buffers are made when it first packs.</summary>
     public GemmWorkers(int threads)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
-        buffers = new PackingBuffers?[threads];
+        (buffers, first, Threads, members) = (new PackingBuffers?[threads], 0, threads, new GemmWorkers?[threads]);
     }
 
+    private GemmWorkers(PackingBuffers?[] buffers, int worker) => (this.buffers, first, Threads, members) = (buffers, worker, 1, []);
+
     /// <summary>The most threads one product may use (at least 1).</summary>
-    public int Threads => buffers.Length;
+    public int Threads { get; }
 
     /// <summary>Worker <paramref name="worker"/>'s buffers (0 ≤ worker &lt; <see cref="Threads"/>).</summary>
-    public PackingBuffers Buffers(int worker) => buffers[worker] ??= new PackingBuffers();
+    public PackingBuffers Buffers(int worker) => buffers[first + worker] ??= new PackingBuffers();
+
+    /// <summary>
+    /// Worker <paramref name="worker"/> alone: one thread with that worker's buffers, for a thread of
+    /// a parallel training step (<see cref="ForkJoin"/>) that computes its own part of a product.
+    /// </summary>
+    public GemmWorkers Member(int worker) => members[worker] ??= new GemmWorkers(buffers, first + worker);
 }

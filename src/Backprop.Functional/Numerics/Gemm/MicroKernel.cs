@@ -13,9 +13,8 @@ internal static class MicroKernel
     public const int Columns = 6;
 
     /// <summary>Rows of C per tile: two vectors.</summary>
-    public static int Rows<TLanes, TVector>()
-        where TLanes : struct, ILanes<TVector>
-        where TVector : struct => 2 * TLanes.Count;
+    public static int Rows<TLanes>()
+        where TLanes : struct, ILanes<TLanes> => 2 * TLanes.Count;
 
     /// <summary>
     /// Runs <paramref name="depth"/> steps of the twelve chains. <paramref name="a"/> holds
@@ -26,12 +25,11 @@ internal static class MicroKernel
     /// <paramref name="continueChains"/> (an earlier k block ran), otherwise the chains start at +0.0.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run<TLanes, TVector>(int depth, ref double a, nint strideA, ref double b, nint strideB, ref double c, nint ldc, bool continueChains)
-        where TLanes : struct, ILanes<TVector>
-        where TVector : struct
+    public static void Run<TLanes>(int depth, ref double a, nint strideA, ref double b, nint strideB, ref double c, nint ldc, bool continueChains)
+        where TLanes : struct, ILanes<TLanes>
     {
         nint w = TLanes.Count;
-        TVector c00, c10, c01, c11, c02, c12, c03, c13, c04, c14, c05, c15;
+        TLanes c00, c10, c01, c11, c02, c12, c03, c13, c04, c14, c05, c15;
         if (continueChains)
         {
             c00 = TLanes.Load(ref c, 0);
@@ -56,22 +54,22 @@ internal static class MicroKernel
         {
             var a0 = TLanes.Load(ref a, 0);
             var a1 = TLanes.Load(ref a, w);
-            var b0 = TLanes.Broadcast(b);
+            var b0 = (TLanes)b;
             c00 = TLanes.MultiplyAdd(a0, b0, c00);
             c10 = TLanes.MultiplyAdd(a1, b0, c10);
-            var b1 = TLanes.Broadcast(Unsafe.Add(ref b, 1));
+            var b1 = (TLanes)Unsafe.Add(ref b, 1);
             c01 = TLanes.MultiplyAdd(a0, b1, c01);
             c11 = TLanes.MultiplyAdd(a1, b1, c11);
-            var b2 = TLanes.Broadcast(Unsafe.Add(ref b, 2));
+            var b2 = (TLanes)Unsafe.Add(ref b, 2);
             c02 = TLanes.MultiplyAdd(a0, b2, c02);
             c12 = TLanes.MultiplyAdd(a1, b2, c12);
-            var b3 = TLanes.Broadcast(Unsafe.Add(ref b, 3));
+            var b3 = (TLanes)Unsafe.Add(ref b, 3);
             c03 = TLanes.MultiplyAdd(a0, b3, c03);
             c13 = TLanes.MultiplyAdd(a1, b3, c13);
-            var b4 = TLanes.Broadcast(Unsafe.Add(ref b, 4));
+            var b4 = (TLanes)Unsafe.Add(ref b, 4);
             c04 = TLanes.MultiplyAdd(a0, b4, c04);
             c14 = TLanes.MultiplyAdd(a1, b4, c14);
-            var b5 = TLanes.Broadcast(Unsafe.Add(ref b, 5));
+            var b5 = (TLanes)Unsafe.Add(ref b, 5);
             c05 = TLanes.MultiplyAdd(a0, b5, c05);
             c15 = TLanes.MultiplyAdd(a1, b5, c15);
             a = ref Unsafe.Add(ref a, strideA);

@@ -10,9 +10,8 @@ internal static class OuterProduct
 {
     /// <summary>C[i, j] for every i &lt; rows, j &lt; columns; C is column-major with leading dimension A.Rows. A strided column of A is gathered into <paramref name="buffers"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run<TLanes, TVector>(MatrixView a, MatrixView b, ref double c, PackingBuffers buffers)
-        where TLanes : struct, ILanes<TVector>
-        where TVector : struct
+    public static void Run<TLanes>(MatrixView a, MatrixView b, ref double c, PackingBuffers buffers)
+        where TLanes : struct, ILanes<TLanes>
     {
         var (rows, columns) = (a.Rows, b.Columns);
         ref var column = ref a.Origin();
@@ -30,7 +29,7 @@ internal static class OuterProduct
         for (nint j = 0; j < columns; j++)
         {
             var bj = Unsafe.Add(ref row, j * rowStride);
-            var broadcast = TLanes.Broadcast(bj);
+            var broadcast = (TLanes)bj;
             ref var output = ref Unsafe.Add(ref c, j * rows);
             for (nint i = 0; i < vectorRows; i += w)
                 TLanes.Store(TLanes.MultiplyAdd(TLanes.Load(ref column, i), broadcast, TLanes.Zero), ref output, i);

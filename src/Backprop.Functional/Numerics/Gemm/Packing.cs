@@ -14,11 +14,10 @@ internal static class Packing
 {
     /// <summary>Packs A[rowStart .. rowStart+rows, depthStart .. depthStart+depth]; panel p starts at p·rowsPerPanel·depth.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Rows<TLanes, TVector>(MatrixView a, int rowStart, int rows, int depthStart, int depth, ref double destination)
-        where TLanes : struct, ILanes<TVector>
-        where TVector : struct
+    public static void Rows<TLanes>(MatrixView a, int rowStart, int rows, int depthStart, int depth, ref double destination)
+        where TLanes : struct, ILanes<TLanes>
     {
-        var panelRows = MicroKernel.Rows<TLanes, TVector>();
+        var panelRows = MicroKernel.Rows<TLanes>();
         nint rowStride = a.RowStride, depthStride = a.ColumnStride;
         for (var first = 0; first < rows; first += panelRows)
         {

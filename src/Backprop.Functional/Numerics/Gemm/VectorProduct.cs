@@ -15,32 +15,30 @@ internal static class VectorProduct
     /// y[p] for p in [0, count): x[k] is at x + k·xStride, M[k, p] at m + k·depthStride + p·laneStride.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run<TLanes, TVector>(ref double x, nint xStride, ref double m, nint depthStride, nint laneStride, int depth, int count, ref double y)
-        where TLanes : struct, ILanes<TVector>
-        where TVector : struct
+    public static void Run<TLanes>(ref double x, nint xStride, ref double m, nint depthStride, nint laneStride, int depth, int count, ref double y)
+        where TLanes : struct, ILanes<TLanes>
     {
         var done = 0;
-        if (laneStride == 1) done = RunContiguous<TLanes, TVector>(ref x, xStride, ref m, depthStride, depth, count, ref y);
+        if (laneStride == 1) done = RunContiguous<TLanes>(ref x, xStride, ref m, depthStride, depth, count, ref y);
         else if (depthStride == 1 && Avx.IsSupported) done = RunTransposing(ref x, xStride, ref m, laneStride, depth, count, ref y);
         RunScalar(ref x, xStride, ref m, depthStride, laneStride, depth, done, count, ref y);
     }
 
     /// <summary>When M's rows are contiguous, lanes run over p; returns how many outputs were written.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int RunContiguous<TLanes, TVector>(ref double x, nint xStride, ref double m, nint depthStride, int depth, int count, ref double y)
-        where TLanes : struct, ILanes<TVector>
-        where TVector : struct
+    private static int RunContiguous<TLanes>(ref double x, nint xStride, ref double m, nint depthStride, int depth, int count, ref double y)
+        where TLanes : struct, ILanes<TLanes>
     {
         var w = TLanes.Count;
         var p = 0;
         // Four vectors of outputs per pass over k: enough independent chains to hide FMA latency.
         for (; p + 4 * w <= count; p += 4 * w)
         {
-            TVector y0 = TLanes.Zero, y1 = TLanes.Zero, y2 = TLanes.Zero, y3 = TLanes.Zero;
+            TLanes y0 = TLanes.Zero, y1 = TLanes.Zero, y2 = TLanes.Zero, y3 = TLanes.Zero;
             ref var row = ref Unsafe.Add(ref m, p);
             for (nint k = 0; k < depth; k++)
             {
-                var xk = TLanes.Broadcast(Unsafe.Add(ref x, k * xStride));
+                var xk = (TLanes)Unsafe.Add(ref x, k * xStride);
                 ref var mk = ref Unsafe.Add(ref row, k * depthStride);
                 y0 = TLanes.MultiplyAdd(xk, TLanes.Load(ref mk, 0), y0);
                 y1 = TLanes.MultiplyAdd(xk, TLanes.Load(ref mk, w), y1);
@@ -52,24 +50,9 @@ internal static class VectorProduct
             TLanes.Store(y2, ref y, p + 2 * w);
             TLanes.Store(y3, ref y, p + 3 * w);
         }
-        for (; p + w <= count; p += w)
-        {
-            var y0 = TLanes.Zero;
-            ref var row = ref Unsafe.Add(ref m, p);
-            for (nint k = 0; k < depth; k++)
-                y0 = TLanes.MultiplyAdd(TLanes.Broadcast(Unsafe.Add(ref x, k * xStride)), TLanes.Load(ref row, k * depthStride), y0);
-            TLanes.Store(y0, ref y, p);
-        }
+        p = OneVectorAtATime<TLanes>(ref x, xStride, ref m, depthStride, depth, p, count, ref y);
         // Narrower vectors for the last few outputs: every lane is the same chain, whatever the width.
-        if (w > Vector256<double>.Count && p + Vector256<double>.Count <= count)
-        {
-            var y0 = Vector256<double>.Zero;
-            ref var row = ref Unsafe.Add(ref m, p);
-            for (nint k = 0; k < depth; k++)
-                y0 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref x, k * xStride)), Vector256.LoadUnsafe(ref Unsafe.Add(ref row, k * depthStride)), y0);
-            y0.StoreUnsafe(ref Unsafe.Add(ref y, p));
-            p += Vector256<double>.Count;
-        }
+        if (w > Lanes4.Count) p = OneVectorAtATime<Lanes4>(ref x, xStride, ref m, depthStride, depth, p, count, ref y);
         if (p + Vector128<double>.Count <= count)
         {
             var y0 = Vector128<double>.Zero;
@@ -78,6 +61,22 @@ internal static class VectorProduct
                 y0 = Vector128.FusedMultiplyAdd(Vector128.Create(Unsafe.Add(ref x, k * xStride)), Vector128.LoadUnsafe(ref Unsafe.Add(ref row, k * depthStride)), y0);
             y0.StoreUnsafe(ref Unsafe.Add(ref y, p));
             p += Vector128<double>.Count;
+        }
+        return p;
+    }
+
+    /// <summary>Outputs from <paramref name="p"/> on, one vector of <typeparamref name="TLanes"/> per pass over k, while a whole vector fits; returns where it stopped.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int OneVectorAtATime<TLanes>(ref double x, nint xStride, ref double m, nint depthStride, int depth, int p, int count, ref double y)
+        where TLanes : struct, ILanes<TLanes>
+    {
+        for (; p + TLanes.Count <= count; p += TLanes.Count)
+        {
+            var y0 = TLanes.Zero;
+            ref var row = ref Unsafe.Add(ref m, p);
+            for (nint k = 0; k < depth; k++)
+                y0 = TLanes.MultiplyAdd((TLanes)Unsafe.Add(ref x, k * xStride), TLanes.Load(ref row, k * depthStride), y0);
+            TLanes.Store(y0, ref y, p);
         }
         return p;
     }
