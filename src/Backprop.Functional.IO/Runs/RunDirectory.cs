@@ -190,7 +190,8 @@ public sealed partial class RunDirectory
         try { entries = Directory.EnumerateFileSystemEntries(StatesFolder).ToList(); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return new RunListing([], [], [new StrayEntry(StatesFolder, $"cannot be listed ({Quote.Escape(e.Message, 200)})")]);
+            // Arr.create, not [..]: a collection expression builds LanguageExt 4's Arr through its Add, which returns a new Arr, so the entry would be lost.
+            return new RunListing(Arr<int>.Empty, Arr<string>.Empty, Arr.create(new StrayEntry(StatesFolder, $"cannot be listed ({Quote.Escape(e.Message, 200)})")));
         }
         foreach (var entry in entries)
         {
