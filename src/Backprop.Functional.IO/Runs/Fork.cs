@@ -70,8 +70,11 @@ public static class Fork
     /// <summary>Refuses an epoch whose state the run did not keep, naming those it did.</summary>
     private static Fin<Unit> KeptEpoch(RunDirectory directory, int epoch)
     {
-        var kept = directory.List().Epochs;
+        var listing = directory.List();
+        var kept = listing.Epochs;
         if (kept.Contains(epoch)) return Unit.Default;
+        // A FIFO, link or folder in the state's place is not "not kept": say what is there.
+        if (listing.Strays.Find(s => s.Path == directory.StatePath(epoch)).Case is StrayEntry stray) return Error.New(stray.ToString());
         var list = kept.Count <= 12 ? string.Join(", ", kept) : $"{string.Join(", ", kept.Take(10))}, ..., {kept[^1]}";
         if (kept.IsEmpty) return Error.New($"{directory.Path}: holds no saved state");
         return Error.New(epoch > kept[^1]

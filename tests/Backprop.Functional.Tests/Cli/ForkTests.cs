@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Backprop.Functional.IO;
+using Backprop.Functional.Tests.IO;
 using Backprop.Functional.Tests.Support;
 
 namespace Backprop.Functional.Tests.Cli;
@@ -213,6 +214,23 @@ public sealed class ForkTests : IDisposable
         Assert.Equal(2, CliRun.Of("train", "--from", parent, "--epoch", "2", "--config", Path.Combine(parent, "run.json")).ExitCode);
         Assert.Equal(2, CliRun.Of("train", "--epoch", "2").ExitCode);
         CliRun.Of("verify", parent, "--parent", parent).AssertRefused("--parent: the run is not a fork");
+    }
+
+    [Fact]
+    public void A_fifo_or_link_in_the_parent_states_place_is_named_and_nothing_is_written()
+    {
+        if (!SpecialFiles.Supported) return;
+        using var dir = new TempDirectory();
+        var own = dir.File("parent");
+        Assert.Equal(0, CliRun.Of("train", "--dataset", "iris", "--epochs", "3", "--out", own).ExitCode);
+        var state = StatePath(own, 2);
+        File.Delete(state);
+        SpecialFiles.Fifo(state);
+        CliRun.Of("train", "--from", own, "--epoch", "2", "--out", dir.File("fork")).AssertRefused(state, "is a FIFO, not a regular file");
+        File.Delete(state);
+        SpecialFiles.Link(state, StatePath(own, 1));
+        CliRun.Of("train", "--from", own, "--epoch", "2", "--out", dir.File("fork")).AssertRefused(state, "symbolic link");
+        Assert.False(Directory.Exists(dir.File("fork")));
     }
 
     [Fact]
