@@ -14,7 +14,7 @@ public static class LayersFigure
     public const double ReferenceRatio = 1e-3;
 
     /// <summary>The image width in pixels.</summary>
-    public const int Width = 1000;
+    public const int Width = 1100;
 
     /// <summary>The image height in pixels.</summary>
     public const int Height = 900;
@@ -51,13 +51,15 @@ public static class LayersFigure
     private static void Style(Plot plot, string title, string yLabel)
     {
         FigureStyle.Apply(plot);
-        plot.Layout.Fixed(new PixelPadding(80, 30, 60, 45));
+        // The legend stands right of the plot, where it cannot hide the curves' ends; the same
+        // fixed margins in both panels keep their epoch axes aligned.
+        plot.Layout.Fixed(new PixelPadding(90, 240, 60, 45));
         plot.Title(title, 18);
         plot.XLabel("epoch", 15);
         plot.YLabel(yLabel, 15);
         plot.Axes.Bottom.TickGenerator = new NumericAutomatic { IntegerTicksOnly = true };
         plot.Legend.FontSize = 14;
-        plot.ShowLegend(Alignment.UpperRight);
+        plot.ShowLegend(Edge.Right);
     }
 
     private static void Lines(Plot plot, Curve[] curves)
