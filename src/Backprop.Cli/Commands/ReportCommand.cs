@@ -16,7 +16,7 @@ public static class ReportCommand
         var dir = new Argument<string>("DIR") { Description = "A run directory made by 'train --out'" };
         var output = new System.CommandLine.Option<string?>("--out") { Description = "The HTML file to write (default DIR/report.html)", HelpName = "FILE" };
         var command = new Command("report", Examples.With(
-            "Write one self-contained HTML page for a run: its configuration, loss and accuracy curves, and a slider over the saved states showing per-layer weight histograms and norms.",
+            "Write one self-contained HTML page for a run: its configuration, loss and accuracy curves, and a slider over the saved states showing per-layer weight histograms and norms, and (when the run recorded layers.csv) each layer's gradient norm and update ratio.",
             "backprop report runs/iris",
             "backprop report runs/iris --out iris.html   # open #epoch=12 to start at state 12"))
         { dir, output };
@@ -31,7 +31,9 @@ public static class ReportCommand
             var page = ReportPage.Render(model);
             if (OutputFile.WriteText(target, page).Failed(out var writeError, out _)) return writeError;
             var weights = model.Data.Weights;
-            context.Out.WriteLine($"wrote {target}: {model.Data.Metrics.TotalEpochs} epochs, {weights.Epochs.Length} of {weights.KeptCount} kept states on the slider, {page.Length / 1024:N0} KiB");
+            context.Out.WriteLine($"wrote {target}: {model.Data.Metrics.TotalEpochs} epochs, {weights.Epochs.Length} of {weights.KeptCount} kept states on the slider" +
+                (model.Data.LayerStats is { } stats ? $", gradient norms of {stats.Layers.Length} layers from {LayerRows.FileName}" : "") +
+                $", {page.Length / 1024:N0} KiB");
             return ExitCodes.Success;
         }));
         return command;

@@ -73,12 +73,18 @@ public static class ReportCollector
             biasNorms.Add(LayerWeights.BiasNorms(network));
         }
 
+        // A run trained before layers.csv was recorded simply has no such panel.
+        var layersFile = LayerRows.PathIn(run.Path);
+        var layerRows = LayerRows.Read(layersFile);
+        if (layerRows.Failed(out var layersError, out var statRows) && layersError.Code != FileInput.MissingFileCode) return layersError;
+
         var finalNetwork = last.State.Network;
         var layers = finalNetwork.Layers.Select((l, i) => new LayerInfo(i, l.OutputWidth, l.InputWidth, l.Activation.Name, widened[i].Low, widened[i].High)).ToArray();
         var data = new ReportData(
             Metrics(rows),
             layers,
-            new EpochWeights([.. shown], kept.Count, Bins, [.. histograms], [.. weightNorms], [.. biasNorms]));
+            new EpochWeights([.. shown], kept.Count, Bins, [.. histograms], [.. weightNorms], [.. biasNorms]),
+            layerRows.IsSucc && !statRows.IsEmpty ? LayerStats(statRows, [.. shown]) : null);
         var description = $"{finalNetwork.Describe()}, {finalNetwork.ParameterCount:N0} parameters, loss {last.Loss.Name}";
         return new ReportModel(PlotCommand.RunName(run), description, runJson, config, data);
     }
@@ -94,6 +100,22 @@ public static class ReportCollector
             shown.Select(r => Finite(r.Metrics.ValidationLoss)).ToArray(),
             shown.Select(r => Finite(r.Metrics.ValidationAccuracy)).ToArray(),
             rows.Count);
+    }
+
+    /// <summary>layers.csv's rows as series (at most <see cref="MaxMetricPoints"/> epochs) and each layer's gradient norm at the states <paramref name="states"/>.</summary>
+    public static LayerStatistics LayerStats(Arr<LayerRow> rows, int[] states)
+    {
+        static double? Finite(double? value) => value is { } v && double.IsFinite(v) ? v : null;
+        var layers = rows.Select(r => r.Layer).Distinct().Order().ToArray();
+        var allEpochs = rows.Select(r => r.Epoch).Distinct().Order().ToArray();
+        var epochs = EpochSample.Pick(allEpochs, MaxMetricPoints);
+        // The last row of an (epoch, layer) pair wins, should a file repeat one.
+        var byKey = new Dictionary<(int Epoch, int Layer), LayerRow>();
+        foreach (var row in rows) byKey[(row.Epoch, row.Layer)] = row;
+        double?[][] Series(Func<LayerRow, double?> value) =>
+            layers.Select(l => epochs.Select(e => byKey.TryGetValue((e, l), out var row) ? Finite(value(row)) : null).ToArray()).ToArray();
+        var atStates = states.Select(s => layers.Select(l => byKey.TryGetValue((s, l), out var row) ? Finite(row.WeightGradNorm) : null).ToArray()).ToArray();
+        return new LayerStatistics(epochs, layers, Series(r => r.WeightGradNorm), Series(r => r.UpdateRatio), atStates, allEpochs.Length);
     }
 
     /// <summary>run.json's keys and values as text, provenance keys prefixed with "provenance.".</summary>

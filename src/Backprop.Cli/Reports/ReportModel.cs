@@ -15,7 +15,8 @@ public sealed record ConfigEntry(string Key, string Value);
 /// <param name="Metrics">The loss and accuracy curves.</param>
 /// <param name="Layers">Each layer's shape and histogram range.</param>
 /// <param name="Weights">Per kept (sampled) epoch: histograms and norms.</param>
-public sealed record ReportData(MetricSeries Metrics, IReadOnlyList<LayerInfo> Layers, EpochWeights Weights);
+/// <param name="LayerStats">layers.csv's gradient norms and update ratios, or null for a run trained before it was recorded.</param>
+public sealed record ReportData(MetricSeries Metrics, IReadOnlyList<LayerInfo> Layers, EpochWeights Weights, LayerStatistics? LayerStats = null);
 
 /// <summary>
 /// metrics.csv as columns (subsampled for very long runs); missing validation values are null.
@@ -32,3 +33,13 @@ public sealed record LayerInfo(int Index, int Outputs, int Inputs, string Activa
 /// <c>WeightNorms[e][layer]</c>, <c>BiasNorms[e][layer]</c>.
 /// </summary>
 public sealed record EpochWeights(int[] Epochs, int KeptCount, int Bins, int[][][] Histograms, float[][] WeightNorms, float[][] BiasNorms);
+
+/// <summary>
+/// layers.csv as series: per layer (<see cref="Layers"/> holds the layer indices), the weight-gradient
+/// norm and the update ratio at each of <see cref="Epochs"/> (subsampled for very long runs):
+/// <c>GradientNorms[layer][e]</c>, <c>UpdateRatios[layer][e]</c>. <see cref="GradientNormsAtStates"/>
+/// holds, for each state on the slider, each layer's gradient norm in the epoch that produced it
+/// (<c>[state][layer]</c>; null for state 0 and for an epoch layers.csv has no row of).
+/// Non-finite values are null; <see cref="TotalEpochs"/> counts the epochs before subsampling.
+/// </summary>
+public sealed record LayerStatistics(int[] Epochs, int[] Layers, double?[][] GradientNorms, double?[][] UpdateRatios, double?[][] GradientNormsAtStates, int TotalEpochs);

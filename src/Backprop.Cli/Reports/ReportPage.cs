@@ -61,6 +61,7 @@ public static class ReportPage
             <span class="note">Each layer's histogram has {model.Data.Weights.Bins} bins over one weight range shared by every shown state. The count axis fits the state shown; tick the box to share it too (then a narrow early distribution dwarfs the later, wider ones).</span></div>
             <div class="layers" id="layers"></div>
             <div class="chart" id="norm-chart"></div>
+            {LayerStatsPanel(model.Data.LayerStats)}
             </section>
             <section id="config">
             <h2>Configuration (run.json)</h2>
@@ -109,6 +110,16 @@ public static class ReportPage
             items.Add(("last validation accuracy", (100 * accuracy).ToString("0.0", CultureInfo.InvariantCulture) + "%"));
         return "<ul class=\"summary\">" + string.Concat(items.Select(i => $"<li><b>{Html(i.Name)}</b>{Html(i.Value)}</li>")) + "</ul>";
     }
+
+    // Drawn by the script; a run trained before layers.csv was recorded has no panel at all.
+    private static string LayerStatsPanel(LayerStatistics? stats) => stats is null ? "" : """
+        <div id="layer-stats">
+        <h3>Gradients and updates per layer (layers.csv)</h3>
+        <p class="note">Each layer's weight-gradient norm ‖∂L/∂W‖ and update ratio ‖ΔW‖/‖W‖ during each epoch, on log axes (layer 0 is the input side; zero or non-finite values are left out). The dashed line marks an update ratio of 1e-3, a rule of thumb for a healthy step. Each layer card above gives its gradient norm in the epoch that produced the state shown.</p>
+        <div class="chart" id="gradient-chart"></div>
+        <div class="chart" id="ratio-chart"></div>
+        </div>
+        """;
 
     private static string ConfigTable(IReadOnlyList<ConfigEntry> entries) =>
         "<table class=\"config\">\n" +

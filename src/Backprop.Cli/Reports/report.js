@@ -214,6 +214,36 @@
     })
   });
 
+  // layers.csv's panel, when the run recorded it: log axes, and a reference series for the
+  // update ratio's rule of thumb (1e-3) spanning the epochs shown.
+  var stats = data.layerStats;
+  var statCharts = [];
+  if (stats) {
+    var statSeries = function (values) {
+      return stats.layers.map(function (layer, i) {
+        return { name: 'layer ' + layer, xs: stats.epochs, ys: values[i], color: COLORS[i % COLORS.length] };
+      });
+    };
+    statCharts.push(lineChart(document.getElementById('gradient-chart'), {
+      title: 'Gradient norm ‖∂L/∂W‖ per layer', xLabel: 'epoch', yLabel: '‖∂L/∂W‖', height: 300, xMin: 0, log: true,
+      series: statSeries(stats.gradientNorms)
+    }));
+    var first = stats.epochs[0], last = stats.epochs[stats.epochs.length - 1];
+    statCharts.push(lineChart(document.getElementById('ratio-chart'), {
+      title: 'Update ratio ‖ΔW‖/‖W‖ per layer', xLabel: 'epoch', yLabel: '‖ΔW‖/‖W‖', height: 300, xMin: 0, log: true,
+      series: statSeries(stats.updateRatios).concat([{ name: '1e-3 (rule of thumb)', xs: [first, last], ys: [1e-3, 1e-3], color: '#7f7f7f' }])
+    }));
+  }
+
+  function gradientText(index, layerIndex) {
+    if (!stats) return '';
+    var position = stats.layers.indexOf(layerIndex);
+    var value = position < 0 ? null : stats.gradientNormsAtStates[index][position];
+    var epoch = epochs[index];
+    return epoch === 0 ? '   ‖∂L/∂W‖: – (no epoch before state 0)'
+      : '   ‖∂L/∂W‖ in epoch ' + epoch + ' = ' + formatLong(value);
+  }
+
   var slider = document.getElementById('epoch-slider');
   slider.max = String(epochs.length - 1);
   var label = document.getElementById('epoch-label');
@@ -233,9 +263,10 @@
     layerViews.forEach(function (view, i) {
       var counts = weights.histograms[index][i];
       view.update(counts, fixed ? view.maxCount : Math.max(1, Math.max.apply(null, counts)));
-      view.norms.textContent = '‖W‖ = ' + formatLong(weights.weightNorms[index][i]) + '   ‖b‖ = ' + formatLong(weights.biasNorms[index][i]);
+      view.norms.textContent = '‖W‖ = ' + formatLong(weights.weightNorms[index][i]) + '   ‖b‖ = ' + formatLong(weights.biasNorms[index][i]) +
+        gradientText(index, data.layers[i].index);
     });
-    charts.concat([normChart]).forEach(function (chart) { chart.setMarker(epoch); });
+    charts.concat([normChart], statCharts).forEach(function (chart) { chart.setMarker(epoch); });
     if (updateHash && window.history && history.replaceState) history.replaceState(null, '', '#epoch=' + epoch);
   }
 
