@@ -28,7 +28,7 @@ public static class GradCheckCommand
         var rows = new System.CommandLine.Option<int>("--rows") { Description = $"Check the mean loss over the first N data rows (default: all rows up to {DefaultRows}; each parameter costs four forward passes over them)", HelpName = "N" };
         var tolerance = new System.CommandLine.Option<double>("--tolerance")
         {
-            Description = $"Largest relative error |a − n| / max(|a|, |n|, floor) that passes, floor = {GradCheckTolerance.DefaultAbsoluteFloor:0e0}·max(1, |loss|) (default {GradCheckTolerance.DefaultRelative:0e0})",
+            Description = $"Largest relative error |a − n| / max(|a|, |n|, floor) that passes, floor = {GradCheckTolerance.DefaultAbsoluteFloor:0e0}·max(1, |loss|)",
             HelpName = "RTOL",
             DefaultValueFactory = _ => GradCheckTolerance.DefaultRelative,
         };
