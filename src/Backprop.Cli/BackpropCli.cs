@@ -25,6 +25,7 @@ public static class BackpropCli
             PredictCommand.Create(context),
             ExplainCommand.Create(context),
             GradientsCommand.Create(context),
+            GradCheckCommand.Create(context),
             BenchCommand.Create(context),
             PlotCommand.Create(context),
             ReportCommand.Create(context),

@@ -12,7 +12,7 @@ public static class ExitCodes
     /// <summary>The command line could not be parsed (unknown option, missing value, options that do not go together), or names what is not there (evaluate --split of a split the run does not hold).</summary>
     public const int Usage = 2;
 
-    /// <summary>replay or verify found a state that differs from its rebuild, or a broken hash chain.</summary>
+    /// <summary>A check failed: replay or verify found a state that differs from its rebuild or a broken hash chain; gradcheck found a gradient outside its tolerance.</summary>
     public const int Mismatch = 3;
 
     /// <summary>Training stopped because a step produced NaN or ±Inf; the last finite state was kept.</summary>

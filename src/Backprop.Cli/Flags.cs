@@ -22,6 +22,7 @@ public static class Flags
         public const string Row = "row";
         public const string TimedEpochs = "timed epochs";
         public const string Product = "product size";
+        public const string Tolerance = "gradient check tolerance";
 #pragma warning restore CS1591
     }
 
@@ -70,6 +71,7 @@ public static class Flags
         [Shell.Rows] = "--rows",
         [Shell.Row] = "--row",
         [Shell.Product] = "--product",
+        [Shell.Tolerance] = "--tolerance",
         [Settings.SavedEpoch] = "--epoch",
         [Shell.TimedEpochs] = "--epochs",
     };

@@ -23,10 +23,16 @@ public sealed record GradientComparison(string Tensor, int Row, int Column, doub
 /// </remarks>
 public static class GradCheck
 {
-    /// <summary>Every parameter's analytic and numeric gradient.</summary>
-    public static Arr<GradientComparison> Compare(Network network, Loss loss, Dataset data, double step = 1e-4)
+    /// <summary>The step h: small enough for an O(h⁴) truncation error of ~1e-16, large enough for little rounding.</summary>
+    public const double DefaultStep = 1e-4;
+
+    /// <summary>Every parameter's analytic (<see cref="Training.Gradient"/>, i.e. <see cref="Backward.Run"/>) and numeric gradient.</summary>
+    public static Arr<GradientComparison> Compare(Network network, Loss loss, Dataset data, double step = DefaultStep) =>
+        Compare(network, loss, data, Training.Gradient(network, loss, data), step);
+
+    /// <summary>Every parameter of <paramref name="analytic"/>, a gradient claimed for (network, loss, data), beside its numeric gradient.</summary>
+    public static Arr<GradientComparison> Compare(Network network, Loss loss, Dataset data, Gradients analytic, double step = DefaultStep)
     {
-        var analytic = Training.Gradient(network, loss, data);
         var results = new List<GradientComparison>();
         for (var i = 0; i < network.Layers.Count; i++)
         {
