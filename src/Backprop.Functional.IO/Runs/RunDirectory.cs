@@ -284,11 +284,11 @@ public sealed partial class RunDirectory
     public Fin<Arr<MetricsRow>> ReadMetrics() =>
         ReadMetricsText().Bind(text => text.Length == 0 ? Arr<MetricsRow>.Empty : MetricsRow.Parse(MetricsFile, text[..(text.LastIndexOf('\n') + 1)]));
 
-    /// <summary>layers.csv's text, or null when the run has none (it was made before layers were recorded).</summary>
-    public Fin<string?> ReadLayersText() =>
+    /// <summary>layers.csv's text, or none when the run has none (it was made before layers were recorded).</summary>
+    public Fin<Option<string>> ReadLayersText() =>
         Entries.KindOf(LayersFile) == FileKind.Missing
-            ? (string?)null
-            : FileInput.ReadRunFile(LayersFile, MaxLayersBytes).Map(bytes => (string?)System.Text.Encoding.UTF8.GetString(bytes));
+            ? Option<string>.None
+            : FileInput.ReadRunFile(LayersFile, MaxLayersBytes).Map(bytes => Option<string>.Some(System.Text.Encoding.UTF8.GetString(bytes)));
 
     [GeneratedRegex(@"^(\d{6,10})\.safetensors$")]
     private static partial Regex StatePattern();

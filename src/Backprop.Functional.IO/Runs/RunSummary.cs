@@ -25,7 +25,7 @@ public sealed record RunSummary(RunSpec Spec, int Epochs, int Kept, StopDecision
     /// </summary>
     public static Arr<string> WarningsOf(RunDirectory directory)
     {
-        if (directory.ReadLayersText().Failed(out _, out var text) || text is null) return [];
+        if (directory.ReadLayersText().Failed(out _, out var file) || file.IfNoneUnsafe((string?)null) is not { } text) return [];
         if (directory.ReadState(0).Failed(out _, out var state)) return [];
         return LayerWarnings.Of(LayerRow.ParseLines(text), state.State.Network.Activations.Map(a => a.Name).ToArr());
     }

@@ -45,7 +45,8 @@ public sealed class RunWriter : IDisposable
     {
         var text = string.Concat(new[] { MetricsRow.Header }.Concat(rows.Select(r => r.ToCsv())).Select(l => l + "\n"));
         if (AtomicFile.WriteText(run.MetricsFile, text).Failed(out var error, out _)) return error;
-        if (run.ReadLayersText().Failed(out var layersError, out var layersText)) return layersError;
+        if (run.ReadLayersText().Failed(out var layersError, out var layersFile)) return layersError;
+        var layersText = layersFile.IfNoneUnsafe((string?)null);
         if (layersText is not null)
         {
             var kept = LayerRow.Lines(layersText).Where(l => l.Key.Epoch <= last.State.Epoch).Select(l => l.Value);
