@@ -75,8 +75,9 @@ public static class TrainRunner
         if (TestedNetwork(run, stopping, final, bestNetwork, session).Failed(out var bestError, out var tested)) return bestError;
         var test = data.Test is { } t && stop is null ? TestLine(run, tested, t, compute) : null;
         view.Summary(new TrainingSummary(start.Epoch, final.Epoch, last, best, clock.Elapsed, test, session?.Directory.Path));
-        // From layers.csv, written by now: without a run directory nothing was recorded, so nothing is warned.
-        if (session is { RecordsLayers: true }) foreach (var warning in RunSummary.WarningsOf(session.Directory)) context.Error.WriteLine(warning);
+        // From layers.csv, written by now: without a run directory nothing was recorded, so nothing is
+        // warned; after a non-finite stop its one error line says what happened (show DIR still warns).
+        if (session is { RecordsLayers: true } && stop is null) foreach (var warning in RunSummary.WarningsOf(session.Directory)) context.Error.WriteLine(warning);
         if (stop is not null) return ExitCodes.NonFinite;
         if (interruption.Requested)
         {

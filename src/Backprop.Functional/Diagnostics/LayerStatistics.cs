@@ -59,15 +59,16 @@ public sealed record LayerStatistics(
     /// step from <paramref name="state"/> (its gradient at the epoch's starting state on the first
     /// batch, that batch's activations, and that step's update). With one full batch the
     /// gradient is exactly <see cref="Training.Gradient"/> at <paramref name="state"/>. Computed on the
-    /// reference path (products in <paramref name="compute"/>): the same bits as the fused step.
+    /// reference path (products in <paramref name="compute"/>): the same bits as the fused step. A
+    /// step that meets NaN or ±∞ is not applied, so its update is 0.
     /// </summary>
     public static Arr<LayerStatistics> OfEpoch(TrainConfig config, TrainState state, Dataset data, ComputeContext? compute = null)
     {
         var batch = FirstBatch(config, state, data);
         var trace = Forward.Run(state.Network, batch.Inputs, compute);
         var gradients = Backward.Run(state.Network, trace, batch.Targets, config.Loss, compute);
-        var (updates, optimizer) = config.Optimizer.Update(gradients, state.Optimizer, state.Network);
-        var next = state with { Network = Updates.Apply(state.Network, updates), Optimizer = optimizer };
+        // The step itself (fused where it can be: the same bits as the reference, and cheaper than its allocations).
+        var next = Training.Step(config, state, batch, compute).State;
         return Of(state, gradients, next, trace);
     }
 
