@@ -43,6 +43,7 @@ public static class ShowCommand
         if (RunDirectory.Open(dir).Bind(RunSummary.Read).Case is not RunSummary summary) return;
         output.WriteLine($"run {Path.GetFullPath(dir)}");
         foreach (var (label, value) in summary.Lines()) output.WriteLine($"  {label,-18} {value}");
+        foreach (var warning in summary.Warnings) output.WriteLine($"  {warning}");
     }
 
     private static readonly JsonSerializerOptions Json = new() { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };

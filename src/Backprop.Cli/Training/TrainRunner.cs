@@ -54,7 +54,7 @@ public static class TrainRunner
                 if (result.Stop is { } halted) return (state, halted, (Error?)null);
                 if (result.FirstSkip is { } skip)
                     context.Error.WriteLine($"warning: epoch {state.Epoch + 1}: skipped {result.State.SkippedSteps - state.SkippedSteps} update(s), the first with {skip.Describe()} ({result.State.SkippedSteps} of at most {spec.MaxSkips} in this run)");
-                var metrics = session?.Record(result, compute) ?? run.Measure(result, compute);
+                var metrics = session?.Record(state, result, compute) ?? run.Measure(result, compute);
                 last = new EpochReport(result.State.Epoch, metrics, data.Train.Rows / Math.Max(1e-9, epochClock.Elapsed.TotalSeconds));
                 if (metrics.ValidationLoss is { } vl && !(best?.Metrics.ValidationLoss <= vl)) best = last;
                 report(last);
@@ -75,6 +75,9 @@ public static class TrainRunner
         if (TestedNetwork(run, stopping, final, bestNetwork, session).Failed(out var bestError, out var tested)) return bestError;
         var test = data.Test is { } t && stop is null ? TestLine(run, tested, t, compute) : null;
         view.Summary(new TrainingSummary(start.Epoch, final.Epoch, last, best, clock.Elapsed, test, session?.Directory.Path));
+        // From layers.csv, written by now: without a run directory nothing was recorded, so nothing is
+        // warned; after a non-finite stop its one error line says what happened (show DIR still warns).
+        if (session is { RecordsLayers: true } && stop is null) foreach (var warning in RunSummary.WarningsOf(session.Directory)) context.Error.WriteLine(warning);
         if (stop is not null) return ExitCodes.NonFinite;
         if (interruption.Requested)
         {

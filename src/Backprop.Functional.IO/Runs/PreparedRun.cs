@@ -75,6 +75,13 @@ public sealed record PreparedRun(
     }
 
     /// <summary>
+    /// The layers.csv rows of the epoch that starts from <paramref name="start"/>: the statistics
+    /// of its first step (<see cref="LayerStatistics.OfEpoch"/>), products in <paramref name="compute"/>.
+    /// </summary>
+    public Arr<LayerRow> LayersOf(TrainState start, ComputeContext? compute = null) =>
+        LayerRow.Of(start.Epoch + 1, LayerStatistics.OfEpoch(Config, start, Data.Train, compute));
+
+    /// <summary>
     /// The epochs whose states the run keeps when <paramref name="last"/> is the last one written
     /// and <paramref name="best"/> the best so far: 0, the last, every <c>keep-every</c>-th (with
     /// <c>keep-last N</c>, only those within the last N·K epochs, so the N most recent of them),

@@ -46,16 +46,22 @@ public static class Replay
         if (StateFile.Decode(startBytes, startPath).Failed(out var decodeError, out var checkpoint)) return decodeError;
         if (ChainCheck.Foreign(plan, checkpoint, start).FirstOrDefault() is { } foreign) return Error.New($"{startPath}: {foreign}");
 
+        // layers.csv, when the run records it: every replayed epoch's rows are recomputed and compared.
+        if (directory.ReadLayersText().Failed(out var layersError, out var layersText)) return layersError;
+        var recordedLayers = layersText.Map(LayerRow.Lines).IfNoneUnsafe((Dictionary<(int Epoch, int Layer), string>?)null);
+
         var lines = new List<ReplayLine>();
         var (state, previousSha) = (checkpoint.State, Fingerprint.Of(startBytes));
         for (var epoch = start + 1; epoch <= target; epoch++)
         {
+            var layers = recordedLayers is not null && epoch > from ? plan.LayersOf(state, compute) : default;
             var result = Functional.Training.Epoch(plan.Config, state, plan.Data.Train, compute);
             var rebuilt = plan.CheckpointAfter(result, previousSha, compute);
             var bytes = StateFile.Encode(rebuilt);
             (state, previousSha) = (result.State, Fingerprint.Of(bytes));
             if (epoch <= from) continue;
             var line = kept.Contains(epoch) ? CompareWithFile(directory, rebuilt, bytes, previousSha, rows) : CompareWithRecord(rebuilt, previousSha, rows);
+            if (line.Identical && recordedLayers is not null && CompareLayers(directory, layers, recordedLayers) is { } differs) line = differs;
             lines.Add(line);
             report(line);
         }
@@ -75,6 +81,20 @@ public static class Replay
         if (saved.AsSpan().SequenceEqual(rebuilt)) return new(epoch, true, $"epoch {epoch}: identical");
         if (StateFile.Decode(saved, path).Failed(out var decodeError, out _)) return new(epoch, false, $"epoch {epoch}: DIFFERS: the saved state is unreadable: {decodeError.Message}");
         return new(epoch, false, $"epoch {epoch}: DIFFERS: {StateDifference.Describe(rebuilt, saved)}");
+    }
+
+    /// <summary>An epoch's rebuilt layers.csv rows against the recorded ones, text for text (null when every row is the same).</summary>
+    private static ReplayLine? CompareLayers(RunDirectory directory, Arr<LayerRow> rebuilt, Dictionary<(int Epoch, int Layer), string> recorded)
+    {
+        foreach (var row in rebuilt)
+        {
+            var text = row.ToCsv();
+            if (!recorded.TryGetValue((row.Epoch, row.Layer), out var saved))
+                return new(row.Epoch, false, $"epoch {row.Epoch}: DIFFERS: {directory.LayersFile} has no row for epoch {row.Epoch}, layer {row.Layer}");
+            if (saved != text)
+                return new(row.Epoch, false, $"epoch {row.Epoch}: DIFFERS: {directory.LayersFile}: the row of epoch {row.Epoch}, layer {row.Layer} is not what the epoch recomputes (recorded {Quote.Value(saved)}, rebuilt '{text}')");
+        }
+        return null;
     }
 
     /// <summary>A state the run did not keep, against its row: the state's hash and what the epoch measured.</summary>

@@ -21,6 +21,12 @@ public sealed partial class RunDirectory
     /// <summary>One row per epoch.</summary>
     public const string MetricsFileName = "metrics.csv";
 
+    /// <summary>One row per epoch and layer (<see cref="LayerRow"/>); absent in runs made before it was recorded.</summary>
+    public const string LayersFileName = "layers.csv";
+
+    /// <summary>The largest layers.csv read: a row takes at most about 250 bytes per layer.</summary>
+    public const long MaxLayersBytes = 1L << 30;
+
     /// <summary>The model of the last state, standing on its own.</summary>
     public const string FinalFileName = "final.safetensors";
 
@@ -48,6 +54,9 @@ public sealed partial class RunDirectory
 
     /// <summary>metrics.csv's path.</summary>
     public string MetricsFile => System.IO.Path.Combine(Path, MetricsFileName);
+
+    /// <summary>layers.csv's path.</summary>
+    public string LayersFile => System.IO.Path.Combine(Path, LayersFileName);
 
     /// <summary>final.safetensors's path.</summary>
     public string FinalFile => System.IO.Path.Combine(Path, FinalFileName);
@@ -204,10 +213,10 @@ public sealed partial class RunDirectory
         }
         // The files beside states/ that a run writes must be regular files too: a link at
         // final.safetensors would otherwise only be found when training ends.
-        foreach (var file in new[] { MetricsFile, FinalFile })
+        foreach (var file in new[] { MetricsFile, LayersFile, FinalFile })
             if (Entries.KindOf(file) is not (FileKind.Missing or FileKind.Regular) and var kind) strays.Add(new StrayEntry(file, Entries.Problem(kind)));
         // The temporary files of run.json, metrics.csv and final.safetensors lie beside them.
-        foreach (var name in new[] { RunFileName, MetricsFileName, FinalFileName })
+        foreach (var name in new[] { RunFileName, MetricsFileName, LayersFileName, FinalFileName })
             temporaries.AddRange(Directory.EnumerateFiles(Path, name + ".*" + AtomicFile.TemporarySuffix).Where(t => Entries.KindOf(t) == FileKind.Regular));
         epochs.Sort();
         return new RunListing(epochs.ToArr(), temporaries.ToArr(), strays.OrderBy(s => s.Path, StringComparer.Ordinal).ToArr());
@@ -274,6 +283,12 @@ public sealed partial class RunDirectory
     /// </summary>
     public Fin<Arr<MetricsRow>> ReadMetrics() =>
         ReadMetricsText().Bind(text => text.Length == 0 ? Arr<MetricsRow>.Empty : MetricsRow.Parse(MetricsFile, text[..(text.LastIndexOf('\n') + 1)]));
+
+    /// <summary>layers.csv's text, or none when the run has none (it was made before layers were recorded).</summary>
+    public Fin<Option<string>> ReadLayersText() =>
+        Entries.KindOf(LayersFile) == FileKind.Missing
+            ? Option<string>.None
+            : FileInput.ReadRunFile(LayersFile, MaxLayersBytes).Map(bytes => Option<string>.Some(System.Text.Encoding.UTF8.GetString(bytes)));
 
     [GeneratedRegex(@"^(\d{6,10})\.safetensors$")]
     private static partial Regex StatePattern();

@@ -38,12 +38,20 @@ public sealed class RunSession : IDisposable
     /// Measures epoch <paramref name="result"/> (<see cref="PreparedRun.Measure"/>, in
     /// <paramref name="compute"/>) and queues its state for writing; returns what it measured.
     /// </summary>
-    public EpochMetrics Record(EpochResult result, ComputeContext? compute = null)
+    /// <remarks>
+    /// When the run records layers.csv the epoch's layer statistics (<see cref="PreparedRun.LayersOf"/>)
+    /// are measured too, from <paramref name="start"/>, the state the epoch started from.
+    /// </remarks>
+    public EpochMetrics Record(TrainState start, EpochResult result, ComputeContext? compute = null)
     {
         var metrics = Run.Measure(result, compute);
-        _writer.Enqueue(Run.CheckpointOf(result.State, metrics, null));
+        var layers = _writer.RecordsLayers ? Run.LayersOf(start, compute) : default;
+        _writer.Enqueue(Run.CheckpointOf(result.State, metrics, null), layers);
         return metrics;
     }
+
+    /// <summary>Whether the run records layers.csv (runs made before it existed do not, and go on without it).</summary>
+    public bool RecordsLayers => _writer.RecordsLayers;
 
     /// <summary>Waits until every recorded state is on disk, then writes final.safetensors, the model of <paramref name="final"/>.</summary>
     public Fin<Unit> Complete(TrainState final) =>
@@ -65,6 +73,7 @@ public sealed class RunSession : IDisposable
         var created = RunDirectory.Create(path, draft =>
             from _1 in AtomicFile.Write(draft.StatePath(0), initial)
             from _2 in AtomicFile.WriteText(draft.MetricsFile, MetricsRow.Header + "\n")
+            from _4 in AtomicFile.WriteText(draft.LayersFile, LayerRow.Header + "\n")
             from _3 in AtomicFile.WriteText(draft.RunFile, RunFile.Text(run.Spec, provenance))
             select Unit.Default);
         if (created.Failed(out var createError, out var directory)) return createError;

@@ -1,3 +1,4 @@
+using Backprop.Functional.IO;
 using LanguageExt;
 
 namespace Backprop.Functional.Runs;
@@ -14,6 +15,21 @@ namespace Backprop.Functional.Runs;
 /// <param name="Outcome">What run.json records of the run's end (null when nothing).</param>
 public sealed record RunSummary(RunSpec Spec, int Epochs, int Kept, StopDecision? Stopping, RunOutcome? Outcome)
 {
+    /// <summary>What layers.csv says went wrong (<see cref="LayerWarnings"/>); empty when nothing did or the run has no layers.csv.</summary>
+    public Arr<string> Warnings { get; init; }
+
+    /// <summary>
+    /// The warnings of the run in <paramref name="directory"/> from its layers.csv rows and the
+    /// activations of its state 0; none when it has no layers.csv (made before it was recorded)
+    /// or either cannot be read.
+    /// </summary>
+    public static Arr<string> WarningsOf(RunDirectory directory)
+    {
+        if (directory.ReadLayersText().Failed(out _, out var file) || file.IfNoneUnsafe((string?)null) is not { } text) return [];
+        if (directory.ReadState(0).Failed(out _, out var state)) return [];
+        return LayerWarnings.Of(LayerRow.ParseLines(text), state.State.Network.Activations.Map(a => a.Name).ToArr());
+    }
+
     /// <summary>Reads the summary of the run in <paramref name="directory"/>.</summary>
     public static Fin<RunSummary> Read(RunDirectory directory) =>
         from spec in directory.ReadSpec()
@@ -24,7 +40,7 @@ public sealed record RunSummary(RunSpec Spec, int Epochs, int Kept, StopDecision
         let stopping = monitor is { } watched
             ? EarlyStopping.Decide(rows.Map(r => (watched == Monitor.ValAccuracy ? r.Metrics.ValidationAccuracy : r.Metrics.ValidationLoss) ?? double.NaN), watched, spec.Patience)
             : null
-        select new RunSummary(spec, rows.Count, directory.List().Epochs.Count, stopping, outcome.Case as RunOutcome);
+        select new RunSummary(spec, rows.Count, directory.List().Epochs.Count, stopping, outcome.Case as RunOutcome) { Warnings = WarningsOf(directory) };
 
     /// <summary>The summary as "label  value" lines.</summary>
     public IEnumerable<(string Label, string Value)> Lines()

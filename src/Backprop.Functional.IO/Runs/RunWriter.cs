@@ -9,23 +9,24 @@ namespace Backprop.Functional.Runs;
 /// Writes a run's states in the background while the next epoch trains. States are immutable
 /// values, so handing them to another thread needs no copy and no lock. One writer thread
 /// keeps the order: it links each state to the previous one's hash, writes it atomically,
-/// appends its metrics row, and removes the previous state when --keep-every does not keep it.
+/// appends its metrics row (and, before the state, its layers.csv rows), and removes the previous state when --keep-every does not keep it.
 /// </summary>
 public sealed class RunWriter : IDisposable
 {
     private readonly RunDirectory _run;
     private readonly PreparedRun _plan;
-    private readonly Channel<Checkpoint> _queue = Channel.CreateBounded<Checkpoint>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
+    private readonly Channel<(Checkpoint Checkpoint, Arr<LayerRow> Layers)> _queue = Channel.CreateBounded<(Checkpoint, Arr<LayerRow>)>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
     private readonly Task _worker;
     private readonly StreamWriter _metrics;
+    private readonly StreamWriter? _layers;
     private string _previousSha256;
     private Checkpoint _lastWritten;
     private StopDecision _decision;
     private volatile Error? _failure;
 
-    private RunWriter(RunDirectory run, PreparedRun plan, Checkpoint last, string lastSha256, StreamWriter metrics, StopDecision decision)
+    private RunWriter(RunDirectory run, PreparedRun plan, Checkpoint last, string lastSha256, StreamWriter metrics, StreamWriter? layers, StopDecision decision)
     {
-        (_run, _plan, _lastWritten, _previousSha256, _metrics, _decision) = (run, plan, last, lastSha256, metrics, decision);
+        (_run, _plan, _lastWritten, _previousSha256, _metrics, _layers, _decision) = (run, plan, last, lastSha256, metrics, layers, decision);
         _worker = Task.Run(WriteAll);
     }
 
@@ -36,20 +37,42 @@ public sealed class RunWriter : IDisposable
     /// Starts a writer after <paramref name="last"/>, the state training continues from (state 0
     /// for a new run), whose file hashes to <paramref name="lastSha256"/>. metrics.csv is
     /// rewritten to hold exactly <paramref name="rows"/>, so that a resumed run appends what an
-    /// uninterrupted run would have written.
+    /// uninterrupted run would have written. layers.csv, when the run records it, is rewritten the
+    /// same way to its complete lines up to <paramref name="last"/>'s epoch (a run without it, made
+    /// before layers were recorded, goes on without it).
     /// </summary>
     public static Fin<RunWriter> Start(RunDirectory run, PreparedRun plan, Checkpoint last, string lastSha256, IEnumerable<MetricsRow> rows)
     {
         var text = string.Concat(new[] { MetricsRow.Header }.Concat(rows.Select(r => r.ToCsv())).Select(l => l + "\n"));
         if (AtomicFile.WriteText(run.MetricsFile, text).Failed(out var error, out _)) return error;
+        if (run.ReadLayersText().Failed(out var layersError, out var layersFile)) return layersError;
+        var layersText = layersFile.IfNoneUnsafe((string?)null);
+        if (layersText is not null)
+        {
+            var kept = LayerRow.Lines(layersText).Where(l => l.Key.Epoch <= last.State.Epoch).Select(l => l.Value);
+            if (AtomicFile.WriteText(run.LayersFile, string.Concat(new[] { LayerRow.Header }.Concat(kept).Select(l => l + "\n"))).Failed(out var rewriteError, out _)) return rewriteError;
+        }
         var decision = plan.Stopping(rows.Select(r => r.Metrics));
-        return RunFiles.OpenAppend(run.MetricsFile).Map(stream => new RunWriter(run, plan, last, lastSha256, new StreamWriter(stream), decision));
+        if (RunFiles.OpenAppend(run.MetricsFile).Failed(out var openError, out var metrics)) return openError;
+        if (layersText is null) return new RunWriter(run, plan, last, lastSha256, new StreamWriter(metrics), null, decision);
+        if (RunFiles.OpenAppend(run.LayersFile).Failed(out var layersOpenError, out var layers))
+        {
+            metrics.Dispose();
+            return layersOpenError;
+        }
+        return new RunWriter(run, plan, last, lastSha256, new StreamWriter(metrics), new StreamWriter(layers), decision);
     }
 
-    /// <summary>Queues a checkpoint (its PreviousSha256 is filled in here); blocks while two are already waiting.</summary>
-    public void Enqueue(Checkpoint checkpoint)
+    /// <summary>Whether this run records layers.csv (a new run does; one made before it existed does not).</summary>
+    public bool RecordsLayers => _layers is not null;
+
+    /// <summary>
+    /// Queues a checkpoint (its PreviousSha256 is filled in here) with its epoch's layers.csv rows;
+    /// blocks while two are already waiting.
+    /// </summary>
+    public void Enqueue(Checkpoint checkpoint, Arr<LayerRow> layers = default)
     {
-        if (!_queue.Writer.TryWrite(checkpoint)) _queue.Writer.WriteAsync(checkpoint).AsTask().GetAwaiter().GetResult();
+        if (!_queue.Writer.TryWrite((checkpoint, layers))) _queue.Writer.WriteAsync((checkpoint, layers)).AsTask().GetAwaiter().GetResult();
     }
 
     /// <summary>
@@ -80,7 +103,11 @@ public sealed class RunWriter : IDisposable
     {
         _queue.Writer.TryComplete();
         try { _worker.GetAwaiter().GetResult(); }
-        finally { _metrics.Dispose(); }
+        finally
+        {
+            _metrics.Dispose();
+            _layers?.Dispose();
+        }
     }
 
     /// <summary>
@@ -96,10 +123,25 @@ public sealed class RunWriter : IDisposable
 
     private async Task WriteAll()
     {
-        await foreach (var checkpoint in _queue.Reader.ReadAllAsync())
+        await foreach (var (checkpoint, layers) in _queue.Reader.ReadAllAsync())
         {
             if (_failure is not null) continue;
             var epoch = checkpoint.State.Epoch;
+            // The layer rows go first: every state on disk then has its rows, and rows beyond the
+            // last state (a crash before its file) are dropped on resume.
+            if (_layers is not null && !layers.IsEmpty)
+            {
+                try
+                {
+                    foreach (var row in layers) _layers.Write(row.ToCsv() + "\n");
+                    _layers.Flush();
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    _failure = Error.New($"{_run.LayersFile}: cannot write ({e.Message})");
+                    continue;
+                }
+            }
             var linked = checkpoint with { PreviousSha256 = _previousSha256 };
             if (StateFile.TryEncode(linked).Bind(bytes => AtomicFile.Write(_run.StatePath(epoch), bytes).Map(_ => bytes)).Failed(out var error, out var bytes))
             {

@@ -32,7 +32,7 @@ public static class Forgery
     /// <summary>
     /// Retrains every epoch after <paramref name="from"/> from the (possibly edited) saved state,
     /// rewriting the kept states, metrics.csv and final.safetensors so that seals, links, recorded
-    /// hashes and the model all agree.
+    /// hashes, layers.csv and the model all agree.
     /// </summary>
     public static void RetrainAfter(OpenedRun run, int from)
     {
@@ -42,8 +42,12 @@ public static class Forgery
         var previous = Fingerprint.Of(bytes);
         var rows = ((LanguageExt.Arr<MetricsRow>)directory.ReadMetrics()).Take(from).ToList();
         if (from > 0) rows[^1] = rows[^1] with { StateSha256 = previous };
+        var layers = File.Exists(directory.LayersFile)
+            ? File.ReadAllLines(directory.LayersFile).Skip(1).Where(l => int.Parse(l.Split(',')[0], System.Globalization.CultureInfo.InvariantCulture) <= from).ToList()
+            : null;
         for (var epoch = from + 1; epoch <= run.Listing.Last; epoch++)
         {
+            layers?.AddRange(plan.LayersOf(state).Select(r => r.ToCsv()));
             var checkpoint = plan.CheckpointAfter(Training.Epoch(plan.Config, state, plan.Data.Train), previous);
             var encoded = StateFile.Encode(checkpoint);
             previous = Fingerprint.Of(encoded);
@@ -52,6 +56,7 @@ public static class Forgery
             state = checkpoint.State;
             if (epoch == run.Listing.Last) File.WriteAllBytes(directory.FinalFile, ModelFile.Encode(checkpoint, previous));
         }
+        if (layers is not null) File.WriteAllLines(directory.LayersFile, layers.Prepend(LayerRow.Header));
         File.WriteAllText(directory.MetricsFile, string.Concat(new[] { MetricsRow.Header }.Concat(rows.Select(r => r.ToCsv())).Select(l => l + "\n")));
     }
 }

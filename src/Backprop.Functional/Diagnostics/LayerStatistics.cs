@@ -1,0 +1,153 @@
+using LanguageExt;
+using MathNet.Numerics.LinearAlgebra;
+
+namespace Backprop.Functional;
+
+/// <summary>
+/// What one step did to one layer: the norms of its gradient, its weights and the step's update,
+/// and the health of its activations on the step's batch. Norms are Euclidean (Frobenius for a
+/// matrix); every sum is a plain loop in a fixed order, so the same step gives the same bits.
+/// </summary>
+/// <param name="WeightGradNorm">‖∂L/∂W‖ of the step's gradient.</param>
+/// <param name="BiasGradNorm">‖∂L/∂b‖.</param>
+/// <param name="WeightNorm">‖W‖ before the step.</param>
+/// <param name="UpdateNorm">‖W' − W‖: what the step changed in the weights.</param>
+/// <param name="UpdateRatio">‖W' − W‖ / ‖W‖ (NaN or ∞ when ‖W‖ is 0).</param>
+/// <param name="Saturated">Sigmoid and tanh: the share of the batch's activations (rows × units) within 1% of an asymptote; null otherwise.</param>
+/// <param name="Dead">Relu and leaky-relu: the share of units with no positive output on any row of the batch; null otherwise.</param>
+/// <param name="ActivationMean">Mean of the layer's activations over rows × units.</param>
+/// <param name="ActivationStd">Their standard deviation (population, divided by rows × units).</param>
+public sealed record LayerStatistics(
+    double WeightGradNorm,
+    double BiasGradNorm,
+    double WeightNorm,
+    double UpdateNorm,
+    double UpdateRatio,
+    double? Saturated,
+    double? Dead,
+    double ActivationMean,
+    double ActivationStd)
+{
+    /// <summary>
+    /// The statistics of every layer (input side first) for the step from <paramref name="state"/>
+    /// to <paramref name="next"/>, whose gradient was <paramref name="gradients"/> and whose batch
+    /// ran forward as <paramref name="trace"/>.
+    /// </summary>
+    public static Arr<LayerStatistics> Of(TrainState state, Gradients gradients, TrainState next, ForwardTrace trace) =>
+        state.Network.Layers.Map((i, layer) =>
+        {
+            var weights = Numerics.Dense.Data(layer.Weight);
+            var after = Numerics.Dense.Data(next.Network.Layers[i].Weight);
+            var weightNorm = Norm(weights);
+            var updateNorm = DifferenceNorm(after, weights);
+            var h = trace.Layers[i].Activation;
+            var (mean, std) = MeanAndStd(Numerics.Dense.Data(h));
+            return new LayerStatistics(
+                Norm(Numerics.Dense.Data(gradients.Layers[i].Weight)),
+                Norm(Numerics.Dense.Data(gradients.Layers[i].Bias)),
+                weightNorm,
+                updateNorm,
+                updateNorm / weightNorm,
+                SaturatedShare(layer.Activation, h),
+                DeadShare(layer.Activation, h),
+                mean,
+                std);
+        }).ToArr();
+
+    /// <summary>
+    /// The statistics of an epoch as recorded in a run's layers.csv: those of the epoch's first
+    /// step from <paramref name="state"/> (its gradient at the epoch's starting state on the first
+    /// batch, that batch's activations, and that step's update). With one full batch the
+    /// gradient is exactly <see cref="Training.Gradient"/> at <paramref name="state"/>. Computed on the
+    /// reference path (products in <paramref name="compute"/>): the same bits as the fused step. A
+    /// step that meets NaN or ±∞ is not applied, so its update is 0.
+    /// </summary>
+    public static Arr<LayerStatistics> OfEpoch(TrainConfig config, TrainState state, Dataset data, ComputeContext? compute = null)
+    {
+        var batch = FirstBatch(config, state, data);
+        var trace = Forward.Run(state.Network, batch.Inputs, compute);
+        var gradients = Backward.Run(state.Network, trace, batch.Targets, config.Loss, compute);
+        // The step itself (fused where it can be: the same bits as the reference, and cheaper than its allocations).
+        var next = Training.Step(config, state, batch, compute).State;
+        return Of(state, gradients, next, trace);
+    }
+
+    /// <summary>The first batch of the epoch that starts from <paramref name="state"/> (the rows in the order <see cref="Training.Epoch"/> takes them).</summary>
+    public static Dataset FirstBatch(TrainConfig config, TrainState state, Dataset data)
+    {
+        var batchRows = config.BatchRows(data.Rows);
+        if (batchRows == data.Rows) return data;
+        var (order, _) = state.Rng.Permutation(data.Rows);
+        return data.Select(order.ToArray().AsSpan(0, batchRows));
+    }
+
+    /// <summary>Whether <paramref name="activation"/> has a saturation share (sigmoid, tanh).</summary>
+    public static bool Saturates(Activation activation) => activation is Sigmoid or Tanh;
+
+    /// <summary>Whether <paramref name="activation"/> has a dead share (relu, leaky-relu).</summary>
+    public static bool CanDie(Activation activation) => activation is Relu or LeakyRelu;
+
+    /// <summary>Euclidean norm: √(Σ x²), summed in order.</summary>
+    public static double Norm(ReadOnlySpan<double> values)
+    {
+        var sum = 0.0;
+        foreach (var v in values) sum += v * v;
+        return Math.Sqrt(sum);
+    }
+
+    /// <summary>Euclidean norm of a matrix (Frobenius), in column-major order.</summary>
+    public static double Norm(Matrix<double> matrix) => Norm(Numerics.Dense.Data(matrix));
+
+    /// <summary>Euclidean norm of a vector.</summary>
+    public static double Norm(Vector<double> vector) => Norm(Numerics.Dense.Data(vector));
+
+    private static double DifferenceNorm(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
+    {
+        var sum = 0.0;
+        for (var i = 0; i < a.Length; i++)
+        {
+            var d = a[i] - b[i];
+            sum += d * d;
+        }
+        return Math.Sqrt(sum);
+    }
+
+    private static (double Mean, double Std) MeanAndStd(ReadOnlySpan<double> values)
+    {
+        if (values.IsEmpty) return (double.NaN, double.NaN);
+        var sum = 0.0;
+        foreach (var v in values) sum += v;
+        var mean = sum / values.Length;
+        var squares = 0.0;
+        foreach (var v in values) squares += (v - mean) * (v - mean);
+        return (mean, Math.Sqrt(squares / values.Length));
+    }
+
+    /// <summary>Share of entries of <paramref name="h"/> within 1% of the activation's asymptotes (sigmoid: 0 and 1; tanh: ±1).</summary>
+    public static double? SaturatedShare(Activation activation, Matrix<double> h)
+    {
+        if (!Saturates(activation)) return null;
+        var values = Numerics.Dense.Data(h);
+        if (values.Length == 0) return 0.0;
+        var count = 0;
+        foreach (var v in values)
+            if (activation is Sigmoid ? v <= 0.01 || v >= 0.99 : Math.Abs(v) >= 0.99)
+                count++;
+        return (double)count / values.Length;
+    }
+
+    /// <summary>Share of units (columns of <paramref name="h"/>) with no positive value on any row.</summary>
+    public static double? DeadShare(Activation activation, Matrix<double> h)
+    {
+        if (!CanDie(activation)) return null;
+        if (h.ColumnCount == 0) return 0.0;
+        var dead = 0;
+        for (var unit = 0; unit < h.ColumnCount; unit++)
+        {
+            var alive = false;
+            for (var row = 0; row < h.RowCount && !alive; row++) alive = h[row, unit] > 0;
+            if (!alive) dead++;
+        }
+        return (double)dead / h.ColumnCount;
+    }
+}

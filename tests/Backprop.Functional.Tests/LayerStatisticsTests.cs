@@ -1,0 +1,84 @@
+using Backprop.Functional.Tests.Support;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+using MathNet.Numerics.LinearAlgebra;
+
+namespace Backprop.Functional.Tests;
+
+public sealed class LayerStatisticsTests
+{
+    private static TrainConfig Sgd(Loss loss, double rate, int? batch = null) => new(loss, new Sgd(new ConstantSchedule(rate)), batch);
+
+    private static double Norm(IEnumerable<double> values) => Math.Sqrt(values.Aggregate(0.0, (sum, v) => sum + v * v));
+
+    [Property(MaxTest = 100, Arbitrary = [typeof(AnyActivationMse)])]
+    public Property With_one_full_batch_the_recorded_gradient_norms_are_those_of_Training_Gradient_and_the_update_is_the_steps(NetworkCase c)
+    {
+        var config = Sgd(c.Loss, 0.1);
+        var state = TrainState.Initial(c.Network, config.Optimizer, Rng.FromSeed(c.Seed));
+        var layers = LayerStatistics.OfEpoch(config, state, c.Data);
+        var gradient = Training.Gradient(c.Network, c.Loss, c.Data);
+        // The update the real (fused) step made, element by element, in column-major order.
+        var next = Training.Step(config, state, c.Data).State.Network;
+        return layers.Map((i, s) =>
+                Bits.Same([s.WeightGradNorm, s.BiasGradNorm], [Norm(gradient.Layers[i].Weight.Enumerate()), Norm(gradient.Layers[i].Bias.Enumerate())]) &&
+                Bits.Same([s.WeightNorm], [Norm(c.Network.Layers[i].Weight.Enumerate())]) &&
+                Bits.Same([s.UpdateNorm], [Norm(next.Layers[i].Weight.Enumerate().Zip(c.Network.Layers[i].Weight.Enumerate(), (a, b) => a - b))]) &&
+                Bits.Same([s.UpdateRatio], [s.UpdateNorm / s.WeightNorm]))
+            .ForAll(ok => ok).Label(c.ToString());
+    }
+
+    [Fact]
+    public void With_mini_batches_the_gradient_is_that_of_the_epochs_first_batch()
+    {
+        var c = new NetworkCase([3, 4, 2], ["tanh", "sigmoid"], 9, 5);
+        var config = Sgd(c.Loss, 0.1, batch: 4);
+        var state = TrainState.Initial(c.Network, config.Optimizer, Rng.FromSeed(3));
+        var (order, _) = state.Rng.Permutation(c.Data.Rows);
+        var first = c.Data.Select(order.ToArray().AsSpan(0, 4));
+        var expected = Training.Gradient(c.Network, c.Loss, first);
+        var whole = Training.Gradient(c.Network, c.Loss, c.Data);
+        var layers = LayerStatistics.OfEpoch(config, state, c.Data);
+        Assert.Equal(Norm(expected.Layers[0].Weight.Enumerate()), layers[0].WeightGradNorm);
+        Assert.NotEqual(Norm(whole.Layers[0].Weight.Enumerate()), layers[0].WeightGradNorm);
+    }
+
+    [Property(MaxTest = 100, Arbitrary = [typeof(AnyActivationMse)])]
+    public Property Saturated_and_dead_shares_are_direct_counts_of_the_batchs_activations(NetworkCase c, PositiveInt scale)
+    {
+        // Scaled-up weights push sigmoid and tanh into saturation and kill relu units, so the counts are not all 0.
+        var factor = 1 + scale.Get % 30;
+        var network = c.Network with { Layers = c.Network.Layers.Map(l => l with { Weight = l.Weight * factor, Bias = l.Bias * factor }).ToArr() };
+        var config = Sgd(c.Loss, 0.01);
+        var state = TrainState.Initial(network, config.Optimizer, Rng.FromSeed(c.Seed));
+        var trace = Forward.Run(network, c.Data.Inputs);
+        var layers = LayerStatistics.OfEpoch(config, state, c.Data);
+        return layers.Map((i, s) =>
+        {
+            var h = trace.Layers[i].Activation;
+            var name = network.Layers[i].Activation.Name;
+            var all = h.Enumerate().ToArray();
+            double? saturated = name switch
+            {
+                "sigmoid" => all.Count(v => v <= 0.01 || v >= 0.99) / (double)all.Length,
+                "tanh" => all.Count(v => Math.Abs(v) >= 0.99) / (double)all.Length,
+                _ => null,
+            };
+            double? dead = name is "relu" or "leaky-relu" ? h.EnumerateColumns().Count(unit => unit.All(v => v <= 0)) / (double)h.ColumnCount : null;
+            var mean = all.Average();
+            return (s.Saturated == saturated && s.Dead == dead && Math.Abs(s.ActivationMean - mean) <= 1e-12 * (1 + Math.Abs(mean)))
+                .Label($"layer {i} ({name}): saturated {s.Saturated} vs {saturated}, dead {s.Dead} vs {dead}, mean {s.ActivationMean} vs {mean}");
+        }).Aggregate((a, b) => a.And(b)).Label(c.ToString());
+    }
+
+    [Fact]
+    public void A_relu_unit_without_a_positive_output_is_dead_and_a_sigmoid_at_its_asymptote_is_saturated()
+    {
+        var h = Matrix<double>.Build.DenseOfArray(new[,] { { 0.0, 0.5, 0.995 }, { 0.0, 0.0, 0.5 } });
+        Assert.Equal(1.0 / 3, LayerStatistics.DeadShare(Relu.Instance, h));
+        Assert.Equal(4.0 / 6, LayerStatistics.SaturatedShare(Sigmoid.Instance, h));
+        Assert.Null(LayerStatistics.SaturatedShare(Relu.Instance, h));
+        Assert.Null(LayerStatistics.DeadShare(Tanh.Instance, h));
+    }
+}
