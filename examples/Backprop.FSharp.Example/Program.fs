@@ -52,7 +52,7 @@ let written =
         |> List.fold
             (fun (state: TrainState) _ ->
                 let result = Training.Epoch(run.Config, state, run.Data.Train, compute)
-                session.Record(result, compute) |> ignore
+                session.Record(state, result, compute) |> ignore
                 result.State)
             run.Initial
 

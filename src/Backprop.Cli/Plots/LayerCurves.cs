@@ -11,11 +11,11 @@ namespace Backprop.Cli.Plots;
 public sealed record LayerCurves(Curve[] GradientNorms, Curve[] UpdateRatios, int Dropped, int Epochs)
 {
     /// <summary>The curves of <paramref name="rows"/>, one per layer index found, in layer order.</summary>
-    public static LayerCurves Of(Arr<LayerRow> rows)
+    public static LayerCurves Of(Arr<LayerReading> rows)
     {
         var layers = rows.Select(r => r.Layer).Distinct().Order().ToArray();
         var dropped = 0;
-        Curve Log10(int layer, Func<LayerRow, double?> value)
+        Curve Log10(int layer, Func<LayerReading, double?> value)
         {
             var points = new List<(double Epoch, double Value)>();
             foreach (var row in rows.Where(r => r.Layer == layer).OrderBy(r => r.Epoch))

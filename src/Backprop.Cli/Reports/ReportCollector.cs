@@ -103,16 +103,16 @@ public static class ReportCollector
     }
 
     /// <summary>layers.csv's rows as series (at most <see cref="MaxMetricPoints"/> epochs) and each layer's gradient norm at the states <paramref name="states"/>.</summary>
-    public static LayerStatistics LayerStats(Arr<LayerRow> rows, int[] states)
+    public static LayerStatistics LayerStats(Arr<LayerReading> rows, int[] states)
     {
         static double? Finite(double? value) => value is { } v && double.IsFinite(v) ? v : null;
         var layers = rows.Select(r => r.Layer).Distinct().Order().ToArray();
         var allEpochs = rows.Select(r => r.Epoch).Distinct().Order().ToArray();
         var epochs = EpochSample.Pick(allEpochs, MaxMetricPoints);
         // The last row of an (epoch, layer) pair wins, should a file repeat one.
-        var byKey = new Dictionary<(int Epoch, int Layer), LayerRow>();
+        var byKey = new Dictionary<(int Epoch, int Layer), LayerReading>();
         foreach (var row in rows) byKey[(row.Epoch, row.Layer)] = row;
-        double?[][] Series(Func<LayerRow, double?> value) =>
+        double?[][] Series(Func<LayerReading, double?> value) =>
             layers.Select(l => epochs.Select(e => byKey.TryGetValue((e, l), out var row) ? Finite(value(row)) : null).ToArray()).ToArray();
         var atStates = states.Select(s => layers.Select(l => byKey.TryGetValue((s, l), out var row) ? Finite(row.WeightGradNorm) : null).ToArray()).ToArray();
         return new LayerStatistics(epochs, layers, Series(r => r.WeightGradNorm), Series(r => r.UpdateRatio), atStates, allEpochs.Length);

@@ -11,7 +11,7 @@ namespace Backprop.Functional.Runs;
 /// (<c>saturated</c> for a relu layer, <c>dead</c> for a sigmoid one) is null; a broken run may
 /// hold zeros and non-finite values, which are kept as they are.
 /// </summary>
-public sealed record LayerRow(
+public sealed record LayerReading(
     int Epoch,
     int Layer,
     double? WeightGradNorm,
@@ -46,7 +46,7 @@ public static class LayerRows
     /// is a row still being written (or torn by a crash) and is not a row yet. A missing file
     /// fails with <see cref="FileInput.MissingFileCode"/>.
     /// </summary>
-    public static Fin<Arr<LayerRow>> Read(string path) =>
+    public static Fin<Arr<LayerReading>> Read(string path) =>
         FileInput.ReadRunFile(path, MaxBytes).Bind(bytes =>
         {
             var text = System.Text.Encoding.UTF8.GetString(bytes).TrimStart('\uFEFF');
@@ -55,7 +55,7 @@ public static class LayerRows
         });
 
     /// <summary>Parses layers.csv text; <paramref name="source"/> names the file in refusals.</summary>
-    public static Fin<Arr<LayerRow>> Parse(string source, string text)
+    public static Fin<Arr<LayerReading>> Parse(string source, string text)
     {
         var lines = text.Split('\n');
         var header = lines[0].TrimEnd('\r');
@@ -66,7 +66,7 @@ public static class LayerRows
                 ? $"{source}: line 1: the header must be '{Header}' (got '{Shorten(header)}')"
                 : $"{source}: line 1: the header has no column '{missing}' (expected '{Header}')");
         }
-        var rows = new List<LayerRow>();
+        var rows = new List<LayerReading>();
         for (var i = 1; i < lines.Length; i++)
         {
             if (lines[i].Length == 0 && i == lines.Length - 1) break;
@@ -76,7 +76,7 @@ public static class LayerRows
         return rows.ToArr();
     }
 
-    private static Fin<LayerRow> ParseLine(string source, int line, string text)
+    private static Fin<LayerReading> ParseLine(string source, int line, string text)
     {
         var cells = text.Split(',');
         if (cells.Length < Columns.Length)
@@ -93,7 +93,7 @@ public static class LayerRows
                 return Error.New($"{source}: line {line}, column '{Columns[c]}': '{Shorten(cells[c])}' is not a number");
             values[c] = value;
         }
-        return new LayerRow(epoch, layer, values[2], values[3], values[4], values[5], values[6], values[7], values[8], values[9], values[10]);
+        return new LayerReading(epoch, layer, values[2], values[3], values[4], values[5], values[6], values[7], values[8], values[9], values[10]);
     }
 
     private static Fin<int> Count(string source, int line, int column, string cell) =>

@@ -78,11 +78,11 @@ public sealed class ReportLayersTests(SeedLayersRun seed) : IClassFixture<SeedLa
     [Fact]
     public void Layer_stats_hold_non_finite_values_as_null_and_states_without_a_row_as_null()
     {
-        var rows = new Arr<LayerRow>([
-            new LayerRow(1, 0, double.NaN, null, null, null, 0.001, null, null, null, null),
-            new LayerRow(1, 1, 2, null, null, null, double.PositiveInfinity, null, null, null, null),
-            new LayerRow(2, 0, 0, null, null, null, 0, null, null, null, null),
-            new LayerRow(2, 1, 3, null, null, null, 1e-4, null, null, null, null),
+        var rows = new Arr<LayerReading>([
+            new LayerReading(1, 0, double.NaN, null, null, null, 0.001, null, null, null, null),
+            new LayerReading(1, 1, 2, null, null, null, double.PositiveInfinity, null, null, null, null),
+            new LayerReading(2, 0, 0, null, null, null, 0, null, null, null, null),
+            new LayerReading(2, 1, 3, null, null, null, 1e-4, null, null, null, null),
         ]);
         var stats = ReportCollector.LayerStats(rows, [0, 2, 5]);
         Assert.Equal([1, 2], stats.Epochs);

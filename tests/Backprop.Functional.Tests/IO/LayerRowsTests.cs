@@ -27,7 +27,7 @@ public sealed class LayerRowsTests
         var path = dir.Write("layers.csv", Row() + "1,1,NaN,0,Infinity,-Infinity,0,,0.5,1E-300,-2.5\n");
         var rows = LayerRows.Read(path).Match(r => r, e => throw new InvalidOperationException(e.Message));
         Assert.Equal(2, rows.Count);
-        Assert.Equal(new LayerRow(1, 0, 0.5, 0.25, 2, 0.001, 0.0005, 0.1, null, 0.5, 0.2), rows[0]);
+        Assert.Equal(new LayerReading(1, 0, 0.5, 0.25, 2, 0.001, 0.0005, 0.1, null, 0.5, 0.2), rows[0]);
         Assert.True(double.IsNaN(rows[1].WeightGradNorm!.Value));
         Assert.Equal(double.PositiveInfinity, rows[1].WeightNorm);
         Assert.Equal(double.NegativeInfinity, rows[1].UpdateNorm);
