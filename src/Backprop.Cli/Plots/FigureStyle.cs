@@ -1,4 +1,5 @@
 using ScottPlot;
+using ScottPlot.TickGenerators;
 
 namespace Backprop.Cli.Plots;
 
@@ -16,5 +17,20 @@ public static class FigureStyle
     public static void Apply(Plot plot)
     {
         if (Sans.Value is { } family) plot.Font.Set(family);
+    }
+
+    /// <summary>
+    /// A panel whose x axis is the epoch: the shared style, fixed margins (the same in every panel of
+    /// a figure keep their epoch axes aligned, whatever the width of their tick labels), title and labels.
+    /// </summary>
+    public static void EpochPanel(Plot plot, string title, string yLabel, PixelPadding margins)
+    {
+        Apply(plot);
+        plot.Layout.Fixed(margins);
+        plot.Title(title, 18);
+        plot.XLabel("epoch", 15);
+        plot.YLabel(yLabel, 15);
+        plot.Axes.Bottom.TickGenerator = new NumericAutomatic { IntegerTicksOnly = true };
+        plot.Legend.FontSize = 14;
     }
 }

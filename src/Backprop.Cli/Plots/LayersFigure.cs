@@ -50,15 +50,8 @@ public static class LayersFigure
 
     private static void Style(Plot plot, string title, string yLabel)
     {
-        FigureStyle.Apply(plot);
-        // The legend stands right of the plot, where it cannot hide the curves' ends; the same
-        // fixed margins in both panels keep their epoch axes aligned.
-        plot.Layout.Fixed(new PixelPadding(90, 240, 60, 45));
-        plot.Title(title, 18);
-        plot.XLabel("epoch", 15);
-        plot.YLabel(yLabel, 15);
-        plot.Axes.Bottom.TickGenerator = new NumericAutomatic { IntegerTicksOnly = true };
-        plot.Legend.FontSize = 14;
+        // The legend stands right of the plot, where it cannot hide the curves' ends.
+        FigureStyle.EpochPanel(plot, title, yLabel, new PixelPadding(90, 240, 60, 45));
         plot.ShowLegend(Edge.Right);
     }
 

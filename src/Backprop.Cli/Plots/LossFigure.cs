@@ -43,18 +43,7 @@ public static class LossFigure
         return figure;
     }
 
-    private static void Style(Plot plot, string title, string yLabel)
-    {
-        FigureStyle.Apply(plot);
-        // The same fixed margins in both panels keep their epoch axes aligned, whatever the
-        // width of their tick labels.
-        plot.Layout.Fixed(new PixelPadding(80, 30, 60, 45));
-        plot.Title(title, 18);
-        plot.XLabel("epoch", 15);
-        plot.YLabel(yLabel, 15);
-        plot.Axes.Bottom.TickGenerator = new NumericAutomatic { IntegerTicksOnly = true };
-        plot.Legend.FontSize = 14;
-    }
+    private static void Style(Plot plot, string title, string yLabel) => FigureStyle.EpochPanel(plot, title, yLabel, new PixelPadding(80, 30, 60, 45));
 
     private static void Line(Plot plot, Curve curve, Color color)
     {
