@@ -106,6 +106,23 @@ public sealed class FusedTrainingTests
     }
 
     [Property(MaxTest = 200, Arbitrary = [typeof(AnyTraining)])]
+    public Property The_statistics_read_from_the_fused_steps_buffers_are_the_references_bit_for_bit(TrainingCase c)
+    {
+        var (config, state) = (c.Config(), c.Start());
+        var batch = LayerStatistics.FirstBatch(config, state, c.Network.Data);
+        var trace = Forward.Run(state.Network, batch.Inputs);
+        var reference = Training.ReferenceStep(config, state, batch);
+        var fused = OnThreads(c.Threads, compute => FusedTraining.StepMeasured(config, state, batch, compute));
+        // A step that meets NaN or ±∞ is measured on the reference path instead: the fused one says so.
+        if (fused is not { } measured) return (reference.State == state).Label("the fused step refused a step the reference applied");
+        var expected = LayerStatistics.Of(state, Backward.Run(state.Network, trace, batch.Targets, config.Loss), reference.State, trace);
+        return (measured.Count == expected.Count && measured.Zip(expected).ForAll(pair => Bits.Same(Field(pair.Item1), Field(pair.Item2)))).Label($"{string.Join(" | ", measured)} vs {string.Join(" | ", expected)}");
+
+        static double[] Field(LayerStatistics s) =>
+            [s.WeightGradNorm, s.BiasGradNorm, s.WeightNorm, s.UpdateNorm, s.UpdateRatio, s.Saturated ?? -1, s.Dead ?? -1, s.ActivationMean, s.ActivationStd];
+    }
+
+    [Property(MaxTest = 200, Arbitrary = [typeof(AnyTraining)])]
     public Property The_fused_epoch_equals_the_fold_of_reference_steps_bit_for_bit(TrainingCase c)
     {
         var (config, data) = (c.Config(), c.Network.Data);

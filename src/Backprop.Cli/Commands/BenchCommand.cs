@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text.Json;
 using Backprop.Cli.Training;
 using Backprop.Functional;
+using Backprop.Functional.IO;
 using Backprop.Functional.Numerics;
 using LanguageExt;
 
@@ -29,13 +30,17 @@ public static class BenchCommand
         var activation = new System.CommandLine.Option<string>("--activation") { Description = "Activation of every layer (default: sigmoid)", HelpName = "NAME" };
         var seed = new System.CommandLine.Option<ulong>("--seed") { Description = "Seed of the random rows and weights (default: 0)", HelpName = "S" };
         var json = new System.CommandLine.Option<bool>("--json") { Description = "Print one JSON object" };
+        var recordLayers = new System.CommandLine.Option<bool>("--record-layers")
+        {
+            Description = "Also time what `train --out` adds per epoch to record layers.csv (the epoch's layer statistics and their rows), epoch by epoch beside the training it measures",
+        };
         var threads = SharedOptions.Threads();
         var command = new Command("bench", Examples.With(
             "Time training on random rows (mse, SGD lr 0.01, no files written) after one warm-up epoch.",
             "backprop bench --layers 10,32,32,32,32,32,32,2 --batch-size 1 --rows 1 --epochs 200",
             "backprop bench --layers 64,128,64,10 --batch-size 32 --rows 4096 --epochs 3 --json",
             "backprop bench --layers 784,256,128,10 --batch-size 64 --rows 8192 --epochs 2 --threads 2"))
-        { layers, batch, rows, epochs, activation, seed, threads, json, product };
+        { layers, batch, rows, epochs, activation, seed, threads, json, product, recordLayers };
         // Training needs its four numbers; a product bench needs none of them.
         command.Validators.Add(result =>
         {
@@ -49,7 +54,7 @@ public static class BenchCommand
             if (parse.GetResult(product) is not null)
                 return ProductBench.Run(parse.GetValue(product), compute).Map(result => ProductBench.Report(context, result, parse.GetValue(json)));
             return Run(parse.GetValue(layers)!, parse.GetValue(batch), parse.GetValue(rows), parse.GetValue(epochs),
-                       parse.GetValue(activation) ?? "sigmoid", parse.GetValue(seed), compute)
+                       parse.GetValue(activation) ?? "sigmoid", parse.GetValue(seed), parse.GetValue(recordLayers), compute)
                 .Map(outcome => outcome.Match(
                     Right: result => Report(context, result, parse.GetValue(json)),
                     Left: diverged =>
@@ -63,9 +68,13 @@ public static class BenchCommand
 
     private sealed record BenchResult(
         string Layers, int BatchSize, int Rows, int Epochs, int Threads, long Steps, double Seconds,
-        int Gen0, int Gen1, int Gen2, double GcPauseSeconds, long AllocatedBytes, long PeakWorkingSetBytes, double FinalLoss);
+        int Gen0, int Gen1, int Gen2, double GcPauseSeconds, long AllocatedBytes, long PeakWorkingSetBytes, double FinalLoss)
+    {
+        /// <summary>With <c>--record-layers</c>: what recording cost per epoch and what training cost per epoch, measured epoch by epoch in turn (medians).</summary>
+        public (double RecordSeconds, double EpochSeconds)? Recording { get; init; }
+    }
 
-    private static Fin<Either<string, BenchResult>> Run(int[] widths, int batchSize, int rows, int epochs, string activationName, ulong seed, ComputeContext compute)
+    private static Fin<Either<string, BenchResult>> Run(int[] widths, int batchSize, int rows, int epochs, string activationName, ulong seed, bool recordLayers, ComputeContext compute)
     {
         if (batchSize < 1) return new OutOfRange(Settings.BatchSize, batchSize, "≥ 1");
         if (rows < 1) return new OutOfRange(Flags.Shell.Rows, rows, "≥ 1");
@@ -98,11 +107,44 @@ public static class BenchCommand
         clock.Stop();
         if (folded.Stop is { } stop) return Diverged(state.Epoch + folded.Losses.Count + 1, stop);
         var loss = folded.Losses[^1];
+        var recording = recordLayers ? TimeRecording(config, state, data, epochs, compute) : ((double, double)?)null;
         using var process = Process.GetCurrentProcess();
         return Prelude.Right<string, BenchResult>(new BenchResult(
             string.Join(",", widths), batchSize, rows, epochs, compute.Threads, (long)epochs * TrainConfig.StepsPerEpoch(rows, batchSize),
             clock.Elapsed.TotalSeconds, GC.CollectionCount(0) - gen0, GC.CollectionCount(1) - gen1, GC.CollectionCount(2) - gen2,
-            (GC.GetTotalPauseDuration() - pause).TotalSeconds, GC.GetTotalAllocatedBytes(precise: true) - allocated, process.PeakWorkingSet64, loss));
+            (GC.GetTotalPauseDuration() - pause).TotalSeconds, GC.GetTotalAllocatedBytes(precise: true) - allocated, process.PeakWorkingSet64, loss)
+        { Recording = recording });
+    }
+
+    /// <summary>
+    /// What recording layers.csv adds to an epoch, as <c>train --out</c> pays it: the statistics of
+    /// the epoch's first step (<see cref="LayerStatistics.OfEpoch"/>) and their CSV rows, timed in
+    /// turn with the epoch they describe (one epoch each, <paramref name="epochs"/> times, from
+    /// <paramref name="state"/>), so that both meet the same machine. Medians of each.
+    /// </summary>
+    private static (double RecordSeconds, double EpochSeconds) TimeRecording(TrainConfig config, TrainState state, Dataset data, int epochs, ComputeContext compute)
+    {
+        var (record, train) = (new double[epochs], new double[epochs]);
+        var written = 0;
+        for (var e = 0; e < epochs; e++)
+        {
+            var clock = Stopwatch.StartNew();
+            foreach (var row in LayerRow.Of(state.Epoch + 1, LayerStatistics.OfEpoch(config, state, data, compute))) written += row.ToCsv().Length;
+            record[e] = clock.Elapsed.TotalSeconds;
+            clock.Restart();
+            var epoch = Functional.Training.Epochs(config, state, data, 1, compute);
+            train[e] = clock.Elapsed.TotalSeconds;
+            if (epoch.Stop is not null) break;
+            state = epoch.State;
+        }
+        GC.KeepAlive(written);
+        return (Median(record), Median(train));
+    }
+
+    private static double Median(double[] values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
     /// <summary>What a bench that met NaN or ±∞ says instead of a timing (a timing of epochs that did not all run would be a wrong number).</summary>
@@ -115,7 +157,7 @@ public static class BenchCommand
         var samples = (double)r.Rows * r.Epochs / r.Seconds;
         if (json)
         {
-            context.Out.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
+            var fields = new Dictionary<string, object>
             {
                 ["peer"] = "Backprop.Functional",
                 ["layers"] = r.Layers,
@@ -136,7 +178,14 @@ public static class BenchCommand
                 ["allocated_bytes_per_step"] = r.AllocatedBytes / r.Steps,
                 ["peak_working_set_bytes"] = r.PeakWorkingSetBytes,
                 ["final_loss"] = r.FinalLoss,
-            }));
+            };
+            if (r.Recording is { } recording)
+            {
+                fields["layers_seconds_per_epoch"] = recording.RecordSeconds;
+                fields["epoch_seconds"] = recording.EpochSeconds;
+                fields["layers_overhead"] = recording.RecordSeconds / recording.EpochSeconds;
+            }
+            context.Out.WriteLine(JsonSerializer.Serialize(fields));
             return ExitCodes.Success;
         }
         string N(double v, string format) => v.ToString(format, CultureInfo.InvariantCulture);
@@ -144,6 +193,8 @@ public static class BenchCommand
         context.Out.WriteLine($"  {r.Steps} steps in {N(r.Seconds, "0.000")} s: {N(perStep, "0.00")} µs/step, {N(samples, "N0")} samples/s, products {N(ProductFlopsPerSample(r.Layers) * samples / 1e9, "0.0")} GFLOP/s of the whole step's time");
         context.Out.WriteLine($"  GC: {r.Gen0}/{r.Gen1}/{r.Gen2} collections (gen 0/1/2), {N(r.GcPauseSeconds * 1e3, "0.0")} ms paused, {N(r.AllocatedBytes / (double)r.Steps / 1024, "N1")} KiB allocated per step");
         context.Out.WriteLine($"  peak working set {N(r.PeakWorkingSetBytes / 1048576.0, "N0")} MB; final loss {TrainRunner.Format(r.FinalLoss)}");
+        if (r.Recording is { } record)
+            context.Out.WriteLine($"  recording layers.csv: {N(record.RecordSeconds * 1e3, "0.000")} ms per epoch against {N(record.EpochSeconds * 1e3, "0.00")} ms of training ({N(100 * record.RecordSeconds / record.EpochSeconds, "0.0")}%; medians of {r.Epochs} epochs in turn)");
         return ExitCodes.Success;
     }
 

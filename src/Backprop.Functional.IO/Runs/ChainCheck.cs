@@ -122,6 +122,8 @@ public static class ChainCheck
         var finalExists = Entries.KindOf(directory.FinalFile) != FileKind.Missing;
         if (reading == MetricsReading.Strict && handedOn is not null && FinalModel(directory, handedOn, handedOn != end) is { } final) breaks.Add(final);
         if (reading == MetricsReading.Strict && rows.Count == last) breaks.AddRange(Outcome(run, stopping, finalExists));
+        // Resume rewrites layers.csv to its complete rows up to the last state; verify wants every one of them, and no other.
+        if (reading == MetricsReading.Strict && LayersCheck.Of(directory, plan.Initial.Network.Layers.Count, last) is { } layers) breaks.Add(layers);
         return (breaks.ToArr(), end);
     }
 
@@ -275,6 +277,6 @@ public static class ChainCheck
     private static string Short(string? sha) => sha is null ? "(none)" : sha[..Math.Min(12, sha.Length)];
 
     /// <summary>A reader's message without the path it starts with (the break names the path already).</summary>
-    private static string Unprefixed(string message, string path) =>
+    internal static string Unprefixed(string message, string path) =>
         message.StartsWith(path + ": ", StringComparison.Ordinal) ? message[(path.Length + 2)..] : message;
 }

@@ -24,19 +24,17 @@ public sealed record LayerReading(
     double? ActivationMean,
     double? ActivationStd);
 
-/// <summary>Reads layers.csv, the per-epoch, per-layer statistics of a run, strictly.</summary>
+/// <summary>
+/// Reads layers.csv, the per-epoch, per-layer statistics of a run (written as <see cref="LayerRow"/>s):
+/// strictly, as rows, for plots, reports and warnings; and as text lines by (epoch, layer), for
+/// replay and resume, which compare and keep them as they were written.
+/// </summary>
 public static class LayerRows
 {
     /// <summary>The file's name inside a run directory.</summary>
-    public const string FileName = "layers.csv";
+    public const string FileName = RunDirectory.LayersFileName;
 
-    /// <summary>The header line.</summary>
-    public const string Header = "epoch,layer,weight_grad_norm,bias_grad_norm,weight_norm,update_norm,update_ratio,saturated,dead,activation_mean,activation_std";
-
-    /// <summary>The largest layers.csv read (as large as metrics.csv may be).</summary>
-    public const long MaxBytes = RunDirectory.MaxMetricsBytes;
-
-    private static readonly string[] Columns = Header.Split(',');
+    private static readonly string[] Columns = LayerRow.Header.Split(',');
 
     /// <summary>The path of layers.csv in the run directory <paramref name="runPath"/>.</summary>
     public static string PathIn(string runPath) => System.IO.Path.Combine(runPath, FileName);
@@ -47,24 +45,48 @@ public static class LayerRows
     /// fails with <see cref="FileInput.MissingFileCode"/>.
     /// </summary>
     public static Fin<Arr<LayerReading>> Read(string path) =>
-        FileInput.ReadRunFile(path, MaxBytes).Bind(bytes =>
+        FileInput.ReadRunFile(path, RunDirectory.MaxLayersBytes).Bind(bytes => Parse(path, Complete(System.Text.Encoding.UTF8.GetString(bytes).TrimStart('\uFEFF'))));
+
+    /// <summary>
+    /// <paramref name="text"/> up to its last line break: a last line without one is a row still
+    /// being written, or torn by a crash, and not a row yet.
+    /// </summary>
+    public static string Complete(string text)
+    {
+        var end = text.LastIndexOf('\n');
+        return end < 0 ? text : text[..(end + 1)];
+    }
+
+    /// <summary>
+    /// The complete lines of layers.csv text after the header, as written, by (epoch, layer); the
+    /// first line of a key wins, and a line without an epoch and a layer has none.
+    /// </summary>
+    public static Dictionary<(int Epoch, int Layer), string> LinesByKey(string text)
+    {
+        var lines = new Dictionary<(int, int), string>();
+        var split = Complete(text).Split('\n');
+        for (var i = 1; i < split.Length; i++)
         {
-            var text = System.Text.Encoding.UTF8.GetString(bytes).TrimStart('\uFEFF');
-            var end = text.LastIndexOf('\n');
-            return Parse(path, end < 0 ? text : text[..(end + 1)]);
-        });
+            var line = split[i].TrimEnd('\r');
+            var cells = line.Split(',');
+            if (cells.Length >= 2 && int.TryParse(cells[0], NumberStyles.None, CultureInfo.InvariantCulture, out var epoch) &&
+                int.TryParse(cells[1], NumberStyles.None, CultureInfo.InvariantCulture, out var layer))
+                lines.TryAdd((epoch, layer), line);
+        }
+        return lines;
+    }
 
     /// <summary>Parses layers.csv text; <paramref name="source"/> names the file in refusals.</summary>
     public static Fin<Arr<LayerReading>> Parse(string source, string text)
     {
         var lines = text.Split('\n');
         var header = lines[0].TrimEnd('\r');
-        if (header != Header)
+        if (header != LayerRow.Header)
         {
             var missing = Columns.FirstOrDefault(c => !header.Split(',').Contains(c));
             return Error.New(missing is null
-                ? $"{source}: line 1: the header must be '{Header}' (got '{Shorten(header)}')"
-                : $"{source}: line 1: the header has no column '{missing}' (expected '{Header}')");
+                ? $"{source}: line 1: the header must be '{LayerRow.Header}' (got '{Shorten(header)}')"
+                : $"{source}: line 1: the header has no column '{missing}' (expected '{LayerRow.Header}')");
         }
         var rows = new List<LayerReading>();
         for (var i = 1; i < lines.Length; i++)

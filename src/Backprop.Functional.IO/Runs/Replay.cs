@@ -48,7 +48,7 @@ public static class Replay
 
         // layers.csv, when the run records it: every replayed epoch's rows are recomputed and compared.
         if (directory.ReadLayersText().Failed(out var layersError, out var layersText)) return layersError;
-        var recordedLayers = layersText.Map(LayerRow.Lines).IfNoneUnsafe((Dictionary<(int Epoch, int Layer), string>?)null);
+        var recordedLayers = layersText.Map(LayerRows.LinesByKey).IfNoneUnsafe((Dictionary<(int Epoch, int Layer), string>?)null);
 
         var lines = new List<ReplayLine>();
         var (state, previousSha) = (checkpoint.State, Fingerprint.Of(startBytes));

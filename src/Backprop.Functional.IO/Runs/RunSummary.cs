@@ -1,4 +1,3 @@
-using Backprop.Functional.IO;
 using LanguageExt;
 
 namespace Backprop.Functional.Runs;
@@ -21,13 +20,16 @@ public sealed record RunSummary(RunSpec Spec, int Epochs, int Kept, StopDecision
     /// <summary>
     /// The warnings of the run in <paramref name="directory"/> from its layers.csv rows and the
     /// activations of its state 0; none when it has no layers.csv (made before it was recorded)
-    /// or either cannot be read.
+    /// or no readable state 0, and one line saying so when layers.csv cannot be read.
     /// </summary>
     public static Arr<string> WarningsOf(RunDirectory directory)
     {
-        if (directory.ReadLayersText().Failed(out _, out var file) || file.IfNoneUnsafe((string?)null) is not { } text) return [];
+        if (directory.ReadLayersText().Failed(out var readError, out var file)) return Arr.create($"warning: no layer warnings: {readError.Message}");
+        if (file.IfNoneUnsafe((string?)null) is not { } text) return [];
         if (directory.ReadState(0).Failed(out _, out var state)) return [];
-        return LayerWarnings.Of(LayerRow.ParseLines(text), state.State.Network.Activations.Map(a => a.Name).ToArr());
+        if (LayerRows.Parse(directory.LayersFile, LayerRows.Complete(text.TrimStart('\uFEFF'))).Failed(out var parseError, out var rows))
+            return Arr.create($"warning: no layer warnings: {parseError.Message}");
+        return LayerWarnings.Of(rows, state.State.Network.Activations.Map(a => a.Name).ToArr());
     }
 
     /// <summary>Reads the summary of the run in <paramref name="directory"/>.</summary>

@@ -49,7 +49,7 @@ public sealed class RunWriter : IDisposable
         var layersText = layersFile.IfNoneUnsafe((string?)null);
         if (layersText is not null)
         {
-            var kept = LayerRow.Lines(layersText).Where(l => l.Key.Epoch <= last.State.Epoch).Select(l => l.Value);
+            var kept = LayerRows.LinesByKey(layersText).Where(l => l.Key.Epoch <= last.State.Epoch).Select(l => l.Value);
             if (AtomicFile.WriteText(run.LayersFile, string.Concat(new[] { LayerRow.Header }.Concat(kept).Select(l => l + "\n"))).Failed(out var rewriteError, out _)) return rewriteError;
         }
         var decision = plan.Stopping(rows.Select(r => r.Metrics));

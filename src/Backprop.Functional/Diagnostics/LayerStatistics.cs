@@ -36,23 +36,41 @@ public sealed record LayerStatistics(
     public static Arr<LayerStatistics> Of(TrainState state, Gradients gradients, TrainState next, ForwardTrace trace) =>
         state.Network.Layers.Map((i, layer) =>
         {
-            var weights = Numerics.Dense.Data(layer.Weight);
-            var after = Numerics.Dense.Data(next.Network.Layers[i].Weight);
-            var weightNorm = Norm(weights);
-            var updateNorm = DifferenceNorm(after, weights);
             var h = trace.Layers[i].Activation;
-            var (mean, std) = MeanAndStd(Numerics.Dense.Data(h));
-            return new LayerStatistics(
-                Norm(Numerics.Dense.Data(gradients.Layers[i].Weight)),
-                Norm(Numerics.Dense.Data(gradients.Layers[i].Bias)),
-                weightNorm,
-                updateNorm,
-                updateNorm / weightNorm,
-                SaturatedShare(layer.Activation, h),
-                DeadShare(layer.Activation, h),
-                mean,
-                std);
+            return OfLayer(
+                layer.Activation,
+                Numerics.Dense.Data(layer.Weight),
+                Numerics.Dense.Data(next.Network.Layers[i].Weight),
+                Numerics.Dense.Data(gradients.Layers[i].Weight),
+                Numerics.Dense.Data(gradients.Layers[i].Bias),
+                Numerics.Dense.Data(h),
+                h.RowCount);
         }).ToArr();
+
+    /// <summary>
+    /// One layer's statistics from its raw arrays (column-major, as <see cref="Numerics.Dense.Data(Matrix{double})"/>
+    /// holds them): the weights before and after the step, the gradient of weights and bias, and the
+    /// activations h of <paramref name="rows"/> rows. The one definition both the reference and the
+    /// fused step's buffers are measured by.
+    /// </summary>
+    internal static LayerStatistics OfLayer(
+        Activation activation, ReadOnlySpan<double> weights, ReadOnlySpan<double> after,
+        ReadOnlySpan<double> weightGradient, ReadOnlySpan<double> biasGradient, ReadOnlySpan<double> h, int rows)
+    {
+        var weightNorm = Norm(weights);
+        var updateNorm = DifferenceNorm(after, weights);
+        var (mean, std) = MeanAndStd(h);
+        return new LayerStatistics(
+            Norm(weightGradient),
+            Norm(biasGradient),
+            weightNorm,
+            updateNorm,
+            updateNorm / weightNorm,
+            SaturatedShare(activation, h),
+            DeadShare(activation, h, rows),
+            mean,
+            std);
+    }
 
     /// <summary>
     /// The statistics of an epoch as recorded in a run's layers.csv: those of the epoch's first
@@ -65,9 +83,13 @@ public sealed record LayerStatistics(
     public static Arr<LayerStatistics> OfEpoch(TrainConfig config, TrainState state, Dataset data, ComputeContext? compute = null)
     {
         var batch = FirstBatch(config, state, data);
+        // Measured on the fused step's own buffers where it runs: its trace and gradient are the
+        // reference's bits (FusedTrainingTests), without the reference's allocations.
+        if (FusedTraining.Supports(config, state.Network) && FusedTraining.Fits(state.Network, batch) &&
+            FusedTraining.StepMeasured(config, state, batch, compute) is { } measured)
+            return measured;
         var trace = Forward.Run(state.Network, batch.Inputs, compute);
         var gradients = Backward.Run(state.Network, trace, batch.Targets, config.Loss, compute);
-        // The step itself (fused where it can be: the same bits as the reference, and cheaper than its allocations).
         var next = Training.Step(config, state, batch, compute).State;
         return Of(state, gradients, next, trace);
     }
@@ -124,30 +146,37 @@ public sealed record LayerStatistics(
     }
 
     /// <summary>Share of entries of <paramref name="h"/> within 1% of the activation's asymptotes (sigmoid: 0 and 1; tanh: ±1).</summary>
-    public static double? SaturatedShare(Activation activation, Matrix<double> h)
+    public static double? SaturatedShare(Activation activation, Matrix<double> h) => SaturatedShare(activation, Numerics.Dense.Data(h));
+
+    /// <summary>Share of units (columns of <paramref name="h"/>) with no positive value on any row.</summary>
+    public static double? DeadShare(Activation activation, Matrix<double> h) => DeadShare(activation, Numerics.Dense.Data(h), h.RowCount);
+
+    private static double? SaturatedShare(Activation activation, ReadOnlySpan<double> values)
     {
         if (!Saturates(activation)) return null;
-        var values = Numerics.Dense.Data(h);
         if (values.Length == 0) return 0.0;
+        var sigmoid = activation is Sigmoid;
         var count = 0;
         foreach (var v in values)
-            if (activation is Sigmoid ? v <= 0.01 || v >= 0.99 : Math.Abs(v) >= 0.99)
+            if (sigmoid ? v <= 0.01 || v >= 0.99 : Math.Abs(v) >= 0.99)
                 count++;
         return (double)count / values.Length;
     }
 
-    /// <summary>Share of units (columns of <paramref name="h"/>) with no positive value on any row.</summary>
-    public static double? DeadShare(Activation activation, Matrix<double> h)
+    // h is column-major: unit u's rows are h[u·rows .. (u+1)·rows).
+    private static double? DeadShare(Activation activation, ReadOnlySpan<double> h, int rows)
     {
         if (!CanDie(activation)) return null;
-        if (h.ColumnCount == 0) return 0.0;
+        var units = rows == 0 ? 0 : h.Length / rows;
+        if (units == 0) return 0.0;
         var dead = 0;
-        for (var unit = 0; unit < h.ColumnCount; unit++)
+        for (var unit = 0; unit < units; unit++)
         {
             var alive = false;
-            for (var row = 0; row < h.RowCount && !alive; row++) alive = h[row, unit] > 0;
+            foreach (var v in h.Slice(unit * rows, rows))
+                if (v > 0) { alive = true; break; }
             if (!alive) dead++;
         }
-        return (double)dead / h.ColumnCount;
+        return (double)dead / units;
     }
 }

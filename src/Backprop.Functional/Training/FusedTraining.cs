@@ -54,6 +54,35 @@ internal static class FusedTraining
         }
     }
 
+    /// <summary>
+    /// <see cref="LayerStatistics.Of(TrainState, Gradients, TrainState, ForwardTrace)"/> of the fused
+    /// step from <paramref name="state"/> on <paramref name="batch"/>, read from the step's own
+    /// buffers (trace, gradient, parameters before and after); null when the step met NaN or ±∞,
+    /// whose buffers are not all written (the caller measures the reference step instead).
+    /// </summary>
+    public static Arr<LayerStatistics>? StepMeasured(TrainConfig config, TrainState state, Dataset batch, ComputeContext? compute)
+    {
+        var widths = WidthsOf(state.Network);
+        var workspace = StepWorkspace.Rent(compute, widths, batch.Rows);
+        try
+        {
+            var optimizer = UpdateRules.Compile(config.Optimizer)!;
+            var source = ParameterArrays.Of(state.Network, state.Optimizer, optimizer.Slots);
+            var target = ParameterArrays.Allocate(widths, optimizer.Slots.Count);
+            var (_, problem) = Run(workspace, StepKernels.For(state.Network, config.Loss)!, optimizer, state.Optimizer.Count, source, target, View(batch.Inputs), Dense.Data(batch.Targets), batch.Rows);
+            if (problem is not null) return null;
+            var rows = batch.Rows;
+            return state.Network.Layers.Map((i, layer) => LayerStatistics.OfLayer(
+                layer.Activation, source.Tensors[2 * i], target.Tensors[2 * i],
+                workspace.Gradient[2 * i], workspace.Gradient[2 * i + 1],
+                workspace.H[i].AsSpan(0, rows * widths[i + 1]), rows)).ToArr();
+        }
+        finally
+        {
+            StepWorkspace.Return(compute, workspace);
+        }
+    }
+
     /// <summary><see cref="Training.ReferenceEpoch"/>, fused.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static EpochResult Epoch(TrainConfig config, TrainState state, Dataset data, ComputeContext? compute)

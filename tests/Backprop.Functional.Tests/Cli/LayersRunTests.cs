@@ -104,6 +104,34 @@ public sealed class LayersRunTests(IrisLayersRun run) : IClassFixture<IrisLayers
         Assert.Contains("replayed 200 epochs: 1 differ", verify.Out);
     }
 
+    /// <summary>Lines no epoch writes: replay recomputes only the rows it expects, so the structure is checked apart.</summary>
+    [Theory]
+    [InlineData("extra layer", "line 602: a row for epoch 200, layer 3, but the run records 200 epochs of 3 layers")]
+    [InlineData("extra epoch", "line 602: a row for epoch 201, layer 0, but the run records 200 epochs of 3 layers")]
+    [InlineData("duplicate", "line 32: a row for epoch 10, layer 2 where the run writes epoch 11, layer 0")]
+    [InlineData("header", "line 1: the header has no column 'dead'")]
+    [InlineData("torn", "ends in a line without its line break")]
+    [InlineData("truncated", "has no row for epoch 200, layer 2 (599 rows of the 600 of 200 epochs of 3 layers)")]
+    public void Verify_finds_rows_no_epoch_writes_a_changed_header_and_missing_or_torn_lines(string edit, string problem)
+    {
+        var copy = run.Copy(dir);
+        var file = Path.Combine(copy, "layers.csv");
+        var lines = File.ReadAllLines(file).ToList();
+        var values = lines[^1][lines[^1].IndexOf(',', lines[^1].IndexOf(',') + 1)..];
+        switch (edit)
+        {
+            case "extra layer": lines.Add("200,3" + values); break;
+            case "extra epoch": lines.Add("201,0" + values); break;
+            case "duplicate": lines.Insert(31, lines[30]); break;
+            case "header": lines[0] = lines[0].Replace("dead", "dying", StringComparison.Ordinal); break;
+            case "truncated": lines.RemoveAt(lines.Count - 1); break;
+        }
+        File.WriteAllText(file, string.Concat(lines.Select(l => l + "\n")) + (edit == "torn" ? "201,0,1" : ""));
+        var verify = CliRun.Of("verify", copy);
+        Assert.NotEqual(0, verify.ExitCode);
+        Assert.Contains($"{file}: {problem}", verify.Out + verify.Error);
+    }
+
     [Fact]
     public void Replay_from_a_kept_state_reproduces_the_rows_of_the_epochs_after_it()
     {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Backprop.Cli.Reports;
+using Backprop.Functional.IO;
 using Backprop.Functional.Tests.Support;
 using LanguageExt;
 
@@ -70,7 +71,7 @@ public sealed class ReportLayersTests(SeedLayersRun seed) : IClassFixture<SeedLa
         using var dir = new TempDirectory();
         var copy = seed.CopyTo(dir);
         var file = LayerRows.PathIn(copy);
-        File.WriteAllText(file, LayerRows.Header + "\n1,0,0.5\n");
+        File.WriteAllText(file, LayerRow.Header + "\n1,0,0.5\n");
         CliRun.Of("report", copy, "--out", dir.File("report.html")).AssertRefused(file, "line 2", "missing column 'bias_grad_norm'");
         Assert.False(File.Exists(dir.File("report.html")));
     }

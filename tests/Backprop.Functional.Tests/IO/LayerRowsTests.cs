@@ -6,7 +6,7 @@ namespace Backprop.Functional.Tests.IO;
 /// <summary>layers.csv is read strictly: every value kept as written, and a broken file refused in one line naming the file, line and column.</summary>
 public sealed class LayerRowsTests
 {
-    private static string Row(string cells = "1,0,0.5,0.25,2,0.001,0.0005,0.1,,0.5,0.2") => LayerRows.Header + "\n" + cells + "\n";
+    private static string Row(string cells = "1,0,0.5,0.25,2,0.001,0.0005,0.1,,0.5,0.2") => LayerRow.Header + "\n" + cells + "\n";
 
     private static string Refusal(string text)
     {
@@ -55,8 +55,8 @@ public sealed class LayerRowsTests
     [Fact]
     public void Read_refuses_a_wrong_header_naming_line_1()
     {
-        Assert.Contains("line 1: the header must be", Refusal(LayerRows.Header.Replace("epoch,layer", "layer,epoch", StringComparison.Ordinal) + "\n"));
-        Assert.Contains("line 1: the header has no column 'update_ratio'", Refusal(LayerRows.Header.Replace(",update_ratio", "", StringComparison.Ordinal) + "\n"));
+        Assert.Contains("line 1: the header must be", Refusal(LayerRow.Header.Replace("epoch,layer", "layer,epoch", StringComparison.Ordinal) + "\n"));
+        Assert.Contains("line 1: the header has no column 'update_ratio'", Refusal(LayerRow.Header.Replace(",update_ratio", "", StringComparison.Ordinal) + "\n"));
         Assert.Contains("line 1", Refusal("epoch,loss,val_loss,val_accuracy,state_sha256\n1,0.5,,,x\n"));
     }
 

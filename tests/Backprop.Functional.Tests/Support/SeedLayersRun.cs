@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Backprop.Functional.IO;
 
 namespace Backprop.Functional.Tests.Support;
 
@@ -36,7 +37,7 @@ public sealed class SeedLayersRun : IDisposable
     public static string Fixture(int epochs, Func<int, int, double>? gradientNorm = null)
     {
         gradientNorm ??= GradientNorm;
-        var text = new StringBuilder(LayerRows.Header + "\n");
+        var text = new StringBuilder(LayerRow.Header + "\n");
         for (var epoch = 1; epoch <= epochs; epoch++)
         {
             for (var layer = 0; layer < Layers; layer++)
