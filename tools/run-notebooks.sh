@@ -33,7 +33,7 @@ for notebook in notebooks/*.ipynb; do
   executed="$work/$name"
   started=$SECONDS
   # From the notebook's own folder: its #r paths are relative to it, as in VS Code and Jupyter.
-  if ! (cd notebooks && timeout 900 dotnet tool run dotnet-repl --run "$name" --exit-after-run --output-path "$executed" > "$work/$name.log" 2>&1); then
+  if ! (cd notebooks && timeout 900 dotnet tool run dotnet-repl --run "$name" --exit-after-run --output-path "$executed" < /dev/null > "$work/$name.log" 2>&1); then
     echo "$notebook: dotnet-repl exited with an error"
     tail -n 20 "$work/$name.log"
     failed=1
