@@ -53,8 +53,8 @@ public static class ExplainCommand
         }
         if (ModelReader.Read(statePath).Failed(out var modelError, out var model)) return modelError;
         if (SharedOptions.Table(data, dataset).Failed(out var tableError, out var table)) return tableError;
-        if (row >= table.Records.Count) return new OutOfRange(Flags.Shell.Row, row, $"< {table.Records.Count}, the data rows of {table.Source}");
-        var one = table with { Records = Arr.create(table.Records[row]) };
+        if (row >= table.RowCount) return new OutOfRange(Flags.Shell.Row, row, $"< {table.RowCount}, the data rows of {table.Source}");
+        var one = table.Rows(row, 1);
         if (model.SchemaFor(one, targets).Failed(out var schemaError, out var schema)) return schemaError;
         if (model.Data(one, schema).Failed(out var dataError, out var batch)) return dataError;
         return new Subject(model.Network, model.Loss, model.Kind == ModelKind.ModelFile ? null : Optimizer(statePath), batch);

@@ -70,7 +70,7 @@ public static class GradCheckCommand
                    select new Checked(statePath, model.Network, model.Loss, First(fits, take));
         }
         return from table in SharedOptions.Table(dataPath, datasetName)
-               let first = table with { Records = table.Records.Take(take).ToArr() }
+               let first = table.Rows(0, Math.Min(take, table.RowCount))
                from schema in model.SchemaFor(first, targets)
                from set in model.Data(first, schema)
                select new Checked($"{statePath} on {table.Source}", model.Network, model.Loss, set);
