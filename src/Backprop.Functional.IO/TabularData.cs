@@ -25,8 +25,7 @@ public static class TabularData
         var targetIndices = new List<int>();
         foreach (var name in targets)
         {
-            if (table.ColumnIndex(name).Case is not int index)
-                return Error.New($"{table.Source}: no column named {Quote.Value(name)} (columns: {Quote.List(table.Header)})");
+            if (table.ColumnIndex(name).Case is not int index) return NoColumn(table, name);
             if (targetIndices.Contains(index)) return new Conflict([Settings.TargetColumns], $"{{0}} names {Conflict.Literal(Quote.Value(name))} twice");
             targetIndices.Add(index);
         }
@@ -37,8 +36,7 @@ public static class TabularData
             var chosen = new List<int>();
             foreach (var name in features)
             {
-                if (table.ColumnIndex(name).Case is not int index)
-                    return Error.New($"{table.Source}: no column named '{name}' (columns: {string.Join(", ", table.Header)})");
+                if (table.ColumnIndex(name).Case is not int index) return NoColumn(table, name);
                 if (targetIndices.Contains(index)) return new Conflict([Settings.TargetColumns, Settings.FeatureColumns], $"{Conflict.Literal(Quote.Value(name))} is both in {{0}} and in {{1}}");
                 if (chosen.Contains(index)) return new Conflict([Settings.FeatureColumns], $"{{0}} names {Conflict.Literal(Quote.Value(name))} twice");
                 chosen.Add(index);
@@ -53,6 +51,7 @@ public static class TabularData
             : TaskKind.Regression);
         if (kind == TaskKind.Classification && targetIndices.Count != 1)
             return new Conflict([Settings.TargetColumns], $"classification takes exactly one column in {{0}}, not {targetIndices.Count} (its labels become one output per class)");
+        if (kind == TaskKind.Classification && QuantityRefusal(table, targetIndices[0]) is { } quantity) return quantity;
 
         if (Numbers(table, featureIndices).Failed(out var featureError, out var inputs)) return featureError;
         var featureNames = featureIndices.Select(i => table.Header[i]).ToArr();
@@ -77,6 +76,35 @@ public static class TabularData
         if ((long)labels.Length * classes.Count > Limits.MaxTensorElements)
             return Error.New($"{table.Source}: column {column} holds {classes.Count} classes in {labels.Length} rows; one-hot targets would exceed {Limits.MaxTensorElements} numbers");
         return (new Dataset(inputs, OneHot(labels, classes)), new DataSchema(featureNames, targetNames, kind, classes, Option<Standardization>.None));
+    }
+
+    /// <summary>The most distinct numbers a target column may hold and still be taken for classes (text labels have no such limit).</summary>
+    public const int MaxNumberClasses = 100;
+
+    /// <summary>
+    /// A number column with more than <see cref="MaxNumberClasses"/> distinct values is a quantity:
+    /// one class per value would be hundreds of outputs learning from a few rows each. A column
+    /// meant as that many classes says so by holding text labels.
+    /// </summary>
+    private static Error? QuantityRefusal(CsvTable table, int column)
+    {
+        var cells = table.Column(column);
+        if (!cells.AllNumbers) return null;
+        var distinct = cells.DistinctNumbers is int known ? $"{known}" : $"more than {CsvColumn.MaxSpellings}";
+        if (cells.DistinctNumbers is int count && count <= MaxNumberClasses) return null;
+        return Error.New($"{table.Source}: column {Quote.Value(table.Header[column])} holds {distinct} distinct numbers, more than the {MaxNumberClasses} a classification target may: it reads as a quantity (regression); write its values as text labels to classify them");
+    }
+
+    /// <summary>
+    /// No column of that name; when the header is one column holding a likely delimiter, the file was
+    /// read with the wrong one, and the refusal says which to set.
+    /// </summary>
+    private static Error NoColumn(CsvTable table, string name)
+    {
+        var message = $"{table.Source}: no column named {Quote.Value(name)} (columns: {Quote.List(table.Header)})";
+        if (table.Header.Count == 1 && new[] { ';', '\t', '|' }.FirstOrDefault(c => table.Header[0].Contains(c)) is var likely and not '\0')
+            return new Conflict([Settings.Delimiter], $"{Conflict.Literal(message)}; the header is one column holding {(likely == '\t' ? "tabs" : Conflict.Literal(Quote.Value(likely.ToString())))}: set {{0}} {(likely == '\t' ? "tab" : Conflict.Literal(Quote.Value(likely.ToString())))}");
+        return Error.New(message);
     }
 
     /// <summary>The feature matrix of a new table, columns picked by the schema's feature names (targets may be absent).</summary>

@@ -79,7 +79,7 @@ public sealed record RunInputs(LoadedData? Data, InitWeights? Init, ParentState?
 
         if (spec.Data is { } path)
         {
-            if (FileInput.ReadCsv(path).Failed(out var error, out var table)) return error;
+            if (FileInput.ReadTable(path, spec.DialectOf(path)).Failed(out var error, out var table)) return error;
             var fullPath = System.IO.Path.GetFullPath(path);
             return TabularData.Load(table, spec.Target!, task, spec.Features)
                 .Map(d => Option<LoadedData>.Some(new LoadedData(d.Data, d.Schema, $"{fullPath} ({table.RowCount} rows)", fullPath)
