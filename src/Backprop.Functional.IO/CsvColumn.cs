@@ -55,6 +55,12 @@ internal sealed class CsvColumn
         _texts[row] = Pooled(cell);
     }
 
+    /// <summary>
+    /// Stores a number read as a number (a Parquet column): spelled in its round-trip form, and a
+    /// NaN or infinity kept as its text so it is refused exactly as the same text in a CSV file.
+    /// </summary>
+    public void AddNumber(int row, double value) => Add(row, value.ToString("R", CultureInfo.InvariantCulture));
+
     /// <summary>The number in a cell (NaN where the cell is not a finite number).</summary>
     public double Value(int row) => _values[row];
 
