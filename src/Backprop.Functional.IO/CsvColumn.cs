@@ -43,7 +43,7 @@ internal sealed class CsvColumn
     {
         if (row == _values.Length) Array.Resize(ref _values, Math.Max(4, 2 * row));
         var trimmed = cell.Trim();
-        if (trimmed.Length > 0 && double.TryParse(trimmed, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value))
+        if (trimmed.Length > 0 && (PlainDecimal.TryParse(trimmed, out var value) || double.TryParse(trimmed, NumberStyles.Float, CultureInfo.InvariantCulture, out value)) && double.IsFinite(value))
         {
             _values[row] = value;
             if (_spellings is not null) Spell(value, trimmed);
