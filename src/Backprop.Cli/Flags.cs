@@ -38,6 +38,8 @@ public static class Flags
         [Settings.TargetColumns] = "--target",
         [Settings.FeatureColumns] = "--features",
         [Settings.Dataset] = "--dataset",
+        [Settings.Delimiter] = "--delimiter",
+        [Settings.NoHeader] = "--no-header",
         [Settings.Task] = "--task",
         [Settings.StandardizeTarget] = "--standardize-target",
         [Settings.ValidationSplit] = "--validation-split",

@@ -104,9 +104,14 @@ public static class FileInput
         return size > maxBytes ? TooLarge(path, size, maxBytes) : ReadToEnd(path, fd, size, maxBytes, []);
     }
 
-    /// <summary>Reads and parses a CSV file.</summary>
-    public static Fin<CsvTable> ReadCsv(string path) =>
-        ReadAllBytes(path, Csv.MaxFileBytes).Bind(bytes => Csv.Parse(path, bytes));
+    /// <summary>Reads and parses a CSV file in the dialect its name implies (see <see cref="CsvDialect.For"/>).</summary>
+    public static Fin<CsvTable> ReadCsv(string path) => ReadTable(path, CsvDialect.For(path));
+
+    /// <summary>Reads and parses a data file: a Parquet file by its extension, else delimited text in <paramref name="dialect"/>.</summary>
+    public static Fin<CsvTable> ReadTable(string path, CsvDialect dialect) =>
+        ParquetTable.IsParquet(path)
+            ? ReadAllBytes(path).Bind(bytes => ParquetTable.Parse(path, bytes))
+            : ReadAllBytes(path, Csv.MaxFileBytes).Bind(bytes => Csv.Parse(path, bytes, dialect));
 
     /// <summary>Reads and parses a safetensors file.</summary>
     public static Fin<SafeTensorsFile> ReadSafeTensors(string path) =>

@@ -25,20 +25,18 @@ public static class TabularData
         var targetIndices = new List<int>();
         foreach (var name in targets)
         {
-            if (table.ColumnIndex(name).Case is not int index)
-                return Error.New($"{table.Source}: no column named {Quote.Value(name)} (columns: {Quote.List(table.Header)})");
+            if (table.ColumnIndex(name).Case is not int index) return NoColumn(table, name);
             if (targetIndices.Contains(index)) return new Conflict([Settings.TargetColumns], $"{{0}} names {Conflict.Literal(Quote.Value(name))} twice");
             targetIndices.Add(index);
         }
-        if (table.Records.IsEmpty) return Error.New($"{table.Source}: the file has a header but no data rows");
+        if (table.RowCount == 0) return Error.New($"{table.Source}: the file has a header but no data rows");
         int[] featureIndices;
         if (features is { Count: > 0 })
         {
             var chosen = new List<int>();
             foreach (var name in features)
             {
-                if (table.ColumnIndex(name).Case is not int index)
-                    return Error.New($"{table.Source}: no column named '{name}' (columns: {string.Join(", ", table.Header)})");
+                if (table.ColumnIndex(name).Case is not int index) return NoColumn(table, name);
                 if (targetIndices.Contains(index)) return new Conflict([Settings.TargetColumns, Settings.FeatureColumns], $"{Conflict.Literal(Quote.Value(name))} is both in {{0}} and in {{1}}");
                 if (chosen.Contains(index)) return new Conflict([Settings.FeatureColumns], $"{{0}} names {Conflict.Literal(Quote.Value(name))} twice");
                 chosen.Add(index);
@@ -53,6 +51,7 @@ public static class TabularData
             : TaskKind.Regression);
         if (kind == TaskKind.Classification && targetIndices.Count != 1)
             return new Conflict([Settings.TargetColumns], $"classification takes exactly one column in {{0}}, not {targetIndices.Count} (its labels become one output per class)");
+        if (kind == TaskKind.Classification && QuantityRefusal(table, targetIndices[0]) is { } quantity) return quantity;
 
         if (Numbers(table, featureIndices).Failed(out var featureError, out var inputs)) return featureError;
         var featureNames = featureIndices.Select(i => table.Header[i]).ToArr();
@@ -64,19 +63,48 @@ public static class TabularData
             return (new Dataset(inputs, y), new DataSchema(featureNames, targetNames, kind, Arr<string>.Empty, Option<Standardization>.None));
         }
 
-        var labels = table.Records.Map(r => r.Fields[targetIndices[0]].Trim()).ToArray();
+        var labels = Labels(table, targetIndices[0]);
         var emptyRow = Array.FindIndex(labels, l => l.Length == 0);
         var column = Quote.Value(targets[0]);
-        if (emptyRow >= 0) return Error.New($"{table.Source}: line {table.Records[emptyRow].Line}, column {column}: the label is empty");
+        if (emptyRow >= 0) return Error.New($"{table.Source}: line {table.Line(emptyRow)}, column {column}: the label is empty");
         var longRow = Array.FindIndex(labels, l => l.Length > Csv.MaxNameLength);
         if (longRow >= 0)
-            return Error.New($"{table.Source}: line {table.Records[longRow].Line}, column {column}: a class label of {labels[longRow].Length:N0} characters is longer than the {Csv.MaxNameLength:N0} a label may have");
+            return Error.New($"{table.Source}: line {table.Line(longRow)}, column {column}: a class label of {labels[longRow].Length:N0} characters is longer than the {Csv.MaxNameLength:N0} a label may have");
         var classes = SortLabels(labels.Distinct());
         if (classes.Count < 2) return Error.New($"{table.Source}: column {column} holds a single class ({Quote.Value(classes[0])}); classification needs at least two");
         // One output per class and row: a column of unique labels would make this quadratic in the file size.
         if ((long)labels.Length * classes.Count > Limits.MaxTensorElements)
             return Error.New($"{table.Source}: column {column} holds {classes.Count} classes in {labels.Length} rows; one-hot targets would exceed {Limits.MaxTensorElements} numbers");
         return (new Dataset(inputs, OneHot(labels, classes)), new DataSchema(featureNames, targetNames, kind, classes, Option<Standardization>.None));
+    }
+
+    /// <summary>The most distinct numbers a target column may hold and still be taken for classes (text labels have no such limit).</summary>
+    public const int MaxNumberClasses = 100;
+
+    /// <summary>
+    /// A number column with more than <see cref="MaxNumberClasses"/> distinct values is a quantity:
+    /// one class per value would be hundreds of outputs learning from a few rows each. A column
+    /// meant as that many classes says so by holding text labels.
+    /// </summary>
+    private static Error? QuantityRefusal(CsvTable table, int column)
+    {
+        var cells = table.Column(column);
+        if (!cells.AllNumbers) return null;
+        var distinct = cells.DistinctNumbers is int known ? $"{known}" : $"more than {CsvColumn.MaxSpellings}";
+        if (cells.DistinctNumbers is int count && count <= MaxNumberClasses) return null;
+        return Error.New($"{table.Source}: column {Quote.Value(table.Header[column])} holds {distinct} distinct numbers, more than the {MaxNumberClasses} a classification target may: it reads as a quantity (regression); write its values as text labels to classify them");
+    }
+
+    /// <summary>
+    /// No column of that name; when the header is one column holding a likely delimiter, the file was
+    /// read with the wrong one, and the refusal says which to set.
+    /// </summary>
+    private static Error NoColumn(CsvTable table, string name)
+    {
+        var message = $"{table.Source}: no column named {Quote.Value(name)} (columns: {Quote.List(table.Header)})";
+        if (table.Header.Count == 1 && new[] { ';', '\t', '|' }.FirstOrDefault(c => table.Header[0].Contains(c)) is var likely and not '\0')
+            return new Conflict([Settings.Delimiter], $"{Conflict.Literal(message)}; the header is one column holding {(likely == '\t' ? "tabs" : Conflict.Literal(Quote.Value(likely.ToString())))}: set {{0}} {(likely == '\t' ? "tab" : Conflict.Literal(Quote.Value(likely.ToString())))}");
+        return Error.New(message);
     }
 
     /// <summary>The feature matrix of a new table, columns picked by the schema's feature names (targets may be absent).</summary>
@@ -89,7 +117,7 @@ public static class TabularData
                 return Error.New($"{table.Source}: no column named {Quote.Value(schema.Features[i])}, which the model reads as feature {i + 1}");
             indices[i] = index;
         }
-        if (table.Records.IsEmpty) return Error.New($"{table.Source}: the file has a header but no data rows");
+        if (table.RowCount == 0) return Error.New($"{table.Source}: the file has a header but no data rows");
         return Numbers(table, indices);
     }
 
@@ -104,24 +132,40 @@ public static class TabularData
             indices[i] = index;
         }
         if (schema.Task == TaskKind.Regression) return Numbers(table, indices);
-        var labels = table.Records.Map(r => r.Fields[indices[0]].Trim()).ToArray();
+        var labels = Labels(table, indices[0]);
         for (var r = 0; r < labels.Length; r++)
             if (!schema.Classes.Contains(labels[r]))
-                return Error.New($"{table.Source}: line {table.Records[r].Line}, column {Quote.Value(schema.Targets[0])}: class {Quote.Value(labels[r])} is unknown to the model (it knows {Quote.List(schema.Classes)})");
+                return Error.New($"{table.Source}: line {table.Line(r)}, column {Quote.Value(schema.Targets[0])}: class {Quote.Value(labels[r])} is unknown to the model (it knows {Quote.List(schema.Classes)})");
         return OneHot(labels, schema.Classes);
     }
 
+    /// <summary>
+    /// The columns as a matrix: each column's doubles copied as a block. A cell that is not a finite
+    /// number is refused as a row-by-row reading would meet it first (the lowest row, then the
+    /// column named first).
+    /// </summary>
     private static Fin<MathNet.Numerics.LinearAlgebra.Matrix<double>> Numbers(CsvTable table, int[] columns)
     {
-        var rows = table.Records.Count;
-        var data = new double[rows * columns.Length];
-        for (var r = 0; r < rows; r++)
-            for (var c = 0; c < columns.Length; c++)
-            {
-                if (Csv.ParseNumber(table, table.Records[r], columns[c]).Failed(out var error, out var value)) return error;
-                data[c * rows + r] = value;
-            }
+        var rows = table.RowCount;
+        var (badRow, badColumn) = (int.MaxValue, -1);
+        foreach (var column in columns)
+        {
+            var row = table.Column(column).FirstText(rows);
+            if (row >= 0 && row < badRow) (badRow, badColumn) = (row, column);
+        }
+        if (badColumn >= 0 && Csv.ParseNumber(table, badRow, badColumn).Failed(out var error, out _)) return error;
+        var data = new double[(long)rows * columns.Length];
+        for (var c = 0; c < columns.Length; c++) table.Column(columns[c]).Values(rows).CopyTo(data.AsSpan(c * rows, rows));
         return Dense.Matrix(rows, columns.Length, data);
+    }
+
+    /// <summary>A column's class labels, trimmed (a number spelled as the column spells it shortest).</summary>
+    private static string[] Labels(CsvTable table, int column)
+    {
+        var labels = new string[table.RowCount];
+        var cells = table.Column(column);
+        for (var r = 0; r < labels.Length; r++) labels[r] = cells.Text(r).Trim();
+        return labels;
     }
 
     private static MathNet.Numerics.LinearAlgebra.Matrix<double> OneHot(string[] labels, Arr<string> classes)
@@ -141,20 +185,25 @@ public static class TabularData
     /// </summary>
     public static bool LooksLikeLabels(CsvTable table, int column)
     {
-        var values = new System.Collections.Generic.HashSet<double>();
-        foreach (var record in table.Records)
+        var cells = table.Column(column);
+        if (!cells.AllNumbers || cells.Numbers is not { } values) return false;
+        var distinct = 0;
+        foreach (var value in values)
         {
-            if (!double.TryParse(record.Fields[column].Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ||
-                Math.Abs(value) > int.MaxValue || Math.Floor(value) != value)
-                return false;
-            values.Add(value);
-            if (values.Count > MaxInferredClasses) return false;
+            if (Math.Abs(value) > int.MaxValue || Math.Floor(value) != value) return false;
+            if (++distinct > MaxInferredClasses) return false;
         }
-        return values.Count >= 2 && 2 * values.Count <= table.Records.Count;
+        return distinct >= 2 && 2 * distinct <= table.RowCount;
     }
 
-    private static bool IsNumericColumn(CsvTable table, int column) =>
-        table.Records.ForAll(r => double.TryParse(r.Fields[column].Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out _));
+    /// <summary>Whether every cell parses as a number, finite or not (NaN text in a target is refused as a number, not taken for a label).</summary>
+    private static bool IsNumericColumn(CsvTable table, int column)
+    {
+        var cells = table.Column(column);
+        for (var r = 0; r < table.RowCount; r++)
+            if (cells.IsText(r) && !double.TryParse(cells.Text(r).Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out _)) return false;
+        return true;
+    }
 
     private static Arr<string> SortLabels(IEnumerable<string> labels)
     {

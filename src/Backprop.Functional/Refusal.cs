@@ -149,6 +149,8 @@ public static class Settings
     public const string FeatureColumns = "feature columns";
     public const string Data = "data file";
     public const string Dataset = "dataset";
+    public const string Delimiter = "delimiter";
+    public const string NoHeader = "header-less data";
     public const string Init = "init weights file";
     public const string StandardizeTarget = "target standardization";
     public const string OnNonfinite = "non-finite policy";

@@ -133,7 +133,7 @@ public sealed class StepExplanationTests
         // The library's step from the same state on the same row moves W0[0,0] by the shown Δθ, to the shown value.
         var model = (Model)ModelReader.Read(path);
         var table = (CsvTable)BuiltInDatasets.Load("iris").Map(d => d.Table);
-        var one = table with { Records = LanguageExt.Arr.create(table.Records[3]) };
+        var one = table.Rows(3, 1);
         var batch = (Dataset)model.Data(one, (DataSchema)model.SchemaFor(one, null));
         var run = (Functional.Runs.PreparedRun)Functional.Runs.RunPlan.Prepare(new Functional.Runs.RunSpec { Dataset = "iris", Layers = [4, 5, 3], Optimizer = optimizer, Lr = 0.01 });
         var next = Training.Step(run.Config with { BatchSize = null }, checkpoint.State, batch).State;

@@ -28,6 +28,7 @@ public static class EvaluateCommand
         var state = SharedOptions.State("A state file, a model file (a run's final.safetensors) or a weights file written by this tool (instead of DIR)", required: false);
         var data = SharedOptions.Data("With --state: CSV file with the model's feature columns and the target. With DIR: where the run's data file is now, if it moved");
         var dataset = SharedOptions.Dataset();
+        var layout = new DataLayout();
         var target = new TrainOptions().Target;
         var split = new System.CommandLine.Option<string>("--split")
         {
@@ -48,7 +49,7 @@ public static class EvaluateCommand
             "backprop evaluate runs/houses --data /new/place/houses.csv   # a run whose data file moved",
             "backprop evaluate --state runs/iris/final.safetensors --dataset iris",
             "backprop evaluate --state model.safetensors --data test.csv --target species --json"))
-        { dir, state, data, dataset, target, split, epoch, init, json };
+        { dir, state, data, dataset, layout.Delimiter, layout.NoHeader, target, split, epoch, init, json };
         command.Validators.Add(result => Validate(result, dir, state, target, split, epoch, init));
         command.SetAction(parse => BackpropCli.Guard(context, parse, () =>
         {
@@ -62,7 +63,7 @@ public static class EvaluateCommand
                     failure => failure.Code == RunEvaluation.MissingSplitCode ? MissingSplit(context, failure.Message) : Fin<int>.Fail(failure));
             }
             return from model in ModelReader.Read(parse.GetValue(state)!)
-                   from table in SharedOptions.Table(parse.GetValue(data), parse.GetValue(dataset))
+                   from table in SharedOptions.Table(parse.GetValue(data), parse.GetValue(dataset), layout.Of(parse))
                    from schema in model.SchemaFor(table, parse.GetValue(target))
                    from fits in model.DataInTargetUnits(table, schema)
                    select Report(context, model.Evaluate(fits, schema, compute), schema, fits.Rows, parse.GetValue(json), null);

@@ -19,6 +19,7 @@ public static class ExplainCommand
         var state = SharedOptions.State("A state file, a model file (no update: it holds no optimizer state) or a weights file written by this tool; default: the seed demo's first step", required: false);
         var data = SharedOptions.Data("CSV file holding the row to explain");
         var dataset = SharedOptions.Dataset();
+        var layout = new DataLayout();
         var target = new TrainOptions().Target;
         var row = new System.CommandLine.Option<int>("--row") { Description = "Which data row (0 = the first row after the header; default 0)", HelpName = "R" };
         var json = new System.CommandLine.Option<bool>("--json") { Description = "Print the same as one JSON object (infinite and NaN values are the strings \"Infinity\", \"-Infinity\" and \"NaN\")" };
@@ -28,9 +29,9 @@ public static class ExplainCommand
             "backprop explain",
             "backprop explain --state runs/iris/states/000010.safetensors --dataset iris --row 5",
             "backprop explain --json > step.json"))
-        { state, data, dataset, target, row, json };
+        { state, data, dataset, layout.Delimiter, layout.NoHeader, target, row, json };
         command.SetAction(parse => BackpropCli.Guard(context, parse, () =>
-            Source(parse.GetValue(state), parse.GetValue(data), parse.GetValue(dataset), parse.GetValue(target), parse.GetValue(row))
+            Source(parse.GetValue(state), parse.GetValue(data), parse.GetValue(dataset), parse.GetValue(target), parse.GetValue(row), layout.Of(parse))
                 .Map(s => s.Explain())
                 .Map(e => Print(context, e, parse.GetValue(json)))));
         return command;
@@ -43,7 +44,7 @@ public static class ExplainCommand
             Step is { } step ? StepExplanation.Of(Network, Loss, step.Optimizer, step.State, Batch) : StepExplanation.Of(Network, Loss, Batch);
     }
 
-    private static Fin<Subject> Source(string? statePath, string? data, string? dataset, string[]? targets, int row)
+    private static Fin<Subject> Source(string? statePath, string? data, string? dataset, string[]? targets, int row, (string? Delimiter, bool NoHeader) layout)
     {
         if (row < 0) return new OutOfRange(Flags.Shell.Row, row, "≥ 0");
         if (statePath is null)
@@ -52,9 +53,9 @@ public static class ExplainCommand
             return RunPlan.Prepare(new RunSpec()).Map(run => new Subject(run.Initial.Network, run.Config.Loss, (run.Config.Optimizer, run.Initial.Optimizer), run.Data.Train));
         }
         if (ModelReader.Read(statePath).Failed(out var modelError, out var model)) return modelError;
-        if (SharedOptions.Table(data, dataset).Failed(out var tableError, out var table)) return tableError;
-        if (row >= table.Records.Count) return new OutOfRange(Flags.Shell.Row, row, $"< {table.Records.Count}, the data rows of {table.Source}");
-        var one = table with { Records = Arr.create(table.Records[row]) };
+        if (SharedOptions.Table(data, dataset, layout).Failed(out var tableError, out var table)) return tableError;
+        if (row >= table.RowCount) return new OutOfRange(Flags.Shell.Row, row, $"< {table.RowCount}, the data rows of {table.Source}");
+        var one = table.Rows(row, 1);
         if (model.SchemaFor(one, targets).Failed(out var schemaError, out var schema)) return schemaError;
         if (model.Data(one, schema).Failed(out var dataError, out var batch)) return dataError;
         return new Subject(model.Network, model.Loss, model.Kind == ModelKind.ModelFile ? null : Optimizer(statePath), batch);

@@ -23,6 +23,7 @@ public static class GradCheckCommand
         var state = SharedOptions.State("A state file, a model file or a weights file written by this tool; default: the seed demo's initial network and sample", required: false);
         var data = SharedOptions.Data("CSV file with the model's feature columns (by name) and the target; default: the seed demo's sample");
         var dataset = SharedOptions.Dataset();
+        var layout = new DataLayout();
         var target = new TrainOptions().Target;
         target.Description = "The target column(s) (default: the one the state or model file names; needed for a weights file)";
         var rows = new System.CommandLine.Option<int>("--rows") { Description = $"Check the mean loss over the first N data rows (default: all rows up to {DefaultRows}; each parameter costs four forward passes over them)", HelpName = "N" };
@@ -41,10 +42,10 @@ public static class GradCheckCommand
             "backprop gradcheck",
             "backprop gradcheck --state runs/iris/states/000010.safetensors --dataset iris",
             "backprop gradcheck --state runs/house/final.safetensors --data house.csv --rows 16 --json"))
-        { state, data, dataset, target, rows, tolerance, json };
+        { state, data, dataset, layout.Delimiter, layout.NoHeader, target, rows, tolerance, json };
         command.SetAction(parse => BackpropCli.Guard(context, parse, () =>
             from tol in GradCheckTolerance.Of(parse.GetValue(tolerance), Flags.Shell.Tolerance)
-            from subject in Subject(parse.GetValue(state), parse.GetValue(data), parse.GetValue(dataset), parse.GetValue(target), parse.GetResult(rows) is null ? null : parse.GetValue(rows))
+            from subject in Subject(parse.GetValue(state), parse.GetValue(data), parse.GetValue(dataset), parse.GetValue(target), parse.GetResult(rows) is null ? null : parse.GetValue(rows), layout.Of(parse))
             let report = GradCheckReport.Of(subject.Network, subject.Loss, subject.Data, tol)
             select Print(context, subject.Source, report, parse.GetValue(json))));
         return command;
@@ -52,7 +53,7 @@ public static class GradCheckCommand
 
     private sealed record Checked(string Source, Network Network, Loss Loss, Dataset Data);
 
-    private static Fin<Checked> Subject(string? statePath, string? dataPath, string? datasetName, string[]? targets, int? rows)
+    private static Fin<Checked> Subject(string? statePath, string? dataPath, string? datasetName, string[]? targets, int? rows, (string? Delimiter, bool NoHeader) layout)
     {
         if (rows is < 1) return new OutOfRange(Flags.Shell.Rows, rows.Value, "≥ 1");
         var take = rows ?? DefaultRows;
@@ -69,8 +70,8 @@ public static class GradCheckCommand
                    from fits in seed.Data.Train.FitsNetwork(model.Network).Within(statePath)
                    select new Checked(statePath, model.Network, model.Loss, First(fits, take));
         }
-        return from table in SharedOptions.Table(dataPath, datasetName)
-               let first = table with { Records = table.Records.Take(take).ToArr() }
+        return from table in SharedOptions.Table(dataPath, datasetName, layout)
+               let first = table.Rows(0, Math.Min(take, table.RowCount))
                from schema in model.SchemaFor(first, targets)
                from set in model.Data(first, schema)
                select new Checked($"{statePath} on {table.Source}", model.Network, model.Loss, set);

@@ -13,6 +13,7 @@ public static class GradientsCommand
         var state = SharedOptions.State("A state file, a model file (a run's final.safetensors) or a weights file", required: true);
         var data = SharedOptions.Data("CSV file with the model's feature columns (by name) and the target");
         var dataset = SharedOptions.Dataset();
+        var layout = new DataLayout();
         var target = new TrainOptions().Target;
         target.Description = "The target column(s) (default: the one the state or model file names; needed for a weights file)";
         var activation = new Option<string>("--activation") { Description = "Hidden activation, only for a weights file without metadata (default: sigmoid)", HelpName = "NAME" };
@@ -24,10 +25,11 @@ public static class GradientsCommand
             "The loss is the network's own, as in training: a model trained on standardized targets is compared with the file's targets standardized the same way, not in the target's own units.",
             "backprop gradients --state runs/iris/final.safetensors --dataset iris --out grads.safetensors",
             "backprop gradients --state weights.safetensors --data data.csv --target y --out grads.safetensors"))
-        { state, data, dataset, target, activation, outputActivation, loss, output };
+        { state, data, dataset, layout.Delimiter, layout.NoHeader, target, activation, outputActivation, loss, output };
         command.SetAction(parse => BackpropCli.Guard(context, parse, () => GradientsRunner.Run(
             new GradientsRequest(parse.GetValue(state)!, parse.GetValue(data), parse.GetValue(dataset), parse.GetValue(target), parse.GetValue(activation),
-                parse.GetValue(outputActivation), parse.GetValue(loss), parse.GetValue(output)!), context)));
+                parse.GetValue(outputActivation), parse.GetValue(loss), parse.GetValue(output)!)
+            { Layout = layout.Of(parse) }, context)));
         return command;
     }
 }

@@ -16,7 +16,11 @@ namespace Backprop.Cli.Commands;
 /// <param name="Loss">--loss.</param>
 /// <param name="OutPath">--out.</param>
 public sealed record GradientsRequest(
-    string StatePath, string? DataPath, string? Dataset, string[]? Targets, string? Hidden, string? Output, string? Loss, string OutPath);
+    string StatePath, string? DataPath, string? Dataset, string[]? Targets, string? Hidden, string? Output, string? Loss, string OutPath)
+{
+    /// <summary>--delimiter and --no-header.</summary>
+    public (string? Delimiter, bool NoHeader) Layout { get; init; }
+}
 
 /// <summary>What <c>gradients</c> does once its arguments are parsed.</summary>
 public static class GradientsRunner
@@ -28,7 +32,7 @@ public static class GradientsRunner
         using var compute = SharedOptions.AllCores();
         return from model in ModelReader.Read(request.StatePath, assumptions)
                from _ in FlagsFit(request, model)
-               from table in SharedOptions.Table(request.DataPath, request.Dataset)
+               from table in SharedOptions.Table(request.DataPath, request.Dataset, request.Layout)
                from schema in model.SchemaFor(table, request.Targets)
                from data in model.Data(table, schema)
                let gradients = Functional.Training.Gradient(model.Network, model.Loss, data, compute)

@@ -58,12 +58,13 @@ public static class SharedOptions
         new("--dataset") { Description = $"A shipped data set: {BuiltInDatasets.Names}", HelpName = "NAME" };
 
     /// <summary>The table a command reads: --data FILE.csv or --dataset NAME.</summary>
-    public static LanguageExt.Fin<CsvTable> Table(string? data, string? dataset) =>
+    public static LanguageExt.Fin<CsvTable> Table(string? data, string? dataset, (string? Delimiter, bool NoHeader) layout = default) =>
         (data, dataset) switch
         {
             (null, null) => Error.New("give --data FILE.csv or --dataset NAME"),
             ({ }, { }) => Error.New("give --data or --dataset, not both"),
-            ({ } path, null) => FileInput.ReadCsv(path),
+            ({ } path, null) => DataLayout.Dialect(path, layout).Bind(dialect => FileInput.ReadTable(path, dialect)),
+            (null, { }) when layout.Delimiter is not null || layout.NoHeader => Error.New("--delimiter and --no-header are for --data: a shipped data set has its own layout"),
             (null, { } name) => BuiltInDatasets.Load(name).Map(d => d.Table),
         };
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
+using Backprop.Cli.Commands;
 using Backprop.Functional;
 using Backprop.Functional.IO;
 using Backprop.Functional.Runs;
@@ -52,6 +53,9 @@ public sealed class TrainOptions
     /// <summary>--features.</summary>
     public Option<string[]> Features { get; } = new("--features")
     { Description = "Feature columns (default: every column that is not a target)", HelpName = "COL[,COL...]", CustomParser = ParseNames, Arity = ArgumentArity.ExactlyOne };
+
+    /// <summary>--delimiter and --no-header.</summary>
+    public DataLayout Layout { get; } = new();
 
     /// <summary>--dataset.</summary>
     public Option<string> Dataset { get; } = new("--dataset") { Description = $"A data set shipped with the tool: {BuiltInDatasets.Names}", HelpName = "NAME" };
@@ -154,7 +158,7 @@ public sealed class TrainOptions
     /// <summary>Every option above, in help order.</summary>
     public IEnumerable<Option> All =>
     [
-        Layers, Activation, OutputActivation, Loss, Lr, Epochs, Seed, Data, Target, Features, Dataset, Task, Standardize, NoStandardize,
+        Layers, Activation, OutputActivation, Loss, Lr, Epochs, Seed, Data, Layout.Delimiter, Layout.NoHeader, Target, Features, Dataset, Task, Standardize, NoStandardize,
         StandardizeTarget, NoStandardizeTarget, ValidationSplit, TestSplit, BatchSize, InitScheme, Init, Optimizer, Momentum, Beta1, Beta2, Eps, WeightDecay, ClipNorm,
         Schedule, DecaySteps, DecayRate, KeepEvery, KeepLast, KeepBest, Patience, Monitor, RestoreBest, OnNonfinite, MaxSkips,
     ];
@@ -175,6 +179,8 @@ public sealed class TrainOptions
         if (Given(Target)) spec = spec with { Target = Value(Target) };
         if (Given(Features)) spec = spec with { Features = Value(Features) };
         if (Given(Dataset)) spec = spec with { Dataset = Value(Dataset) };
+        if (Given(Layout.Delimiter)) spec = spec with { Delimiter = DataLayout.Typed(Value(Layout.Delimiter)) };
+        if (Given(Layout.NoHeader) && Value(Layout.NoHeader)) spec = spec with { NoHeader = true };
         if (Given(Task)) spec = spec with { Task = Value(Task) };
         if (Given(Standardize)) spec = spec with { Standardize = Value(Standardize) };
         if (Given(NoStandardize) && Value(NoStandardize)) spec = spec with { Standardize = false };

@@ -71,7 +71,7 @@ public sealed record RunInputs(LoadedData? Data, InitWeights? Init, ParentState?
             if (BuiltInDatasets.Load(name).Failed(out var error, out var builtIn)) return error;
             var targets = spec.Target is { Length: > 0 } chosen ? chosen : [builtIn.Dataset.Target];
             return TabularData.Load(builtIn.Table, targets, task ?? (spec.Target is null ? builtIn.Dataset.Task : null), spec.Features)
-                .Map(d => Option<LoadedData>.Some(new LoadedData(d.Data, d.Schema, $"{builtIn.Dataset.Name} (built in, {builtIn.Table.Records.Count} rows)", null)
+                .Map(d => Option<LoadedData>.Some(new LoadedData(d.Data, d.Schema, $"{builtIn.Dataset.Name} (built in, {builtIn.Table.RowCount} rows)", null)
                 {
                     TaskNote = task is null ? TaskNote(d.Schema) : null,
                 }));
@@ -79,10 +79,10 @@ public sealed record RunInputs(LoadedData? Data, InitWeights? Init, ParentState?
 
         if (spec.Data is { } path)
         {
-            if (FileInput.ReadCsv(path).Failed(out var error, out var table)) return error;
+            if (FileInput.ReadTable(path, spec.DialectOf(path)).Failed(out var error, out var table)) return error;
             var fullPath = System.IO.Path.GetFullPath(path);
             return TabularData.Load(table, spec.Target!, task, spec.Features)
-                .Map(d => Option<LoadedData>.Some(new LoadedData(d.Data, d.Schema, $"{fullPath} ({table.Records.Count} rows)", fullPath)
+                .Map(d => Option<LoadedData>.Some(new LoadedData(d.Data, d.Schema, $"{fullPath} ({table.RowCount} rows)", fullPath)
                 {
                     TaskNote = task is null ? TaskNote(d.Schema) : null,
                 }));

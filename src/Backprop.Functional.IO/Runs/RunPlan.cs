@@ -186,6 +186,9 @@ public static class RunPlan
             Data = inputs.Data?.Path ?? spec.Data,
             Target = inputs.Data is null ? spec.Target : schema.Targets.ToArray(),
             Features = inputs.Data is null ? spec.Features : schema.Features.ToArray(),
+            // The dialect the file was read in, so that a replay of a renamed file reads it alike.
+            Delimiter = spec.Data is { } dataPath && spec.DialectOf(dataPath).Delimiter is not ',' and var d ? d.ToString() : null,
+            NoHeader = spec.Data is not null && spec.NoHeader == true ? true : null,
             Init = inputs.Init?.Path,
             InitSha256 = inputs.Init?.Sha256,
             Monitor = monitor?.Name(),
@@ -262,6 +265,8 @@ public static class RunPlan
         if (spec.Data is null && spec.Dataset is null && spec.Target is { Length: > 0 }) return new Conflict([Settings.TargetColumns, Settings.Data, Settings.Dataset], "{0} needs {1} or {2}");
         if (spec.Data is null && spec.Dataset is null && spec.Features is { Length: > 0 }) return new Conflict([Settings.FeatureColumns, Settings.Data, Settings.Dataset], "{0} needs {1} or {2}");
         if (spec.Data is not null && spec.Target is not { Length: > 0 }) return new Conflict([Settings.Data, Settings.TargetColumns], "{0} needs {1} to name the target columns");
+        if ((spec.Delimiter is not null || spec.NoHeader == true) && spec.Data is null) return new Conflict([spec.Delimiter is null ? Settings.NoHeader : Settings.Delimiter, Settings.Data], "{0} needs {1}: it says how a data file is laid out");
+        if (spec.Delimiter is { } delimiter && CsvDialect.Refusal(delimiter) is { } delimiterProblem) return new Conflict([Settings.Delimiter], $"{{0}} {Conflict.Literal(delimiterProblem)}");
         if (spec.Target?.Any(string.IsNullOrWhiteSpace) == true) return new Conflict([Settings.TargetColumns], "a column name in {0} is empty");
         if (spec.Features?.Any(string.IsNullOrWhiteSpace) == true) return new Conflict([Settings.FeatureColumns], "a column name in {0} is empty");
         foreach (var (setting, path) in new[] { (Settings.Data, spec.Data), (Settings.Init, spec.Init) })

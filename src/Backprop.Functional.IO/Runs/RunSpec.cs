@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Backprop.Functional.IO;
 
 namespace Backprop.Functional.Runs;
 
@@ -44,6 +45,19 @@ public sealed record RunSpec
 
     /// <summary>Feature columns by name, in input order (null: every column that is not a target, in file order).</summary>
     public string[]? Features { get; init; }
+
+    /// <summary>
+    /// The character between the fields of <see cref="Data"/> (null: a comma, or a tab for a .tsv
+    /// file). Recorded only when it is not a comma, so a comma-separated run's run.json is unchanged.
+    /// </summary>
+    public string? Delimiter { get; init; }
+
+    /// <summary>Whether <see cref="Data"/> has no header line, its columns named c0, c1, … (recorded only when true).</summary>
+    public bool? NoHeader { get; init; }
+
+    /// <summary>How <see cref="Data"/> is read: <see cref="Delimiter"/> and <see cref="NoHeader"/> over the file name's default.</summary>
+    public CsvDialect DialectOf(string path) =>
+        CsvDialect.For(path) with { Delimiter = Delimiter is { Length: 1 } d ? d[0] : CsvDialect.For(path).Delimiter, HasHeader = NoHeader != true };
 
     /// <summary>A data set shipped with the tool (iris or digits) instead of <see cref="Data"/>.</summary>
     public string? Dataset { get; init; }

@@ -36,7 +36,7 @@ public sealed class ExplainTests
 
         var checkpoint = (Functional.IO.Checkpoint)Functional.IO.StateFile.Read(state);
         var table = (Functional.IO.CsvTable)Functional.IO.BuiltInDatasets.Load("iris").Map(d => d.Table);
-        var one = table with { Records = LanguageExt.Arr.create(table.Records[7]) };
+        var one = table.Rows(7, 1);
         var x = checkpoint.Schema.Standardization.Match(s => s.Apply((MathNet.Numerics.LinearAlgebra.Matrix<double>)Functional.IO.TabularData.Features(one, checkpoint.Schema)), () => throw new InvalidOperationException());
         var y = (MathNet.Numerics.LinearAlgebra.Matrix<double>)Functional.IO.TabularData.Targets(one, checkpoint.Schema);
         var expected = Training.Gradient(checkpoint.State.Network, checkpoint.Loss, new Dataset(x, y));

@@ -51,7 +51,7 @@ public sealed class GradCheckCommandTests(StandardizedRuns runs) : IClassFixture
         var state = (Checkpoint)StateFile.Read(runs.LastState("regression"));
         var table = (CsvTable)BuiltInDatasets.Load("iris").Map(d => d.Table);
         var model = (Model)ModelReader.Read(runs.LastState("regression"));
-        var first = table with { Records = table.Records.Take(10).ToArr() };
+        var first = table.Rows(0, 10);
         var data = (Dataset)model.Data(first, state.Schema);
         var expected = Training.Loss(state.State.Network, state.Loss, data);
 
