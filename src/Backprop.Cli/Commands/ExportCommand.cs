@@ -9,7 +9,7 @@ namespace Backprop.Cli.Commands;
 public static class ExportCommand
 {
     /// <summary>The formats <c>--format</c> accepts.</summary>
-    public static IReadOnlyList<string> Formats { get; } = ["onnx"];
+    public static IReadOnlyList<string> Formats { get; } = ["onnx", "torch"];
 
     /// <summary>Builds the command.</summary>
     public static Command Create(CommandContext context)
@@ -19,8 +19,10 @@ public static class ExportCommand
         var output = new System.CommandLine.Option<string>("--out") { Description = "Where to write the exported model", HelpName = "FILE", Required = true };
         var dtype = new System.CommandLine.Option<string>("--dtype") { Description = "f32|f64: the weights' number type (default f32; f64 keeps the weights' own bits and computes as predict does)", HelpName = "TYPE" };
         var command = new Command("export", Examples.With(
-            "Export a model: --format onnx writes one ONNX graph (opset 17) from the raw feature columns to what predict writes (standardization, every layer, softmax probabilities or the outputs in the target's own units), with feature and class names in its metadata.",
+            "Export a model: --format onnx writes one ONNX graph (opset 17) from the raw feature columns to what predict writes (standardization, every layer, softmax probabilities or the outputs in the target's own units), with feature and class names in its metadata. " +
+            "--format torch writes a safetensors file with torch.nn.Sequential's keys (0.weight, 0.bias, 2.weight, …) and prints the Python that loads it.",
             "backprop export runs/iris/final.safetensors --format onnx --out iris.onnx",
+            "backprop export runs/iris/final.safetensors --format torch --out iris.safetensors",
             "backprop export runs/iris --format onnx --dtype f64 --out iris.onnx"))
         { path, format, output, dtype };
         command.SetAction(parse => BackpropCli.Guard(context, parse, () =>
@@ -33,6 +35,10 @@ public static class ExportCommand
                           from bytes in OnnxExport.Encode(model, precision).Within(source)
                           from written in OutputFile.Write(target, bytes)
                           select Report(context, target, $"ONNX graph (opset {OnnxExport.Opset}, {precision.Name()}) of {model.Network.Describe()}"),
+                "torch" => from model in Read(source)
+                           from bytes in TorchExport.Encode(model, precision).Within(source)
+                           from written in OutputFile.Write(target, bytes)
+                           select Report(context, target, $"torch.nn.Sequential weights ({precision.Name()}) of {model.Network.Describe()}; in Python:", TorchExport.Snippet(model, target, precision)),
                 var other => Fin<int>.Fail(new UnknownName(Settings.ExportFormat, other, Formats)),
             };
         }));
@@ -42,9 +48,10 @@ public static class ExportCommand
     private static Fin<Model> Read(string path) =>
         StateSource.Read(path, null).Bind(state => ModelReader.Decode(state.Bytes, state.Path));
 
-    private static int Report(CommandContext context, string path, string what)
+    private static int Report(CommandContext context, string path, string what, IReadOnlyList<string>? then = null)
     {
         context.Out.WriteLine($"wrote {path}: {what}");
+        foreach (var line in then ?? []) context.Out.WriteLine(line);
         return ExitCodes.Success;
     }
 }
