@@ -25,17 +25,19 @@ public static class ExportCommand
             "backprop export runs/iris/final.safetensors --format torch --out iris.safetensors",
             "backprop export runs/iris --format onnx --dtype f64 --out iris.onnx"))
         { path, format, output, dtype };
+        var weights = new WeightsOptions();
+        foreach (var option in weights.All) command.Options.Add(option);
         command.SetAction(parse => BackpropCli.Guard(context, parse, () =>
         {
             var (source, target) = (parse.GetValue(path)!, parse.GetValue(output)!);
             if (ExportPrecisions.Parse(parse.GetValue(dtype) ?? "f32").Failed(out var precisionError, out var precision)) return precisionError;
             return parse.GetValue(format)!.Trim().ToLowerInvariant() switch
             {
-                "onnx" => from model in Read(source)
+                "onnx" => from model in Read(parse, weights, source)
                           from bytes in OnnxExport.Encode(model, precision).Within(source)
                           from written in OutputFile.Write(target, bytes)
                           select Report(context, target, $"ONNX graph (opset {OnnxExport.Opset}, {precision.Name()}) of {model.Network.Describe()}"),
-                "torch" => from model in Read(source)
+                "torch" => from model in Read(parse, weights, source)
                            from bytes in TorchExport.Encode(model, precision).Within(source)
                            from written in OutputFile.Write(target, bytes)
                            select Report(context, target, $"torch.nn.Sequential weights ({precision.Name()}) of {model.Network.Describe()}; in Python:", TorchExport.Snippet(model, target, precision)),
@@ -45,8 +47,8 @@ public static class ExportCommand
         return command;
     }
 
-    private static Fin<Model> Read(string path) =>
-        StateSource.Read(path, null).Bind(state => ModelReader.Decode(state.Bytes, state.Path));
+    private static Fin<Model> Read(ParseResult parse, WeightsOptions weights, string path) =>
+        StateSource.Read(path, null).Bind(state => weights.Decode(parse, state.Path, state.Bytes));
 
     private static int Report(CommandContext context, string path, string what, IReadOnlyList<string>? then = null)
     {

@@ -26,11 +26,15 @@ public sealed class WeightsOptions
     public IEnumerable<System.CommandLine.Option> All => [Hidden, Output, Loss];
 
     /// <summary>Reads the model in <paramref name="path"/>, taking a metadata-free file to be what the flags say.</summary>
-    public Fin<Model> Read(ParseResult parse, string path)
+    public Fin<Model> Read(ParseResult parse, string path) =>
+        FileInput.ReadAllBytes(path).Bind(bytes => Decode(parse, path, bytes));
+
+    /// <summary>Reads the model in <paramref name="bytes"/>, read from <paramref name="path"/>, as <see cref="Read"/> does.</summary>
+    public Fin<Model> Decode(ParseResult parse, string path, byte[] bytes)
     {
         var (hidden, output, loss) = (parse.GetValue(Hidden), parse.GetValue(Output), parse.GetValue(Loss));
         if (Assumptions(hidden, output, loss).Failed(out var flagError, out var assumptions)) return flagError;
-        return from model in ModelReader.Read(path, (WeightsAssumptions?)assumptions.Case)
+        return from model in ModelReader.Decode(bytes, path, (WeightsAssumptions?)assumptions.Case)
                from _ in model.Kind != ModelKind.BareWeights && (hidden ?? output ?? loss) is not null
                    ? Fin<Unit>.Fail(Error.New($"--activation, --output-activation and --loss are only for a weights file without metadata; {path} names its own activations and loss"))
                    : Fin<Unit>.Succ(Unit.Default)

@@ -114,5 +114,9 @@ public sealed class ExportTorchTests : IClassFixture<ExportTorchTests.Trained>
         Assert.Equal(3, File.ReadAllLines(dir.File("p.csv")).Length);
         CliRun.Of("predict", "--state", trained.Final, "--dataset", "iris", "--activation", "relu", "--out", dir.File("q.csv"))
             .AssertRefused("only for a weights file without metadata");
+        CliRun.Of("export", bare, "--format", "onnx", "--out", dir.File("bare.onnx")).AssertRefused("has no activations metadata", "--activation");
+        var export = CliRun.Of("export", bare, "--format", "onnx", "--activation", "tanh", "--output-activation", "softmax", "--out", dir.File("bare.onnx"));
+        Assert.True(export.ExitCode == 0, export.Error);
+        Assert.Contains("4-8-3 (tanh, softmax)", export.Out);
     }
 }
