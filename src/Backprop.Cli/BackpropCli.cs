@@ -26,6 +26,7 @@ public static class BackpropCli
             ExplainCommand.Create(context),
             GradientsCommand.Create(context),
             GradCheckCommand.Create(context),
+            ExportCommand.Create(context),
             BenchCommand.Create(context),
             PlotCommand.Create(context),
             ReportCommand.Create(context),

@@ -76,6 +76,8 @@ public static class Flags
         [Shell.Tolerance] = "--tolerance",
         [Settings.SavedEpoch] = "--epoch",
         [Shell.TimedEpochs] = "--epochs",
+        [Settings.ExportFormat] = "--format",
+        [Settings.ExportPrecision] = "--dtype",
     };
 
     /// <summary>The flag that sets <paramref name="setting"/>, or null when no flag does.</summary>

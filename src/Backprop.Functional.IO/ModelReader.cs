@@ -30,18 +30,31 @@ public static class ModelReader
                 return StateFile.Decode(bytes, source).Map(c => new Model(c.State.Network, c.Loss, Option<DataSchema>.Some(c.Schema), ModelKind.State));
             case ModelFile.Format:
                 return ModelFile.Decode(bytes, source).Map(m => m.Model);
+            case TorchExport.Format:
+                break; // a PyTorch state dict: a weights file, whatever wrote it
             case string format:
-                return Error.New($"{source}: format {Quote.Value(format)} is neither {StateFile.Format} nor {ModelFile.Format}");
+                return Error.New($"{source}: format {Quote.Value(format)} is none of {StateFile.Format}, {ModelFile.Format} or {TorchExport.Format} (a PyTorch state dict)");
         }
         var hasActivations = file.Meta(NetworkTensors.ActivationsKey).IsSome;
         if (!hasActivations && assumptions is null)
-            return Error.New($"{source}: has no activations metadata; a state, a model file or a weights file written by this tool is needed");
+            return new Conflict([Settings.Activation, Settings.OutputActivation], $"{Conflict.Literal(source)}: has no activations metadata; name them ({{0}}, {{1}}) or use a state, a model file or a weights file written by this tool");
         var fileLoss = file.Meta(NetworkTensors.LossKey).IfNone("mse");
         return from network in NetworkTensors.FromFile(file, source, assumptions?.Hidden ?? Sigmoid.Instance, assumptions?.Output ?? Sigmoid.Instance)
                from loss in hasActivations || assumptions?.Loss is null
                    ? Loss.Parse(fileLoss).Within($"{source}: metadata {NetworkTensors.LossKey}")
                    : Fin<Loss>.Succ(assumptions.Loss)
                from _ in loss.WithOutputActivation(network.Layers[^1].Activation).Within(source)
-               select new Model(network, loss, Option<DataSchema>.None, hasActivations ? ModelKind.Weights : ModelKind.BareWeights);
+               from schema in Schema(file, source, network)
+               select new Model(network, loss, schema, hasActivations ? ModelKind.Weights : ModelKind.BareWeights);
+    }
+
+    /// <summary>The data schema a weights file carries (a torch export does), checked against the network; none when it has none.</summary>
+    private static Fin<Option<DataSchema>> Schema(SafeTensorsFile file, string source, Network network)
+    {
+        if (file.Meta(SchemaMetadata.Key).IsNone) return Option<DataSchema>.None;
+        if (SchemaMetadata.Read(file, source).Failed(out var error, out var schema)) return error;
+        if (schema.Features.Count != network.InputWidth || schema.OutputWidth != network.OutputWidth)
+            return Error.New($"{source}: the schema's {schema.Features.Count} features and {schema.OutputWidth} outputs do not fit the network {string.Join(",", network.Widths)}");
+        return Option<DataSchema>.Some(schema);
     }
 }

@@ -74,18 +74,22 @@ public static class NetworkTensors
 
     /// <summary>
     /// Reads the network. Activations come from the file's metadata when it has them, else
-    /// from <paramref name="hidden"/>/<paramref name="output"/>.
+    /// from <paramref name="hidden"/>/<paramref name="output"/>. Layers are named as this library
+    /// names them (<c>layers.{i}.weight</c>) or as <c>torch.nn.Sequential</c> names its Linear
+    /// modules (<c>{k}.weight</c>, k ascending, whatever modules sit between); any other tensor is
+    /// refused by name, unless it is one a state or model file holds beside its layers.
     /// </summary>
     public static Fin<Network> FromFile(SafeTensorsFile file, string source, Activation hidden, Activation output)
     {
         var tensors = ByName(file);
-        var count = CountLayers(tensors, "");
-        if (count == 0) return Error.New($"{source}: no tensor named layers.0.weight (expected layers.{{i}}.weight [out, in] and layers.{{i}}.bias [out])");
+        var names = LayerNames(tensors);
+        var count = names.Count;
+        if (count == 0) return Error.New($"{source}: no tensor named layers.0.weight or 0.weight (expected layers.{{i}}.weight [out, in] and layers.{{i}}.bias [out], or torch.nn.Sequential's {{k}}.weight and {{k}}.bias)");
         Arr<Activation> activations;
-        if (file.Meta(ActivationsKey).Case is string names)
+        if (file.Meta(ActivationsKey).Case is string activationNames)
         {
             var parsed = new List<Activation>();
-            foreach (var name in names.Split(','))
+            foreach (var name in activationNames.Split(','))
             {
                 if (Activation.Parse(name).Within($"{source}: metadata {ActivationsKey}").Failed(out var error, out var activation)) return error;
                 parsed.Add(activation);
@@ -98,15 +102,42 @@ public static class NetworkTensors
         var layers = new List<Layer>();
         for (var i = 0; i < count; i++)
         {
-            if (Layer(tensors, source, "", i, activations[i]).Failed(out var error, out var layer)) return error;
+            if (Layer(tensors, source, names[i].Weight, names[i].Bias, activations[i]).Failed(out var error, out var layer)) return error;
             layers.Add(layer);
         }
         if (tensors.ContainsKey($"layers.{count}.bias")) return Error.New($"{source}: layers.{count}.bias has no layers.{count}.weight");
+        if (Stray(tensors.Keys, names) is { } stray)
+            return Error.New($"{source}: tensor {Quote.Value(stray)} is not part of a {(names[0].Weight.StartsWith("layers.", StringComparison.Ordinal) ? "layers.{i}" : "torch.nn.Sequential")} network (its layers are {string.Join(", ", names.Select(n => n.Weight))} and their biases)");
         if (Network.Create(layers).Within(source).Failed(out var networkError, out var network)) return networkError;
         if (file.Meta(WidthsKey).Case is string widths && widths != string.Join(",", network.Widths))
             return Error.New($"{source}: metadata {WidthsKey} {Quote.Value(widths)} disagrees with the tensors' widths {string.Join(",", network.Widths)}");
         return network;
     }
+
+    /// <summary>Each layer's weight and bias names, input side first: this library's when it has layers.0.weight, else nn.Sequential's.</summary>
+    private static List<(string Weight, string Bias)> LayerNames(Dictionary<string, Tensor> tensors)
+    {
+        var count = CountLayers(tensors, "");
+        if (count > 0) return [.. Enumerable.Range(0, count).Select(i => ($"layers.{i}.weight", $"layers.{i}.bias"))];
+        var modules = new List<int>();
+        foreach (var name in tensors.Keys)
+            if (name.EndsWith(".weight", StringComparison.Ordinal) && name[..^".weight".Length] is { Length: > 0 and < 10 } index &&
+                index.All(char.IsAsciiDigit) && (index == "0" || index[0] != '0'))
+                modules.Add(int.Parse(index, System.Globalization.CultureInfo.InvariantCulture));
+        modules.Sort();
+        return [.. modules.Select(k => ($"{k}.weight", $"{k}.bias"))];
+    }
+
+    // A state holds optimizer moments and standardization beside its layers; anything else would be silently dropped.
+    private static string? Stray(IEnumerable<string> tensorNames, List<(string Weight, string Bias)> layers)
+    {
+        var known = new System.Collections.Generic.HashSet<string>(SchemaMetadata.TensorNames, StringComparer.Ordinal);
+        foreach (var (weight, bias) in layers) known.UnionWith([weight, bias]);
+        return tensorNames.Where(n => !known.Contains(n) && !IsOptimizerTensor(n)).Order(StringComparer.Ordinal).FirstOrDefault();
+    }
+
+    private static bool IsOptimizerTensor(string name) =>
+        name.StartsWith("optimizer.", StringComparison.Ordinal) && name.Split('.') is [_, { Length: > 0 }, "layers", var i, "weight" or "bias"] && i.All(char.IsAsciiDigit);
 
     /// <summary>Reads gradient-shaped tensors (e.g. optimizer moments) under a prefix, checking them against a network's shapes.</summary>
     public static Fin<Gradients> GradientsFromFile(SafeTensorsFile file, string source, string prefix, Network shape)
@@ -115,7 +146,7 @@ public static class NetworkTensors
         var layers = new List<LayerGradients>();
         for (var i = 0; i < shape.Layers.Count; i++)
         {
-            if (Layer(tensors, source, prefix, i, shape.Layers[i].Activation).Failed(out var error, out var layer)) return error;
+            if (Layer(tensors, source, $"{prefix}layers.{i}.weight", $"{prefix}layers.{i}.bias", shape.Layers[i].Activation).Failed(out var error, out var layer)) return error;
             if (layer.InputWidth != shape.Layers[i].InputWidth || layer.OutputWidth != shape.Layers[i].OutputWidth)
                 return Error.New($"{source}: {prefix}layers.{i}.weight is [{layer.OutputWidth}, {layer.InputWidth}] but the network's is [{shape.Layers[i].OutputWidth}, {shape.Layers[i].InputWidth}]");
             layers.Add(new LayerGradients(layer.Weight, layer.Bias));
@@ -123,10 +154,8 @@ public static class NetworkTensors
         return new Gradients(layers.ToArr());
     }
 
-    private static Fin<Layer> Layer(Dictionary<string, Tensor> tensors, string source, string prefix, int i, Activation activation)
+    private static Fin<Layer> Layer(Dictionary<string, Tensor> tensors, string source, string weightName, string biasName, Activation activation)
     {
-        var weightName = $"{prefix}layers.{i}.weight";
-        var biasName = $"{prefix}layers.{i}.bias";
         if (!tensors.TryGetValue(weightName, out var weight)) return Error.New($"{source}: missing tensor {weightName}");
         if (!tensors.TryGetValue(biasName, out var bias)) return Error.New($"{source}: missing tensor {biasName}");
         if (weight.Shape.Count != 2 || weight.Shape[0] == 0 || weight.Shape[1] == 0)

@@ -27,12 +27,12 @@ public static class SafeTensors
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>
-    /// Serialises tensors (written as F64) and metadata; the header is space-padded to 8 bytes as
-    /// the format recommends. A file <see cref="Parse(ReadOnlySpan{byte})"/> or <see cref="FileInput"/> would refuse for
+    /// Serialises tensors (written as F64, or as F32 each rounded once when <paramref name="precision"/>
+    /// says so) and metadata; the header is space-padded to 8 bytes as the format recommends. A file <see cref="Parse(ReadOnlySpan{byte})"/> or <see cref="FileInput"/> would refuse for
     /// its size (a header over <see cref="MaxHeaderBytes"/>, a file over
     /// <see cref="Limits.MaxFileBytes"/>) is refused instead, before its buffer is allocated.
     /// </summary>
-    public static Fin<byte[]> TrySerialize(SafeTensorsFile file)
+    public static Fin<byte[]> TrySerialize(SafeTensorsFile file, ExportPrecision precision = ExportPrecision.Float64)
     {
         var names = new System.Collections.Generic.HashSet<string>(StringComparer.Ordinal);
         foreach (var t in file.Tensors)
@@ -41,9 +41,10 @@ public static class SafeTensors
             if (t.Shape.Aggregate(1L, (a, b) => a * b) != t.Values.Length) throw new ArgumentException($"tensor '{t.Name}' shape {t.ShapeText} does not match its {t.Values.Length} values");
         }
 
-        var header = Header(file.Tensors.Map(t => (t.Name, t.Shape)), file.Metadata);
+        var width = precision == ExportPrecision.Float32 ? 4 : 8;
+        var header = Header(file.Tensors.Map(t => (t.Name, t.Shape)), file.Metadata, precision);
         var paddedLength = (header.Length + 7) / 8 * 8;
-        var dataLength = file.Tensors.Sum(t => 8L * t.Values.Length);
+        var dataLength = file.Tensors.Sum(t => (long)width * t.Values.Length);
         if (CheckSize(paddedLength, dataLength).Failed(out var sizeError, out var size)) return sizeError;
         var bytes = new byte[size];
         BinaryPrimitives.WriteUInt64LittleEndian(bytes, (ulong)paddedLength);
@@ -53,8 +54,9 @@ public static class SafeTensors
         foreach (var t in file.Tensors)
             foreach (var v in t.Values)
             {
-                BinaryPrimitives.WriteDoubleLittleEndian(bytes.AsSpan(position), v);
-                position += 8;
+                if (width == 4) BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(position), (float)v);
+                else BinaryPrimitives.WriteDoubleLittleEndian(bytes.AsSpan(position), v);
+                position += width;
             }
         return bytes;
     }
@@ -74,7 +76,7 @@ public static class SafeTensors
     public static Fin<long> Measure(IEnumerable<(string Name, Arr<long> Shape)> tensors, Map<string, string> metadata)
     {
         var list = tensors.ToList();
-        var header = Header(list, metadata);
+        var header = Header(list, metadata, ExportPrecision.Float64);
         var elements = list.Aggregate(Int128.Zero, (sum, t) => sum + t.Shape.Aggregate(Int128.One, (a, b) => a * b));
         var dataLength = elements > Limits.MaxFileBytes ? long.MaxValue / 2 : 8 * (long)elements;
         return CheckSize((header.Length + 7) / 8 * 8, dataLength);
@@ -92,8 +94,9 @@ public static class SafeTensors
     }
 
     /// <summary>The JSON header, unpadded: metadata first, then each tensor's dtype, shape and byte range.</summary>
-    private static byte[] Header(IEnumerable<(string Name, Arr<long> Shape)> tensors, Map<string, string> metadata)
+    private static byte[] Header(IEnumerable<(string Name, Arr<long> Shape)> tensors, Map<string, string> metadata, ExportPrecision precision)
     {
+        var (dtype, width) = precision == ExportPrecision.Float32 ? ("F32", 4) : ("F64", 8);
         using var headerStream = new MemoryStream();
         using (var json = new Utf8JsonWriter(headerStream))
         {
@@ -108,13 +111,13 @@ public static class SafeTensors
             foreach (var (name, shape) in tensors)
             {
                 json.WriteStartObject(name);
-                json.WriteString("dtype", "F64");
+                json.WriteString("dtype", dtype);
                 json.WriteStartArray("shape");
                 foreach (var d in shape) json.WriteNumberValue(d);
                 json.WriteEndArray();
                 json.WriteStartArray("data_offsets");
                 json.WriteNumberValue(offset);
-                offset += 8 * shape.Aggregate(1L, (a, b) => a * b);
+                offset += width * shape.Aggregate(1L, (a, b) => a * b);
                 json.WriteNumberValue(offset);
                 json.WriteEndArray();
                 json.WriteEndObject();
@@ -138,7 +141,7 @@ public static class SafeTensors
         return true;
     }
 
-    /// <summary>Parses a whole file's bytes. F64 and F32 tensors are read (F32 widened exactly to double); any other dtype is refused.</summary>
+    /// <summary>Parses a whole file's bytes. F64, F32, F16 and BF16 tensors are read (the narrower ones widened exactly to double); any other dtype is refused.</summary>
     public static Fin<SafeTensorsFile> Parse(ReadOnlySpan<byte> bytes)
     {
         if (bytes.Length < 8) return Error.New($"is not a safetensors file: {bytes.Length} bytes is too short (the header length alone takes 8)");
@@ -226,7 +229,7 @@ public static class SafeTensors
         var dtype = dtypeElement.GetString()!;
         var size = ElementSize(dtype);
         if (size == 0) return Error.New($"{tensor} has unknown dtype {Quote.Value(dtype)}");
-        if (dtype is not ("F64" or "F32")) return Error.New($"{tensor} has dtype {dtype}; only F64 and F32 can be read");
+        if (dtype is not ("F64" or "F32" or "F16" or "BF16")) return Error.New($"{tensor} has dtype {dtype}; only F64, F32, F16 and BF16 can be read");
 
         if (!element.TryGetProperty("shape", out var shapeElement) || shapeElement.ValueKind != JsonValueKind.Array)
             return Error.New($"{tensor} has no shape");
@@ -279,8 +282,15 @@ public static class SafeTensors
             for (var i = 0; i < values.Length; i++) values[i] = BinaryPrimitives.ReadDoubleLittleEndian(bytes[(8 * i)..]);
             return values;
         }
-        var widened = new double[bytes.Length / 4];
-        for (var i = 0; i < widened.Length; i++) widened[i] = BinaryPrimitives.ReadSingleLittleEndian(bytes[(4 * i)..]);
+        var widened = new double[bytes.Length / ElementSize(dtype)];
+        // Every F32, F16 and BF16 value is a double exactly (BF16 is F32's upper half), so nothing rounds.
+        for (var i = 0; i < widened.Length; i++)
+            widened[i] = dtype switch
+            {
+                "F32" => BinaryPrimitives.ReadSingleLittleEndian(bytes[(4 * i)..]),
+                "F16" => (double)BinaryPrimitives.ReadHalfLittleEndian(bytes[(2 * i)..]),
+                _ => BitConverter.Int32BitsToSingle(BinaryPrimitives.ReadUInt16LittleEndian(bytes[(2 * i)..]) << 16),
+            };
         return widened;
     }
 

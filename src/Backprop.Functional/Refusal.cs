@@ -159,6 +159,8 @@ public static class Settings
     public const string SavedEpoch = "saved epoch";
     public const string FirstEpoch = "first epoch to replay";
     public const string LastEpoch = "last epoch to replay";
+    public const string ExportFormat = "export format";
+    public const string ExportPrecision = "export precision";
 #pragma warning restore CS1591
 }
 

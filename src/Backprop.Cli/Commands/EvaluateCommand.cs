@@ -5,7 +5,6 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Backprop.Cli.Training;
 using Backprop.Functional;
-using Backprop.Functional.IO;
 using Backprop.Functional.Runs;
 using LanguageExt;
 
@@ -25,7 +24,7 @@ public static class EvaluateCommand
     public static Command Create(CommandContext context)
     {
         var dir = new Argument<string?>("DIR") { Description = "A run directory made by 'train --out': its state is evaluated on the run's own rows", Arity = ArgumentArity.ZeroOrOne };
-        var state = SharedOptions.State("A state file, a model file (a run's final.safetensors) or a weights file written by this tool (instead of DIR)", required: false);
+        var state = SharedOptions.State("A state file, a model file (a run's final.safetensors) or a weights file (this tool's, or torch.nn.Sequential's keys with --activation and --output-activation when it names no activations) (instead of DIR)", required: false);
         var data = SharedOptions.Data("With --state: CSV file with the model's feature columns and the target. With DIR: where the run's data file is now, if it moved");
         var dataset = SharedOptions.Dataset();
         var layout = new DataLayout();
@@ -38,6 +37,7 @@ public static class EvaluateCommand
         split.AcceptOnlyFromAmong(SplitNames);
         var epoch = new System.CommandLine.Option<int?>("--epoch") { Description = "With DIR: which epoch's state (default: the last; a state the run did not keep is rebuilt and checked against metrics.csv)", HelpName = "K" };
         var init = new System.CommandLine.Option<string>("--init") { Description = "With DIR: where the run's --init weights file is now, if it moved (its SHA-256 must match)", HelpName = "FILE.safetensors" };
+        var weights = new WeightsOptions();
         var json = new System.CommandLine.Option<bool>("--json") { Description = "Print one JSON object instead of text (an infinite or NaN number is the string \"Infinity\", \"-Infinity\" or \"NaN\")" };
         var command = new Command("evaluate", Examples.With(
             "Evaluate a saved model: loss; for classification accuracy, a confusion matrix and per-class precision, recall and F1 with their macro averages; for regression rmse, mae and R². " +
@@ -50,6 +50,7 @@ public static class EvaluateCommand
             "backprop evaluate --state runs/iris/final.safetensors --dataset iris",
             "backprop evaluate --state model.safetensors --data test.csv --target species --json"))
         { dir, state, data, dataset, layout.Delimiter, layout.NoHeader, target, split, epoch, init, json };
+        foreach (var option in weights.All) command.Options.Add(option);
         command.Validators.Add(result => Validate(result, dir, state, target, split, epoch, init));
         command.SetAction(parse => BackpropCli.Guard(context, parse, () =>
         {
@@ -62,7 +63,7 @@ public static class EvaluateCommand
                     evaluated => Report(context, evaluated.Evaluation, evaluated.Schema, evaluated.Rows, parse.GetValue(json), evaluated),
                     failure => failure.Code == RunEvaluation.MissingSplitCode ? MissingSplit(context, failure.Message) : Fin<int>.Fail(failure));
             }
-            return from model in ModelReader.Read(parse.GetValue(state)!)
+            return from model in weights.Read(parse, parse.GetValue(state)!)
                    from table in SharedOptions.Table(parse.GetValue(data), parse.GetValue(dataset), layout.Of(parse))
                    from schema in model.SchemaFor(table, parse.GetValue(target))
                    from fits in model.DataInTargetUnits(table, schema)

@@ -15,20 +15,22 @@ public static class PredictCommand
     /// <summary>Builds the command.</summary>
     public static Command Create(CommandContext context)
     {
-        var state = SharedOptions.State("A state file, a model file (a run's final.safetensors) or a weights file written by this tool", required: true);
+        var state = SharedOptions.State("A state file, a model file (a run's final.safetensors) or a weights file (this tool's, or torch.nn.Sequential's keys with --activation and --output-activation when it names no activations)", required: true);
         var data = SharedOptions.Data("CSV file with the model's feature columns (other columns are ignored)");
         var dataset = SharedOptions.Dataset();
         var layout = new DataLayout();
+        var weights = new WeightsOptions();
         var output = new System.CommandLine.Option<string>("--out") { Description = "Where to write the predictions (- for standard output; a FIFO or device is written directly)", HelpName = "PRED.csv", Required = true };
         var command = new Command("predict", Examples.With(
             "Predict with a saved model: for classification the class and every class's probability, for regression the outputs in the target's own units (a model trained on standardized targets maps its outputs back).",
             "backprop predict --state runs/iris/final.safetensors --data flowers.csv --out predictions.csv",
             "backprop predict --state runs/iris/final.safetensors --dataset iris --out - | head"))
         { state, data, dataset, layout.Delimiter, layout.NoHeader, output };
+        foreach (var option in weights.All) command.Options.Add(option);
         command.SetAction(parse => BackpropCli.Guard(context, parse, () =>
         {
             using var compute = SharedOptions.AllCores();
-            return from model in ModelReader.Read(parse.GetValue(state)!)
+            return from model in weights.Read(parse, parse.GetValue(state)!)
                    from table in SharedOptions.Table(parse.GetValue(data), parse.GetValue(dataset), layout.Of(parse))
                    from schema in model.SchemaFor(table, null)
                    from inputs in model.Inputs(table, schema)

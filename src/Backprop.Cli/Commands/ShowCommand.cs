@@ -67,7 +67,7 @@ public static class ShowCommand
             document["state_sha256"] = provenance.StateSha256;
             document["layers"] = LayerDocuments(network);
         }
-        else if (file.Meta("format").IsSome)
+        else if (file.Meta("format").Case is string format && format != TorchExport.Format)
         {
             if (StateFile.Decode(bytes, path).Failed(out var decodeError, out var checkpoint)) return decodeError;
             var state = checkpoint.State;
@@ -154,7 +154,7 @@ public static class ShowCommand
         output.WriteLine(path);
         output.WriteLine($"  file sha256        {Fingerprint.Of(bytes)}");
         if (file.Meta("format").Case is ModelFile.Format) return ShowModel(output, bytes, path);
-        if (file.Meta("format").IsSome)
+        if (file.Meta("format").Case is string format && format != TorchExport.Format)
         {
             if (StateFile.Decode(bytes, path).Failed(out var decodeError, out var checkpoint)) return decodeError;
             var state = checkpoint.State;

@@ -44,7 +44,7 @@ public sealed class TrainCommandTests
     {
         using var dir = new TempDirectory();
         var fixture = SeedFixtureTests.Fixture();
-        var start = NetworkTensors.ToFile((Network)NetworkTensors.FromFile(fixture, "fixture", Sigmoid.Instance, Sigmoid.Instance), null, Map<string, string>.Empty);
+        var start = NetworkTensors.ToFile((Network)NetworkTensors.FromFile(SeedFixtureTests.InitialWeights(fixture), "fixture", Sigmoid.Instance, Sigmoid.Instance), null, Map<string, string>.Empty);
         System.IO.File.WriteAllBytes(dir.File("start.safetensors"), SafeTensors.Serialize(start));
         var x = fixture.Find("x").Map(t => t.Values).IfNone([]);
         var y = fixture.Find("y").Map(t => t.Values).IfNone([]);

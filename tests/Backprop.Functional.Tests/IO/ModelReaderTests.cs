@@ -55,5 +55,5 @@ public sealed class ModelReaderTests
     [Fact]
     public void An_unknown_format_is_refused() =>
         ReaderRefusal.Expect(ModelReader.Decode(Weights(Map<string, string>.Empty.Add("format", "other/1")), Source), Source,
-            $"format 'other/1' is neither {StateFile.Format} nor {ModelFile.Format}");
+            $"format 'other/1' is none of {StateFile.Format}, {ModelFile.Format} or pt (a PyTorch state dict)");
 }

@@ -146,7 +146,7 @@ public sealed class SafeTensorsReaderTests
     public void An_unknown_dtype_is_refused_and_a_known_unsupported_one_is_named()
     {
         Refused(Header(Entry("a", "Q7", "[1]", 0, 8)), 8, "tensor 'a' has unknown dtype 'Q7'");
-        Refused(Header(Entry("a", "I64", "[1]", 0, 8)), 8, "dtype I64; only F64 and F32 can be read");
+        Refused(Header(Entry("a", "I64", "[1]", 0, 8)), 8, "dtype I64; only F64, F32, F16 and BF16 can be read");
     }
 
     [Theory]

@@ -37,7 +37,7 @@ public sealed class SafeTensorsTests
     public void The_seed_fixture_reads_with_the_expected_tensors()
     {
         var file = SeedFixtureTests.Fixture();
-        var network = (Network)NetworkTensors.FromFile(file, "fixture", Sigmoid.Instance, Sigmoid.Instance);
+        var network = (Network)NetworkTensors.FromFile(SeedFixtureTests.InitialWeights(file), "fixture", Sigmoid.Instance, Sigmoid.Instance);
         Assert.Equal([10, 32, 32, 32, 32, 32, 32, 2], network.Widths.ToArray());
         Assert.Equal(10, file.Find("x").Map(t => t.Values.Length).IfNone(0));
     }
