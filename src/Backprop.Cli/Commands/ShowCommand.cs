@@ -24,12 +24,18 @@ public static class ShowCommand
             "backprop show runs/iris/states/000100.safetensors",
             "backprop show runs/iris/final.safetensors --json"))
         { path, epoch, json };
+        // A weights file that names no activations (a PyTorch state dict) is shown as these say.
+        var weights = new WeightsOptions();
+        command.Options.Add(weights.Hidden);
+        command.Options.Add(weights.Output);
         command.SetAction(parse => BackpropCli.Guard(context, parse, () =>
         {
             var (target, at) = (parse.GetValue(path)!, parse.GetValue(epoch));
-            if (parse.GetValue(json)) return StateSource.Read(target, at).Bind(state => ShowJson(context, state));
+            if (Assumed(parse, weights).Failed(out var flagError, out var assumed)) return flagError;
+            if (StateSource.Read(target, at).Bind(state => NamesNoActivations(state, assumed)).Failed(out var readError, out var source)) return readError;
+            if (parse.GetValue(json)) return ShowJson(context, source, assumed);
             if (at is null && Directory.Exists(target)) Summary(context.Out, target);
-            return StateSource.Read(target, at).Bind(state => Show(context, state));
+            return Show(context, source, assumed);
         }));
         return command;
     }
@@ -46,10 +52,35 @@ public static class ShowCommand
         foreach (var warning in summary.Warnings) output.WriteLine($"  {warning}");
     }
 
+    /// <summary>The activations a weights file without metadata is shown with (sigmoid unless the flags say otherwise), and whether the flags said.</summary>
+    private sealed record AssumedActivations(Activation Hidden, Activation Output, bool Given);
+
+    private static Fin<AssumedActivations> Assumed(ParseResult parse, WeightsOptions weights)
+    {
+        var (hidden, output) = (parse.GetValue(weights.Hidden), parse.GetValue(weights.Output));
+        return from h in Activation.Parse(hidden ?? "sigmoid").About(Settings.Activation)
+               from o in Activation.Parse(output ?? "sigmoid").About(Settings.OutputActivation)
+               select new AssumedActivations(h, o, (hidden ?? output) is not null);
+    }
+
+    /// <summary><paramref name="source"/>, unless activations were given for a file that names its own (a state, a model, this tool's weights).</summary>
+    private static Fin<StateBytes> NamesNoActivations(StateBytes source, AssumedActivations assumed) =>
+        !assumed.Given
+            ? source
+            : from file in SafeTensors.Parse(source.Bytes).Within(source.Path)
+              from _ in file.Meta(NetworkTensors.ActivationsKey).IsSome || (file.Meta("format").Case is string format && format != TorchExport.Format)
+                  ? Fin<Unit>.Fail(LanguageExt.Common.Error.New($"--activation and --output-activation are only for a weights file without metadata; {source.Path} names its own activations"))
+                  : Fin<Unit>.Succ(Unit.Default)
+              select source;
+
+    /// <summary>The weights file's network, with <paramref name="assumed"/> activations when it names none.</summary>
+    private static Fin<Network> WeightsNetwork(SafeTensorsFile file, string path, AssumedActivations assumed) =>
+        NetworkTensors.FromFile(file, path, assumed.Hidden, assumed.Output);
+
     private static readonly JsonSerializerOptions Json = new() { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
     /// <summary>What <see cref="Show"/> prints, as one JSON object (the README lists its keys).</summary>
-    private static Fin<int> ShowJson(CommandContext context, StateBytes source)
+    private static Fin<int> ShowJson(CommandContext context, StateBytes source, AssumedActivations assumed)
     {
         var (path, bytes) = (source.Path, source.Bytes);
         if (SafeTensors.Parse(bytes).Within(path).Failed(out var parseError, out var file)) return parseError;
@@ -95,7 +126,7 @@ public static class ShowCommand
         }
         else
         {
-            if (NetworkTensors.FromFile(file, path, Sigmoid.Instance, Sigmoid.Instance).Failed(out var networkError, out var network)) return networkError;
+            if (WeightsNetwork(file, path, assumed).Failed(out var networkError, out var network)) return networkError;
             document["kind"] = "weights";
             document["network"] = NetworkDocument(network);
             document["activations_assumed"] = file.Meta(NetworkTensors.ActivationsKey).IsNone;
@@ -146,7 +177,7 @@ public static class ShowCommand
         ["mean"] = values.Average(),
     };
 
-    private static Fin<int> Show(CommandContext context, StateBytes source)
+    private static Fin<int> Show(CommandContext context, StateBytes source, AssumedActivations assumed)
     {
         var (path, bytes) = (source.Path, source.Bytes);
         if (SafeTensors.Parse(bytes).Within(path).Failed(out var parseError, out var file)) return parseError;
@@ -179,9 +210,11 @@ public static class ShowCommand
             return ExitCodes.Success;
         }
 
-        if (NetworkTensors.FromFile(file, path, Sigmoid.Instance, Sigmoid.Instance).Failed(out var networkError, out var network)) return networkError;
+        if (WeightsNetwork(file, path, assumed).Failed(out var networkError, out var network)) return networkError;
         output.WriteLine($"  weights file       {network.Describe()}, {network.ParameterCount:N0} parameters" +
-                         (file.Meta(NetworkTensors.ActivationsKey).IsNone ? " (no metadata: activations shown as sigmoid)" : ""));
+                         (file.Meta(NetworkTensors.ActivationsKey).IsNone
+                             ? assumed.Given ? " (no metadata: activations as --activation and --output-activation say)" : " (no metadata: activations shown as sigmoid; --activation and --output-activation say otherwise)"
+                             : ""));
         output.WriteLine("  layers:");
         Layers(output, network);
         return ExitCodes.Success;

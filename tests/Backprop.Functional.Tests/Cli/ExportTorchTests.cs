@@ -118,5 +118,13 @@ public sealed class ExportTorchTests : IClassFixture<ExportTorchTests.Trained>
         var export = CliRun.Of("export", bare, "--format", "onnx", "--activation", "tanh", "--output-activation", "softmax", "--out", dir.File("bare.onnx"));
         Assert.True(export.ExitCode == 0, export.Error);
         Assert.Contains("4-8-3 (tanh, softmax)", export.Out);
+
+        // show names what it assumed, and takes the same flags.
+        Assert.Contains("activations shown as sigmoid", CliRun.Of("show", bare).Out);
+        var shown = CliRun.Of("show", bare, "--activation", "tanh", "--output-activation", "softmax");
+        Assert.True(shown.ExitCode == 0, shown.Error);
+        Assert.Contains("(tanh, softmax)", shown.Out);
+        Assert.Contains("\"activations_assumed\":true", CliRun.Of("show", bare, "--activation", "relu", "--json").Out);
+        CliRun.Of("show", trained.Final, "--activation", "relu").AssertRefused("only for a weights file without metadata");
     }
 }
