@@ -6,9 +6,12 @@
 #   tools/mutation.sh                          # core, then the IO readers
 #   tools/mutation.sh --target core --files '**/Activations/Softmax.cs'
 #   tools/mutation.sh --target io --files '**/Csv*.cs' --concurrency 2
+#   tools/mutation.sh --target core --files '**/Rng.cs' --tests 'FullyQualifiedName~RngTests'
 #
 # Options: --target core|io|all (default all); --files GLOB (repeatable; a Stryker mutate glob,
-# default every file of the core, or the readers below for io); --concurrency N (default 1).
+# default every file of the core, or the readers below for io); --concurrency N (default 1);
+# --tests FILTER (a dotnet test filter: only these tests run against the mutants, so the score is
+# a lower bound, but a run of a few files takes minutes instead of the whole suite's hour).
 # Prints, per target, the mutants Stryker tested, its status counts, the score of each file and
 # the time taken. Survivors judged equivalent are listed in tools/mutation-equivalent.md.
 set -euo pipefail
@@ -18,12 +21,14 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 target=all
 concurrency=1
 files=()
+tests=""
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --target) target="$2"; shift 2 ;;
         --files) files+=("$2"); shift 2 ;;
         --concurrency) concurrency="$2"; shift 2 ;;
-        -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+        --tests) tests="$2"; shift 2 ;;
+        -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
         *) echo "mutation.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -39,6 +44,7 @@ child_process_tests=(StateStorageTests DiskTroubleTests InterruptionTests CrashT
     BackpropCliTests HostileRunDirectoryTests BenchCommandTests RunRefusalTests)
 filter=""
 for t in "${child_process_tests[@]}"; do filter+="${filter:+&}FullyQualifiedName!~.${t}."; done
+[[ -n "$tests" ]] && filter="($tests)&$filter"
 
 dotnet tool restore > /dev/null
 reports="$PWD/mutation-reports"

@@ -47,6 +47,13 @@ public sealed class RngTests
         return (value >= 0 && value < bound.Get).Label($"{value} for bound {bound.Get}");
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    [InlineData(int.MinValue)]
+    public void A_bounded_draw_refuses_a_bound_below_one(int bound) =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => new Rng(0).NextInt(bound));
+
     [Fact]
     public void A_bounded_draw_is_unbiased_where_plain_multiplication_would_favour_two_values_in_three()
     {
