@@ -34,7 +34,38 @@ internal static class FusedTraining
 
     /// <summary><see cref="Training.ReferenceStep"/>, fused, in <paramref name="compute"/>'s workspace (a fresh one on one thread without it).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static Stepped Step(TrainConfig config, TrainState state, Dataset batch, ComputeContext? compute)
+    public static Stepped Step(TrainConfig config, TrainState state, Dataset batch, ComputeContext? compute) =>
+        OneStep(config, state, batch, compute, static (config, state, _, optimizer, target, step) => step.Problem is null
+            ? new Stepped(Materialize(state, target, optimizer.Slots, state.Optimizer.Count + 1, state.Step + 1, state.SkippedSteps, state.Rng, state.Epoch), step.Loss)
+            : Training.Refuse(config, state, step.Loss, step.Problem));
+
+    /// <summary>
+    /// <see cref="LayerStatistics.Of(TrainState, Gradients, TrainState, ForwardTrace)"/> of the fused
+    /// step from <paramref name="state"/> on <paramref name="batch"/>, read from the step's own
+    /// buffers (trace, gradient, parameters before and after); null when the step met NaN or ±∞,
+    /// whose buffers are not all written (the caller measures the reference step instead).
+    /// </summary>
+    public static Arr<LayerStatistics>? StepMeasured(TrainConfig config, TrainState state, Dataset batch, ComputeContext? compute) =>
+        OneStep(config, state, batch, compute, static (_, state, workspace, _, target, step) =>
+        {
+            if (step.Problem is not null) return (Arr<LayerStatistics>?)null;
+            var (rows, widths, source) = (step.Rows, workspace.Widths, step.Source);
+            return state.Network.Layers.Map((i, layer) => LayerStatistics.OfLayer(
+                layer.Activation, source.Tensors[2 * i], target.Tensors[2 * i],
+                workspace.Gradient[2 * i], workspace.Gradient[2 * i + 1],
+                workspace.H[i].AsSpan(0, rows * widths[i + 1]), rows)).ToArr();
+        });
+
+    /// <summary>What one fused step left: its loss, the first non-finite value it met, the parameters it read and its batch's rows.</summary>
+    private readonly record struct StepOutcome(double Loss, NonFinite? Problem, ParameterArrays Source, int Rows);
+
+    /// <summary>
+    /// One fused step from <paramref name="state"/> on <paramref name="batch"/> into new parameter
+    /// arrays, and <paramref name="read"/> of it while the workspace still holds its buffers.
+    /// </summary>
+    private static T OneStep<T>(
+        TrainConfig config, TrainState state, Dataset batch, ComputeContext? compute,
+        Func<TrainConfig, TrainState, StepWorkspace, UpdatePlan, ParameterArrays, StepOutcome, T> read)
     {
         var widths = WidthsOf(state.Network);
         var workspace = StepWorkspace.Rent(compute, widths, batch.Rows);
@@ -44,38 +75,7 @@ internal static class FusedTraining
             var source = ParameterArrays.Of(state.Network, state.Optimizer, optimizer.Slots);
             var target = ParameterArrays.Allocate(widths, optimizer.Slots.Count);
             var (loss, problem) = Run(workspace, StepKernels.For(state.Network, config.Loss)!, optimizer, state.Optimizer.Count, source, target, View(batch.Inputs), Dense.Data(batch.Targets), batch.Rows);
-            return problem is null
-                ? new Stepped(Materialize(state, target, optimizer.Slots, state.Optimizer.Count + 1, state.Step + 1, state.SkippedSteps, state.Rng, state.Epoch), loss)
-                : Training.Refuse(config, state, loss, problem);
-        }
-        finally
-        {
-            StepWorkspace.Return(compute, workspace);
-        }
-    }
-
-    /// <summary>
-    /// <see cref="LayerStatistics.Of(TrainState, Gradients, TrainState, ForwardTrace)"/> of the fused
-    /// step from <paramref name="state"/> on <paramref name="batch"/>, read from the step's own
-    /// buffers (trace, gradient, parameters before and after); null when the step met NaN or ±∞,
-    /// whose buffers are not all written (the caller measures the reference step instead).
-    /// </summary>
-    public static Arr<LayerStatistics>? StepMeasured(TrainConfig config, TrainState state, Dataset batch, ComputeContext? compute)
-    {
-        var widths = WidthsOf(state.Network);
-        var workspace = StepWorkspace.Rent(compute, widths, batch.Rows);
-        try
-        {
-            var optimizer = UpdateRules.Compile(config.Optimizer)!;
-            var source = ParameterArrays.Of(state.Network, state.Optimizer, optimizer.Slots);
-            var target = ParameterArrays.Allocate(widths, optimizer.Slots.Count);
-            var (_, problem) = Run(workspace, StepKernels.For(state.Network, config.Loss)!, optimizer, state.Optimizer.Count, source, target, View(batch.Inputs), Dense.Data(batch.Targets), batch.Rows);
-            if (problem is not null) return null;
-            var rows = batch.Rows;
-            return state.Network.Layers.Map((i, layer) => LayerStatistics.OfLayer(
-                layer.Activation, source.Tensors[2 * i], target.Tensors[2 * i],
-                workspace.Gradient[2 * i], workspace.Gradient[2 * i + 1],
-                workspace.H[i].AsSpan(0, rows * widths[i + 1]), rows)).ToArr();
+            return read(config, state, workspace, optimizer, target, new StepOutcome(loss, problem, source, batch.Rows));
         }
         finally
         {
