@@ -122,8 +122,9 @@ public static class ChainCheck
         var finalExists = Entries.KindOf(directory.FinalFile) != FileKind.Missing;
         if (reading == MetricsReading.Strict && handedOn is not null && FinalModel(directory, handedOn, handedOn != end) is { } final) breaks.Add(final);
         if (reading == MetricsReading.Strict && rows.Count == last) breaks.AddRange(Outcome(run, stopping, finalExists));
-        // Resume rewrites layers.csv to its complete rows up to the last state; verify wants every one of them, and no other.
-        if (reading == MetricsReading.Strict && LayersCheck.Of(directory, plan.Initial.Network.Layers.Count, last) is { } layers) breaks.Add(layers);
+        // Resume rewrites layers.csv to its complete rows up to the last state; verify wants every one of them, and no other
+        // (a layers.csv that is not a regular file is already a stray of the listing).
+        if (reading == MetricsReading.Strict && LayersCheck.Of(directory, plan.Initial.Network.Layers.Count, last) is { } layers && !breaks.Contains(layers)) breaks.Add(layers);
         return (breaks.ToArr(), end);
     }
 
