@@ -76,9 +76,10 @@ public sealed record LayerStatistics(
     /// The statistics of an epoch as recorded in a run's layers.csv: those of the epoch's first
     /// step from <paramref name="state"/> (its gradient at the epoch's starting state on the first
     /// batch, that batch's activations, and that step's update). With one full batch the
-    /// gradient is exactly <see cref="Training.Gradient"/> at <paramref name="state"/>. Computed on the
-    /// reference path (products in <paramref name="compute"/>): the same bits as the fused step. A
-    /// step that meets NaN or ±∞ is not applied, so its update is 0.
+    /// gradient is exactly <see cref="Training.Gradient"/> at <paramref name="state"/>. Read from one
+    /// more fused step where the configuration has one, else computed on the reference path
+    /// (products in <paramref name="compute"/>): the same bits either way. A step that meets NaN or
+    /// ±∞ is not applied, so its update is 0.
     /// </summary>
     public static Arr<LayerStatistics> OfEpoch(TrainConfig config, TrainState state, Dataset data, ComputeContext? compute = null)
     {
