@@ -50,7 +50,7 @@ public static class TrainRunner
             while (state.Epoch < run.Epochs && !interruption.Requested)
             {
                 var epochClock = Stopwatch.StartNew();
-                var result = Functional.Training.Epoch(config, state, data.Train, compute);
+                var result = run.Epoch(state, session is { RecordsLayers: true }, compute);
                 if (result.Stop is { } halted) return (state, halted, (Error?)null);
                 if (result.FirstSkip is { } skip)
                     context.Error.WriteLine($"warning: epoch {state.Epoch + 1}: skipped {result.State.SkippedSteps - state.SkippedSteps} update(s), the first with {skip.Describe()} ({result.State.SkippedSteps} of at most {spec.MaxSkips} in this run)");

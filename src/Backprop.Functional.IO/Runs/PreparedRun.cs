@@ -82,6 +82,19 @@ public sealed record PreparedRun(
         LayerRow.Of(start.Epoch + 1, LayerStatistics.OfEpoch(Config, start, Data.Train, compute));
 
     /// <summary>
+    /// The same rows from <paramref name="result"/>, the epoch from <paramref name="start"/>: the
+    /// statistics it measured (<see cref="Functional.Training.MeasuredEpoch"/>), else measured apart.
+    /// </summary>
+    public Arr<LayerRow> LayersOf(TrainState start, EpochResult result, ComputeContext? compute = null) =>
+        result.Layers is { } measured ? LayerRow.Of(start.Epoch + 1, measured) : LayersOf(start, compute);
+
+    /// <summary>The epoch from <paramref name="start"/>, measuring its first step when <paramref name="measureLayers"/> (for layers.csv).</summary>
+    public EpochResult Epoch(TrainState start, bool measureLayers, ComputeContext? compute = null) =>
+        measureLayers
+            ? Functional.Training.MeasuredEpoch(Config, start, Data.Train, compute)
+            : Functional.Training.Epoch(Config, start, Data.Train, compute);
+
+    /// <summary>
     /// The epochs whose states the run keeps when <paramref name="last"/> is the last one written
     /// and <paramref name="best"/> the best so far: 0, the last, every <c>keep-every</c>-th (with
     /// <c>keep-last N</c>, only those within the last N·K epochs, so the N most recent of them),

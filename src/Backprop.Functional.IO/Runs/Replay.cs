@@ -54,8 +54,9 @@ public static class Replay
         var (state, previousSha) = (checkpoint.State, Fingerprint.Of(startBytes));
         for (var epoch = start + 1; epoch <= target; epoch++)
         {
-            var layers = recordedLayers is not null && epoch > from ? plan.LayersOf(state, compute) : default;
-            var result = Functional.Training.Epoch(plan.Config, state, plan.Data.Train, compute);
+            var measuring = recordedLayers is not null && epoch > from;
+            var result = plan.Epoch(state, measuring, compute);
+            var layers = measuring ? plan.LayersOf(state, result, compute) : default;
             var rebuilt = plan.CheckpointAfter(result, previousSha, compute);
             var bytes = StateFile.Encode(rebuilt);
             (state, previousSha) = (result.State, Fingerprint.Of(bytes));

@@ -39,13 +39,15 @@ public sealed class RunSession : IDisposable
     /// <paramref name="compute"/>) and queues its state for writing; returns what it measured.
     /// </summary>
     /// <remarks>
-    /// When the run records layers.csv the epoch's layer statistics (<see cref="PreparedRun.LayersOf"/>)
-    /// are measured too, from <paramref name="start"/>, the state the epoch started from.
+    /// When the run records layers.csv the epoch's layer statistics are recorded too: those
+    /// <paramref name="result"/> measured (train it with <see cref="Functional.Training.MeasuredEpoch"/>,
+    /// or <see cref="PreparedRun.Epoch"/> with <see cref="RecordsLayers"/>), else measured again
+    /// from <paramref name="start"/>, the state the epoch started from.
     /// </remarks>
     public EpochMetrics Record(TrainState start, EpochResult result, ComputeContext? compute = null)
     {
         var metrics = Run.Measure(result, compute);
-        var layers = _writer.RecordsLayers ? Run.LayersOf(start, compute) : default;
+        var layers = _writer.RecordsLayers ? Run.LayersOf(start, result, compute) : default;
         _writer.Enqueue(Run.CheckpointOf(result.State, metrics, null), layers);
         return metrics;
     }

@@ -47,14 +47,17 @@ internal static class FusedTraining
     /// </summary>
     public static Arr<LayerStatistics>? StepMeasured(TrainConfig config, TrainState state, Dataset batch, ComputeContext? compute) =>
         OneStep(config, state, batch, compute, static (_, state, workspace, _, target, step) =>
-        {
-            if (step.Problem is not null) return (Arr<LayerStatistics>?)null;
-            var (rows, widths, source) = (step.Rows, workspace.Widths, step.Source);
-            return state.Network.Layers.Map((i, layer) => LayerStatistics.OfLayer(
-                layer.Activation, source.Tensors[2 * i], target.Tensors[2 * i],
-                workspace.Gradient[2 * i], workspace.Gradient[2 * i + 1],
-                workspace.H[i].AsSpan(0, rows * widths[i + 1]), rows)).ToArr();
-        });
+            step.Problem is null ? Measure(state.Network, workspace, step.Source, target, step.Rows) : (Arr<LayerStatistics>?)null);
+
+    /// <summary>The statistics of the step just run in <paramref name="workspace"/> from <paramref name="source"/> into <paramref name="target"/>.</summary>
+    private static Arr<LayerStatistics> Measure(Network network, StepWorkspace workspace, ParameterArrays source, ParameterArrays target, int rows)
+    {
+        var widths = workspace.Widths;
+        return network.Layers.Map((i, layer) => LayerStatistics.OfLayer(
+            layer.Activation, source.Tensors[2 * i], target.Tensors[2 * i],
+            workspace.Gradient[2 * i], workspace.Gradient[2 * i + 1],
+            workspace.H[i].AsSpan(0, rows * widths[i + 1]), rows)).ToArr();
+    }
 
     /// <summary>What one fused step left: its loss, the first non-finite value it met, the parameters it read and its batch's rows.</summary>
     private readonly record struct StepOutcome(double Loss, NonFinite? Problem, ParameterArrays Source, int Rows);
@@ -83,14 +86,14 @@ internal static class FusedTraining
         }
     }
 
-    /// <summary><see cref="Training.ReferenceEpoch"/>, fused.</summary>
+    /// <summary><see cref="Training.ReferenceEpoch"/>, fused; with <paramref name="measure"/>, the statistics of its first step too (null when that step met NaN or ±∞).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static EpochResult Epoch(TrainConfig config, TrainState state, Dataset data, ComputeContext? compute)
+    public static EpochResult Epoch(TrainConfig config, TrainState state, Dataset data, ComputeContext? compute, bool measure = false)
     {
-        var folded = Epochs(config, state, data, 1, compute);
+        var folded = Epochs(config, state, data, 1, compute, measure);
         return folded.Stop is { } stop
             ? new EpochResult(folded.State, double.NaN, stop)
-            : new EpochResult(folded.State, folded.Losses[0]) { FirstSkip = folded.FirstSkip };
+            : new EpochResult(folded.State, folded.Losses[0]) { FirstSkip = folded.FirstSkip, Layers = folded.FirstStepLayers };
     }
 
     /// <summary>
@@ -100,7 +103,7 @@ internal static class FusedTraining
     /// arrays an epoch started from are kept until it ends (a stop returns to them).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static EpochsResult Epochs(TrainConfig config, TrainState state, Dataset data, int epochs, ComputeContext? compute)
+    public static EpochsResult Epochs(TrainConfig config, TrainState state, Dataset data, int epochs, ComputeContext? compute, bool measure = false)
     {
         var batchRows = config.BatchRows(data.Rows);
         var steps = TrainConfig.StepsPerEpoch(data.Rows, config.BatchSize);
@@ -118,6 +121,7 @@ internal static class FusedTraining
             var spares = new Stack<ParameterArrays>();
             var losses = new double[epochs];
             NonFinite? firstSkip = null;
+            Arr<LayerStatistics>? firstStepLayers = null;
             var indices = Array.Empty<int>();
             var kernels = StepKernels.For(state.Network, config.Loss)!;
             var (inputs, targets) = fullBatch ? (Dense.Data(data.Inputs), Dense.Data(data.Targets)) : workspace.EpochBatches(data.Rows);
@@ -143,6 +147,8 @@ internal static class FusedTraining
                         new MatrixView(inputs, start * widths[0], rows, widths[0], 1, rows), targets.AsSpan(start * widths[^1], rows * widths[^1]), rows);
                     if (problem is null)
                     {
+                        // The first step's statistics, read before a later step writes over its buffers.
+                        if (measure && epoch == 0 && start == 0) firstStepLayers = Measure(state.Network, workspace, current, target, rows);
                         (weightedLoss, lossRows, lastLoss) = (weightedLoss + loss * rows, lossRows + rows, loss);
                         // Arrays that no returned state holds and no stop can return to are free for a later step.
                         if (current != original && current != epochStart.Parameters) spares.Push(current);
@@ -169,7 +175,7 @@ internal static class FusedTraining
                 if (epochStart.Parameters != original && epochStart.Parameters != current) spares.Push(epochStart.Parameters);
             }
             var final = Materialize(state, current, slots, count, stepCount, skipped, rng, state.Epoch + epochs);
-            return new EpochsResult(final, new Arr<double>(losses)) { FirstSkip = firstSkip };
+            return new EpochsResult(final, new Arr<double>(losses)) { FirstSkip = firstSkip, FirstStepLayers = firstStepLayers };
         }
         finally
         {

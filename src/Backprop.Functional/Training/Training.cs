@@ -28,6 +28,12 @@ public sealed record EpochResult(TrainState State, double Loss, EpochStop? Stop 
 {
     /// <summary>The first update this epoch skipped for being non-finite (with the skip policy).</summary>
     public NonFinite? FirstSkip { get; init; }
+
+    /// <summary>
+    /// From <see cref="Training.MeasuredEpoch"/>: the statistics of the epoch's first step, as
+    /// <see cref="LayerStatistics.OfEpoch"/> gives them; null from <see cref="Training.Epoch"/>.
+    /// </summary>
+    public Arr<LayerStatistics>? Layers { get; init; }
 }
 
 /// <summary>
@@ -39,6 +45,9 @@ public sealed record EpochsResult(TrainState State, Arr<double> Losses, EpochSto
 {
     /// <summary>The first update these epochs skipped for being non-finite (with the skip policy).</summary>
     public NonFinite? FirstSkip { get; init; }
+
+    /// <summary>With measuring: the statistics of the first epoch's first step (see <see cref="Training.MeasuredEpoch"/>).</summary>
+    internal Arr<LayerStatistics>? FirstStepLayers { get; init; }
 }
 
 /// <summary>Where and why an epoch stopped: its 1-based step and the problem.</summary>
@@ -112,6 +121,20 @@ public static class Training
         RunsFused(config, state, data)
             ? FusedTraining.Epoch(config, state, data, compute)
             : ReferenceEpoch(config, state, data);
+
+    /// <summary>
+    /// <see cref="Epoch"/>, and the statistics of its first step (<see cref="EpochResult.Layers"/>,
+    /// the bits of <see cref="LayerStatistics.OfEpoch"/>). Fused, they are read from the first
+    /// step's own buffers as the epoch runs it, so they cost their sums and nothing more; otherwise
+    /// (or when that step met NaN or ±∞) they are measured apart.
+    /// </summary>
+    public static EpochResult MeasuredEpoch(TrainConfig config, TrainState state, Dataset data, ComputeContext? compute = null)
+    {
+        var result = RunsFused(config, state, data)
+            ? FusedTraining.Epoch(config, state, data, compute, measure: true)
+            : ReferenceEpoch(config, state, data);
+        return result.Layers is null ? result with { Layers = LayerStatistics.OfEpoch(config, state, data, compute) } : result;
+    }
 
     /// <summary>The definition of <see cref="Epoch"/>: a fold of <see cref="ReferenceStep"/> over the epoch's batches.</summary>
     public static EpochResult ReferenceEpoch(TrainConfig config, TrainState state, Dataset data)
