@@ -33,4 +33,21 @@ public static class FigureStyle
         plot.Axes.Bottom.TickGenerator = new NumericAutomatic { IntegerTicksOnly = true };
         plot.Legend.FontSize = 14;
     }
+
+    /// <summary>
+    /// The left axis of a panel whose values are log10 of the data (<paramref name="positions"/>):
+    /// ticks at the powers of ten and their multiples (<see cref="LogTicks"/>), labelled in the data's units.
+    /// </summary>
+    public static void LogAxis(Plot plot, IEnumerable<double> positions)
+    {
+        var values = positions.ToArray();
+        if (values.Length == 0) return;
+        var ticks = new NumericManual();
+        foreach (var tick in LogTicks.For(values.Min() - 0.05, values.Max() + 0.05))
+        {
+            if (tick.Major) ticks.AddMajor(tick.Position, tick.Label);
+            else ticks.AddMinor(tick.Position);
+        }
+        plot.Axes.Left.TickGenerator = ticks;
+    }
 }

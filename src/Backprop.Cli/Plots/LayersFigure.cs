@@ -1,6 +1,5 @@
 using System.Globalization;
 using ScottPlot;
-using ScottPlot.TickGenerators;
 
 namespace Backprop.Cli.Plots;
 
@@ -26,7 +25,7 @@ public static class LayersFigure
         var figure = new Multiplot(gradients);
         Style(gradients, title, "‖∂L/∂W‖ (log scale)");
         Lines(gradients, curves.GradientNorms);
-        LogAxis(gradients, curves.GradientNorms.SelectMany(c => c.Values));
+        FigureStyle.LogAxis(gradients, curves.GradientNorms.SelectMany(c => c.Values));
         if (curves.Dropped > 0)
         {
             var note = gradients.Add.Annotation(
@@ -39,7 +38,7 @@ public static class LayersFigure
         Lines(ratios, curves.UpdateRatios);
         var reference = ratios.Add.HorizontalLine(Math.Log10(ReferenceRatio), 1.5f, Colors.Gray, LinePattern.Dashed);
         reference.LegendText = "1e-3 (rule of thumb)";
-        LogAxis(ratios, curves.UpdateRatios.SelectMany(c => c.Values).Append(Math.Log10(ReferenceRatio)));
+        FigureStyle.LogAxis(ratios, curves.UpdateRatios.SelectMany(c => c.Values).Append(Math.Log10(ReferenceRatio)));
 
         figure.SharedAxes.ShareX([gradients, ratios]);
         var rows = new ScottPlot.MultiplotLayouts.DraggableRows();
@@ -67,18 +66,5 @@ public static class LayersFigure
             line.LineWidth = 2;
             line.MarkerSize = curve.Epochs.Length <= 60 ? 5 : 0;
         }
-    }
-
-    private static void LogAxis(Plot plot, IEnumerable<double> positions)
-    {
-        var values = positions.ToArray();
-        if (values.Length == 0) return;
-        var ticks = new NumericManual();
-        foreach (var tick in LogTicks.For(values.Min() - 0.05, values.Max() + 0.05))
-        {
-            if (tick.Major) ticks.AddMajor(tick.Position, tick.Label);
-            else ticks.AddMinor(tick.Position);
-        }
-        plot.Axes.Left.TickGenerator = ticks;
     }
 }

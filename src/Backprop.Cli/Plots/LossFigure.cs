@@ -1,5 +1,4 @@
 using ScottPlot;
-using ScottPlot.TickGenerators;
 
 namespace Backprop.Cli.Plots;
 
@@ -25,7 +24,7 @@ public static class LossFigure
         Line(loss, shown.Loss, Colors.C0);
         Line(loss, shown.ValidationLoss, Colors.C1);
         loss.ShowLegend(Alignment.UpperRight);
-        if (logScale) LogAxis(loss, shown);
+        if (logScale) FigureStyle.LogAxis(loss, shown.Loss.Values.Concat(shown.ValidationLoss.Values));
 
         if (curves.HasAccuracy)
         {
@@ -53,18 +52,5 @@ public static class LossFigure
         line.LineWidth = 2;
         // Markers make short runs readable; on long runs they would only blur the line.
         line.MarkerSize = curve.Epochs.Length <= 60 ? 5 : 0;
-    }
-
-    private static void LogAxis(Plot plot, LossCurves shown)
-    {
-        var values = shown.Loss.Values.Concat(shown.ValidationLoss.Values).ToArray();
-        if (values.Length == 0) return;
-        var ticks = new NumericManual();
-        foreach (var tick in LogTicks.For(values.Min() - 0.05, values.Max() + 0.05))
-        {
-            if (tick.Major) ticks.AddMajor(tick.Position, tick.Label);
-            else ticks.AddMinor(tick.Position);
-        }
-        plot.Axes.Left.TickGenerator = ticks;
     }
 }

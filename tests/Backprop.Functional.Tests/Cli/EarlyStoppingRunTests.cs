@@ -24,17 +24,7 @@ public sealed class StoppedRun : IDisposable
     public CliRun Train { get; }
 
     /// <summary>A copy of the run to tamper with.</summary>
-    public string Copy(TempDirectory into)
-    {
-        var copy = into.File("copy");
-        foreach (var file in Directory.GetFiles(Path, "*", SearchOption.AllDirectories))
-        {
-            var target = System.IO.Path.Combine(copy, System.IO.Path.GetRelativePath(Path, file));
-            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
-        return copy;
-    }
+    public string Copy(TempDirectory into) => into.CopyOf(Path, "copy");
 
     public void Dispose() => Dir.Dispose();
 }

@@ -125,10 +125,7 @@ public sealed class FinalModelTests(StandardizedRuns runs) : IClassFixture<Stand
     public void Resuming_a_finished_run_writes_the_same_final_model_from_the_state_on_disk()
     {
         // No epoch runs, so the writer has written no state: the model comes from the last kept one.
-        var copy = dir.File("copy");
-        Directory.CreateDirectory(Path.Combine(copy, "states"));
-        foreach (var file in Directory.EnumerateFiles(runs.Run("regression"), "*", SearchOption.AllDirectories))
-            File.Copy(file, Path.Combine(copy, Path.GetRelativePath(runs.Run("regression"), file)));
+        var copy = dir.CopyOf(runs.Run("regression"), "copy");
         File.Delete(Path.Combine(copy, "final.safetensors"));
         var resume = CliRun.Of("train", "--resume", copy, "--plain");
         Assert.True(resume.ExitCode == 0, resume.Error);

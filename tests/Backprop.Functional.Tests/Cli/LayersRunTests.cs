@@ -17,17 +17,7 @@ public sealed class IrisLayersRun : IDisposable
 
     public CliRun Train { get; }
 
-    public string Copy(TempDirectory into)
-    {
-        var copy = into.File("copy-" + Guid.NewGuid().ToString("N")[..6]);
-        foreach (var file in Directory.GetFiles(Path, "*", SearchOption.AllDirectories))
-        {
-            var target = System.IO.Path.Combine(copy, System.IO.Path.GetRelativePath(Path, file));
-            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
-        return copy;
-    }
+    public string Copy(TempDirectory into) => into.CopyOf(Path, "copy-" + Guid.NewGuid().ToString("N")[..6]);
 
     public void Dispose() => Dir.Dispose();
 }

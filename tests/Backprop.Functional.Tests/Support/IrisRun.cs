@@ -23,17 +23,7 @@ public sealed class IrisRun : IDisposable
     public static int[] Kept => [0, 2, 4, 6, 7];
 
     /// <summary>A copy of the run inside <paramref name="dir"/>, for tests that write into it or change it.</summary>
-    public string CopyTo(TempDirectory dir)
-    {
-        var copy = dir.File("iris-run-copy");
-        foreach (var file in Directory.EnumerateFiles(Path, "*", SearchOption.AllDirectories))
-        {
-            var target = System.IO.Path.Combine(copy, System.IO.Path.GetRelativePath(Path, file));
-            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
-        return copy;
-    }
+    public string CopyTo(TempDirectory dir) => dir.CopyOf(Path, "iris-run-copy");
 
     /// <inheritdoc/>
     public void Dispose() => directory.Dispose();

@@ -53,17 +53,7 @@ public sealed class SeedLayersRun : IDisposable
     private static string R(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 
     /// <summary>A copy of the run inside <paramref name="dir"/>, for tests that change it.</summary>
-    public string CopyTo(TempDirectory dir)
-    {
-        var copy = dir.File("seed-run-copy");
-        foreach (var file in Directory.EnumerateFiles(Path, "*", SearchOption.AllDirectories))
-        {
-            var target = System.IO.Path.Combine(copy, System.IO.Path.GetRelativePath(Path, file));
-            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
-        return copy;
-    }
+    public string CopyTo(TempDirectory dir) => dir.CopyOf(Path, "seed-run-copy");
 
     /// <inheritdoc/>
     public void Dispose() => directory.Dispose();

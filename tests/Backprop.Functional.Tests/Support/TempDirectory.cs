@@ -20,6 +20,19 @@ public sealed class TempDirectory : IDisposable
         return path;
     }
 
+    /// <summary>A copy of the directory tree <paramref name="source"/> (a run, for tests that change it) as <paramref name="name"/> inside this directory; returns its path.</summary>
+    public string CopyOf(string source, string name)
+    {
+        var copy = File(name);
+        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+        {
+            var target = System.IO.Path.Combine(copy, System.IO.Path.GetRelativePath(source, file));
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(target)!);
+            System.IO.File.Copy(file, target);
+        }
+        return copy;
+    }
+
     /// <inheritdoc/>
     public void Dispose()
     {
