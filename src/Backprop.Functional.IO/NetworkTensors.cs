@@ -1,6 +1,7 @@
 using System.Globalization;
 using Backprop.Functional.Numerics;
 using LanguageExt;
+using LanguageExt.ClassInstances;
 using LanguageExt.Common;
 
 namespace Backprop.Functional.IO;
@@ -42,16 +43,16 @@ public static class NetworkTensors
     public static IEnumerable<Tensor> ToTensors(Network network) => ToTensors(Updates.ParametersOf(network));
 
     /// <summary>The metadata that rebuilds the network's architecture (and names the loss, when given).</summary>
-    public static Map<string, string> ArchitectureMetadata(Network network, Loss? loss)
+    public static Map<OrdString, string, string> ArchitectureMetadata(Network network, Loss? loss)
     {
-        var map = Map<string, string>.Empty
+        var map = Map<OrdString, string, string>.Empty
             .Add(WidthsKey, string.Join(",", network.Widths.Map(w => w.ToString(CultureInfo.InvariantCulture))))
             .Add(ActivationsKey, string.Join(",", network.Activations.Map(a => a.Name)));
         return loss is null ? map : map.Add(LossKey, loss.Name);
     }
 
     /// <summary>A whole weights file for the network.</summary>
-    public static SafeTensorsFile ToFile(Network network, Loss? loss, Map<string, string> extraMetadata) =>
+    public static SafeTensorsFile ToFile(Network network, Loss? loss, Map<OrdString, string, string> extraMetadata) =>
         new(ToTensors(network).ToArr(), extraMetadata + ArchitectureMetadata(network, loss));
 
     /// <summary>How many layers the file holds (consecutive <c>layers.{i}.weight</c> from 0).</summary>

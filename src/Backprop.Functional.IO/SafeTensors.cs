@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
 using LanguageExt;
+using LanguageExt.ClassInstances;
 using LanguageExt.Common;
 
 namespace Backprop.Functional.IO;
@@ -73,7 +74,7 @@ public static class SafeTensors
     /// and shapes (in file order) and this metadata, or its refusal: found without the values,
     /// so a writer can check a file before it exists.
     /// </summary>
-    public static Fin<long> Measure(IEnumerable<(string Name, Arr<long> Shape)> tensors, Map<string, string> metadata)
+    public static Fin<long> Measure(IEnumerable<(string Name, Arr<long> Shape)> tensors, Map<OrdString, string, string> metadata)
     {
         var list = tensors.ToList();
         var header = Header(list, metadata, ExportPrecision.Float64);
@@ -94,7 +95,7 @@ public static class SafeTensors
     }
 
     /// <summary>The JSON header, unpadded: metadata first, then each tensor's dtype, shape and byte range.</summary>
-    private static byte[] Header(IEnumerable<(string Name, Arr<long> Shape)> tensors, Map<string, string> metadata, ExportPrecision precision)
+    private static byte[] Header(IEnumerable<(string Name, Arr<long> Shape)> tensors, Map<OrdString, string, string> metadata, ExportPrecision precision)
     {
         var (dtype, width) = precision == ExportPrecision.Float32 ? ("F32", 4) : ("F64", 8);
         using var headerStream = new MemoryStream();
@@ -170,7 +171,7 @@ public static class SafeTensors
 
         using (document)
         {
-            Fin<(List<Entry> Entries, Map<string, string> Metadata)> header;
+            Fin<(List<Entry> Entries, Map<OrdString, string, string> Metadata)> header;
             try { header = ReadHeader(document.RootElement, data.Length); }
             catch (InvalidOperationException) { return LoneSurrogate; }
             if (header.Failed(out var headerError, out var contents)) return headerError;
@@ -187,11 +188,11 @@ public static class SafeTensors
 
     private sealed record Entry(string Name, string DType, long[] Shape, long Begin, long End);
 
-    private static Fin<(List<Entry> Entries, Map<string, string> Metadata)> ReadHeader(JsonElement root, long dataLength)
+    private static Fin<(List<Entry> Entries, Map<OrdString, string, string> Metadata)> ReadHeader(JsonElement root, long dataLength)
     {
         if (root.ValueKind != JsonValueKind.Object) return Error.New("header is not a JSON object");
         var entries = new List<Entry>();
-        var metadata = Map<string, string>.Empty;
+        var metadata = Map<OrdString, string, string>.Empty;
         foreach (var property in root.EnumerateObject())
         {
             if (property.Name == "__metadata__")
@@ -205,10 +206,10 @@ public static class SafeTensors
         return (entries, metadata);
     }
 
-    private static Fin<Map<string, string>> ParseMetadata(JsonElement element)
+    private static Fin<Map<OrdString, string, string>> ParseMetadata(JsonElement element)
     {
         if (element.ValueKind != JsonValueKind.Object) return Error.New("__metadata__ is not a JSON object");
-        var map = Map<string, string>.Empty;
+        var map = Map<OrdString, string, string>.Empty;
         foreach (var p in element.EnumerateObject())
         {
             if (p.Value.ValueKind != JsonValueKind.String) return Error.New($"__metadata__ value {Quote.Value(p.Name)} is not a string");

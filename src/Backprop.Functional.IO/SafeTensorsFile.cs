@@ -1,9 +1,10 @@
 using LanguageExt;
+using LanguageExt.ClassInstances;
 
 namespace Backprop.Functional.IO;
 
 /// <summary>The contents of a safetensors file: tensors in file order and the string metadata.</summary>
-public sealed record SafeTensorsFile(Arr<Tensor> Tensors, Map<string, string> Metadata)
+public sealed record SafeTensorsFile(Arr<Tensor> Tensors, Map<OrdString, string, string> Metadata)
 {
     /// <summary>A tensor by name.</summary>
     public Option<Tensor> Find(string name) => Tensors.Find(t => t.Name == name);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using LanguageExt;
+using LanguageExt.ClassInstances;
 using LanguageExt.Common;
 
 namespace Backprop.Functional.IO;
@@ -86,7 +87,7 @@ public static class StateFile
         foreach (var shape in SchemaMetadata.Shapes(checkpoint.Schema)) yield return shape;
     }
 
-    private static Map<string, string> Metadata(Checkpoint checkpoint)
+    private static Map<OrdString, string, string> Metadata(Checkpoint checkpoint)
     {
         var state = checkpoint.State;
         var metadata = NetworkTensors.ArchitectureMetadata(state.Network, checkpoint.Loss)
@@ -148,12 +149,12 @@ public static class StateFile
     public static Fin<Checkpoint> Read(string path) =>
         FileInput.ReadAllBytes(path).Bind(bytes => Decode(bytes, path));
 
-    private static Fin<Map<string, Gradients>> Slots(SafeTensorsFile file, string source, Network network)
+    private static Fin<Map<OrdString, string, Gradients>> Slots(SafeTensorsFile file, string source, Network network)
     {
         var names = file.Tensors.Map(t => t.Name)
             .Filter(n => n.StartsWith("optimizer.", StringComparison.Ordinal) && n.EndsWith(".layers.0.weight", StringComparison.Ordinal))
             .Map(n => n["optimizer.".Length..^".layers.0.weight".Length]);
-        var slots = Map<string, Gradients>.Empty;
+        var slots = Map<OrdString, string, Gradients>.Empty;
         foreach (var slot in names)
         {
             if (NetworkTensors.GradientsFromFile(file, source, $"optimizer.{slot}.", network).Failed(out var error, out var values)) return error;

@@ -2,6 +2,7 @@ using System.Globalization;
 using Backprop.Functional;
 using Backprop.Functional.IO;
 using LanguageExt;
+using LanguageExt.ClassInstances;
 using LanguageExt.Common;
 
 namespace Backprop.Cli.Commands;
@@ -36,7 +37,7 @@ public static class GradientsRunner
                from schema in model.SchemaFor(table, request.Targets)
                from data in model.Data(table, schema)
                let gradients = Functional.Training.Gradient(model.Network, model.Loss, data, compute)
-               let metadata = Map<string, string>.Empty.Add("kind", "gradients").Add("loss", model.Loss.Name).Add("rows", data.Rows.ToString(CultureInfo.InvariantCulture))
+               let metadata = Map<OrdString, string, string>.Empty.Add("kind", "gradients").Add("loss", model.Loss.Name).Add("rows", data.Rows.ToString(CultureInfo.InvariantCulture))
                from bytes in SafeTensors.TrySerialize(new SafeTensorsFile(NetworkTensors.ToTensors(gradients).ToArr(), metadata)).Within(request.OutPath)
                from written in OutputFile.Write(request.OutPath, bytes)
                select Report(context, request.OutPath, data.Rows);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using LanguageExt;
+using LanguageExt.ClassInstances;
 
 namespace Backprop.Functional;
 
@@ -81,7 +82,7 @@ public abstract record Optimizer
     private IEnumerable<GradientTransformation> Clipping() => ClipNorm is { } max ? [new ClipByGlobalNorm(max)] : [];
 
     /// <summary><paramref name="slots"/> with each of <paramref name="names"/> set to the tensor at the same place in <paramref name="values"/>.</summary>
-    private static Map<string, Gradients> Named(Map<string, Gradients> slots, IReadOnlyList<string> names, IReadOnlyList<Gradients> values)
+    private static Map<OrdString, string, Gradients> Named(Map<OrdString, string, Gradients> slots, IReadOnlyList<string> names, IReadOnlyList<Gradients> values)
     {
         if (names.Count != values.Count) throw new InvalidOperationException("a chain's state and its slot names differ in number");
         for (var i = 0; i < names.Count; i++) slots = slots.AddOrUpdate(names[i], values[i]);

@@ -1,4 +1,5 @@
 using LanguageExt;
+using LanguageExt.ClassInstances;
 
 namespace Backprop.Functional;
 
@@ -9,10 +10,10 @@ namespace Backprop.Functional;
 /// compared without knowing the optimizer; <see cref="GradientTransformation.StateOf"/> turns the
 /// slots back into each transformation's typed state. Resuming from a file continues exactly.
 /// </summary>
-public sealed record OptimizerState(long Count, Map<string, Gradients> Slots)
+public sealed record OptimizerState(long Count, Map<OrdString, string, Gradients> Slots)
 {
     /// <summary>The state of an optimizer without slots (plain SGD).</summary>
-    public static OptimizerState Stateless { get; } = new(0, Map<string, Gradients>.Empty);
+    public static OptimizerState Stateless { get; } = new(0, Map<OrdString, string, Gradients>.Empty);
 
     /// <summary>A slot by name; throws if the optimizer never created it (a bug, not a user error).</summary>
     public Gradients Slot(string name) =>

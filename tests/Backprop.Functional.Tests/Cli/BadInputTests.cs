@@ -1,6 +1,7 @@
 using Backprop.Functional.IO;
 using Backprop.Functional.Tests.Support;
 using LanguageExt;
+using LanguageExt.ClassInstances;
 
 namespace Backprop.Functional.Tests.Cli;
 
@@ -34,7 +35,7 @@ public sealed class BadInputTests
         var tensors = Arr.create(
             Tensor.Matrix("layers.0.weight", 4, 3, new double[12]), Tensor.Vector("layers.0.bias", new double[4]),
             Tensor.Matrix("layers.1.weight", 2, 5, new double[10]), Tensor.Vector("layers.1.bias", new double[2]));
-        System.IO.File.WriteAllBytes(dir.File("w.safetensors"), SafeTensors.Serialize(new SafeTensorsFile(tensors, Map<string, string>.Empty)));
+        System.IO.File.WriteAllBytes(dir.File("w.safetensors"), SafeTensors.Serialize(new SafeTensorsFile(tensors, Map<OrdString, string, string>.Empty)));
         CliRun.Of("train", "--init", dir.File("w.safetensors"), "--epochs", "1").AssertRefused("w.safetensors", "layer 1 reads 5 inputs but layer 0 writes 4");
     }
 
@@ -43,7 +44,7 @@ public sealed class BadInputTests
     {
         using var dir = new TempDirectory();
         var tensors = Arr.create(Tensor.Matrix("layers.0.weight", 2, 10, new double[20]), Tensor.Vector("layers.0.bias", new double[3]));
-        System.IO.File.WriteAllBytes(dir.File("w.safetensors"), SafeTensors.Serialize(new SafeTensorsFile(tensors, Map<string, string>.Empty)));
+        System.IO.File.WriteAllBytes(dir.File("w.safetensors"), SafeTensors.Serialize(new SafeTensorsFile(tensors, Map<OrdString, string, string>.Empty)));
         CliRun.Of("train", "--init", dir.File("w.safetensors"), "--epochs", "1").AssertRefused("layers.0.bias", "[3]", "expected [2]");
     }
 

@@ -4,6 +4,7 @@ using Backprop.Functional.IO;
 using Backprop.Functional.Numerics;
 using Backprop.Functional.Tests.Support;
 using LanguageExt;
+using LanguageExt.ClassInstances;
 
 namespace Backprop.Functional.Tests.Cli;
 
@@ -92,7 +93,7 @@ public sealed class EvaluatePredictTests
     {
         var network = (Network)Network.Create([new Layer(Dense.FromRowMajor(1, 1, [1e200]), Dense.Vector([0.0]), Identity.Instance)]);
         var weights = dir.File("overflowing.safetensors");
-        File.WriteAllBytes(weights, SafeTensors.Serialize(NetworkTensors.ToFile(network, MeanSquaredError.Instance, Map<string, string>.Empty)));
+        File.WriteAllBytes(weights, SafeTensors.Serialize(NetworkTensors.ToFile(network, MeanSquaredError.Instance, Map<OrdString, string, string>.Empty)));
         return (weights, dir.Write("huge.csv", "x,y\n1e200,0\n"));
     }
 

@@ -2,6 +2,7 @@ using Backprop.Functional.IO;
 using Backprop.Functional.Numerics;
 using Backprop.Functional.Tests.Support;
 using LanguageExt;
+using LanguageExt.ClassInstances;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace Backprop.Functional.Tests.Cli;
@@ -105,7 +106,7 @@ public sealed class GradientsCommandTests(StandardizedRuns runs) : IClassFixture
     {
         var c = new NetworkCase([2, 3, 1], ["relu", "identity"], 4, 9);
         var weights = dir.File("bare.safetensors");
-        File.WriteAllBytes(weights, SafeTensors.Serialize(new SafeTensorsFile(NetworkTensors.ToTensors(c.Network).ToArr(), Map<string, string>.Empty)));
+        File.WriteAllBytes(weights, SafeTensors.Serialize(new SafeTensorsFile(NetworkTensors.ToTensors(c.Network).ToArr(), Map<OrdString, string, string>.Empty)));
         var x = Dense.ToRowMajor(c.Data.Inputs);
         var y = Dense.Data(c.Data.Targets);
         var rows = Enumerable.Range(0, 4).Select(r => FormattableString.Invariant($"{y[r]:R},{x[2 * r]:R},{x[2 * r + 1]:R}"));

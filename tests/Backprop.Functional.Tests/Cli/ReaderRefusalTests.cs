@@ -3,6 +3,7 @@ using Backprop.Functional.IO;
 using Backprop.Functional.Tests.IO.Fuzzing;
 using Backprop.Functional.Tests.Support;
 using LanguageExt;
+using LanguageExt.ClassInstances;
 
 namespace Backprop.Functional.Tests.Cli;
 
@@ -46,7 +47,7 @@ public sealed class ReaderRefusalTests : IDisposable
     [Fact]
     public void An_unknown_loss_in_the_metadata_is_blamed_on_the_file_not_on_the_loss_option()
     {
-        var file = SafeTensors.Parse(FuzzSeeds.BareSafeTensors).Map(f => f with { Metadata = Map<string, string>.Empty.Add(NetworkTensors.LossKey, "hinge") });
+        var file = SafeTensors.Parse(FuzzSeeds.BareSafeTensors).Map(f => f with { Metadata = Map<OrdString, string, string>.Empty.Add(NetworkTensors.LossKey, "hinge") });
         var weights = Write("w.safetensors", SafeTensors.Serialize((SafeTensorsFile)file));
         var data = Write("ok.csv", "a,b,c,d,y1,y2,y3\n1,2,3,4,0,1,0\n"u8.ToArray());
         AssertRefused(CliRun.Of("gradients", "--state", weights, "--data", data, "--target", "y1,y2,y3", "--out", dir.File("g.safetensors")),

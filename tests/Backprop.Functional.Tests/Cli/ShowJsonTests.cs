@@ -2,6 +2,7 @@ using System.Text.Json;
 using Backprop.Functional.IO;
 using Backprop.Functional.Tests.Support;
 using LanguageExt;
+using LanguageExt.ClassInstances;
 
 namespace Backprop.Functional.Tests.Cli;
 
@@ -76,7 +77,7 @@ public sealed class ShowJsonTests(IrisRun iris) : IClassFixture<IrisRun>
         var path = dir.File("bare.safetensors");
         File.WriteAllBytes(path, SafeTensors.Serialize(new SafeTensorsFile(
             new[] { new Tensor("layers.0.weight", new long[] { 2, 3 }.ToArr(), [1, 2, 3, 4, 5, 6]), new Tensor("layers.0.bias", new long[] { 2 }.ToArr(), [0.5, -0.5]) }.ToArr(),
-            LanguageExt.Map<string, string>.Empty)));
+            LanguageExt.Map<OrdString, string, string>.Empty)));
         var json = Show(path);
         Assert.Equal("weights", json.GetProperty("kind").GetString());
         Assert.True(json.GetProperty("activations_assumed").GetBoolean());

@@ -2,6 +2,7 @@ using Backprop.Functional.IO;
 using Backprop.Functional.Numerics;
 using Backprop.Functional.Tests.Support;
 using LanguageExt;
+using LanguageExt.ClassInstances;
 
 namespace Backprop.Functional.Tests.Cli;
 
@@ -44,7 +45,7 @@ public sealed class TrainCommandTests
     {
         using var dir = new TempDirectory();
         var fixture = SeedFixtureTests.Fixture();
-        var start = NetworkTensors.ToFile((Network)NetworkTensors.FromFile(SeedFixtureTests.InitialWeights(fixture), "fixture", Sigmoid.Instance, Sigmoid.Instance), null, Map<string, string>.Empty);
+        var start = NetworkTensors.ToFile((Network)NetworkTensors.FromFile(SeedFixtureTests.InitialWeights(fixture), "fixture", Sigmoid.Instance, Sigmoid.Instance), null, Map<OrdString, string, string>.Empty);
         System.IO.File.WriteAllBytes(dir.File("start.safetensors"), SafeTensors.Serialize(start));
         var x = fixture.Find("x").Map(t => t.Values).IfNone([]);
         var y = fixture.Find("y").Map(t => t.Values).IfNone([]);
@@ -73,7 +74,7 @@ public sealed class TrainCommandTests
     {
         using var dir = new TempDirectory();
         var c = new NetworkCase([3, 4, 2], ["tanh", "sigmoid"], 5, 21);
-        System.IO.File.WriteAllBytes(dir.File("w.safetensors"), SafeTensors.Serialize(NetworkTensors.ToFile(c.Network, MeanSquaredError.Instance, Map<string, string>.Empty)));
+        System.IO.File.WriteAllBytes(dir.File("w.safetensors"), SafeTensors.Serialize(NetworkTensors.ToFile(c.Network, MeanSquaredError.Instance, Map<OrdString, string, string>.Empty)));
         var x = Dense.ToRowMajor(c.Data.Inputs);
         var y = Dense.ToRowMajor(c.Data.Targets);
         var lines = Enumerable.Range(0, 5).Select(r => string.Join(",", x.Skip(3 * r).Take(3).Concat(y.Skip(2 * r).Take(2)).Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture))));

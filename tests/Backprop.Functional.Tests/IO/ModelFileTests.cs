@@ -1,6 +1,7 @@
 using Backprop.Functional.IO;
 using Backprop.Functional.Tests.Support;
 using LanguageExt;
+using LanguageExt.ClassInstances;
 
 namespace Backprop.Functional.Tests.IO;
 
@@ -113,7 +114,7 @@ public sealed class ModelFileTests
     [Fact]
     public void A_state_and_a_plain_weights_file_are_not_model_files()
     {
-        ReaderRefusal.Expect(ModelFile.Decode(SafeTensors.Serialize(NetworkTensors.ToFile(Case.Network, null, Map<string, string>.Empty)), Source), Source, "no 'format' metadata");
+        ReaderRefusal.Expect(ModelFile.Decode(SafeTensors.Serialize(NetworkTensors.ToFile(Case.Network, null, Map<OrdString, string, string>.Empty)), Source), Source, "no 'format' metadata");
         var state = Resealed(f => f with { Metadata = f.Metadata.SetItem("format", StateFile.Format) });
         ReaderRefusal.Expect(ModelFile.Decode(state, Source), Source, $"format '{StateFile.Format}' is not {ModelFile.Format}");
     }

@@ -1,6 +1,7 @@
 using Backprop.Functional.IO;
 using Backprop.Functional.Tests.Support;
 using LanguageExt;
+using LanguageExt.ClassInstances;
 
 namespace Backprop.Functional.Tests.IO;
 
@@ -13,7 +14,7 @@ public sealed class ModelReaderTests
 
     private static readonly DataSchema Schema = new(Arr.create("a", "b", "c"), Arr.create("y1", "y2"), TaskKind.Regression, Arr<string>.Empty, Option<Standardization>.None);
 
-    private static byte[] Weights(Map<string, string> metadata) => SafeTensors.Serialize(new SafeTensorsFile(NetworkTensors.ToTensors(Case.Network).ToArr(), metadata));
+    private static byte[] Weights(Map<OrdString, string, string> metadata) => SafeTensors.Serialize(new SafeTensorsFile(NetworkTensors.ToTensors(Case.Network).ToArr(), metadata));
 
     [Fact]
     public void A_state_and_its_model_file_read_as_the_same_model()
@@ -30,7 +31,7 @@ public sealed class ModelReaderTests
     [Fact]
     public void A_weights_file_with_metadata_has_no_schema_and_its_own_loss()
     {
-        var bytes = SafeTensors.Serialize(NetworkTensors.ToFile(Case.Network, BinaryCrossEntropy.Instance, Map<string, string>.Empty));
+        var bytes = SafeTensors.Serialize(NetworkTensors.ToFile(Case.Network, BinaryCrossEntropy.Instance, Map<OrdString, string, string>.Empty));
         var model = (Model)ModelReader.Decode(bytes, Source, new WeightsAssumptions(Relu.Instance, Identity.Instance, MeanSquaredError.Instance));
         Assert.Equal((ModelKind.Weights, BinaryCrossEntropy.Instance), (model.Kind, model.Loss));
         Assert.Equal(Case.Network.Activations, model.Network.Activations);
@@ -40,7 +41,7 @@ public sealed class ModelReaderTests
     [Fact]
     public void A_weights_file_without_metadata_needs_assumptions()
     {
-        var bytes = Weights(Map<string, string>.Empty);
+        var bytes = Weights(Map<OrdString, string, string>.Empty);
         ReaderRefusal.Expect(ModelReader.Decode(bytes, Source), Source, "has no activations metadata");
         var model = (Model)ModelReader.Decode(bytes, Source, new WeightsAssumptions(Relu.Instance, Identity.Instance, null));
         Assert.Equal((ModelKind.BareWeights, MeanSquaredError.Instance), (model.Kind, model.Loss));
@@ -49,11 +50,11 @@ public sealed class ModelReaderTests
 
     [Fact]
     public void An_assumed_loss_must_suit_the_assumed_output_activation() =>
-        ReaderRefusal.Expect(ModelReader.Decode(Weights(Map<string, string>.Empty), Source, new WeightsAssumptions(Relu.Instance, Identity.Instance, CrossEntropy.Instance)),
+        ReaderRefusal.Expect(ModelReader.Decode(Weights(Map<OrdString, string, string>.Empty), Source, new WeightsAssumptions(Relu.Instance, Identity.Instance, CrossEntropy.Instance)),
             Source, "loss cross-entropy needs output activation softmax, not identity");
 
     [Fact]
     public void An_unknown_format_is_refused() =>
-        ReaderRefusal.Expect(ModelReader.Decode(Weights(Map<string, string>.Empty.Add("format", "other/1")), Source), Source,
+        ReaderRefusal.Expect(ModelReader.Decode(Weights(Map<OrdString, string, string>.Empty.Add("format", "other/1")), Source), Source,
             $"format 'other/1' is none of {StateFile.Format}, {ModelFile.Format} or pt (a PyTorch state dict)");
 }

@@ -2,6 +2,7 @@ using Backprop.Functional.IO;
 using Backprop.Functional.Numerics;
 using Backprop.Functional.Tests.Support;
 using LanguageExt;
+using LanguageExt.ClassInstances;
 
 namespace Backprop.Functional.Tests.IO;
 
@@ -15,7 +16,7 @@ public sealed class NetworkTensorsTests
     {
         var hidden = new Layer(Dense.FromRowMajor(2, 3, [0.1, 0.2, 0.3, 0.4, 0.5, 0.6]), Dense.Vector([0.1, -0.1]), Tanh.Instance);
         var output = new Layer(Dense.FromRowMajor(1, 2, [1.0, -1.0]), Dense.Vector([0.5]), Identity.Instance);
-        return NetworkTensors.ToFile((Network)Network.Create([hidden, output]), MeanSquaredError.Instance, Map<string, string>.Empty);
+        return NetworkTensors.ToFile((Network)Network.Create([hidden, output]), MeanSquaredError.Instance, Map<OrdString, string, string>.Empty);
     }
 
     private static Fin<Network> Read(SafeTensorsFile file) => NetworkTensors.FromFile(file, Source, Sigmoid.Instance, Sigmoid.Instance);
@@ -36,14 +37,14 @@ public sealed class NetworkTensorsTests
 
     [Fact]
     public void A_file_without_layer_tensors_is_refused() =>
-        ReaderRefusal.Expect(Read(new SafeTensorsFile(Arr.create(Tensor.Vector("x", [1.0])), Map<string, string>.Empty)), Source, "no tensor named layers.0.weight");
+        ReaderRefusal.Expect(Read(new SafeTensorsFile(Arr.create(Tensor.Vector("x", [1.0])), Map<OrdString, string, string>.Empty)), Source, "no tensor named layers.0.weight");
 
     [Fact]
     public void A_missing_bias_is_refused() => ReaderRefusal.Expect(Read(Without(Valid(), "layers.1.bias")), Source, "missing tensor layers.1.bias");
 
     [Fact]
     public void A_bias_without_its_weight_is_refused() =>
-        ReaderRefusal.Expect(Read(Without(Valid(), "layers.1.weight") with { Metadata = Map<string, string>.Empty }), Source, "layers.1.bias has no layers.1.weight");
+        ReaderRefusal.Expect(Read(Without(Valid(), "layers.1.weight") with { Metadata = Map<OrdString, string, string>.Empty }), Source, "layers.1.bias has no layers.1.weight");
 
     [Fact]
     public void A_zero_sized_weight_is_refused() =>
@@ -100,7 +101,7 @@ public sealed class NetworkTensorsTests
         // Before tensors were looked up by name in a dictionary this took about n² string comparisons.
         const int layers = 20_000;
         var tensors = Enumerable.Range(0, layers).SelectMany(i => new[] { Tensor.Matrix($"layers.{i}.weight", 1, 1, [1.0]), Tensor.Vector($"layers.{i}.bias", [0.0]) });
-        var network = (Network)Read(new SafeTensorsFile(tensors.ToArr(), Map<string, string>.Empty));
+        var network = (Network)Read(new SafeTensorsFile(tensors.ToArr(), Map<OrdString, string, string>.Empty));
         Assert.Equal(layers, network.Layers.Count);
     }
 }

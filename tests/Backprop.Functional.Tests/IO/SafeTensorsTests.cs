@@ -4,6 +4,7 @@ using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
 using LanguageExt;
+using LanguageExt.ClassInstances;
 using LanguageExt.Common;
 
 namespace Backprop.Functional.Tests.IO;
@@ -15,9 +16,9 @@ public sealed class SafeTensorsTests
     public Property A_network_survives_a_safetensors_round_trip_bit_for_bit(NetworkCase c)
     {
         var network = c.Network;
-        var bytes = SafeTensors.Serialize(NetworkTensors.ToFile(network, MeanSquaredError.Instance, Map<string, string>.Empty));
+        var bytes = SafeTensors.Serialize(NetworkTensors.ToFile(network, MeanSquaredError.Instance, Map<OrdString, string, string>.Empty));
         var back = (Network)SafeTensors.Parse(bytes).Bind(f => NetworkTensors.FromFile(f, "memory", Identity.Instance, Identity.Instance));
-        var again = SafeTensors.Serialize(NetworkTensors.ToFile(back, MeanSquaredError.Instance, Map<string, string>.Empty));
+        var again = SafeTensors.Serialize(NetworkTensors.ToFile(back, MeanSquaredError.Instance, Map<OrdString, string, string>.Empty));
         return Bits.Same(Bits.Of(network), Bits.Of(back)).Label("the values changed")
             .And(back.Activations.SequenceEqual(network.Activations).Label("the activations changed"))
             .And(bytes.AsSpan().SequenceEqual(again).Label("writing the read-back network gave other bytes"));
@@ -27,7 +28,7 @@ public sealed class SafeTensorsTests
     public void Special_values_survive_the_round_trip_with_their_exact_bits()
     {
         double[] values = [double.NaN, -0.0, double.Epsilon, double.MaxValue, double.NegativeInfinity, BitConverter.Int64BitsToDouble(0x7FF8_0000_DEAD_BEEF)];
-        var file = new SafeTensorsFile(Arr.create(Tensor.Vector("v", values)), Map<string, string>.Empty.Add("k", "ü\"\n"));
+        var file = new SafeTensorsFile(Arr.create(Tensor.Vector("v", values)), Map<OrdString, string, string>.Empty.Add("k", "ü\"\n"));
         var back = (SafeTensorsFile)SafeTensors.Parse(SafeTensors.Serialize(file));
         Assert.True(Bits.Same(values, back.Find("v").Map(t => t.Values).IfNone([])));
         Assert.Equal("ü\"\n", back.Meta("k").IfNone(""));
@@ -45,7 +46,7 @@ public sealed class SafeTensorsTests
     [Fact]
     public void The_header_is_padded_to_eight_bytes_with_spaces()
     {
-        var bytes = SafeTensors.Serialize(new SafeTensorsFile(Arr.create(Tensor.Vector("a", [1.0])), Map<string, string>.Empty));
+        var bytes = SafeTensors.Serialize(new SafeTensorsFile(Arr.create(Tensor.Vector("a", [1.0])), Map<OrdString, string, string>.Empty));
         var headerLength = BitConverter.ToInt64(bytes, 0);
         Assert.Equal(0, headerLength % 8);
         Assert.Equal((byte)'}', bytes[8 + (int)headerLength - 1 - bytes.Skip(8).Take((int)headerLength).Reverse().TakeWhile(b => b == ' ').Count()]);
@@ -54,7 +55,7 @@ public sealed class SafeTensorsTests
     [Property(MaxTest = 100, Arbitrary = [typeof(SmoothNetworks)])]
     public Property Measure_gives_the_length_of_what_is_written(NetworkCase c)
     {
-        var file = NetworkTensors.ToFile(c.Network, MeanSquaredError.Instance, Map<string, string>.Empty.Add("note", "é\n"));
+        var file = NetworkTensors.ToFile(c.Network, MeanSquaredError.Instance, Map<OrdString, string, string>.Empty.Add("note", "é\n"));
         var measured = SafeTensors.Measure(file.Tensors.Map(t => (t.Name, t.Shape)), file.Metadata);
         return (measured == SafeTensors.TrySerialize(file).Map(bytes => (long)bytes.Length)).Label($"measured {measured}");
     }
@@ -63,7 +64,7 @@ public sealed class SafeTensorsTests
     public void A_header_over_the_readers_limit_is_refused_instead_of_written()
     {
         // 17 million 'é', each written as the six-byte escape \u00E9: a 102 MB header from a 34 MB string.
-        var file = new SafeTensorsFile(Arr.create(Tensor.Vector("a", [1.0])), Map<string, string>.Empty.Add("note", new string('é', 17_000_000)));
+        var file = new SafeTensorsFile(Arr.create(Tensor.Vector("a", [1.0])), Map<OrdString, string, string>.Empty.Add("note", new string('é', 17_000_000)));
         var refused = SafeTensors.TrySerialize(file);
         Assert.True(refused.IsFail);
         var message = ((Error)refused).Message;
@@ -75,9 +76,9 @@ public sealed class SafeTensorsTests
     public void A_file_over_the_readers_limit_is_refused_before_its_values_exist()
     {
         Arr<long> Shape(long n) => Arr.create(n);
-        var refused = SafeTensors.Measure([("w", Shape(1L << 27))], Map<string, string>.Empty);
+        var refused = SafeTensors.Measure([("w", Shape(1L << 27))], Map<OrdString, string, string>.Empty);
         Assert.Contains("it would take 1.0 GiB (1,073,741,9", ((Error)refused).Message);
         Assert.Contains("more than the 1 GiB a reader accepts", ((Error)refused).Message);
-        Assert.True(SafeTensors.Measure([("w", Shape((1L << 27) - 16))], Map<string, string>.Empty).IsSucc);
+        Assert.True(SafeTensors.Measure([("w", Shape((1L << 27) - 16))], Map<OrdString, string, string>.Empty).IsSucc);
     }
 }

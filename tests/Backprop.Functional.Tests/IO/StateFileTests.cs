@@ -1,5 +1,6 @@
 using Backprop.Functional.IO;
 using LanguageExt;
+using LanguageExt.ClassInstances;
 using LanguageExt.Common;
 
 namespace Backprop.Functional.Tests.IO;
@@ -56,7 +57,7 @@ public sealed class StateFileTests
         var checkpoint = Initial(widths, optimizer);
         var estimate = MemoryEstimate.Of(TrainingShape.Of(widths, (Optimizer)Optimizer.Create(optimizer, new ConstantSchedule(0.01), 0.9, 0.9, 0.999, 1e-8, 0), 10, null));
         var state = StateFile.Encode(checkpoint).Length;
-        var weights = SafeTensors.Serialize(NetworkTensors.ToFile(checkpoint.State.Network, MeanSquaredError.Instance, Map<string, string>.Empty)).Length;
+        var weights = SafeTensors.Serialize(NetworkTensors.ToFile(checkpoint.State.Network, MeanSquaredError.Instance, Map<OrdString, string, string>.Empty)).Length;
         Assert.InRange(estimate.StateFileBytes - state, 0, 16 << 10);
         Assert.InRange(estimate.WeightsFileBytes - weights, 0, 16 << 10);
     }

@@ -58,7 +58,7 @@ public sealed class TorchWeightsTests
         var tensors = NetworkTensors.ToTensors(network)
             .Concat(NetworkTensors.ToTensors(Updates.ParametersOf(network), "optimizer.m."))
             .Append(Tensor.Vector(SchemaMetadata.MeanTensor, [0, 0]));
-        var file = new SafeTensorsFile(tensors.ToArr(), LanguageExt.Map<string, string>.Empty);
+        var file = new SafeTensorsFile(tensors.ToArr(), LanguageExt.Map<LanguageExt.ClassInstances.OrdString, string, string>.Empty);
         Assert.True(NetworkTensors.FromFile(file, Source, Tanh.Instance, Identity.Instance).IsSucc);
         var stray = file with { Tensors = file.Tensors.Add(Tensor.Vector("notes", [1])) };
         Assert.Equal($"{Source}: tensor 'notes' is not part of a layers.{{i}} network (its layers are layers.0.weight, layers.1.weight and their biases)",
@@ -68,6 +68,6 @@ public sealed class TorchWeightsTests
     [Fact]
     public void An_unknown_format_is_still_refused_but_pt_is_not() =>
         ReaderRefusal.Expect(ModelReader.Decode(SafeTensors.Serialize(new SafeTensorsFile(
-            NetworkTensors.ToTensors(new NetworkCase([2, 1], ["identity"], 1, 4).Network).ToArr(), LanguageExt.Map<string, string>.Empty.Add("format", "tf"))), Source, ReluIdentity),
+            NetworkTensors.ToTensors(new NetworkCase([2, 1], ["identity"], 1, 4).Network).ToArr(), LanguageExt.Map<LanguageExt.ClassInstances.OrdString, string, string>.Empty.Add("format", "tf"))), Source, ReluIdentity),
             Source, "format 'tf' is none of");
 }

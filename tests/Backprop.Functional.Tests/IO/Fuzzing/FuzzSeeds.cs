@@ -2,6 +2,7 @@ using System.Text;
 using Backprop.Functional.IO;
 using Backprop.Functional.Numerics;
 using LanguageExt;
+using LanguageExt.ClassInstances;
 
 namespace Backprop.Functional.Tests.IO.Fuzzing;
 
@@ -25,11 +26,11 @@ public static class FuzzSeeds
 
     /// <summary>A 4-3-3 network (tanh, softmax) with its metadata, as <c>train --out</c> writes it.</summary>
     public static byte[] NetworkSafeTensors { get; } = SafeTensors.Serialize(
-        NetworkTensors.ToFile(Network(), CrossEntropy.Instance, Map<string, string>.Empty.Add("epoch", "12")));
+        NetworkTensors.ToFile(Network(), CrossEntropy.Instance, Map<OrdString, string, string>.Empty.Add("epoch", "12")));
 
     /// <summary>The same weights without metadata, as numpy or PyTorch would write them.</summary>
     public static byte[] BareSafeTensors { get; } = SafeTensors.Serialize(
-        new SafeTensorsFile(NetworkTensors.ToTensors(Network()).ToArr(), Map<string, string>.Empty));
+        new SafeTensorsFile(NetworkTensors.ToTensors(Network()).ToArr(), Map<OrdString, string, string>.Empty));
 
     /// <summary>Every CSV seed by name.</summary>
     public static IReadOnlyList<(string Name, byte[] Bytes)> Csv { get; } = [("iris.csv", IrisCsv), ("quoted.csv", QuotedCsv)];
