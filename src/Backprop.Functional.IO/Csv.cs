@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using LanguageExt;
 using LanguageExt.Common;
+using Microsoft.Win32.SafeHandles;
 
 namespace Backprop.Functional.IO;
 
@@ -15,36 +16,63 @@ namespace Backprop.Functional.IO;
 public static class Csv
 {
     /// <summary>
-    /// The largest CSV file read (256 MiB): decoded to UTF-16 and split into one string per cell,
-    /// a table takes many times its file size in memory, far more than a weights file does.
-    /// </summary>
-    public const long MaxFileBytes = 256L << 20;
-
-    /// <summary>
     /// The longest column name, and the longest class label <see cref="TabularData"/> accepts
     /// (1,024 characters). Both are saved in every state's header, which a reader caps at
     /// 100 MB: without a cap one long label could make a state that no reader can open.
     /// </summary>
     public const int MaxNameLength = 1024;
 
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
-    /// <summary>Checks the bytes are UTF-8 and parses them; every refusal names <paramref name="source"/>.</summary>
-    public static Fin<CsvTable> Parse(string source, byte[] bytes, CsvDialect? dialect = null)
+    /// <summary>
+    /// Checks the bytes are UTF-8 and parses them; every refusal names <paramref name="source"/>.
+    /// <paramref name="availableBytes"/> is the memory the table may take (default: what this
+    /// process may use, see <see cref="UsableBytes"/>).
+    /// </summary>
+    public static Fin<CsvTable> Parse(string source, byte[] bytes, CsvDialect? dialect = null, long? availableBytes = null)
     {
-        if (bytes.Length > MaxFileBytes) return Error.New($"{source}: {bytes.Length:N0} bytes is larger than the {MaxFileBytes:N0}-byte limit for CSV files");
-        var span = bytes.AsSpan();
-        if (span.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || span.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]))
-            return Error.New($"{source}: the file is UTF-16 text; save it as UTF-8");
-        var bom = span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? 3 : 0;
-        var body = span[bom..];
-        if (!System.Text.Unicode.Utf8.IsValid(body)) return NotUtf8(source, body, bom);
-        if (body.IndexOfAnyExcept(" \t\r\n\v\f"u8) < 0) return Error.New($"{source}: the file is empty");
-        // Lines bound the rows from above: the columns are sized once instead of grown.
-        var lines = (int)Math.Min(body.Count((byte)'\n') + 1L, Array.MaxLength);
-        using var stream = new MemoryStream(bytes, bom, body.Length, writable: false);
-        return CsvReader.Read(source, stream, lines, dialect ?? CsvDialect.Default);
+        var chosen = dialect ?? CsvDialect.Default;
+        using var scanned = new MemoryStream(bytes, writable: false);
+        if (TextScan.Of(source, scanned, bytes.Length, chosen, Fits(source, availableBytes)).Failed(out var error, out var scan)) return error;
+        using var stream = new MemoryStream(bytes, scan.Bom, bytes.Length - scan.Bom, writable: false);
+        return CsvReader.Read(source, stream, Capacity(scan), chosen);
     }
+
+    /// <summary>
+    /// Parses the open regular file <paramref name="file"/> of <paramref name="length"/> bytes, read
+    /// twice in chunks and never held whole: a scan (<see cref="TextScan"/>) checks its text and
+    /// memory, then Sep streams it into the columns.
+    /// </summary>
+    internal static Fin<CsvTable> Parse(string source, SafeFileHandle file, long length, CsvDialect dialect, long? availableBytes = null)
+    {
+        using var scanned = new FileRegionStream(file, 0, length);
+        if (TextScan.Of(source, scanned, length, dialect, Fits(source, availableBytes)).Failed(out var error, out var scan)) return error;
+        using var stream = new FileRegionStream(file, scan.Bom, scan.Bom + scan.Bytes);
+        return CsvReader.Read(source, stream, Capacity(scan), dialect);
+    }
+
+    /// <summary>
+    /// The memory a table of <paramref name="rows"/> rows and <paramref name="columns"/> number
+    /// columns takes while it loads: its doubles twice (the columns as read, and the data set's
+    /// matrices they become) and each row's line number.
+    /// </summary>
+    public static long LoadingBytes(long rows, int columns) => rows * (2L * sizeof(double) * columns + sizeof(int));
+
+    /// <summary>The memory a table may take: the share of this process's memory that training may plan to use.</summary>
+    public static long UsableBytes => (long)(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes * Limits.UsableMemoryFraction);
+
+    /// <summary>Whether a table of the given lines and columns can be loaded, or a refusal naming both figures.</summary>
+    private static Func<long, int, Fin<Unit>> Fits(string source, long? availableBytes) => (lines, columns) =>
+    {
+        var usable = availableBytes ?? UsableBytes;
+        var needed = LoadingBytes(lines, columns);
+        if (lines > Array.MaxLength)
+            return Error.New($"{source}: about {lines:N0} lines, more than the {Array.MaxLength:N0} rows a table may hold");
+        if (needed > usable)
+            return Error.New($"{source}: about {lines:N0} rows × {columns:N0} columns need {ByteSize.Text(needed)} to load, more than the {ByteSize.Text(usable)} this process may use");
+        return Unit.Default;
+    };
+
+    // Lines bound the rows from above: the columns are sized once instead of grown.
+    private static int Capacity(TextScan scan) => (int)Math.Min(scan.Lines, Array.MaxLength);
 
     /// <summary>Parses CSV text; every refusal names <paramref name="source"/> and, where it can, the line and column.</summary>
     public static Fin<CsvTable> Parse(string source, string text, CsvDialect? dialect = null) =>
@@ -63,17 +91,5 @@ public static class Csv
             return Error.New($"{where}: {Quote.Value(text)} is not a number");
         if (!double.IsFinite(value)) return Error.New($"{where}: {Quote.Value(text)} is not a finite number");
         return value;
-    }
-
-    /// <summary>Where the first byte that is not UTF-8 is: only decoded again on this rare path, to name its line.</summary>
-    private static Error NotUtf8(string source, ReadOnlySpan<byte> body, int bom)
-    {
-        try { StrictUtf8.GetCharCount(body); }
-        catch (DecoderFallbackException e)
-        {
-            var at = Math.Clamp(e.Index, 0, body.Length);
-            return Error.New($"{source}: line {body[..at].Count((byte)'\n') + 1}: not valid UTF-8 text (byte {bom + at} of the file)");
-        }
-        return Error.New($"{source}: not valid UTF-8 text");
     }
 }

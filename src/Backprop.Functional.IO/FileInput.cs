@@ -29,10 +29,20 @@ public static class FileInput
     /// devices are read, the limit kept while reading; directories and other kinds are refused. A FIFO
     /// with no process writing to it is refused at once rather than waited on.
     /// </summary>
-    public static Fin<byte[]> ReadAllBytes(string path, long maxBytes = MaxFileBytes)
+    public static Fin<byte[]> ReadAllBytes(string path, long maxBytes = MaxFileBytes) =>
+        !Libc.IsAvailable && !FilePath.IsBlank(path)
+            ? ReadPortably(path, maxBytes)
+            : ReadInput(path, maxBytes, (file, size) => size > maxBytes ? TooLarge(path, size, maxBytes) : ReadToEnd(path, (int)file.DangerousGetHandle(), size, maxBytes, []), bytes => bytes);
+
+    /// <summary>
+    /// Opens a file the user named as <see cref="ReadAllBytes"/> does, and hands a regular file's
+    /// open descriptor and length to <paramref name="regular"/> (to read as it likes), or the bytes of
+    /// a FIFO or device, read to their end within <paramref name="maxBytes"/>, to <paramref name="streamed"/>.
+    /// </summary>
+    private static Fin<T> ReadInput<T>(string path, long maxBytes, Func<SafeFileHandle, long, Fin<T>> regular, Func<byte[], Fin<T>> streamed)
     {
         if (FilePath.IsBlank(path)) return FilePath.Blank(path);
-        if (!Libc.IsAvailable) return ReadPortably(path, maxBytes);
+        if (!Libc.IsAvailable) return OpenPortably(path, regular);
         var fd = Libc.Open(path, Libc.O_RDONLY | Libc.O_NONBLOCK | Libc.O_NOCTTY | Libc.O_CLOEXEC, 0, out var errno);
         if (fd < 0)
         {
@@ -51,13 +61,13 @@ public static class FileInput
             case FileKind.Directory:
                 return Error.New($"{path}: is a directory, not a file");
             case FileKind.Regular:
-                return size > maxBytes ? TooLarge(path, size, maxBytes) : ReadToEnd(path, fd, size, maxBytes, []);
+                return regular(handle, size);
             case FileKind.Fifo:
-                return ReadFifo(path, fd, maxBytes);
+                return ReadFifo(path, fd, maxBytes).Bind(streamed);
             case FileKind.CharacterDevice:
                 // A terminal is read as any program reads one: waiting for its lines.
                 if ((errno = Libc.MakeBlocking(fd)) != 0) return CannotRead(path, Libc.Describe(errno));
-                return ReadToEnd(path, fd, 0, maxBytes, []);
+                return ReadToEnd(path, fd, 0, maxBytes, []).Bind(streamed);
             default:
                 return Error.New($"{path}: is {FileKinds.Describe(kind)}, not a file");
         }
@@ -108,10 +118,15 @@ public static class FileInput
     public static Fin<CsvTable> ReadCsv(string path) => ReadTable(path, CsvDialect.For(path));
 
     /// <summary>Reads and parses a data file: a Parquet file by its extension, else delimited text in <paramref name="dialect"/>.</summary>
+    /// <remarks>
+    /// Delimited text in a regular file is streamed, never held whole, and its size is bounded only
+    /// by the memory its numbers need (<see cref="Csv.LoadingBytes"/>); from a pipe or device it is
+    /// read into memory first, up to the largest array .NET makes (2 GiB).
+    /// </remarks>
     public static Fin<CsvTable> ReadTable(string path, CsvDialect dialect) =>
         ParquetTable.IsParquet(path)
             ? ReadAllBytes(path).Bind(bytes => ParquetTable.Parse(path, bytes))
-            : ReadAllBytes(path, Csv.MaxFileBytes).Bind(bytes => Csv.Parse(path, bytes, dialect));
+            : ReadInput(path, Array.MaxLength, (file, size) => Csv.Parse(path, file, size, dialect), bytes => Csv.Parse(path, bytes, dialect));
 
     /// <summary>Reads and parses a safetensors file.</summary>
     public static Fin<SafeTensorsFile> ReadSafeTensors(string path) =>
@@ -167,16 +182,29 @@ public static class FileInput
     }
 
     /// <summary>Where the libc calls are not available: .NET's own calls, which cannot avoid waiting on a FIFO.</summary>
-    private static Fin<byte[]> ReadPortably(string path, long maxBytes)
+    private static Fin<T> OpenPortably<T>(string path, Func<SafeFileHandle, long, Fin<T>> regular)
     {
         try
         {
             var info = new FileInfo(path);
             if (Directory.Exists(path)) return Error.New($"{path}: is a directory, not a file");
             if (!info.Exists) return Missing(path);
-            if (info.Length > maxBytes) return TooLarge(path, info.Length, maxBytes);
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-            using var bytes = new MemoryStream((int)Math.Min(info.Length, Array.MaxLength));
+            using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+            return regular(handle, RandomAccess.GetLength(handle));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return CannotRead(path, e.Message);
+        }
+    }
+
+    /// <summary>Where the libc calls are not available: .NET's own calls, which cannot avoid waiting on a FIFO.</summary>
+    private static Fin<byte[]> ReadPortably(string path, long maxBytes) =>
+        OpenPortably<byte[]>(path, (handle, length) =>
+        {
+            if (length > maxBytes) return TooLarge(path, length, maxBytes);
+            using var stream = new FileStream(handle, FileAccess.Read);
+            using var bytes = new MemoryStream((int)Math.Min(length, Array.MaxLength));
             var buffer = new byte[ChunkBytes];
             for (int read; (read = stream.Read(buffer)) > 0;)
             {
@@ -184,10 +212,5 @@ public static class FileInput
                 bytes.Write(buffer, 0, read);
             }
             return bytes.Length == bytes.Capacity ? bytes.GetBuffer() : bytes.ToArray();
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return CannotRead(path, e.Message);
-        }
-    }
+        });
 }

@@ -24,13 +24,13 @@ public sealed class FileInputTests
     }
 
     [Fact]
-    public void A_csv_file_over_the_csv_limit_is_refused_before_it_is_read()
+    public void A_csv_file_of_one_endless_line_is_refused_after_the_longest_line_a_table_may_have()
     {
         using var dir = new TempDirectory();
         var path = dir.File("huge.csv");
-        // A sparse file: its length is set, no bytes are written.
-        using (var stream = File.Create(path)) stream.SetLength(Csv.MaxFileBytes + 1);
-        ReaderRefusal.Expect(FileInput.ReadCsv(path), path, "is larger than the 268,435,456-byte limit");
+        // A sparse file of 4 GiB: its length is set, no bytes are written; NUL bytes are valid UTF-8, with no line break.
+        using (var stream = File.Create(path)) stream.SetLength(4L << 30);
+        ReaderRefusal.Expect(FileInput.ReadCsv(path), path, "line 1 is longer than 16 MiB: not a table of rows");
     }
 
     [Fact]
