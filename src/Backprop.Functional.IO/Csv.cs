@@ -45,6 +45,8 @@ public static class Csv
     {
         using var scanned = new FileRegionStream(file, 0, length);
         if (TextScan.Of(source, scanned, length, dialect, Fits(source, availableBytes)).Failed(out var error, out var scan)) return error;
+        if (!scan.HasQuotes && scan.Bytes >= CsvReader.MinSplitBytes && scan.Middle is { } middle && middle.Offset < scan.Bom + scan.Bytes)
+            return CsvReader.ReadInHalves(source, file, scan, middle, dialect);
         using var stream = new FileRegionStream(file, scan.Bom, scan.Bom + scan.Bytes);
         return CsvReader.Read(source, stream, Capacity(scan), dialect);
     }

@@ -61,6 +61,29 @@ internal sealed class CsvColumn
     /// </summary>
     public void AddNumber(int row, double value) => Add(row, value.ToString("R", CultureInfo.InvariantCulture));
 
+    /// <summary>
+    /// A column that stores other rows into this one's values (a second reader of the same file),
+    /// keeping its own text cells and spellings until <see cref="Merge"/> takes them in.
+    /// </summary>
+    public CsvColumn Sibling() => new(_values, null, _spellings is null ? null : []);
+
+    /// <summary>Takes in what <paramref name="sibling"/> read of rows <paramref name="from"/> to <paramref name="to"/>: its text cells and spellings.</summary>
+    public CsvColumn Merge(CsvColumn sibling, int from, int to)
+    {
+        if (sibling._texts is { } texts)
+        {
+            _texts ??= new string?[_values.Length];
+            texts.AsSpan(from, to - from).CopyTo(_texts.AsSpan(from));
+        }
+        if (sibling._spellings is null) _spellings = null;
+        else foreach (var (value, spelling) in sibling._spellings)
+        {
+            if (_spellings is null) break;
+            Spell(value, spelling);
+        }
+        return this;
+    }
+
     /// <summary>The number in a cell (NaN where the cell is not a finite number).</summary>
     public double Value(int row) => _values[row];
 

@@ -1,6 +1,7 @@
 using System.Text;
 using LanguageExt;
 using LanguageExt.Common;
+using Microsoft.Win32.SafeHandles;
 using nietras.SeparatedValues;
 
 namespace Backprop.Functional.IO;
@@ -9,11 +10,64 @@ namespace Backprop.Functional.IO;
 /// Streams delimited text through Sep straight into <see cref="CsvColumn"/>s, one row at a time.
 /// Sep only splits rows and fields (it takes any quote anywhere); this reader checks each quoted
 /// field is RFC 4180 (opens the field, closes it, doubles any quote inside) and unescapes it, and
-/// that rows are as wide as the header.
+/// that rows are as wide as the header. A large file without quotes is read in two halves at once
+/// (<see cref="ReadInHalves"/>), each on its own core.
 /// </summary>
 internal static class CsvReader
 {
-    public static Fin<CsvTable> Read(string source, Stream text, int capacity, CsvDialect dialect)
+    /// <summary>Files smaller than this (8 MiB) are read by one thread: a second one would not pay for itself.</summary>
+    public const long MinSplitBytes = 8L << 20;
+
+    /// <summary>Reads the whole of <paramref name="text"/> on the calling thread.</summary>
+    public static Fin<CsvTable> Read(string source, Stream text, int capacity, CsvDialect dialect) =>
+        WithReader(source, text, dialect, reader =>
+        {
+            var rows = new RowSink(source, dialect, capacity);
+            return rows.Take(reader, lineOffset: 0, untilHeader: false) is { } error ? error : rows.Table();
+        });
+
+    /// <summary>
+    /// Reads a file without quotes (so every record is one line) whose scan found a line break at
+    /// <paramref name="split"/>: the first half on the calling thread, the second on another, each
+    /// row into its place in shared columns (the second half's first row is known from the line
+    /// breaks before it). If the halves do not meet exactly (a file of lone CR line ends), the
+    /// file is read again on one thread, so the table is always the one <see cref="Read"/> gives.
+    /// </summary>
+    public static Fin<CsvTable> ReadInHalves(string source, SafeFileHandle file, TextScan scan, (long Offset, long Newlines) split, CsvDialect dialect)
+    {
+        var capacity = (int)Math.Min(scan.Lines, Array.MaxLength);
+        Fin<CsvTable> Sequential()
+        {
+            using var whole = new FileRegionStream(file, scan.Bom, scan.Bom + scan.Bytes);
+            return Read(source, whole, capacity, dialect);
+        }
+        using var firstHalf = new FileRegionStream(file, scan.Bom, split.Offset);
+        return WithReader(source, firstHalf, dialect, reader =>
+        {
+            var first = new RowSink(source, dialect, capacity);
+            if (first.Take(reader, lineOffset: 0, untilHeader: true) is { } headerError) return headerError;
+            if (first.FirstDataLine is not int firstDataLine) return Sequential();
+            // The second half starts at line split.Newlines + 1; record lines are contiguous from the first data line.
+            var start = split.Newlines + 1 - firstDataLine;
+            if (start < first.Rows || start > capacity) return Sequential();
+            var second = first.Sibling((int)start);
+            var secondHalf = Task.Run(() =>
+            {
+                using var stream = new FileRegionStream(file, split.Offset, scan.Bom + scan.Bytes);
+                return WithReader(source, stream, dialect, r => second.Take(r, lineOffset: split.Newlines, untilHeader: false) is { } e ? e : Fin<Unit>.Succ(Unit.Default));
+            });
+            var firstError = first.Take(reader, lineOffset: 0, untilHeader: false);
+            var secondResult = secondHalf.GetAwaiter().GetResult();
+            if (firstError is not null) return firstError;
+            if (first.TrailingBlankLine is int blank && second.Rows > second.StartRow) return Error.New($"{source}: line {blank} is empty");
+            if (secondResult.Failed(out var secondError, out _)) return secondError;
+            // Halves that do not meet mean the line arithmetic does not hold for this file.
+            if (first.Rows != start) return Sequential();
+            return first.Table(second);
+        });
+    }
+
+    private static Fin<T> WithReader<T>(string source, Stream text, CsvDialect dialect, Func<SepReader, Fin<T>> read)
     {
         Sep sep;
         try { sep = new Sep(dialect.Delimiter); }
@@ -21,7 +75,7 @@ internal static class CsvReader
         try
         {
             using var reader = sep.Reader(o => o with { HasHeader = false, DisableColCountCheck = true, DisableFastFloat = true }).From(text);
-            return Read(source, reader, capacity, dialect);
+            return read(reader);
         }
         catch (Exception e) when (e is InvalidDataException or NotSupportedException or ArgumentException or IOException or OutOfMemoryException)
         {
@@ -29,65 +83,121 @@ internal static class CsvReader
         }
     }
 
-    private static Fin<CsvTable> Read(string source, SepReader reader, int capacity, CsvDialect dialect)
+    /// <summary>
+    /// Where the rows of one stretch of the file go: the header, the columns and each row's line.
+    /// A sibling shares the header, the values and the lines and writes its own rows from another
+    /// start; what each keeps of its own (text cells, spellings) is merged by <see cref="Table(RowSink?)"/>.
+    /// </summary>
+    private sealed class RowSink
     {
-        string[]? header = null;
-        CsvColumn[] columns = [];
-        var lines = Array.Empty<int>();
-        var (rows, blankLine) = (0, (int?)null);
-        var unescaped = new StringBuilder();
-        foreach (var row in reader)
-        {
-            var span = row.Span;
-            // Sep numbers its first row's line after reading it: it starts the file.
-            var line = row.RowIndex == 0 ? 1 : row.LineNumberFrom;
-            if (span.Length == 0)
-            {
-                // Blank lines are tolerated before the header and at the end, not between records.
-                if (header is not null) blankLine ??= line;
-                continue;
-            }
-            if (blankLine is int blank) return Error.New($"{source}: line {blank} is empty");
-            var inHeader = header is null && dialect.HasHeader;
-            if (header is null && !dialect.HasHeader)
-            {
-                header = Enumerable.Range(0, row.ColCount).Select(CsvDialect.ColumnName).ToArray();
-                (columns, lines) = Start(header.Length, capacity);
-            }
-            var fields = inHeader ? new string[row.ColCount] : null;
-            for (var i = 0; i < row.ColCount; i++)
-            {
-                var raw = row[i].Span;
-                var cell = raw;
-                if (raw.Contains('"'))
-                {
-                    if (Unescape(span, raw, unescaped) is { } problem)
-                    {
-                        var where = header is not null && i < header.Length ? $"column {Quote.Value(header[i])}" : $"field {i + 1}";
-                        return Error.New($"{source}: line {line + NewLines(span, raw, problem.At)}, {where}: {problem.Message}");
-                    }
-                    cell = unescaped.ToString();
-                }
-                if (fields is not null) fields[i] = cell.ToString();
-                else if (i < columns.Length) columns[i].Add(rows, cell);
-            }
-            if (fields is not null)
-            {
-                if (Header(source, line, fields).Failed(out var headerError, out header)) return headerError;
-                (columns, lines) = Start(header.Length, capacity);
-                continue;
-            }
-            if (row.ColCount != header!.Length)
-                return Error.New($"{source}: line {line} has {row.ColCount} fields but the header has {header.Length}");
-            if (rows == lines.Length) Array.Resize(ref lines, Math.Max(4, 2 * rows));
-            lines[rows++] = line;
-        }
-        if (header is null) return Error.New($"{source}: the file is empty");
-        return new CsvTable(source, header.ToArr(), columns, lines, rows);
-    }
+        private readonly string _source;
+        private readonly CsvDialect _dialect;
+        private readonly int _capacity;
+        private readonly StringBuilder _unescaped = new();
+        private string[]? _header;
+        private CsvColumn[] _columns = [];
+        private int[] _lines = [];
+        private int? _blankLine;
 
-    private static (CsvColumn[] Columns, int[] Lines) Start(int width, int capacity) =>
-        (Enumerable.Range(0, width).Select(_ => new CsvColumn(capacity)).ToArray(), new int[capacity]);
+        public RowSink(string source, CsvDialect dialect, int capacity) => (_source, _dialect, _capacity) = (source, dialect, capacity);
+
+        /// <summary>The row the next record is stored in.</summary>
+        public int Rows { get; private set; }
+
+        /// <summary>The row this sink's first record is stored in.</summary>
+        public int StartRow { get; private init; }
+
+        /// <summary>The line of the first record, once the header (or, without one, the first record) is read.</summary>
+        public int? FirstDataLine { get; private set; }
+
+        /// <summary>An empty line after the last record so far: refused if any record follows it.</summary>
+        public int? TrailingBlankLine => _blankLine;
+
+        public RowSink Sibling(int startRow) => new(_source, _dialect, _capacity)
+        {
+            _header = _header,
+            _columns = _columns.Select(c => c.Sibling()).ToArray(),
+            _lines = _lines,
+            FirstDataLine = FirstDataLine,
+            Rows = startRow,
+            StartRow = startRow,
+        };
+
+        /// <summary>
+        /// Takes rows until the reader ends (or, with <paramref name="untilHeader"/>, until the header is read);
+        /// line numbers are the reader's plus <paramref name="lineOffset"/>.
+        /// </summary>
+        public Error? Take(SepReader reader, long lineOffset, bool untilHeader)
+        {
+            if (untilHeader && _header is not null) return null;
+            // MoveNext rather than foreach: a foreach would dispose the reader that the next call goes on with.
+            while (reader.MoveNext())
+            {
+                var row = reader.Current;
+                var span = row.Span;
+                // Sep numbers its first row's line after reading it: it starts the stream.
+                var line = (int)((row.RowIndex == 0 ? 1 : row.LineNumberFrom) + lineOffset);
+                if (span.Length == 0)
+                {
+                    // Blank lines are tolerated before the header and at the end, not between records.
+                    if (_header is not null) _blankLine ??= line;
+                    continue;
+                }
+                if (_blankLine is int blank) return Error.New($"{_source}: line {blank} is empty");
+                var inHeader = _header is null && _dialect.HasHeader;
+                if (_header is null && !_dialect.HasHeader)
+                {
+                    _header = Enumerable.Range(0, row.ColCount).Select(CsvDialect.ColumnName).ToArray();
+                    Start(line);
+                }
+                var fields = inHeader ? new string[row.ColCount] : null;
+                if (!inHeader && Rows == _lines.Length) Array.Resize(ref _lines, Math.Max(4, 2 * Rows));
+                for (var i = 0; i < row.ColCount; i++)
+                {
+                    var raw = row[i].Span;
+                    var cell = raw;
+                    if (raw.Contains('"'))
+                    {
+                        if (Unescape(raw, _unescaped) is { } problem)
+                        {
+                            var where = _header is not null && i < _header.Length ? $"column {Quote.Value(_header[i])}" : $"field {i + 1}";
+                            return Error.New($"{_source}: line {line + NewLines(span, raw, problem.At)}, {where}: {problem.Message}");
+                        }
+                        cell = _unescaped.ToString();
+                    }
+                    if (fields is not null) fields[i] = cell.ToString();
+                    else if (i < _columns.Length) _columns[i].Add(Rows, cell);
+                }
+                if (fields is not null)
+                {
+                    if (Header(_source, line, fields).Failed(out var headerError, out _header)) return headerError;
+                    Start(line + 1);
+                    if (untilHeader) return null;
+                    continue;
+                }
+                if (row.ColCount != _header!.Length)
+                    return Error.New($"{_source}: line {line} has {row.ColCount} fields but the header has {_header.Length}");
+                _lines[Rows++] = line;
+                if (untilHeader) return null;
+            }
+            return null;
+        }
+
+        /// <summary>The table of this sink's rows, and of <paramref name="next"/>'s after them.</summary>
+        public Fin<CsvTable> Table(RowSink? next = null)
+        {
+            if (_header is null) return Error.New($"{_source}: the file is empty");
+            var rows = next?.Rows ?? Rows;
+            var columns = next is null ? _columns : _columns.Zip(next._columns, (a, b) => a.Merge(b, next.StartRow, next.Rows)).ToArray();
+            return new CsvTable(_source, _header.ToArr(), columns, _lines, rows);
+        }
+
+        private void Start(int firstDataLine)
+        {
+            FirstDataLine = firstDataLine;
+            (_columns, _lines) = (Enumerable.Range(0, _header!.Length).Select(_ => new CsvColumn(_capacity)).ToArray(), new int[_capacity]);
+        }
+    }
 
     private static Fin<string[]> Header(string source, int line, string[] fields)
     {
@@ -110,7 +220,7 @@ internal static class CsvReader
     /// Unescapes a field holding a quote into <paramref name="into"/>, or says what is wrong with its
     /// quoting and where in the field (a quote opening a field must close it, quotes inside are doubled).
     /// </summary>
-    private static QuoteProblem? Unescape(ReadOnlySpan<char> row, ReadOnlySpan<char> raw, StringBuilder into)
+    private static QuoteProblem? Unescape(ReadOnlySpan<char> raw, StringBuilder into)
     {
         into.Clear();
         if (raw[0] != '"') return new QuoteProblem(raw.IndexOf('"'), "a quote inside an unquoted field");

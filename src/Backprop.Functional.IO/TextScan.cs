@@ -15,7 +15,8 @@ namespace Backprop.Functional.IO;
 /// <param name="Lines">Lines (line breaks + 1): at least the data rows plus the header.</param>
 /// <param name="Columns">Fields of the first line that is not empty, split on the delimiter without regard to quotes: an estimate.</param>
 /// <param name="HasQuotes">Whether a double quote occurs anywhere (a quoted field may hold a line break).</param>
-internal sealed record TextScan(int Bom, long Bytes, long Lines, int Columns, bool HasQuotes)
+/// <param name="Middle">The first line start at or past the middle of the file, and the line breaks before it: where a second reader may start.</param>
+internal sealed record TextScan(int Bom, long Bytes, long Lines, int Columns, bool HasQuotes, (long Offset, long Newlines)? Middle)
 {
     /// <summary>
     /// The longest line read (16 MiB, about a million numbers): a file with one endless line (a sparse
@@ -38,6 +39,7 @@ internal sealed record TextScan(int Bom, long Bytes, long Lines, int Columns, bo
         // position: the file offset of buffer[0]; the scan state: line breaks so far, where the last line starts.
         var (position, carried, bom, first) = (0L, 0, 0, true);
         var (newlines, lineStart, nonBlank, quotes, columns) = (0L, 0L, false, false, 0);
+        (long Offset, long Newlines)? middle = null;
         while (true)
         {
             var read = Fill(text, buffer.AsSpan(carried, ChunkBytes));
@@ -60,6 +62,12 @@ internal sealed record TextScan(int Bom, long Bytes, long Lines, int Columns, bo
             nonBlank |= body.IndexOfAnyExcept(" \t\r\n\v\f"u8) >= 0;
             quotes |= body.Contains((byte)'"');
             if (columns == 0 && nonBlank) columns = FirstLineColumns(body, dialect);
+            if (middle is null && bodyStart + body.Length > length / 2)
+            {
+                var from = (int)Math.Max(0, length / 2 - bodyStart);
+                var next = body[from..].IndexOf((byte)'\n');
+                if (next >= 0) middle = (bodyStart + from + next + 1, newlines + body[..(from + next + 1)].Count((byte)'\n'));
+            }
             var breaks = body.Count((byte)'\n');
             if (breaks > 0) lineStart = bodyStart + body.LastIndexOf((byte)'\n') + 1;
             newlines += breaks;
@@ -78,7 +86,7 @@ internal sealed record TextScan(int Bom, long Bytes, long Lines, int Columns, bo
             span[complete..].CopyTo(buffer);
         }
         if (!nonBlank) return Error.New($"{source}: the file is empty");
-        var scan = new TextScan(bom, position - bom, newlines + 1, Math.Max(columns, 1), quotes);
+        var scan = new TextScan(bom, position - bom, newlines + 1, Math.Max(columns, 1), quotes, middle);
         return fits(scan.Lines, scan.Columns).Map(_ => scan);
     }
 
