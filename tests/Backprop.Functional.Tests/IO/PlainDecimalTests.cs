@@ -33,6 +33,14 @@ public sealed class PlainDecimalTests
     [InlineData("1.2.3", false)]
     [InlineData(".", false)]
     [InlineData("-", false)]
+    [InlineData("", false)]
+    [InlineData("+.", false)]
+    [InlineData("1.", true)]
+    [InlineData("+.5", true)]
+    [InlineData("-12345678901234.5", true)]
+    [InlineData("-12345678901234.56", false)]
+    [InlineData("0000000000000001", false)]
+    [InlineData("1-2", false)]
     public void Only_plain_decimals_of_at_most_15_digits_take_the_fast_path(string text, bool fast) =>
         Assert.Equal(fast, PlainDecimal.TryParse(text, out _));
 }
