@@ -33,18 +33,7 @@ if [[ $build == 1 ]]; then
   dotnet build "$root/src/Backprop.Cli" -c Release -o "$out" >/dev/null
 fi
 csv="$work/big.csv"
-"$python" - "$csv" "$rows" "$cols" <<'PY'
-import sys, numpy as np
-path, rows, cols = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-rng = np.random.default_rng(16)
-with open(path, "w") as f:
-    f.write(",".join([f"x{i}" for i in range(cols)] + ["y"]) + "\n")
-    for start in range(0, rows, 100_000):
-        n = min(100_000, rows - start)
-        x = rng.normal(size=(n, cols))
-        y = x @ np.linspace(-1, 1, cols) + rng.normal(scale=0.1, size=n)
-        np.savetxt(f, np.column_stack([x, y]), fmt="%.6g", delimiter=",")
-PY
+"$python" "$root/benchmarks/make-table.py" "$csv" "$rows" "$cols"
 echo "file: $rows rows x $((cols + 1)) columns, $(du -m "$csv" | cut -f1) MB"
 
 # One timed process: prints "seconds peak-MB".

@@ -62,7 +62,10 @@ public static class Csv
     public static long UsableBytes => (long)(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes * Limits.UsableMemoryFraction);
 
     /// <summary>Whether a table of the given lines and columns can be loaded, or a refusal naming both figures.</summary>
-    private static Func<long, int, Fin<Unit>> Fits(string source, long? availableBytes) => (lines, columns) =>
+    private static Func<long, int, Fin<Unit>> Fits(string source, long? availableBytes) => (lines, columns) => Fits(source, lines, columns, availableBytes);
+
+    /// <summary>Whether a table of <paramref name="lines"/> rows and <paramref name="columns"/> columns can be loaded, or a refusal naming both figures.</summary>
+    internal static Fin<Unit> Fits(string source, long lines, int columns, long? availableBytes)
     {
         var usable = availableBytes ?? UsableBytes;
         var needed = LoadingBytes(lines, columns);
@@ -71,7 +74,7 @@ public static class Csv
         if (needed > usable)
             return Error.New($"{source}: about {lines:N0} rows × {columns:N0} columns need {ByteSize.Text(needed)} to load, more than the {ByteSize.Text(usable)} this process may use");
         return Unit.Default;
-    };
+    }
 
     // Lines bound the rows from above: the columns are sized once instead of grown.
     private static int Capacity(TextScan scan) => (int)Math.Min(scan.Lines, Array.MaxLength);

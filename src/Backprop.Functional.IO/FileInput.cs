@@ -119,14 +119,21 @@ public static class FileInput
 
     /// <summary>Reads and parses a data file: a Parquet file by its extension, else delimited text in <paramref name="dialect"/>.</summary>
     /// <remarks>
-    /// Delimited text in a regular file is streamed, never held whole, and its size is bounded only
-    /// by the memory its numbers need (<see cref="Csv.LoadingBytes"/>); from a pipe or device it is
-    /// read into memory first, up to the largest array .NET makes (2 GiB).
+    /// A regular file is streamed, never held whole, and its size is bounded only by the memory its
+    /// numbers need (<see cref="Csv.LoadingBytes"/>); from a pipe or device it is read into memory
+    /// first, up to the largest array .NET makes (2 GiB) for delimited text and 1 GiB for Parquet.
     /// </remarks>
     public static Fin<CsvTable> ReadTable(string path, CsvDialect dialect) =>
         ParquetTable.IsParquet(path)
-            ? ReadAllBytes(path).Bind(bytes => ParquetTable.Parse(path, bytes))
+            ? ReadInput(path, MaxFileBytes, (file, _) => ReadParquet(path, file), bytes => ParquetTable.Parse(path, bytes))
             : ReadInput(path, Array.MaxLength, (file, size) => Csv.Parse(path, file, size, dialect), bytes => Csv.Parse(path, bytes, dialect));
+
+    /// <summary>A regular Parquet file read where it lies, through a stream on the open descriptor (the reader seeks to its footer first).</summary>
+    private static Fin<CsvTable> ReadParquet(string path, SafeFileHandle file)
+    {
+        using var stream = new FileStream(file, FileAccess.Read, bufferSize: 1 << 16);
+        return ParquetTable.Parse(path, stream);
+    }
 
     /// <summary>Reads and parses a safetensors file.</summary>
     public static Fin<SafeTensorsFile> ReadSafeTensors(string path) =>

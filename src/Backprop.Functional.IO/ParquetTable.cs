@@ -19,12 +19,21 @@ public static class ParquetTable
     public static bool IsParquet(string path) => path.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Parses a Parquet file's bytes; every refusal names <paramref name="source"/>.</summary>
-    public static Fin<CsvTable> Parse(string source, byte[] bytes)
+    public static Fin<CsvTable> Parse(string source, byte[] bytes, long? availableBytes = null)
+    {
+        using var stream = new MemoryStream(bytes, writable: false);
+        return Parse(source, stream, availableBytes);
+    }
+
+    /// <summary>
+    /// Parses a Parquet file from a seekable stream, one row group at a time; the rows its footer
+    /// promises are checked against the memory (<see cref="Csv.LoadingBytes"/>) before any column is sized.
+    /// </summary>
+    public static Fin<CsvTable> Parse(string source, Stream stream, long? availableBytes = null)
     {
         try
         {
-            using var stream = new MemoryStream(bytes, writable: false);
-            return ParseAsync(source, stream).GetAwaiter().GetResult();
+            return ParseAsync(source, stream, availableBytes).GetAwaiter().GetResult();
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -32,7 +41,7 @@ public static class ParquetTable
         }
     }
 
-    private static async Task<Fin<CsvTable>> ParseAsync(string source, Stream stream)
+    private static async Task<Fin<CsvTable>> ParseAsync(string source, Stream stream, long? availableBytes)
     {
         await using var reader = await ParquetReader.CreateAsync(stream);
         var fields = reader.Schema.Fields;
@@ -53,6 +62,7 @@ public static class ParquetTable
         }
         var total = reader.RowGroups.Sum(g => g.RowCount);
         if (total > Array.MaxLength) return Error.New($"{source}: {total:N0} rows are more than one table can hold");
+        if (Csv.Fits(source, total, fields.Count, availableBytes).Failed(out var tooBig, out _)) return tooBig;
         var rows = (int)total;
         var columns = Enumerable.Range(0, fields.Count).Select(_ => new CsvColumn(rows)).ToArray();
         var start = 0;

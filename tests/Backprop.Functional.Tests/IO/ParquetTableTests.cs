@@ -81,4 +81,14 @@ public sealed class ParquetTableTests
     [Fact]
     public void Bytes_that_are_not_parquet_are_refused() =>
         ReaderRefusal.Expect(ParquetTable.Parse("t.parquet", Encoding.UTF8.GetBytes("x,y\n1,2\n")), "t.parquet", "not a Parquet file that can be read");
+
+    [Fact]
+    public void A_parquet_file_whose_rows_would_not_fit_is_refused_before_its_columns_are_sized()
+    {
+        var bytes = Parquet(["x", "y"], [[1.0, 2, 3, 4], [0.5, 0.25, 1, 2]]);
+        var needed = Backprop.Functional.IO.Csv.LoadingBytes(4, 2);
+        ReaderRefusal.Expect(ParquetTable.Parse("t.parquet", bytes, availableBytes: needed - 1), "t.parquet",
+            $"about 4 rows × 2 columns need {ByteSize.Text(needed)} to load, more than the {ByteSize.Text(needed - 1)} this process may use");
+        Assert.True(ParquetTable.Parse("t.parquet", bytes, availableBytes: needed).IsSucc);
+    }
 }
