@@ -39,7 +39,7 @@ public static class FileInput
     /// open descriptor and length to <paramref name="regular"/> (to read as it likes), or the bytes of
     /// a FIFO or device, read to their end within <paramref name="maxBytes"/>, to <paramref name="streamed"/>.
     /// </summary>
-    private static Fin<T> ReadInput<T>(string path, long maxBytes, Func<SafeFileHandle, long, Fin<T>> regular, Func<byte[], Fin<T>> streamed)
+    private static Fin<T> ReadInput<T>(string path, long maxBytes, Func<SafeFileHandle, long, Fin<T>> regular, Func<byte[], Fin<T>> streamed, Func<ReadOnlySpan<byte>, Error?>? check = null)
     {
         if (FilePath.IsBlank(path)) return FilePath.Blank(path);
         if (!Libc.IsAvailable) return OpenPortably(path, regular);
@@ -63,11 +63,11 @@ public static class FileInput
             case FileKind.Regular:
                 return regular(handle, size);
             case FileKind.Fifo:
-                return ReadFifo(path, fd, maxBytes).Bind(streamed);
+                return ReadFifo(path, fd, maxBytes, check).Bind(streamed);
             case FileKind.CharacterDevice:
                 // A terminal is read as any program reads one: waiting for its lines.
                 if ((errno = Libc.MakeBlocking(fd)) != 0) return CannotRead(path, Libc.Describe(errno));
-                return ReadToEnd(path, fd, 0, maxBytes, []).Bind(streamed);
+                return ReadToEnd(path, fd, 0, maxBytes, [], check).Bind(streamed);
             default:
                 return Error.New($"{path}: is {FileKinds.Describe(kind)}, not a file");
         }
@@ -126,7 +126,7 @@ public static class FileInput
     public static Fin<CsvTable> ReadTable(string path, CsvDialect dialect) =>
         ParquetTable.IsParquet(path)
             ? ReadInput(path, MaxFileBytes, (file, _) => ReadParquet(path, file), bytes => ParquetTable.Parse(path, bytes))
-            : ReadInput(path, Array.MaxLength, (file, size) => Csv.Parse(path, file, size, dialect), bytes => Csv.Parse(path, bytes, dialect));
+            : ReadInput(path, Array.MaxLength, (file, size) => Csv.Parse(path, file, size, dialect), bytes => Csv.Parse(path, bytes, dialect), new LineGuard(path).Take);
 
     /// <summary>A regular Parquet file read where it lies, through a stream on the open descriptor (the reader seeks to its footer first).</summary>
     private static Fin<CsvTable> ReadParquet(string path, SafeFileHandle file)
@@ -158,7 +158,7 @@ public static class FileInput
     /// writing; one read before blocking tells that case (refused: waiting could be forever) from a
     /// writer that has not written yet (waited for, as a shell's <c>&lt;(command)</c> needs).
     /// </summary>
-    private static Fin<byte[]> ReadFifo(string path, int fd, long maxBytes)
+    private static Fin<byte[]> ReadFifo(string path, int fd, long maxBytes, Func<ReadOnlySpan<byte>, Error?>? check)
     {
         var first = new byte[ChunkBytes];
         var read = Libc.Read(fd, first, out var errno);
@@ -166,13 +166,17 @@ public static class FileInput
         if (read < 0 && errno != Libc.EAGAIN) return CannotRead(path, Libc.Describe(errno));
         if (read > maxBytes) return OverLimit(path, maxBytes);
         if ((errno = Libc.MakeBlocking(fd)) != 0) return CannotRead(path, Libc.Describe(errno));
-        return ReadToEnd(path, fd, 0, maxBytes, first.AsSpan(0, Math.Max(read, 0)));
+        return ReadToEnd(path, fd, 0, maxBytes, first.AsSpan(0, Math.Max(read, 0)), check);
     }
 
-    /// <summary>Reads to the end, after <paramref name="start"/>; the limit holds even where the size is unknown (pipes, devices).</summary>
-    private static Fin<byte[]> ReadToEnd(string path, int fd, long expected, long maxBytes, ReadOnlySpan<byte> start)
+    /// <summary>
+    /// Reads to the end, after <paramref name="start"/>; the limit holds even where the size is unknown
+    /// (pipes, devices), and <paramref name="check"/> may refuse the bytes as they come.
+    /// </summary>
+    private static Fin<byte[]> ReadToEnd(string path, int fd, long expected, long maxBytes, ReadOnlySpan<byte> start, Func<ReadOnlySpan<byte>, Error?>? check = null)
     {
         using var bytes = new MemoryStream((int)Math.Min(Math.Max(expected, start.Length), Array.MaxLength));
+        if (check?.Invoke(start) is { } startRefused) return startRefused;
         bytes.Write(start);
         var buffer = new byte[ChunkBytes];
         while (true)
@@ -181,6 +185,7 @@ public static class FileInput
             if (read < 0) return CannotRead(path, Libc.Describe(errno));
             if (read == 0) break;
             if (bytes.Length + read > maxBytes) return OverLimit(path, maxBytes);
+            if (check?.Invoke(buffer.AsSpan(0, read)) is { } refused) return refused;
             bytes.Write(buffer, 0, read);
         }
         // A regular file fills the buffer sized from its length exactly: hand that buffer over

@@ -38,7 +38,8 @@ internal sealed record TextScan(int Bom, long Bytes, long Lines, int Columns, bo
         var buffer = new byte[ChunkBytes + 4];
         // position: the file offset of buffer[0]; the scan state: line breaks so far, where the last line starts.
         var (position, carried, bom, first) = (0L, 0, 0, true);
-        var (newlines, lineStart, nonBlank, quotes, columns) = (0L, 0L, false, false, 0);
+        var lines = new LineGuard(source);
+        var (nonBlank, quotes, columns) = (false, false, 0);
         (long Offset, long Newlines)? middle = null;
         while (true)
         {
@@ -52,13 +53,12 @@ internal sealed record TextScan(int Bom, long Bytes, long Lines, int Columns, bo
                 if (span.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || span.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]))
                     return Error.New($"{source}: the file is UTF-16 text; save it as UTF-8");
                 skip = bom = span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? 3 : 0;
-                lineStart = bom;
             }
             // A character cut by the chunk's end waits for the next chunk.
             var complete = final ? filled : CompleteLength(span);
             var body = span[skip..complete];
             var bodyStart = position + skip;
-            if (!System.Text.Unicode.Utf8.IsValid(body)) return NotUtf8(source, body, newlines, bodyStart);
+            if (!System.Text.Unicode.Utf8.IsValid(body)) return NotUtf8(source, body, lines.Newlines, bodyStart);
             nonBlank |= body.IndexOfAnyExcept(" \t\r\n\v\f"u8) >= 0;
             quotes |= body.Contains((byte)'"');
             if (columns == 0 && nonBlank) columns = FirstLineColumns(body, dialect);
@@ -66,18 +66,14 @@ internal sealed record TextScan(int Bom, long Bytes, long Lines, int Columns, bo
             {
                 var from = (int)Math.Max(0, length / 2 - bodyStart);
                 var next = body[from..].IndexOf((byte)'\n');
-                if (next >= 0) middle = (bodyStart + from + next + 1, newlines + body[..(from + next + 1)].Count((byte)'\n'));
+                if (next >= 0) middle = (bodyStart + from + next + 1, lines.Newlines + body[..(from + next + 1)].Count((byte)'\n'));
             }
-            var breaks = body.Count((byte)'\n');
-            if (breaks > 0) lineStart = bodyStart + body.LastIndexOf((byte)'\n') + 1;
-            newlines += breaks;
+            if (lines.Take(body) is { } tooLong) return tooLong;
             position += complete;
-            if (position - lineStart > MaxLineBytes)
-                return Error.New($"{source}: line {newlines + 1} is longer than {ByteSize.Text(MaxLineBytes)}: not a table of rows");
-            if (first && !final && newlines > 0 && length > position)
+            if (first && !final && lines.Newlines > 0 && length > position)
             {
                 // The lines of the first chunk, scaled to the file's length, say roughly how many there are.
-                var estimated = (long)Math.Ceiling((double)newlines * (length - bom) / (position - bom));
+                var estimated = (long)Math.Ceiling((double)lines.Newlines * (length - bom) / (position - bom));
                 if (fits(estimated, Math.Max(columns, 1)).Failed(out var tooBig, out _)) return tooBig;
             }
             first = false;
@@ -86,7 +82,7 @@ internal sealed record TextScan(int Bom, long Bytes, long Lines, int Columns, bo
             span[complete..].CopyTo(buffer);
         }
         if (!nonBlank) return Error.New($"{source}: the file is empty");
-        var scan = new TextScan(bom, position - bom, newlines + 1, Math.Max(columns, 1), quotes, middle);
+        var scan = new TextScan(bom, position - bom, lines.Newlines + 1, Math.Max(columns, 1), quotes, middle);
         return fits(scan.Lines, scan.Columns).Map(_ => scan);
     }
 
@@ -132,5 +128,30 @@ internal sealed record TextScan(int Bom, long Bytes, long Lines, int Columns, bo
             return Error.New($"{source}: line {newlinesBefore + body[..at].Count((byte)'\n') + 1}: not valid UTF-8 text (byte {fileOffset + at} of the file)");
         }
         return Error.New($"{source}: not valid UTF-8 text");
+    }
+}
+
+/// <summary>
+/// Counts line breaks in text that comes chunk by chunk and refuses a line longer than
+/// <see cref="TextScan.MaxLineBytes"/> as soon as it is seen, whether the text is a file being
+/// scanned or a pipe being read into memory.
+/// </summary>
+internal sealed class LineGuard(string source)
+{
+    private long _position;
+    private long _lineStart;
+
+    /// <summary>Line breaks so far.</summary>
+    public long Newlines { get; private set; }
+
+    /// <summary>Takes the next chunk; a refusal when the line it ends in has grown too long.</summary>
+    public Error? Take(ReadOnlySpan<byte> chunk)
+    {
+        var breaks = chunk.Count((byte)'\n');
+        if (breaks > 0) _lineStart = _position + chunk.LastIndexOf((byte)'\n') + 1;
+        (Newlines, _position) = (Newlines + breaks, _position + chunk.Length);
+        return _position - _lineStart > TextScan.MaxLineBytes
+            ? Error.New($"{source}: line {Newlines + 1} is longer than {ByteSize.Text(TextScan.MaxLineBytes)}: not a table of rows")
+            : null;
     }
 }

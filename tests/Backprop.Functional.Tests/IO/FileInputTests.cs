@@ -24,6 +24,14 @@ public sealed class FileInputTests
     }
 
     [Fact]
+    public void A_device_that_never_ends_is_refused_as_a_table_after_its_first_16_MiB()
+    {
+        // Read into memory as a pipe is: the longest line, not the 2 GiB an array may hold, stops it.
+        if (!File.Exists("/dev/zero")) return;
+        ReaderRefusal.Expect(FileInput.ReadCsv("/dev/zero"), "/dev/zero", "line 1 is longer than 16 MiB: not a table of rows");
+    }
+
+    [Fact]
     public void A_csv_file_of_one_endless_line_is_refused_after_the_longest_line_a_table_may_have()
     {
         using var dir = new TempDirectory();
