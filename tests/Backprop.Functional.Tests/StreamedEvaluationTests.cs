@@ -87,6 +87,23 @@ public sealed class StreamedEvaluationTests
             .Label($"rows {start}..{start + count - 1} of {data.Rows}");
     }
 
+    [Property(MaxTest = 200, Arbitrary = [typeof(AnyEvaluation)])]
+    public Property Predictions_in_batches_are_the_predictions_and_their_csv_text(EvaluationCase c)
+    {
+        var (network, data) = (c.Network.Network, c.Network.Data);
+        using var compute = new ComputeContext(c.Threads);
+        var batches = Forward.PredictInBatches(network, data.Inputs, compute, c.RowsPerPass).ToList();
+        var whole = Forward.Predict(network, data.Inputs);
+        var joined = batches.SelectMany(b => Enumerable.Range(0, b.RowCount).Select(r => b.Row(r).ToArray())).SelectMany(row => row).ToArray();
+        var schema = c.Task == TaskKind.Classification
+            ? new DataSchema(Arr<string>.Empty, Arr.create("label"), TaskKind.Classification, Enumerable.Range(0, network.OutputWidth).Select(k => $"c{k}").ToArr(), Option<Standardization>.None)
+            : new DataSchema(Arr<string>.Empty, Enumerable.Range(0, network.OutputWidth).Select(k => $"y{k}").ToArr(), TaskKind.Regression, Arr<string>.Empty, Option<Standardization>.None);
+        var text = new StringWriter();
+        Backprop.Cli.Commands.PredictCommand.WriteCsv(text, batches, schema, network.OutputWidth);
+        return (batches.All(b => b.RowCount <= c.RowsPerPass) && Bits.Same(Dense.ToRowMajor(whole), joined)).Label("batches differ from the predictions")
+            .And((text.ToString() == Backprop.Cli.Commands.PredictCommand.Csv(whole, schema)).Label("the csv text differs"));
+    }
+
     private static double[] Copy(ColumnMajor m)
     {
         var values = new double[m.Count];
