@@ -104,6 +104,27 @@ public sealed class StreamedEvaluationTests
             .And((text.ToString() == Backprop.Cli.Commands.PredictCommand.Csv(whole, schema)).Label("the csv text differs"));
     }
 
+    [Property(MaxTest = 300, Arbitrary = [typeof(AnyEvaluation)])]
+    public Property A_gradient_in_batches_has_the_bits_of_one_pass_over_every_row(EvaluationCase c)
+    {
+        var (network, data, loss) = (c.Network.Network, c.Network.Data, c.Network.Loss);
+        using var compute = new ComputeContext(c.Threads);
+        var batched = Training.Gradient(network, loss, data, compute, c.RowsPerPass);
+        var whole = Backward.Run(network, Forward.Run(network, data.Inputs), data.Targets, loss);
+        return Bits.Same(Bits.Of(batched), Bits.Of(whole)).ToProperty();
+    }
+
+    [Fact]
+    public void A_wide_gradient_in_batches_has_the_bits_of_the_blocked_threaded_product()
+    {
+        // 700 rows cross the product's depth block (256) in dW = δᵀ·X; the whole pass is threaded.
+        var c = new NetworkCase([30, 40, 4], ["tanh", "softmax"], 700, 13, "cross-entropy");
+        using var compute = new ComputeContext(2);
+        var whole = Backward.Run(c.Network, Forward.Run(c.Network, c.Data.Inputs, compute), c.Data.Targets, c.Loss, compute);
+        foreach (var perPass in new[] { 1, 100, 256, 257, 700, 4096 })
+            Assert.True(Bits.Same(Bits.Of(whole), Bits.Of(Training.Gradient(c.Network, c.Loss, c.Data, compute, perPass))), $"{perPass} rows per pass");
+    }
+
     private static double[] Copy(ColumnMajor m)
     {
         var values = new double[m.Count];
