@@ -24,6 +24,13 @@ public static class AtomicFile
     /// <summary>Atomically replaces <paramref name="path"/> with <paramref name="bytes"/>.</summary>
     public static Fin<Unit> Write(string path, ReadOnlySpan<byte> bytes) => Write(path, bytes, TemporaryName(path));
 
+    /// <summary>
+    /// Atomically replaces <paramref name="path"/> with what <paramref name="write"/> writes to the
+    /// stream it is given, piece by piece (the file appears only once it is complete). An exception
+    /// from <paramref name="write"/> other than an I/O error leaves the target as it was and is rethrown.
+    /// </summary>
+    public static Fin<Unit> Write(string path, Action<Stream> write) => Write(path, write, TemporaryName(path));
+
     /// <summary>Atomically replaces <paramref name="path"/> with UTF-8 text.</summary>
     public static Fin<Unit> WriteText(string path, string text) => Write(path, System.Text.Encoding.UTF8.GetBytes(text));
 
@@ -38,6 +45,13 @@ public static class AtomicFile
     /// <summary><see cref="Write(string, ReadOnlySpan{byte})"/> through a given temporary name (tests plant files there).</summary>
     internal static Fin<Unit> Write(string path, ReadOnlySpan<byte> bytes, string temporary)
     {
+        var copy = bytes.ToArray();
+        return Write(path, stream => stream.Write(copy), temporary);
+    }
+
+    /// <summary><see cref="Write(string, Action{Stream})"/> through a given temporary name.</summary>
+    internal static Fin<Unit> Write(string path, Action<Stream> write, string temporary)
+    {
         if (FilePath.IsBlank(path)) return FilePath.Blank(path);
         if (TargetRefusal(path) is { } early) return early;
         var created = false;
@@ -46,7 +60,7 @@ public static class AtomicFile
             using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
             {
                 created = true;
-                stream.Write(bytes);
+                write(stream);
                 stream.Flush(flushToDisk: true);
             }
             // Checked again just before the rename, which replaces whatever is there by then
@@ -65,6 +79,11 @@ public static class AtomicFile
             // Only a temporary file made here is removed: one that was already there is not ours.
             if (created) TryDelete(temporary);
             return Error.New($"{path}: cannot write ({e.Message})");
+        }
+        catch
+        {
+            if (created) TryDelete(temporary);
+            throw;
         }
     }
 

@@ -94,6 +94,14 @@ public sealed record Model(Network Network, Loss Loss, Option<DataSchema> Schema
         schema.InTargetUnits(Forward.Predict(Network, inputs, compute));
 
     /// <summary>
+    /// <see cref="Predict"/> a batch of rows at a time, in row order (see
+    /// <see cref="Forward.PredictInBatches"/>): the same numbers, for any number of rows in the
+    /// memory of one batch's activations.
+    /// </summary>
+    public IEnumerable<Matrix<double>> PredictInBatches(Matrix<double> inputs, DataSchema schema, ComputeContext? compute = null) =>
+        Forward.PredictInBatches(Network, inputs, compute).Select(schema.InTargetUnits);
+
+    /// <summary>
     /// The model's loss and metrics on <paramref name="data"/> (from <see cref="DataInTargetUnits"/>)
     /// in the targets' own units: for a model with target scaling the mse is in squared target units.
     /// </summary>

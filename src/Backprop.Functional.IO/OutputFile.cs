@@ -22,17 +22,28 @@ public static partial class OutputFile
     /// <summary>Writes <paramref name="bytes"/> to <paramref name="path"/>, atomically where it is (or will be) a regular file.</summary>
     public static Fin<Unit> Write(string path, ReadOnlySpan<byte> bytes)
     {
+        var copy = bytes.ToArray();
+        return Write(path, stream => stream.Write(copy));
+    }
+
+    /// <summary>
+    /// Writes what <paramref name="write"/> writes to the stream it is given to <paramref name="path"/>,
+    /// a piece at a time (so output larger than memory needs no buffer of its own): atomically where it
+    /// is (or will be) a regular file, directly to a FIFO, device or the process's own stream.
+    /// </summary>
+    public static Fin<Unit> Write(string path, Action<Stream> write)
+    {
         if (FilePath.IsBlank(path)) return FilePath.Blank(path);
         var fullPath = Path.GetFullPath(path);
-        if (Libc.IsAvailable && DescriptorNamed(fullPath) is { } descriptor) return WriteToDescriptor(path, descriptor, bytes);
+        if (Libc.IsAvailable && DescriptorNamed(fullPath) is { } descriptor) return WriteToDescriptor(path, descriptor, write);
         // A path that cannot be inspected is left to the atomic write, which says why it fails.
-        if (FileKinds.Of(path, followLinks: false).Failed(out _, out var kind)) return AtomicFile.Write(path, bytes);
+        if (FileKinds.Of(path, followLinks: false).Failed(out _, out var kind)) return AtomicFile.Write(path, write);
         switch (kind)
         {
             case FileKind.Missing:
-                return AtomicFile.Write(path, bytes);
+                return AtomicFile.Write(path, write);
             case FileKind.Regular:
-                return AtomicFile.Write(path, bytes);
+                return AtomicFile.Write(path, write);
             case FileKind.Directory:
                 return Error.New($"{path}: is a directory, not a file");
             case FileKind.SymbolicLink:
@@ -41,7 +52,7 @@ public static partial class OutputFile
                     ? Error.New($"{path}: is a symbolic link to nothing; it is neither followed nor replaced (name the file itself)")
                     : Error.New($"{path}: is a symbolic link to {FileKinds.Describe(target)}; it is neither followed nor replaced (name the file itself)");
             case FileKind.Fifo or FileKind.CharacterDevice or FileKind.Socket:
-                return WriteDirectly(path, kind, bytes);
+                return WriteDirectly(path, kind, write);
             default:
                 return Error.New($"{path}: is {FileKinds.Describe(kind)}; output is not written to one");
         }
@@ -55,9 +66,9 @@ public static partial class OutputFile
     /// following a link, checks the kind on the open descriptor, then writes: a file swapped in at
     /// the last moment is refused, not written.
     /// </summary>
-    private static Fin<Unit> WriteDirectly(string path, FileKind expected, ReadOnlySpan<byte> bytes)
+    private static Fin<Unit> WriteDirectly(string path, FileKind expected, Action<Stream> write)
     {
-        if (!Libc.IsAvailable) return WritePortably(path, bytes);
+        if (!Libc.IsAvailable) return WritePortably(path, write);
         var fd = Libc.Open(path, Libc.O_WRONLY | Libc.O_NONBLOCK | Libc.O_NOFOLLOW | Libc.O_NOCTTY | Libc.O_CLOEXEC, 0, out var errno);
         if (fd < 0)
         {
@@ -73,8 +84,8 @@ public static partial class OutputFile
         if ((errno = Libc.Stat(fd, out var kind, out _)) != 0) return CannotWrite(path, Libc.Describe(errno));
         if (!(kind is FileKind.Fifo or FileKind.CharacterDevice or FileKind.Socket))
             return Error.New($"{path}: changed while being opened (now {FileKinds.Describe(kind)}); nothing was written");
-        if ((errno = Libc.MakeBlocking(fd)) != 0 || (errno = Libc.WriteAll(fd, bytes)) != 0) return CannotWrite(path, Libc.Describe(errno));
-        return Unit.Default;
+        if ((errno = Libc.MakeBlocking(fd)) != 0) return CannotWrite(path, Libc.Describe(errno));
+        return WriteThrough(path, fd, write);
     }
 
     /// <summary>
@@ -83,7 +94,7 @@ public static partial class OutputFile
     /// bytes follow whatever else went to that stream (opening the name anew would start at offset 0),
     /// and a socket (a service's journal) works although it cannot be opened by name.
     /// </summary>
-    private static Fin<Unit> WriteToDescriptor(string path, int descriptor, ReadOnlySpan<byte> bytes)
+    private static Fin<Unit> WriteToDescriptor(string path, int descriptor, Action<Stream> write)
     {
         var fd = Libc.Duplicate(descriptor, out var errno);
         if (fd < 0)
@@ -94,8 +105,23 @@ public static partial class OutputFile
         }
         using var handle = new SafeFileHandle(fd, ownsHandle: true);
         if (Libc.Stat(fd, out var kind, out _) == 0 && kind == FileKind.Directory) return Error.New($"{path}: is a directory, not a file");
-        if ((errno = Libc.WriteAll(fd, bytes)) != 0) return CannotWrite(path, Libc.Describe(errno));
-        return Unit.Default;
+        return WriteThrough(path, fd, write);
+    }
+
+    /// <summary>Runs <paramref name="write"/> on the open descriptor <paramref name="fd"/>, buffered, every failed write named as the path's.</summary>
+    private static Fin<Unit> WriteThrough(string path, int fd, Action<Stream> write)
+    {
+        try
+        {
+            using var stream = new BufferedStream(new DescriptorStream(fd), 1 << 16);
+            write(stream);
+            stream.Flush();
+            return Unit.Default;
+        }
+        catch (IOException e)
+        {
+            return CannotWrite(path, e.Message);
+        }
     }
 
     private static int? DescriptorNamed(string fullPath)
@@ -107,13 +133,13 @@ public static partial class OutputFile
     }
 
     /// <summary>Where the libc calls are not available: .NET's own open, which waits for a FIFO's reader.</summary>
-    private static Fin<Unit> WritePortably(string path, ReadOnlySpan<byte> bytes)
+    private static Fin<Unit> WritePortably(string path, Action<Stream> write)
     {
         try
         {
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite, bufferSize: 0);
             if (stream.CanSeek) stream.SetLength(0);
-            stream.Write(bytes);
+            write(stream);
             return Unit.Default;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -31,6 +31,38 @@ public static class Forward
     /// <summary>The network's predictions for <paramref name="inputs"/>, its products in <paramref name="compute"/> (without one, on the calling thread).</summary>
     public static Matrix<double> Predict(Network network, Matrix<double> inputs, ComputeContext? compute = null) => Run(network, inputs, compute).Output;
 
+    /// <summary>
+    /// The network's predictions for <paramref name="inputs"/> a batch of rows at a time, in row
+    /// order: <paramref name="rowsPerPass"/> rows per forward pass (default
+    /// <see cref="Evaluation.RowsPerPass"/>), each batch's buffers reused by the next, so that
+    /// predicting for many rows holds one batch's activations. Together the batches are
+    /// <see cref="Predict"/>'s bits. Products in <paramref name="compute"/> (without one, on the calling thread).
+    /// </summary>
+    public static IEnumerable<Matrix<double>> PredictInBatches(Network network, Matrix<double> inputs, ComputeContext? compute = null, int? rowsPerPass = null)
+    {
+        if (rowsPerPass < 1) throw new ArgumentOutOfRangeException(nameof(rowsPerPass), $"{rowsPerPass} rows per pass: at least 1");
+        if (inputs.ColumnCount != network.InputWidth)
+            throw new ArgumentException($"inputs have {inputs.ColumnCount} columns but the network reads {network.InputWidth}");
+        return Batches(network, inputs, compute, Math.Max(1, Math.Min(rowsPerPass ?? Evaluation.RowsPerPass(network), inputs.RowCount)));
+    }
+
+    private static IEnumerable<Matrix<double>> Batches(Network network, Matrix<double> inputs, ComputeContext? compute, int batch)
+    {
+        using var forward = BatchedForward.For(network, batch, compute);
+        for (var start = 0; start < inputs.RowCount; start += batch)
+        {
+            var rows = Math.Min(batch, inputs.RowCount - start);
+            if (forward is null)
+            {
+                // An activation without a fast form (a user's own): the reference pass on a copy of the rows.
+                yield return Predict(network, inputs.SubMatrix(start, rows, 0, inputs.ColumnCount), compute);
+                continue;
+            }
+            forward.Run(inputs, start, rows);
+            yield return Dense.Matrix(rows, network.OutputWidth, forward.Outputs.ToArray());
+        }
+    }
+
     /// <summary>z = X·Wᵀ + b: one fma chain per element over the inputs (in <paramref name="compute"/>, without one on the calling thread), then the bias added once.</summary>
     public static Matrix<double> PreActivation(Layer layer, Matrix<double> x, ComputeContext? compute = null)
     {

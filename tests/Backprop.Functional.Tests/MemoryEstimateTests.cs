@@ -75,8 +75,9 @@ public sealed class MemoryEstimateTests
         Assert.Equal(8 * MemoryEstimate.KeptParameterSets * 13, e.ParameterBytes);
         Assert.Equal(e.ParameterBytes, e.OptimizerBytes);
         Assert.Equal(8 * 13, e.GradientBytes);
-        // z, h of every layer and δ, dL/dh at the widest, per batch row; z, h and the loss's output of the held-out rows.
-        Assert.Equal(8 * (4 * (2 * 4 + 2 * 3) + 5 * (2 * 4 + 1)), e.WorkspaceBytes);
+        // z, h of every layer and δ, dL/dh at the widest, per batch row; the held-out rows in one evaluation
+        // pass: h of the hidden layer, z and h of the output, the targets and their inversion.
+        Assert.Equal(8 * (4 * (2 * 4 + 2 * 3) + 5 * (3 + 4 * 1)), e.WorkspaceBytes);
         // Every row, and the epoch's shuffled copy of the training rows.
         Assert.Equal(8 * (15 + 10) * 3, e.DataBytes);
         Assert.Equal(0, e.SavingBytes);

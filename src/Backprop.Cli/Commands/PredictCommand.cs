@@ -34,8 +34,8 @@ public static class PredictCommand
                    from table in SharedOptions.Table(parse.GetValue(data), parse.GetValue(dataset), layout.Of(parse))
                    from schema in model.SchemaFor(table, null)
                    from inputs in model.Inputs(table, schema)
-                   let predictions = model.Predict(inputs, schema, compute)
-                   from code in Write(context, parse.GetValue(output)!, Csv(predictions, schema), predictions.RowCount)
+                   let predictions = model.PredictInBatches(inputs, schema, compute)
+                   from code in Write(context, parse.GetValue(output)!, text => WriteCsv(text, predictions, schema, model.Network.OutputWidth), inputs.RowCount)
                    select code;
         }));
         return command;
@@ -44,36 +44,64 @@ public static class PredictCommand
     /// <summary>The predictions as CSV: "class,p_setosa,…" for classification, the target names for regression.</summary>
     public static string Csv(Matrix<double> predictions, DataSchema schema)
     {
-        var rows = predictions.RowCount;
-        var values = Dense.Data(predictions);
-        var text = new StringBuilder();
-        if (schema.Task == TaskKind.Classification)
-        {
-            var best = Evaluation.ArgMaxByRow(values, rows, predictions.ColumnCount);
-            text.Append("class,").Append(string.Join(",", schema.Classes.Map(c => CsvText.Quote("p_" + c)))).Append('\n');
-            for (var r = 0; r < rows; r++)
-                text.Append(CsvText.Quote(schema.Classes[best[r]])).Append(',')
-                    .Append(string.Join(",", Enumerable.Range(0, predictions.ColumnCount).Select(c => Number(values[c * rows + r])))).Append('\n');
-            return text.ToString();
-        }
-        var names = schema.Targets.Count == predictions.ColumnCount ? schema.Targets.ToArray() : Enumerable.Range(0, predictions.ColumnCount).Select(i => $"output{i}").ToArray();
-        text.Append(string.Join(",", names.Select(CsvText.Quote))).Append('\n');
-        for (var r = 0; r < rows; r++)
-            text.Append(string.Join(",", Enumerable.Range(0, predictions.ColumnCount).Select(c => Number(values[c * rows + r])))).Append('\n');
+        var text = new StringWriter(CultureInfo.InvariantCulture);
+        WriteCsv(text, [predictions], schema, predictions.ColumnCount);
         return text.ToString();
+    }
+
+    /// <summary>
+    /// <see cref="Csv"/> of the predictions that come a batch of rows at a time (each
+    /// <paramref name="columns"/> wide), written row by row as they come.
+    /// </summary>
+    public static void WriteCsv(TextWriter text, IEnumerable<Matrix<double>> batches, DataSchema schema, int columns)
+    {
+        var classification = schema.Task == TaskKind.Classification;
+        if (classification)
+        {
+            text.Write("class,");
+            text.Write(string.Join(",", schema.Classes.Map(c => CsvText.Quote("p_" + c))));
+        }
+        else
+        {
+            var names = schema.Targets.Count == columns ? schema.Targets.ToArray() : Enumerable.Range(0, columns).Select(i => $"output{i}").ToArray();
+            text.Write(string.Join(",", names.Select(CsvText.Quote)));
+        }
+        text.Write('\n');
+        var line = new StringBuilder();
+        foreach (var batch in batches)
+        {
+            var rows = batch.RowCount;
+            var values = Dense.Data(batch);
+            var best = classification ? Evaluation.ArgMaxByRow(values, rows, columns) : [];
+            for (var r = 0; r < rows; r++)
+            {
+                line.Clear();
+                if (classification) line.Append(CsvText.Quote(schema.Classes[best[r]])).Append(',');
+                for (var c = 0; c < columns; c++)
+                {
+                    if (c > 0) line.Append(',');
+                    line.Append(Number(values[c * rows + r]));
+                }
+                text.Write(line.Append('\n'));
+            }
+        }
     }
 
     private static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 
-    /// <summary>The predictions to standard output ("-", with nothing else) or to a file, then a line saying where they went.</summary>
-    private static Fin<int> Write(CommandContext context, string path, string csv, int rows)
+    /// <summary>The predictions to standard output ("-", with nothing else) or to a file (written as they come), then a line saying where they went.</summary>
+    private static Fin<int> Write(CommandContext context, string path, Action<TextWriter> write, int rows)
     {
         if (path == "-")
         {
-            context.Out.Write(csv);
+            write(context.Out);
             return ExitCodes.Success;
         }
-        return OutputFile.WriteText(path, csv).Map(_ =>
+        return OutputFile.Write(path, stream =>
+        {
+            using var text = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), 1 << 16, leaveOpen: true);
+            write(text);
+        }).Map(_ =>
         {
             context.Out.WriteLine($"wrote {rows} predictions to {path}");
             return ExitCodes.Success;

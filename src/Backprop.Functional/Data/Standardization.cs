@@ -50,12 +50,18 @@ public sealed record Standardization(Arr<double> Means, Arr<double> Stds)
     public Matrix<double> Invert(Matrix<double> standardized)
     {
         if (standardized.ColumnCount != Means.Count) throw new ArgumentException($"standardization has {Means.Count} columns, the values have {standardized.ColumnCount}");
-        var rows = standardized.RowCount;
-        var source = Dense.Data(standardized);
-        var result = new double[source.Length];
+        var result = new double[standardized.RowCount * standardized.ColumnCount];
+        InvertInto(Dense.Data(standardized), standardized.RowCount, result);
+        return Dense.Matrix(standardized.RowCount, standardized.ColumnCount, result);
+    }
+
+    /// <summary><see cref="Invert(Matrix{double})"/> of the column-major <paramref name="standardized"/> (<paramref name="rows"/> × the columns) into <paramref name="result"/>.</summary>
+    public void InvertInto(ReadOnlySpan<double> standardized, int rows, Span<double> result)
+    {
+        if (standardized.Length != rows * Means.Count || result.Length < standardized.Length)
+            throw new ArgumentException($"standardization has {Means.Count} columns, the values are {standardized.Length} for {rows} rows");
         for (var c = 0; c < Means.Count; c++)
             for (var r = 0; r < rows; r++)
-                result[c * rows + r] = source[c * rows + r] * Stds[c] + Means[c];
-        return Dense.Matrix(rows, standardized.ColumnCount, result);
+                result[c * rows + r] = standardized[c * rows + r] * Stds[c] + Means[c];
     }
 }

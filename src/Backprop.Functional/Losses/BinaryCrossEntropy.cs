@@ -45,4 +45,8 @@ public sealed record BinaryCrossEntropy : Loss
             sum += Math.Max(z[i], 0.0) - z[i] * y[i] + DeterministicMath.Log1p(DeterministicMath.Exp(-Math.Abs(z[i])));
         return sum / y.Count;
     }
+
+    /// <summary>One term of <see cref="Value(ColumnMajor, ColumnMajor)"/>'s sum, as it adds it: for an evaluation that adds them a batch of rows at a time.</summary>
+    internal static double Term(double z, double y) =>
+        Math.Max(z, 0.0) - z * y + DeterministicMath.Log1p(DeterministicMath.Exp(-Math.Abs(z)));
 }

@@ -56,4 +56,27 @@ public sealed record CrossEntropy : Loss
         }
         return total / y.Rows;
     }
+
+    /// <summary>
+    /// <paramref name="total"/> with the terms of <see cref="Value(ColumnMajor, ColumnMajor)"/> for the rows of
+    /// <paramref name="z"/> added as it adds them (row by row, then column by column): its sum
+    /// runs in row order, so batches of rows added one after another give its bits.
+    /// </summary>
+    internal static double AddRows(double total, ColumnMajor z, ColumnMajor y)
+    {
+        for (var r = 0; r < y.Rows; r++)
+        {
+            var max = double.NegativeInfinity;
+            for (var c = 0; c < y.Columns; c++) max = Math.Max(max, z[r, c]);
+            var sum = 0.0;
+            for (var c = 0; c < y.Columns; c++) sum += DeterministicMath.Exp(z[r, c] - max);
+            var logSumExp = max + DeterministicMath.Log(sum);
+            for (var c = 0; c < y.Columns; c++)
+            {
+                var target = y[r, c];
+                if (target != 0) total += target * (logSumExp - z[r, c]);
+            }
+        }
+        return total;
+    }
 }

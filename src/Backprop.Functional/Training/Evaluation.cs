@@ -35,12 +35,34 @@ public sealed record Evaluation(double Loss, double? Accuracy, Arr<Arr<int>> Con
     /// <summary>The mean recall over the classes that occur (classification only).</summary>
     public double? MacroRecall => Accuracy is null ? null : ClassificationMetrics.MacroRecall(PerClass);
 
-    /// <summary>Evaluates <paramref name="network"/> on <paramref name="data"/> (one forward pass, its products in <paramref name="compute"/>; without one, on the calling thread).</summary>
-    public static Evaluation Of(Network network, Loss loss, Dataset data, TaskKind task, ComputeContext? compute = null)
+    /// <summary>The most rows one forward pass of an evaluation takes (see <see cref="RowsPerPass"/>).</summary>
+    public const int MaxRowsPerPass = 4096;
+
+    /// <summary>How many doubles of activations one pass of an evaluation may hold: 4 MiB of them.</summary>
+    public const int ActivationBudget = 512 * 1024;
+
+    /// <summary>
+    /// The rows per forward pass an evaluation of <paramref name="network"/> takes by default:
+    /// <see cref="MaxRowsPerPass"/>, or fewer when its layers are wide, so that one pass's
+    /// activations (every hidden layer's h, the output's z and h) stay within
+    /// <see cref="ActivationBudget"/> doubles; never fewer than 64.
+    /// </summary>
+    public static int RowsPerPass(Network network)
     {
-        var trace = Forward.Run(network, data.Inputs, compute);
-        return Measure(trace.OutputLayer, loss, data.Targets, task);
+        var perRow = network.Layers.Sum(l => l.OutputWidth) + network.OutputWidth;
+        return Math.Clamp(ActivationBudget / Math.Max(1, perRow), 64, MaxRowsPerPass);
     }
+
+    /// <summary>
+    /// Evaluates <paramref name="network"/> on <paramref name="data"/>: forward passes over
+    /// <paramref name="rowsPerPass"/> rows at a time (default <see cref="RowsPerPass"/>), so the
+    /// memory it takes beyond the data grows with the batch, not the rows, and the same bits as
+    /// one pass over every row (a mse or binary cross-entropy loss over several outputs keeps the
+    /// terms of every output but the first, to add them in the order one pass does). Products in
+    /// <paramref name="compute"/>; without one, on the calling thread.
+    /// </summary>
+    public static Evaluation Of(Network network, Loss loss, Dataset data, TaskKind task, ComputeContext? compute = null, int? rowsPerPass = null) =>
+        Streamed(network, loss, data, task, Option<Standardization>.None, compute, rowsPerPass);
 
     /// <summary>
     /// Evaluates in the targets' own units: <paramref name="data"/>'s targets are in their own
@@ -48,9 +70,40 @@ public sealed record Evaluation(double Loss, double? Accuracy, Arr<Arr<int>> Con
     /// (the targets' standardization the network was trained with) before the loss and the
     /// metrics are taken, so an mse is in squared target units. Target scaling goes with mse on
     /// an identity output, whose loss reads the outputs alone. Without a scaling, the same as
-    /// <see cref="Of"/>.
+    /// <see cref="Of"/>, and streamed as it is.
     /// </summary>
-    public static Evaluation InTargetUnits(Network network, Loss loss, Dataset data, TaskKind task, Option<Standardization> targetScaling, ComputeContext? compute = null)
+    public static Evaluation InTargetUnits(Network network, Loss loss, Dataset data, TaskKind task, Option<Standardization> targetScaling, ComputeContext? compute = null, int? rowsPerPass = null) =>
+        Streamed(network, loss, data, task, targetScaling, compute, rowsPerPass);
+
+    private static Evaluation Streamed(Network network, Loss loss, Dataset data, TaskKind task, Option<Standardization> targetScaling, ComputeContext? compute, int? rowsPerPass)
+    {
+        if (rowsPerPass < 1) throw new ArgumentOutOfRangeException(nameof(rowsPerPass), $"{rowsPerPass} rows per pass: at least 1");
+        if (data.Targets.RowCount != data.Rows || data.Targets.ColumnCount != network.OutputWidth) return WholeBatch(network, loss, data, task, targetScaling, compute);
+        var batch = Math.Min(rowsPerPass ?? RowsPerPass(network), data.Rows);
+        var sums = data.Rows == 0 ? null : EvaluationSums.For(loss, task, data.Targets, batch);
+        if (sums is null) return WholeBatch(network, loss, data, task, targetScaling, compute);
+        using var forward = BatchedForward.For(network, batch, compute);
+        if (forward is null) return WholeBatch(network, loss, data, task, targetScaling, compute);
+        var scaling = targetScaling.Case as Standardization;
+        var inverted = scaling is null ? [] : GC.AllocateUninitializedArray<double>(batch * network.OutputWidth);
+        for (var start = 0; start < data.Rows; start += batch)
+        {
+            var rows = Math.Min(batch, data.Rows - start);
+            forward.Run(data.Inputs, start, rows);
+            if (scaling is null)
+            {
+                sums.Add(forward.PreActivation, forward.Activation, start);
+                continue;
+            }
+            var outputs = inverted.AsSpan(0, rows * network.OutputWidth);
+            scaling.InvertInto(forward.Outputs, rows, outputs);
+            sums.Add(new ColumnMajor(outputs, rows), new ColumnMajor(outputs, rows), start);
+        }
+        return sums.Result();
+    }
+
+    /// <summary>One forward pass over every row: for a loss or an activation a batched pass does not know (a user's own), and for shapes that do not fit (which it refuses as it always has).</summary>
+    private static Evaluation WholeBatch(Network network, Loss loss, Dataset data, TaskKind task, Option<Standardization> targetScaling, ComputeContext? compute)
     {
         var trace = Forward.Run(network, data.Inputs, compute);
         if (targetScaling.Case is not Standardization scaling) return Measure(trace.OutputLayer, loss, data.Targets, task);

@@ -26,7 +26,7 @@ namespace Backprop.Functional;
 /// <param name="ParameterBytes">Every copy of the parameters alive at once (<see cref="KeptParameterSets"/>).</param>
 /// <param name="OptimizerBytes">The optimizer's slots of each of those copies.</param>
 /// <param name="GradientBytes">One gradient, reused by every step.</param>
-/// <param name="WorkspaceBytes">One batch's forward trace and backward buffers, and one forward pass over the held-out rows.</param>
+/// <param name="WorkspaceBytes">One batch's forward trace and backward buffers, and one evaluation pass over a batch of the held-out rows.</param>
 /// <param name="DataBytes">The training and held-out rows, and with mini-batches the epoch's shuffled copy of the training rows.</param>
 /// <param name="SavingBytes">States held by a writer, and the copy and file buffer of the one it encodes.</param>
 /// <param name="LargestTensor">Elements of the largest single array training needs.</param>
@@ -116,8 +116,15 @@ public sealed record MemoryEstimate(
         var step = batch * (2 * activations + 2 * widest);
         // Mini-batches are gathered for a whole epoch at once (StepWorkspace.EpochBatches).
         var gathered = batch < rows ? rows * (inputs + outputs) : 0;
-        // Evaluation runs the reference forward pass, which keeps z and h of every layer, and the loss's output-sized matrix.
-        var evaluation = heldOut > 0 ? heldOut * (2 * activations + outputs) : 0;
+        // Evaluation streams (Evaluation.RowsPerPass): per pass row, h of every hidden layer, z and h of the
+        // output, the batch's targets and their inversion; its rows are at most MaxRowsPerPass, and it takes
+        // fewer where that keeps one pass's activations within the budget (never fewer than 64). Over several
+        // outputs the loss, squared and absolute errors keep every later output's terms (StorageOrderSum).
+        var passRow = activations + 3 * outputs;
+        var evaluation = heldOut > 0
+            ? Int128.Min(Int128.Min(heldOut, Evaluation.MaxRowsPerPass) * passRow, 3 * Int128.Max(Evaluation.ActivationBudget, 64 * (activations + outputs))) +
+              3 * (outputs - 1) * heldOut
+            : 0;
         var saving = shape.SavedStates > 0 ? (shape.SavedStates + 2) * set : 0;
 
         var tensors = new (Int128 Elements, string Name)[]
@@ -125,7 +132,7 @@ public sealed record MemoryEstimate(
             (largestLayer, $"the weights of layer {largestLayerIndex + 1}"),
             ((rows + heldOut) * Int128.Max(inputs, outputs), $"the data set ({rows + heldOut:N0} rows × {Int128.Max(inputs, outputs)} columns)"),
             (batch * widest, $"one batch's values at the widest layer ({batch:N0} rows × {widest} units)"),
-            (heldOut * widest, $"the held-out rows' values at the widest layer ({heldOut:N0} rows × {widest} units)"),
+            (Int128.Min(heldOut, Evaluation.MaxRowsPerPass) * widest, $"one evaluation pass's values at the widest layer ({Int128.Min(heldOut, Evaluation.MaxRowsPerPass):N0} rows × {widest} units)"),
         };
         var largest = tensors.MaxBy(t => t.Elements);
         return new MemoryEstimate(

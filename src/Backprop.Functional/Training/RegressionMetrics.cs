@@ -36,9 +36,7 @@ public sealed record RegressionMetrics(double RootMeanSquaredError, double MeanA
     /// <summary>R² of one target column.</summary>
     public static double RSquaredOf(ReadOnlySpan<double> h, ReadOnlySpan<double> y)
     {
-        var mean = 0.0;
-        foreach (var v in y) mean += v;
-        mean /= y.Length;
+        var mean = MeanOf(y);
         var (residual, total) = (0.0, 0.0);
         for (var r = 0; r < y.Length; r++)
         {
@@ -46,7 +44,18 @@ public sealed record RegressionMetrics(double RootMeanSquaredError, double MeanA
             residual += e * e;
             total += t * t;
         }
-        if (total == 0) return residual == 0 ? 1 : 0;
-        return 1 - residual / total;
+        return RSquaredFrom(residual, total);
     }
+
+    /// <summary>The mean of a target column, its values added in row order.</summary>
+    internal static double MeanOf(ReadOnlySpan<double> y)
+    {
+        var mean = 0.0;
+        foreach (var v in y) mean += v;
+        return mean / y.Length;
+    }
+
+    /// <summary>R² from Σ(y − h)² and Σ(y − ȳ)² of one column (1 or 0 for a constant column, exact or not).</summary>
+    internal static double RSquaredFrom(double residual, double total) =>
+        total == 0 ? (residual == 0 ? 1 : 0) : 1 - residual / total;
 }

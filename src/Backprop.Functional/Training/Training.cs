@@ -206,7 +206,17 @@ public static class Training
     public static double Loss(Network network, Loss loss, Dataset data) =>
         loss.Value(Forward.Run(network, data.Inputs).OutputLayer, data.Targets);
 
-    /// <summary>The gradient of the mean loss over every row of <paramref name="data"/>, its products in <paramref name="compute"/> (without one, on the calling thread).</summary>
-    public static Gradients Gradient(Network network, Loss loss, Dataset data, ComputeContext? compute = null) =>
-        Backward.Run(network, Forward.Run(network, data.Inputs, compute), data.Targets, loss, compute);
+    /// <summary>
+    /// The gradient of the mean loss over every row of <paramref name="data"/>, its products in
+    /// <paramref name="compute"/> (without one, on the calling thread): <paramref name="rowsPerPass"/>
+    /// rows at a time (default <see cref="Evaluation.RowsPerPass"/>), so that its memory beyond the
+    /// data grows with the batch, not the rows, with the bits of one pass over every row (see
+    /// <see cref="BatchedGradient"/>). A loss of a user's own takes one pass over every row.
+    /// </summary>
+    public static Gradients Gradient(Network network, Loss loss, Dataset data, ComputeContext? compute = null, int? rowsPerPass = null)
+    {
+        if (rowsPerPass < 1) throw new ArgumentOutOfRangeException(nameof(rowsPerPass), $"{rowsPerPass} rows per pass: at least 1");
+        return BatchedGradient.Of(network, loss, data, compute, rowsPerPass ?? Evaluation.RowsPerPass(network)) ??
+               Backward.Run(network, Forward.Run(network, data.Inputs, compute), data.Targets, loss, compute);
+    }
 }
