@@ -77,7 +77,8 @@ internal static class CsvReader
             using var reader = sep.Reader(o => o with { HasHeader = false, DisableColCountCheck = true, DisableFastFloat = true }).From(text);
             return read(reader);
         }
-        catch (Exception e) when (e is InvalidDataException or NotSupportedException or ArgumentException or IOException or OutOfMemoryException)
+        // Running out of memory is not a fault of the text: it goes to the shell's "not enough memory".
+        catch (Exception e) when (e is InvalidDataException or NotSupportedException or ArgumentException or IOException)
         {
             return Error.New($"{source}: cannot be read as delimited text ({Quote.Escape(e.Message, 200)})");
         }

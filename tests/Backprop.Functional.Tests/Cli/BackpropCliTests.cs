@@ -51,15 +51,14 @@ public sealed class BackpropCliTests
     [Fact]
     public void A_real_allocation_failure_in_a_child_process_exits_1_with_one_line()
     {
-        // A 48 MiB heap cannot hold a 64 MB CSV file's bytes; nothing estimates CSV reading, so the guard must catch it.
-        // (16 MB was enough while the parser kept every cell as a string; the columns of doubles now fit.)
+        // A 48 MiB heap cannot hold 640,000 distinct 100-character labels as strings (130 MB). The reader's
+        // estimate counts the doubles of 640,000 rows x 2 columns (20 MB), not text, so the guard must catch it.
         using var dir = new TempDirectory();
-        var row = string.Join(",", Enumerable.Repeat("0.5", 63)) + ",a\n";
         var path = dir.File("big.csv");
         using (var writer = new StreamWriter(path))
         {
-            writer.Write(string.Join(",", Enumerable.Range(0, 63).Select(i => $"x{i}")) + ",y\n");
-            for (var r = 0; r < 64 << 20; r += row.Length) writer.Write(row);
+            writer.Write("x,y\n");
+            for (var r = 0; r < 640_000; r++) writer.Write($"0.5,{r.ToString("D8", System.Globalization.CultureInfo.InvariantCulture).PadRight(100, 'a')}\n");
         }
         var run = ChildProcess.Run(["train", "--data", path, "--target", "y", "--epochs", "1"], new Dictionary<string, string> { ["DOTNET_GCHeapHardLimit"] = "0x3000000" });
         run.AssertRefused("not enough memory");
