@@ -1,6 +1,7 @@
 using Backprop.Functional.Numerics;
 using LanguageExt;
 using MathNet.Numerics.LinearAlgebra;
+using Lanes = System.Numerics.Vector<double>;
 
 namespace Backprop.Functional;
 
@@ -39,11 +40,27 @@ public sealed record Standardization(Arr<double> Means, Arr<double> Stds)
         if (inputs.ColumnCount != Means.Count) throw new ArgumentException($"standardization has {Means.Count} features, inputs have {inputs.ColumnCount}");
         var rows = inputs.RowCount;
         var source = Dense.Data(inputs);
-        var result = new double[source.Length];
+        // Every element is written below: no need to zero a copy the size of the data set first.
+        var result = GC.AllocateUninitializedArray<double>(source.Length);
         for (var c = 0; c < Means.Count; c++)
-            for (var r = 0; r < rows; r++)
-                result[c * rows + r] = (source[c * rows + r] - Means[c]) / Stds[c];
+            Standardize(source.AsSpan(c * rows, rows), Means[c], Stds[c], result.AsSpan(c * rows, rows));
         return Dense.Matrix(rows, inputs.ColumnCount, result);
+    }
+
+    /// <summary>
+    /// (x − mean) / std over one column, several lanes at a time: a vector's subtraction and division
+    /// are the scalar ones lane by lane (IEEE 754), so the bits are those of the plain loop.
+    /// </summary>
+    private static void Standardize(ReadOnlySpan<double> column, double mean, double std, Span<double> into)
+    {
+        var i = 0;
+        if (System.Numerics.Vector.IsHardwareAccelerated)
+        {
+            var (means, stds) = (new Lanes(mean), new Lanes(std));
+            for (; i <= column.Length - Lanes.Count; i += Lanes.Count)
+                ((new Lanes(column[i..]) - means) / stds).CopyTo(into[i..]);
+        }
+        for (; i < column.Length; i++) into[i] = (column[i] - mean) / std;
     }
 
     /// <summary>The inverse of <see cref="Apply"/>: z · std + mean, column by column (standardized values back in their own units).</summary>
