@@ -43,11 +43,12 @@ public static class AtomicFile
         $"{path}.{RandomNumberGenerator.GetHexString(16, lowercase: true)}{TemporarySuffix}";
 
     /// <summary><see cref="Write(string, ReadOnlySpan{byte})"/> through a given temporary name (tests plant files there).</summary>
-    internal static Fin<Unit> Write(string path, ReadOnlySpan<byte> bytes, string temporary)
-    {
-        var copy = bytes.ToArray();
-        return Write(path, stream => stream.Write(copy), temporary);
-    }
+    internal static Fin<Unit> Write(string path, ReadOnlySpan<byte> bytes, string temporary) => Write(path, bytes.ToArray(), temporary);
+
+    /// <summary>Atomically replaces <paramref name="path"/> with <paramref name="bytes"/>, without copying them first.</summary>
+    public static Fin<Unit> Write(string path, byte[] bytes) => Write(path, bytes, TemporaryName(path));
+
+    internal static Fin<Unit> Write(string path, byte[] bytes, string temporary) => Write(path, stream => stream.Write(bytes), temporary);
 
     /// <summary><see cref="Write(string, Action{Stream})"/> through a given temporary name.</summary>
     internal static Fin<Unit> Write(string path, Action<Stream> write, string temporary)

@@ -20,11 +20,10 @@ namespace Backprop.Functional.IO;
 public static partial class OutputFile
 {
     /// <summary>Writes <paramref name="bytes"/> to <paramref name="path"/>, atomically where it is (or will be) a regular file.</summary>
-    public static Fin<Unit> Write(string path, ReadOnlySpan<byte> bytes)
-    {
-        var copy = bytes.ToArray();
-        return Write(path, stream => stream.Write(copy));
-    }
+    public static Fin<Unit> Write(string path, ReadOnlySpan<byte> bytes) => Write(path, bytes.ToArray());
+
+    /// <summary>Writes <paramref name="bytes"/> to <paramref name="path"/> without copying them first (a state can be 1 GiB).</summary>
+    public static Fin<Unit> Write(string path, byte[] bytes) => Write(path, stream => stream.Write(bytes));
 
     /// <summary>
     /// Writes what <paramref name="write"/> writes to the stream it is given to <paramref name="path"/>,
