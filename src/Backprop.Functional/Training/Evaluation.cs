@@ -102,8 +102,8 @@ public sealed record Evaluation(double Loss, double? Accuracy, Arr<Arr<int>> Con
         return sums.Result();
     }
 
-    /// <summary>One forward pass over every row: for a loss or an activation a batched pass does not know (a user's own), and for shapes that do not fit (which it refuses as it always has).</summary>
-    private static Evaluation WholeBatch(Network network, Loss loss, Dataset data, TaskKind task, Option<Standardization> targetScaling, ComputeContext? compute)
+    /// <summary>One forward pass over every row: for a loss or an activation a batched pass does not know (a user's own), and for shapes that do not fit (which it refuses as it always has); what evaluation was before it streamed, and so the tests' oracle.</summary>
+    internal static Evaluation WholeBatch(Network network, Loss loss, Dataset data, TaskKind task, Option<Standardization> targetScaling, ComputeContext? compute = null)
     {
         var trace = Forward.Run(network, data.Inputs, compute);
         if (targetScaling.Case is not Standardization scaling) return Measure(trace.OutputLayer, loss, data.Targets, task);

@@ -1,6 +1,4 @@
-using Backprop.Functional.Numerics;
 using LanguageExt;
-using MathNet.Numerics.LinearAlgebra;
 
 namespace Backprop.Functional.Tests.Support;
 
@@ -13,41 +11,8 @@ namespace Backprop.Functional.Tests.Support;
 public static class WholeBatchEvaluation
 {
     /// <summary>The evaluation of <paramref name="network"/> on <paramref name="data"/>, its outputs mapped back through <paramref name="targetScaling"/> when given.</summary>
-    public static Evaluation Of(Network network, Loss loss, Dataset data, TaskKind task, Option<Standardization> targetScaling = default)
-    {
-        var trace = Forward.Run(network, data.Inputs);
-        if (targetScaling.Case is not Standardization scaling) return Measure(trace.OutputLayer, loss, data.Targets, task);
-        var outputs = scaling.Invert(trace.Output);
-        return Measure(new LayerTrace(outputs, outputs), loss, data.Targets, task);
-    }
-
-    private static Evaluation Measure(LayerTrace output, Loss loss, Matrix<double> targets, TaskKind task)
-    {
-        var value = loss.Value(output, targets);
-        var rows = targets.RowCount;
-        if (task != TaskKind.Classification)
-        {
-            var metrics = RegressionMetrics.Of(Dense.Data(output.Activation), Dense.Data(targets), rows);
-            return new Evaluation(value, null, Arr<Arr<int>>.Empty)
-            {
-                RootMeanSquaredError = metrics.RootMeanSquaredError,
-                MeanAbsoluteError = metrics.MeanAbsoluteError,
-                RSquared = metrics.RSquared,
-            };
-        }
-        var classes = targets.ColumnCount;
-        var confusion = new int[classes, classes];
-        var predicted = Evaluation.ArgMaxByRow(Dense.Data(output.Activation), rows, classes);
-        var actual = Evaluation.ArgMaxByRow(Dense.Data(targets), rows, classes);
-        var correct = 0;
-        for (var r = 0; r < rows; r++)
-        {
-            confusion[actual[r], predicted[r]]++;
-            if (actual[r] == predicted[r]) correct++;
-        }
-        var table = Enumerable.Range(0, classes).Select(t => Enumerable.Range(0, classes).Select(p => confusion[t, p]).ToArr()).ToArr();
-        return new Evaluation(value, (double)correct / rows, table) { PerClass = ClassificationMetrics.PerClass(table) };
-    }
+    public static Evaluation Of(Network network, Loss loss, Dataset data, TaskKind task, Option<Standardization> targetScaling = default) =>
+        Evaluation.WholeBatch(network, loss, data, task, targetScaling);
 
     /// <summary>Where two evaluations differ in any bit of any figure (null when they do not).</summary>
     public static string? Difference(Evaluation a, Evaluation b)
