@@ -36,7 +36,7 @@ internal sealed record TextScan(int Bom, long Bytes, long Lines, int Columns, bo
     public static Fin<TextScan> Of(string source, Stream text, long length, CsvDialect dialect, Func<long, int, Fin<Unit>> fits)
     {
         var buffer = new byte[ChunkBytes + 4];
-        // position: the file offset of buffer[0]; the scan state: line breaks so far, where the last line starts.
+        // position: the file offset of buffer[0]; carried: bytes of a cut character moved to its start.
         var (position, carried, bom, first) = (0L, 0, 0, true);
         var lines = new LineGuard(source);
         var (nonBlank, quotes, columns) = (false, false, 0);
