@@ -15,7 +15,7 @@ namespace Backprop.Functional.IO;
 /// <param name="Lines">Lines (line breaks + 1): at least the data rows plus the header.</param>
 /// <param name="Columns">Fields of the first line that is not empty, split on the delimiter without regard to quotes: an estimate.</param>
 /// <param name="HasQuotes">Whether a double quote occurs anywhere (a quoted field may hold a line break).</param>
-/// <param name="Middle">The first line start at or past the middle of the file, and the line breaks before it: where a second reader may start.</param>
+/// <param name="Middle">The start of the line after the first line break at or past the middle of the file, and the line breaks before it: where a second reader may start.</param>
 internal sealed record TextScan(int Bom, long Bytes, long Lines, int Columns, bool HasQuotes, (long Offset, long Newlines)? Middle)
 {
     /// <summary>

@@ -41,6 +41,7 @@ public sealed class PlainDecimalTests
     [InlineData("-12345678901234.56", false)]
     [InlineData("0000000000000001", false)]
     [InlineData("1-2", false)]
+    [InlineData(".5.", false)]
     public void Only_plain_decimals_of_at_most_15_digits_take_the_fast_path(string text, bool fast) =>
         Assert.Equal(fast, PlainDecimal.TryParse(text, out _));
 }

@@ -1,0 +1,128 @@
+using System.Text;
+using Backprop.Functional.IO;
+using LanguageExt;
+
+namespace Backprop.Functional.Tests.IO;
+
+/// <summary>
+/// What the scan before parsing reports, figure by figure: the byte-order mark, the bytes, lines
+/// and columns, whether there are quotes, where the middle line starts, the first chunk's estimate,
+/// and where a chunk's end cuts a character.
+/// </summary>
+public sealed class TextScanTests
+{
+    private const int Chunk = 1 << 20;
+
+    private static TextScan Scan(byte[] bytes, CsvDialect? dialect = null)
+    {
+        using var stream = new MemoryStream(bytes);
+        return TextScan.Of("t.csv", stream, bytes.Length, dialect ?? CsvDialect.Default, (_, _) => Unit.Default).ThrowIfFail();
+    }
+
+    [Fact]
+    public void A_small_file_is_reported_figure_by_figure()
+    {
+        var text = "\n\r\na,b;c,d\n1,2,3\n4,5,6\n";
+        var scan = Scan(Encoding.UTF8.GetBytes(text));
+        Assert.Equal(0, scan.Bom);
+        Assert.Equal(text.Length, scan.Bytes);
+        Assert.Equal(6, scan.Lines);
+        Assert.Equal(3, scan.Columns);
+        Assert.False(scan.HasQuotes);
+        // Half of 23 bytes is 11; the first line break from there is byte 16, so the second half starts at 17, after 4 breaks.
+        Assert.Equal((17L, 4L), scan.Middle);
+        Assert.Equal(2, Scan(Encoding.UTF8.GetBytes(text), new CsvDialect(';', true)).Columns);
+    }
+
+    [Fact]
+    public void A_byte_order_mark_is_skipped_and_counted_apart()
+    {
+        var body = Encoding.UTF8.GetBytes("x,\"y\"\n1,2\n");
+        var scan = Scan([0xEF, 0xBB, 0xBF, .. body]);
+        Assert.Equal(3, scan.Bom);
+        Assert.Equal(body.Length, scan.Bytes);
+        Assert.True(scan.HasQuotes);
+        Assert.Equal(2, scan.Columns);
+    }
+
+    [Fact]
+    public void Quotes_past_the_first_chunk_are_seen()
+    {
+        var text = new StringBuilder("a,b\n");
+        while (text.Length < 2 * Chunk) text.Append("1,2\n");
+        text.Append("\"3\",4\n");
+        for (var i = 0; i < 10; i++) text.Append("5,6\n");
+        Assert.True(Scan(Encoding.UTF8.GetBytes(text.ToString())).HasQuotes);
+    }
+
+    [Fact]
+    public void The_middle_of_a_large_file_is_the_first_line_start_past_half_its_length()
+    {
+        var text = new StringBuilder("a,b\n");
+        for (var r = 0; text.Length < 3 * Chunk; r++) text.Append(r).Append(',').Append(r % 7).Append('\n');
+        var bytes = Encoding.UTF8.GetBytes(text.ToString());
+        var half = bytes.Length / 2;
+        var expected = Array.IndexOf(bytes, (byte)'\n', half) + 1;
+        var scan = Scan(bytes);
+        Assert.Equal(expected, scan.Middle!.Value.Offset);
+        Assert.Equal(bytes.AsSpan(0, expected).Count((byte)'\n'), scan.Middle.Value.Newlines);
+        Assert.Equal(bytes.AsSpan().Count((byte)'\n') + 1, scan.Lines);
+    }
+
+    [Fact]
+    public void The_first_chunk_estimate_scales_its_lines_to_the_file()
+    {
+        var text = new StringBuilder("a,b\n");
+        for (var r = 0; text.Length < 5 * Chunk; r++) text.Append(r % 10).Append(",1\n");
+        var bytes = Encoding.UTF8.GetBytes(text.ToString());
+        var firstChunkLines = bytes.AsSpan(0, Chunk).Count((byte)'\n');
+        var estimate = (long)Math.Ceiling((double)firstChunkLines * bytes.Length / Chunk);
+        var asked = new List<(long Lines, int Columns)>();
+        using var stream = new MemoryStream(bytes);
+        TextScan.Of("t.csv", stream, bytes.Length, CsvDialect.Default, (lines, columns) =>
+        {
+            asked.Add((lines, columns));
+            return Unit.Default;
+        }).ThrowIfFail();
+        // Asked twice: after the first chunk with the estimate, at the end with the count.
+        Assert.Equal([(estimate, 2), (bytes.AsSpan().Count((byte)'\n') + 1L, 2)], asked);
+    }
+
+    [Theory]
+    [InlineData("é", 1)]
+    [InlineData("€", 1)]
+    [InlineData("€", 2)]
+    [InlineData("😀", 1)]
+    [InlineData("😀", 2)]
+    [InlineData("😀", 3)]
+    public void A_character_cut_by_the_first_chunks_end_is_kept_whole(string character, int bytesInFirstChunk)
+    {
+        // The character starts bytesInFirstChunk bytes before the chunk's end; a cut there must not read as bad UTF-8.
+        var head = "name,x\n";
+        var padding = new string('a', Chunk - head.Length - bytesInFirstChunk);
+        var text = head + padding + character + ",1\n" + "b,2\n";
+        var scan = Scan(Encoding.UTF8.GetBytes(text));
+        Assert.Equal(Encoding.UTF8.GetByteCount(text), scan.Bytes);
+        Assert.Equal(4, scan.Lines);
+        var table = (CsvTable)Csv.Parse("t.csv", Encoding.UTF8.GetBytes(text));
+        Assert.Equal(padding + character, table.Cell(0, 0));
+    }
+
+    [Fact]
+    public void A_line_may_be_16_MiB_and_not_a_byte_more()
+    {
+        var guard = new LineGuard("t.csv");
+        Assert.Null(guard.Take("a,b\nxy"u8));
+        // "xy" and these bytes make one line of exactly the longest length.
+        Assert.Null(guard.Take(new byte[TextScan.MaxLineBytes - 2]));
+        Assert.Equal(1, guard.Newlines);
+        var refusal = guard.Take("z"u8);
+        Assert.NotNull(refusal);
+        Assert.Equal("t.csv: line 2 is longer than 16 MiB: not a table of rows", refusal!.Message);
+
+        var fresh = new LineGuard("t.csv");
+        Assert.Null(fresh.Take("a\nbc\nd"u8));
+        Assert.Null(fresh.Take(new byte[TextScan.MaxLineBytes - 1]));
+        Assert.NotNull(fresh.Take("e"u8));
+    }
+}
