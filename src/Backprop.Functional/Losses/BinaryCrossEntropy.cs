@@ -42,7 +42,7 @@ public sealed record BinaryCrossEntropy : Loss
     {
         var sum = 0.0;
         for (var i = 0; i < y.Count; i++)
-            sum += Math.Max(z[i], 0.0) - z[i] * y[i] + DeterministicMath.Log1p(DeterministicMath.Exp(-Math.Abs(z[i])));
+            sum += Term(z[i], y[i]);
         return sum / y.Count;
     }
 

@@ -42,11 +42,7 @@ public sealed record MeanSquaredError : Loss
     public static double Value(ColumnMajor h, ColumnMajor y)
     {
         var sum = 0.0;
-        for (var i = 0; i < y.Count; i++)
-        {
-            var d = h[i] - y[i];
-            sum += d * d;
-        }
+        for (var i = 0; i < y.Count; i++) sum += Term(h[i], y[i]);
         return 0.5 * (sum / y.Count);
     }
 
