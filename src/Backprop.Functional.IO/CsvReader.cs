@@ -56,7 +56,19 @@ internal static class CsvReader
                 using var stream = new FileRegionStream(file, split.Offset, scan.Bom + scan.Bytes);
                 return WithReader(source, stream, dialect, r => second.Take(r, lineOffset: split.Newlines, untilHeader: false) is { } e ? e : Fin<Unit>.Succ(Unit.Default));
             });
-            var firstError = first.Take(reader, lineOffset: 0, untilHeader: false);
+            Error? firstError;
+            try
+            {
+                firstError = first.Take(reader, lineOffset: 0, untilHeader: false);
+            }
+            catch
+            {
+                // Whatever stopped the first half (running out of memory), the second must be
+                // finished before it is reported: a thread still allocating while the process
+                // reports and exits can turn a refusal into the runtime's own fatal error.
+                while (!secondHalf.IsCompleted) Thread.Sleep(1);
+                throw;
+            }
             var secondResult = secondHalf.GetAwaiter().GetResult();
             if (firstError is not null) return firstError;
             if (first.TrailingBlankLine is int blank && second.Rows > second.StartRow) return Error.New($"{source}: line {blank} is empty");

@@ -41,11 +41,11 @@ public sealed class ComputeContext : IDisposable
     /// </summary>
     public int Threads { get; }
 
-    /// <summary>Lets go of the scratch space; the context may not be used afterwards.</summary>
+    /// <summary>Lets go of the scratch space and ends its helper threads; the context may not be used afterwards.</summary>
     public void Dispose()
     {
         disposed = true;
-        Volatile.Write(ref idle, null);
+        Interlocked.Exchange(ref idle, null)?.Products.Close();
     }
 
     /// <summary>The scratch space for one computation: this context's if no other call holds it, else a new one. Give it back with <see cref="Return"/>.</summary>
@@ -58,7 +58,9 @@ public sealed class ComputeContext : IDisposable
     /// <summary>Keeps <paramref name="scratch"/> for the next computation (unless the context was disposed of meanwhile).</summary>
     internal void Return(Scratch scratch)
     {
-        if (!disposed) Volatile.Write(ref idle, scratch);
+        // A scratch space this one replaces (a call that found the context's borrowed made it) is let go.
+        if (disposed) scratch.Products.Close();
+        else Interlocked.Exchange(ref idle, scratch)?.Products.Close();
     }
 
     /// <summary>The scratch space of a call without a context: one thread, nothing kept.</summary>

@@ -14,7 +14,7 @@ internal static class GemmKernel
 {
     /// <summary>
     /// Below this many multiply-adds (about 20 µs of work on one core) a product runs on the
-    /// calling thread: waking a pool thread, repacking A per strip and competing for a shared
+    /// calling thread: handing parts to a helper, repacking A per strip and competing for a shared
     /// core cost more than they save (see benchmarks/README.md).
     /// </summary>
     internal const long ParallelThreshold = 1L << 20;

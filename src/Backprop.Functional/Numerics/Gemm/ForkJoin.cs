@@ -1,15 +1,15 @@
 namespace Backprop.Functional.Numerics.Gemm;
 
 /// <summary>
-/// Work cut into parts that the calling thread and up to <c>threads − 1</c> thread-pool threads
-/// claim one at a time, each computing on its own member of the workers
+/// Work cut into parts that the calling thread and up to <c>threads − 1</c> helper threads (the
+/// workers' <see cref="Crew"/>) claim one at a time, each computing on its own member of the workers
 /// (<see cref="GemmWorkers.Member"/>): the strips of one product (<see cref="ParallelProduct{TLanes}"/>),
 /// or a layer's columns in one pass of a fused training step. A part writes output elements that
 /// no other part writes, with the operations one thread would use for them, so the split never
 /// shows in the result. The caller does not wait for a helper to wake: if it finishes every part
 /// itself, a late helper finds nothing left and returns without touching any buffer.
 /// </summary>
-internal sealed class ForkJoin : IThreadPoolWorkItem
+internal sealed class ForkJoin
 {
     private readonly Action<int, GemmWorkers> part;
     private readonly int parts;
@@ -32,8 +32,7 @@ internal sealed class ForkJoin : IThreadPoolWorkItem
             return;
         }
         var phase = new ForkJoin(parts, workers, part);
-        var helpers = Math.Min(workers.Threads, parts) - 1;
-        for (var h = 0; h < helpers; h++) ThreadPool.UnsafeQueueUserWorkItem(phase, preferLocal: false);
+        workers.Crew!.Post(phase);
         phase.Work(worker: 0);
         // Not disposed: the thread that set it may still be inside Set; the GC reclaims it.
         phase.allFinished.Wait();
@@ -53,7 +52,7 @@ internal sealed class ForkJoin : IThreadPoolWorkItem
             {
                 // Only a helper that holds a part draws a worker: one that wakes after the last part
                 // was claimed may run after Run returned, when the buffers serve other work.
-                // At most threads − 1 helpers are queued, so helpers draw 1 … threads − 1.
+                // The crew has threads − 1 helpers and each runs a job at most once, so helpers draw 1 … threads − 1.
                 member ??= workers.Member(worker ?? Interlocked.Increment(ref helpersWorking));
                 part(p, member);
             }

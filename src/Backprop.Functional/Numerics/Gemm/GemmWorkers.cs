@@ -2,7 +2,7 @@ namespace Backprop.Functional.Numerics.Gemm;
 
 /// <summary>
 /// The threads one product may use and each one's packing buffers: worker 0 is the calling
-/// thread, workers 1, 2, … the helpers <see cref="ParallelProduct{TLanes}"/> wakes. A
+/// thread, workers 1, 2, … the helpers of its <see cref="Crew"/>. A
 /// product uses them alone while it runs (its owner, a <see cref="ComputeContext"/> or one call,
 /// lends them to one computation at a time), so a buffer is never shared by two threads at once.
 /// </summary>
@@ -12,12 +12,19 @@ internal sealed class GemmWorkers
     private readonly int first;
     private readonly GemmWorkers?[] members;
 
-    /// <summary>Room for <paramref name="threads"/> workers; each one's buffers are made when it first packs.</summary>
-    public GemmWorkers(int threads)
+    /// <summary>Room for <paramref name="threads"/> workers; each one's buffers are made when it first packs, its helpers when it first forks.</summary>
+    public GemmWorkers(int threads, TimeSpan? helperIdleLife = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
         (buffers, first, Threads, members) = (new PackingBuffers?[threads], 0, threads, new GemmWorkers?[threads]);
+        Crew = threads > 1 ? new Crew(threads - 1, helperIdleLife) : null;
     }
+
+    /// <summary>The helper threads of a product or step on several threads (none for one thread or a member).</summary>
+    public Crew? Crew { get; }
+
+    /// <summary>Lets the helper threads end (a later fork runs on the calling thread alone).</summary>
+    public void Close() => Crew?.Close();
 
     private GemmWorkers(PackingBuffers?[] buffers, int worker) => (this.buffers, first, Threads, members) = (buffers, worker, 1, []);
 
