@@ -332,6 +332,48 @@ public sealed class FusedTrainingTests
         }
     }
 
+    [Theory]
+    [InlineData("sgd", null)]
+    [InlineData("nesterov", null)]
+    [InlineData("adamw", 0.5)]
+    [InlineData("amsgrad", 0.05)]
+    public void An_update_shared_out_over_threads_gives_the_bits_of_the_reference(string name, double? clipNorm)
+    {
+        // 300-203-61-3 has 73,720 parameters, past the update's threshold (2^16), in tensors whose
+        // lengths do not split evenly into ranges of whole vectors; batches of 4 keep the products
+        // on one thread, so the update is what is split.
+        var c = new NetworkCase([300, 203, 61, 3], ["tanh", "identity", "identity"], 12, 8);
+        Assert.True(c.Network.Layers.Sum(l => l.Weight.RowCount * (l.Weight.ColumnCount + 1)) >= FusedTraining.ParallelUpdateThreshold);
+        var optimizer = (Optimizer)Optimizer.Create(name, new ConstantSchedule(0.01), 0.9, 0.9, 0.999, 1e-8, 0.01, clipNorm);
+        var config = new TrainConfig(c.Loss, optimizer, 4);
+        var start = TrainState.Initial(c.Network, optimizer, Rng.FromSeed(6));
+        var reference = Training.ReferenceEpoch(config, Training.ReferenceEpoch(config, start, c.Data).State, c.Data);
+        foreach (var threads in new[] { 2, 3 })
+        {
+            var fused = OnThreads(threads, compute => Training.Epoch(config, Training.Epoch(config, start, c.Data, compute).State, c.Data, compute));
+            Assert.Null(Difference(fused.State, reference.State));
+            Assert.True(Bits.Same(fused.Loss, reference.Loss), $"{threads} threads: loss {fused.Loss:R} vs {reference.Loss:R}");
+        }
+    }
+
+    [Fact]
+    public void A_non_finite_update_in_a_thread_s_range_is_named_like_the_reference_names_it()
+    {
+        // One momentum value of +∞, late in the first weight tensor: the loss stays finite and only
+        // that element's update overflows, in the last of three threads' ranges.
+        var c = new NetworkCase([300, 203, 61, 3], ["tanh", "identity", "identity"], 4, 9);
+        var config = new TrainConfig(c.Loss, new Momentum(new ConstantSchedule(0.01), 0.9, false), 4);
+        var state = TrainState.Initial(c.Network, config.Optimizer, Rng.FromSeed(1));
+        var trace = state.Optimizer.Slot(state.Optimizer.Slots.Keys.Single());
+        // A fresh state's own zeros, written before anything reads them.
+        Dense.Data(trace.Layers[0].Weight)[203 * 250 + 7] = double.PositiveInfinity;
+        var reference = Training.ReferenceStep(config, state, c.Data);
+        Assert.Equal("-Inf in the updated layers.0.weight[7, 250]", reference.Problem?.Describe());
+        var fused = OnThreads(3, compute => Training.Step(config, state, c.Data, compute));
+        Assert.Equal(reference.Problem, fused.Problem);
+        Assert.Same(state, fused.State);
+    }
+
     [Fact]
     public void A_large_data_set_gathered_on_several_threads_gives_the_bits_of_the_reference()
     {

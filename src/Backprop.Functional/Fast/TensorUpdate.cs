@@ -19,6 +19,16 @@ internal ref struct TensorUpdate
 
     /// <summary>Every slot of the optimizer, in the order of its chain's <see cref="GradientTransformation.SlotNames"/>; each as long as <see cref="Parameters"/>.</summary>
     public ReadOnlySpan<SlotTensor> Slots;
+
+    /// <summary>
+    /// The elements to update, [From, To), when not all (To null means to the end): the threads of
+    /// a step each take their own range of every tensor (<see cref="FusedTraining"/>). Each element
+    /// is computed alone, so a range gives its elements the bits of the whole tensor's update.
+    /// </summary>
+    public int From;
+
+    /// <inheritdoc cref="From"/>
+    public int? To;
 }
 
 /// <summary>Which lane widths a tensor update may use (the narrower ones only for tests: every width gives the same bits).</summary>
@@ -51,24 +61,25 @@ internal static class FusedUpdate
         if (u.Slots.Length != TRule.Slots) throw new ArgumentException($"the rule keeps {TRule.Slots} slots, not {u.Slots.Length}");
         foreach (var slot in u.Slots)
             if (slot.Current.Length != length || slot.Next.Length != length) throw new ArgumentException("slot shapes differ");
-        nint i = 0;
+        var end = u.To ?? length;
+        if (u.From < 0 || u.From > end || end > length) throw new ArgumentException($"elements {u.From} to {end} are not within the tensor's {length}");
+        nint i = u.From;
         // Every width runs even after a poisoned vector: the caller scans every element to name
         // the first non-finite one in the reference's order, which may lie anywhere.
         var finite = true;
-        if (widths == LaneWidths.Widest && Vector512.IsHardwareAccelerated && length >= 8) finite &= RunWidth<TRule, Lanes8>(in rule, ref u, ref i);
-        if (widths != LaneWidths.One && length - i >= 4) finite &= RunWidth<TRule, Lanes4>(in rule, ref u, ref i);
-        if (i < length) finite &= RunWidth<TRule, Lanes1>(in rule, ref u, ref i);
+        if (widths == LaneWidths.Widest && Vector512.IsHardwareAccelerated && end - i >= 8) finite &= RunWidth<TRule, Lanes8>(in rule, ref u, ref i, end);
+        if (widths != LaneWidths.One && end - i >= 4) finite &= RunWidth<TRule, Lanes4>(in rule, ref u, ref i, end);
+        if (i < end) finite &= RunWidth<TRule, Lanes1>(in rule, ref u, ref i, end);
         return finite;
     }
 
-    /// <summary>Whole vectors of <typeparamref name="TLanes"/>'s width from <paramref name="i"/> on; leaves <paramref name="i"/> at the first element not taken.</summary>
+    /// <summary>Whole vectors of <typeparamref name="TLanes"/>'s width from <paramref name="i"/> up to <paramref name="end"/>; leaves <paramref name="i"/> at the first element not taken.</summary>
     // Not inlined: its own inlining budget keeps the rules inlined into the loop.
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static bool RunWidth<TRule, TLanes>(in TRule rule, scoped ref TensorUpdate u, ref nint i)
+    private static bool RunWidth<TRule, TLanes>(in TRule rule, scoped ref TensorUpdate u, ref nint i, nint end)
         where TRule : struct, IUpdateRule<TRule>
         where TLanes : struct, ILanes<TLanes>
     {
-        var length = (nint)u.Parameters.Length;
         ref var theta = ref MemoryMarshal.GetReference(u.Parameters);
         ref var g = ref MemoryMarshal.GetReference(u.Gradient);
         ref var next = ref MemoryMarshal.GetReference(u.Next);
@@ -77,7 +88,7 @@ internal static class FusedUpdate
         var owned = rule;
         var poison = TLanes.Zero;
         var at = i;
-        for (; at + TLanes.Count <= length; at += TLanes.Count)
+        for (; at + TLanes.Count <= end; at += TLanes.Count)
         {
             var gi = TLanes.Load(ref g, at);
             var thetaI = TLanes.Load(ref theta, at);

@@ -67,7 +67,7 @@ internal sealed class ForkJoin
         }
     }
 
-    /// <summary>Part <paramref name="part"/> of <paramref name="parts"/> of <paramref name="count"/> columns: boundaries at multiples of eight, so that tiles stay whole.</summary>
+    /// <summary>Part <paramref name="part"/> of <paramref name="parts"/> of <paramref name="count"/> columns (or tensor elements): boundaries at multiples of eight, so that tiles and vectors stay whole.</summary>
     public static (int Start, int Count) Slice(int count, int parts, int part)
     {
         int Boundary(int p) => p == parts ? count : (int)((long)count * p / parts) & ~7;
