@@ -12,7 +12,7 @@ namespace Backprop.Cli.Commands;
 
 /// <summary>
 /// <c>bench</c>: trains on N random rows with mse and plain SGD (lr 0.01), writing no files,
-/// after one untimed warm-up epoch; reports time per step, throughput, the GFLOP/s of the step's
+/// after an untimed warm-up (one epoch, repeated for at least 0.25 s); reports time per step, throughput, the GFLOP/s of the step's
 /// matrix products and garbage collection. The same workloads run in numpy and PyTorch from
 /// benchmarks/peers. With <c>--product N</c> it times one N×N·N×N product through
 /// <see cref="MatrixProduct"/> instead (numpy's dgemm line in benchmarks/compare.sh).
@@ -25,7 +25,7 @@ public static class BenchCommand
         var layers = new TrainOptions().Layers;
         var batch = new System.CommandLine.Option<int>("--batch-size") { Description = "Rows per step", HelpName = "B" };
         var rows = new System.CommandLine.Option<int>("--rows") { Description = "Random rows in the data set", HelpName = "N" };
-        var epochs = new System.CommandLine.Option<int>("--epochs") { Description = "Timed epochs (after one untimed warm-up epoch)", HelpName = "E" };
+        var epochs = new System.CommandLine.Option<int>("--epochs") { Description = "Timed epochs (after an untimed warm-up: one epoch, repeated for at least 0.25 s)", HelpName = "E" };
         var product = new System.CommandLine.Option<int>("--product") { Description = "Time N×N·N×N products through MatrixProduct instead of training (GFLOP/s)", HelpName = "N" };
         var activation = new System.CommandLine.Option<string>("--activation") { Description = "Activation of every layer (default: sigmoid)", HelpName = "NAME" };
         var seed = new System.CommandLine.Option<ulong>("--seed") { Description = "Seed of the random rows and weights (default: 0)", HelpName = "S" };
@@ -36,7 +36,7 @@ public static class BenchCommand
         };
         var threads = SharedOptions.Threads();
         var command = new Command("bench", Examples.With(
-            "Time training on random rows (mse, SGD lr 0.01, no files written) after one warm-up epoch.",
+            "Time training on random rows (mse, SGD lr 0.01, no files written) after an untimed warm-up.",
             "backprop bench --layers 10,32,32,32,32,32,32,2 --batch-size 1 --rows 1 --epochs 200",
             "backprop bench --layers 64,128,64,10 --batch-size 32 --rows 4096 --epochs 3 --json",
             "backprop bench --layers 784,256,128,10 --batch-size 64 --rows 8192 --epochs 2 --threads 2"))
@@ -95,9 +95,16 @@ public static class BenchCommand
         var data = new Dataset(Dense.FromRowMajor(rows, widths[0], x), Dense.FromRowMajor(rows, widths[^1], y));
         var config = new TrainConfig(MeanSquaredError.Instance, optimizer, batchSize);
         // The warm-up epoch goes through the same call as the timed ones, so that none of them pays for compiling it.
-        var warmUp = Functional.Training.Epochs(config, TrainState.Initial(built.Network, optimizer, built.Next), data, 1, compute);
+        var initial = TrainState.Initial(built.Network, optimizer, built.Next);
+        var warmUp = Functional.Training.Epochs(config, initial, data, 1, compute);
         if (warmUp.Stop is { } warmUpStop) return Diverged(1, warmUpStop);
         var state = warmUp.State;
+        // A short epoch is run again, untimed, until WarmUpTime has passed: the runtime recompiles a
+        // method optimized only after it has been called a number of times, in the background, and
+        // 200 one-row steps would otherwise be timed while that happens. The timed epochs still start
+        // from the state after one epoch, so what they compute does not depend on the machine's speed.
+        for (var warming = Stopwatch.StartNew(); warming.Elapsed < WarmUpTime;)
+            Functional.Training.Epochs(config, initial, data, 1, compute);
 
         var (gen0, gen1, gen2) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
         var (pause, allocated) = (GC.GetTotalPauseDuration(), GC.GetTotalAllocatedBytes(precise: true));
@@ -115,6 +122,9 @@ public static class BenchCommand
             (GC.GetTotalPauseDuration() - pause).TotalSeconds, GC.GetTotalAllocatedBytes(precise: true) - allocated, process.PeakWorkingSet64, loss)
         { Recording = recording });
     }
+
+    /// <summary>How long the warm-up lasts at least (one epoch at least).</summary>
+    internal static readonly TimeSpan WarmUpTime = TimeSpan.FromSeconds(0.25);
 
     /// <summary>
     /// What recording layers.csv adds to an epoch, as <c>train --out</c> pays it: the same epoch

@@ -41,7 +41,7 @@ public sealed record OpenedRun(RunDirectory Directory, RunSpec Recorded, Prepare
         var absent = Fork.IsAbsent(spec);
         var text = absent
             ? $"is absent, so state 0 is not proven to be epoch {spec.ParentEpoch} of the parent run (recorded SHA-256 {Short(spec.ParentSha256)}…); " +
-              "every epoch from state 0 on is checked (give --parent DIR where the parent run is now)"
+              $"every epoch from state 0 on is checked (name the {Settings.Parent} where it is now to check state 0 as well)"
             : problem.Message;
         var subject = spec.Parent is { } parent ? Path.Combine(parent, RunDirectory.StatesFolderName, RunDirectory.StateName(spec.ParentEpoch ?? 0)) : directory.StatePath(0);
         return Fork.StandIn(spec, subject, own, text.StartsWith(subject + ": ", StringComparison.Ordinal) ? text[(subject.Length + 2)..] : text, absent);

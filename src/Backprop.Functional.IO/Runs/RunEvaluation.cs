@@ -93,7 +93,7 @@ public static class RunEvaluation
     private static Error? Missing(PreparedRun run, RunSplit split) =>
         Rows(run.Data, split) is { Rows: > 0 } ? null
         : Error.New(MissingSplitCode, $"the run has no {Name(split)} split; it has {string.Join(", ", Splits(run).Map(s => $"{Name(s)} ({Rows(run.Data, s)!.Rows} rows)"))}" +
-                                      (split == RunSplit.Validation ? " (a run holds one out with --validation-split)" : split == RunSplit.Test ? " (a run holds one out with --test-split)" : ""));
+                                      (split is RunSplit.Validation or RunSplit.Test ? $" (a run holds one out only when trained with a {(split == RunSplit.Validation ? Settings.ValidationSplit : Settings.TestSplit)})" : ""));
 
     /// <summary>
     /// Evaluates state <paramref name="epoch"/> (default: the last) of the run at <paramref name="path"/>

@@ -152,7 +152,7 @@ public sealed class EvaluateRunTests(HeldOutRuns runs, IrisRun iris) : IClassFix
     {
         var run = CliRun.Of("evaluate", runs.Iris, "--split", "validation");
         Assert.Equal(ExitCodes.Usage, run.ExitCode);
-        run.AssertRefused("--split", "no validation split", "train (120 rows)", "test (30 rows)");
+        run.AssertRefused("--split", "no validation split", "train (120 rows)", "test (30 rows)", "(a run holds one out only when trained with a validation split)");
         Assert.Equal("", run.Out);
         CliRun.Of("evaluate", iris.Path, "--split", "test").AssertRefused("no test split", "train", "validation");
     }

@@ -164,6 +164,7 @@ public sealed class ForkTests : IDisposable
         var verify = CliRun.Of("verify", fork);
         Assert.Equal(3, verify.ExitCode);
         Assert.Contains("is absent, so state 0 is not proven", verify.Out);
+        Assert.Contains("(name the parent run where it is now to check state 0 as well)", verify.Out);
         Assert.Contains("replayed 5 epochs: all identical", verify.Out);
         Assert.Contains("parent: absent", verify.Out);
         Assert.Equal(0, CliRun.Of("replay", fork, "--from", "0").ExitCode);
