@@ -84,4 +84,42 @@ public sealed class GradientsTests
             new LayerGradients(Dense.Matrix(3, 3, values), Dense.Vector([0.0, -0.0, 1.0, -0.0, 5.0]))));
         Assert.True(Bits.Same(Bits.Of(gradient.Map(g => -(0.5 * g))), Bits.Of(gradient.DescentSteps(0.5))));
     }
+
+    private static Gradients Of(params (int Rows, int Columns, int Bias)[] layers) =>
+        new(layers.Select(l => new LayerGradients(Dense.Matrix(l.Rows, l.Columns, new double[l.Rows * l.Columns]), Dense.Vector(new double[l.Bias]))).ToArr());
+
+    [Theory]
+    [InlineData(2, 3, 2, 2, 4, 2, "shapes differ")]
+    [InlineData(2, 3, 2, 3, 3, 2, "shapes differ")]
+    [InlineData(2, 3, 2, 2, 3, 3, "lengths differ")]
+    public void Combining_gradients_of_other_shapes_is_refused(int rows, int columns, int bias, int otherRows, int otherColumns, int otherBias, string message)
+    {
+        // Each dimension alone: a check that needed both to differ would let one through.
+        var error = Assert.Throws<ArgumentException>(() => Of((rows, columns, bias)).Add(Of((otherRows, otherColumns, otherBias))));
+        Assert.Equal(message, error.Message);
+    }
+
+    [Fact]
+    public void Combining_gradients_of_other_layer_counts_is_refused()
+    {
+        var error = Assert.Throws<ArgumentException>(() => Of((2, 3, 2)).Add(Of((2, 3, 2), (1, 2, 1))));
+        Assert.Equal("gradients have different layer counts", error.Message);
+        var network = new NetworkCase([3, 4, 2], ["tanh", "sigmoid"], 1, 1).Network;
+        var apply = Assert.Throws<ArgumentException>(() => Updates.Apply(network, Of((4, 3, 4))));
+        Assert.Equal("updates and network have different layer counts", apply.Message);
+    }
+
+    [Fact]
+    public void Tensors_are_named_as_saved_files_name_them()
+    {
+        var names = Of((2, 3, 2), (1, 2, 1)).Tensors().Select(t => t.Name);
+        Assert.Equal(["layers.0.weight", "layers.0.bias", "layers.1.weight", "layers.1.bias"], names);
+    }
+
+    [Fact]
+    public void Asking_a_state_for_a_slot_it_does_not_have_names_the_slot()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => OptimizerState.Stateless.Slot("m"));
+        Assert.Equal("optimizer state has no slot 'm'", error.Message);
+    }
 }

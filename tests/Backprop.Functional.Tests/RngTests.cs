@@ -25,6 +25,41 @@ public sealed class RngTests
     }
 
     [Fact]
+    public void A_normal_pair_is_the_polar_method_on_the_next_two_doubles()
+    {
+        // Seed 3's first two doubles fall inside the unit circle: the first pair takes no rejection.
+        var rng = new Rng(3);
+        (var a, var after) = rng.NextDouble();
+        (var b, after) = after.NextDouble();
+        var (u, v) = (2 * a - 1, 2 * b - 1);
+        var s = u * u + v * v;
+        Assert.InRange(s, double.Epsilon, 1 - 1e-9);
+        var factor = Math.Sqrt(-2 * Functional.Numerics.DeterministicMath.Log(s) / s);
+        var (values, next) = rng.Normals(2, 5, 2);
+        Assert.Equal([5 + 2 * (u * factor), 5 + 2 * (v * factor)], values);
+        Assert.Equal(after, next);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(7)]
+    public void A_permutation_of_n_takes_one_bounded_draw_for_each_of_its_last_n_minus_one_places(int n)
+    {
+        var rng = new Rng(11);
+        var expected = Enumerable.Range(0, n).ToArray();
+        var after = rng;
+        for (var i = n - 1; i > 0; i--)
+        {
+            (var j, after) = after.NextInt(i + 1);
+            (expected[i], expected[j]) = (expected[j], expected[i]);
+        }
+        var (order, next) = rng.Permutation(n);
+        Assert.Equal(expected, order.ToArray());
+        Assert.Equal(after, next);
+    }
+
+    [Fact]
     public void A_double_is_the_top_53_bits_of_the_next_number_scaled_into_the_unit_interval()
     {
         Assert.Equal((0xE220A8397B1DCDAFUL >> 11) * Math.Pow(2, -53), new Rng(0).NextDouble().Value);

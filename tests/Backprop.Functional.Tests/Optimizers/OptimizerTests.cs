@@ -87,8 +87,11 @@ public sealed class OptimizerTests
         var optimizer = new Sgd(new ConstantSchedule(0.3), 0.01);
         var g = Bits.Of(Training.Gradient(Case.Network, MeanSquaredError.Instance, Case.Data));
         var theta = Bits.Of(Case.Network);
-        var next = Bits.Of(Training.Step(new TrainConfig(MeanSquaredError.Instance, optimizer), TrainState.Initial(Case.Network, optimizer, Rng.FromSeed(0)), Case.Data).State.Network);
-        Assert.True(Bits.Same(theta.Zip(g, (t, gi) => t - 0.3 * (gi + 0.01 * t)).ToArray(), next));
+        var (config, start) = (new TrainConfig(MeanSquaredError.Instance, optimizer), TrainState.Initial(Case.Network, optimizer, Rng.FromSeed(0)));
+        var expected = theta.Zip(g, (t, gi) => t - 0.3 * (gi + 0.01 * t)).ToArray();
+        // The fused step and the reference chain (AddDecayedWeights, then the learning rate) each.
+        Assert.True(Bits.Same(expected, Bits.Of(Training.Step(config, start, Case.Data).State.Network)));
+        Assert.True(Bits.Same(expected, Bits.Of(Training.ReferenceStep(config, start, Case.Data).State.Network)));
     }
 
     [Theory]
