@@ -65,7 +65,8 @@ internal static class CsvReader
             {
                 // Whatever stopped the first half (running out of memory), the second must be
                 // finished before it is reported: a thread still allocating while the process
-                // reports and exits can turn a refusal into the runtime's own fatal error.
+                // reports and exits can turn a refusal into the runtime's own fatal error. Polled rather
+                // than Task.Wait, which may allocate a wait handle while memory is short.
                 while (!secondHalf.IsCompleted) Thread.Sleep(1);
                 throw;
             }

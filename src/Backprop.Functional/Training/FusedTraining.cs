@@ -239,7 +239,7 @@ internal static class FusedTraining
         // θ′ = θ + update, tensor by tensor, watching for NaN and ±∞ on the way. Clipping needs
         // the gradients' global norm before any tensor is updated: the reference's own routine.
         var step = optimizer.At(count, optimizer.ReadsGlobalNorm ? GlobalNorm.Of(workspace.Gradient) : double.NaN);
-        var finite = Update(step, source, target, workspace.Gradient, threads > 1 && ParameterCount(weights) >= ParallelUpdateThreshold ? threads : 1, workspace.Products);
+        var finite = Update(step, source, target, workspace.Gradient, threads > 1 && workspace.Parameters >= ParallelUpdateThreshold ? threads : 1, workspace.Products);
         if (finite) return (value, null);
         var problem = NonFinite.In(ParameterArrays.AsGradients(workspace.Gradient), "the gradient of") ??
                       NonFinite.In(ParameterArrays.AsGradients(target.Tensors), "the updated");
@@ -272,13 +272,6 @@ internal static class FusedTraining
             finite &= step.Run(ref update);
         }
         return finite;
-    }
-
-    private static long ParameterCount(double[][] tensors)
-    {
-        var count = 0L;
-        foreach (var tensor in tensors) count += tensor.Length;
-        return count;
     }
 
     /// <summary>

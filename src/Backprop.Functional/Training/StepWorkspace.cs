@@ -119,7 +119,11 @@ internal sealed class StepWorkspace
         Delta = GC.AllocateUninitializedArray<double>(capacity * widest);
         Below = GC.AllocateUninitializedArray<double>(capacity * widest);
         Gradient = ParameterArrays.Allocate(widths, 0).Tensors;
+        foreach (var tensor in Gradient) Parameters += tensor.Length;
     }
+
+    /// <summary>How many weights and biases the network has (the length of every gradient tensor, added).</summary>
+    public long Parameters { get; }
 
     /// <summary>Every width, input first.</summary>
     public int[] Widths { get; }
