@@ -173,7 +173,7 @@ if wide:
     print("Backprop.Functional, wide workload (medians): "
           f"{median(wide, 'allocated_bytes_per_step') / 1024:,.1f} KiB allocated per step, "
           f"GC collections gen0/1/2 {median(wide, 'gen0_collections'):g}/{median(wide, 'gen1_collections'):g}/{median(wide, 'gen2_collections'):g} "
-          f"in {wide[0]['steps']} steps, {median(wide, 'gc_pause_seconds') * 1e3:.1f} ms paused, "
+          f"in {wide[0]['steps']} steps × {median(wide, 'repetitions'):g} run(s), {median(wide, 'gc_pause_seconds') * 1e3:.1f} ms paused, "
           f"peak working set {median(wide, 'peak_working_set_bytes') / 2**20:,.0f} MB.")
 print(f"\nRaw results: {raw}")
 PY

@@ -2,6 +2,8 @@
 import argparse
 import json
 import os
+import statistics
+import time
 
 
 def parse_args(description):
@@ -10,6 +12,8 @@ def parse_args(description):
     parser.add_argument("--batch-size", type=int, default=1, help="rows per step (B)")
     parser.add_argument("--rows", type=int, default=1, help="rows in the data set (N)")
     parser.add_argument("--epochs", type=int, default=200, help="timed epochs (E), after one untimed warm-up epoch")
+    parser.add_argument("--min-seconds", type=float, default=0.2,
+                        help="run the E timed epochs again until this many seconds have been timed; the median run is reported")
     parser.add_argument("--threads", type=int, default=1, help="BLAS / intra-op threads (T)")
     parser.add_argument("--lr", type=float, default=0.01)
     parser.add_argument("--seed", type=int, default=0)
@@ -25,6 +29,22 @@ def limit_native_threads(threads):
         os.environ[name] = str(threads)
 
 
+def median_run(args, run):
+    """Times run() (the E timed epochs; returns their step count) again and again until
+    args.min_seconds have been timed, as Backprop.Functional's bench does, and returns the steps of
+    one run, the median run's seconds and how many runs were timed. A run of 200 one-row steps
+    lasts milliseconds, shorter than the machine's own hiccups. Unlike bench, which starts every
+    run from the same state, a peer's runs continue training: what a step costs does not depend on
+    the values."""
+    times = []
+    while True:
+        began = time.perf_counter()
+        steps = run()
+        times.append(time.perf_counter() - began)
+        if sum(times) >= args.min_seconds or len(times) >= 1000:
+            return steps, statistics.median(times), len(times)
+
+
 def report(name, args, steps, seconds, extra=None):
     result = {
         "peer": name,
@@ -35,6 +55,7 @@ def report(name, args, steps, seconds, extra=None):
         "threads": args.threads,
         "steps": steps,
         "seconds": seconds,
+        "repetitions": (extra or {}).get("repetitions", 1),
         "us_per_step": seconds / steps * 1e6,
         # Every timed epoch sees every row once.
         "samples_per_second": args.epochs * args.rows / seconds,

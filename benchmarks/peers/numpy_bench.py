@@ -1,7 +1,6 @@
 """Peer benchmark: the same MLP training as Backprop.Functional, batched matmuls in numpy (float64, its BLAS)."""
-import time
 
-from common import limit_native_threads, parse_args, report
+from common import limit_native_threads, median_run, parse_args, report
 
 args = parse_args(__doc__)
 limit_native_threads(args.threads)
@@ -48,6 +47,5 @@ def epoch():
 
 
 epoch()  # warm-up, not timed
-began = time.perf_counter()
-steps = sum(epoch() for _ in range(args.epochs))
-report("numpy " + np.__version__, args, steps, time.perf_counter() - began)
+steps, seconds, runs = median_run(args, lambda: sum(epoch() for _ in range(args.epochs)))
+report("numpy " + np.__version__, args, steps, seconds, {"repetitions": runs})

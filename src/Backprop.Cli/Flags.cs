@@ -21,6 +21,7 @@ public static class Flags
         public const string Rows = "rows";
         public const string Row = "row";
         public const string TimedEpochs = "timed epochs";
+        public const string MinSeconds = "minimum timed seconds";
         public const string Product = "product size";
         public const string Tolerance = "gradient check tolerance";
 #pragma warning restore CS1591
@@ -76,6 +77,7 @@ public static class Flags
         [Shell.Tolerance] = "--tolerance",
         [Settings.SavedEpoch] = "--epoch",
         [Shell.TimedEpochs] = "--epochs",
+        [Shell.MinSeconds] = "--min-seconds",
         [Settings.ExportFormat] = "--format",
         [Settings.ExportPrecision] = "--dtype",
     };

@@ -12,8 +12,10 @@ namespace Backprop.Cli.Commands;
 
 /// <summary>
 /// <c>bench</c>: trains on N random rows with mse and plain SGD (lr 0.01), writing no files,
-/// after an untimed warm-up (one epoch, repeated for at least 0.25 s); reports time per step, throughput, the GFLOP/s of the step's
-/// matrix products and garbage collection. The same workloads run in numpy and PyTorch from
+/// after an untimed warm-up (one epoch, repeated for at least 0.25 s); the timed epochs run again
+/// from the same state until <c>--min-seconds</c> have been timed, and the median run is
+/// reported: time per step, throughput, the GFLOP/s of the step's matrix products and garbage
+/// collection. The same workloads run in numpy and PyTorch from
 /// benchmarks/peers. With <c>--product N</c> it times one N×N·N×N product through
 /// <see cref="MatrixProduct"/> instead (numpy's dgemm line in benchmarks/compare.sh).
 /// </summary>
@@ -28,6 +30,12 @@ public static class BenchCommand
         var epochs = new System.CommandLine.Option<int>("--epochs") { Description = "Timed epochs (after an untimed warm-up: one epoch, repeated for at least 0.25 s)", HelpName = "E" };
         var product = new System.CommandLine.Option<int>("--product") { Description = "Time N×N·N×N products through MatrixProduct instead of training (GFLOP/s)", HelpName = "N" };
         var activation = new System.CommandLine.Option<string>("--activation") { Description = "Activation of every layer (default: sigmoid)", HelpName = "NAME" };
+        var minSeconds = new System.CommandLine.Option<double>("--min-seconds")
+        {
+            Description = $"Run the timed epochs again, from the same state, until this many seconds have been timed, and report the median run (default: {DefaultMinSeconds.ToString(CultureInfo.InvariantCulture)}; 0 times them once)",
+            HelpName = "S",
+            DefaultValueFactory = _ => DefaultMinSeconds,
+        };
         var seed = new System.CommandLine.Option<ulong>("--seed") { Description = "Seed of the random rows and weights (default: 0)", HelpName = "S" };
         var json = new System.CommandLine.Option<bool>("--json") { Description = "Print one JSON object" };
         var recordLayers = new System.CommandLine.Option<bool>("--record-layers")
@@ -40,7 +48,7 @@ public static class BenchCommand
             "backprop bench --layers 10,32,32,32,32,32,32,2 --batch-size 1 --rows 1 --epochs 200",
             "backprop bench --layers 64,128,64,10 --batch-size 32 --rows 4096 --epochs 3 --json",
             "backprop bench --layers 784,256,128,10 --batch-size 64 --rows 8192 --epochs 2 --threads 2"))
-        { layers, batch, rows, epochs, activation, seed, threads, json, product, recordLayers };
+        { layers, batch, rows, epochs, minSeconds, activation, seed, threads, json, product, recordLayers };
         // Training needs its four numbers; a product bench needs none of them.
         command.Validators.Add(result =>
         {
@@ -53,7 +61,7 @@ public static class BenchCommand
             using var compute = SharedOptions.Compute(parse, threads);
             if (parse.GetResult(product) is not null)
                 return ProductBench.Run(parse.GetValue(product), compute).Map(result => ProductBench.Report(context, result, parse.GetValue(json)));
-            return Run(parse.GetValue(layers)!, parse.GetValue(batch), parse.GetValue(rows), parse.GetValue(epochs),
+            return Run(parse.GetValue(layers)!, parse.GetValue(batch), parse.GetValue(rows), parse.GetValue(epochs), parse.GetValue(minSeconds),
                        parse.GetValue(activation) ?? "sigmoid", parse.GetValue(seed), parse.GetValue(recordLayers), compute)
                 .Map(outcome => outcome.Match(
                     Right: result => Report(context, result, parse.GetValue(json)),
@@ -67,18 +75,19 @@ public static class BenchCommand
     }
 
     private sealed record BenchResult(
-        string Layers, int BatchSize, int Rows, int Epochs, int Threads, long Steps, double Seconds,
+        string Layers, int BatchSize, int Rows, int Epochs, int Threads, long Steps, double Seconds, int Repetitions,
         int Gen0, int Gen1, int Gen2, double GcPauseSeconds, long AllocatedBytes, long PeakWorkingSetBytes, double FinalLoss)
     {
         /// <summary>With <c>--record-layers</c>: what recording added per epoch (the difference of the medians with and without) and the plain epoch's median.</summary>
         public (double RecordSeconds, double EpochSeconds)? Recording { get; init; }
     }
 
-    private static Fin<Either<string, BenchResult>> Run(int[] widths, int batchSize, int rows, int epochs, string activationName, ulong seed, bool recordLayers, ComputeContext compute)
+    private static Fin<Either<string, BenchResult>> Run(int[] widths, int batchSize, int rows, int epochs, double minSeconds, string activationName, ulong seed, bool recordLayers, ComputeContext compute)
     {
         if (batchSize < 1) return new OutOfRange(Settings.BatchSize, batchSize, "≥ 1");
         if (rows < 1) return new OutOfRange(Flags.Shell.Rows, rows, "≥ 1");
         if (epochs < 1) return new OutOfRange(Flags.Shell.TimedEpochs, epochs, "≥ 1");
+        if (!(minSeconds >= 0 && minSeconds <= MaxMinSeconds)) return new OutOfRange(Flags.Shell.MinSeconds, minSeconds, $"between 0 and {MaxMinSeconds}");
         if (Activation.Parse(activationName).Failed(out var activationError, out var activation)) return activationError;
         if (NetworkFactory.CheckWidths(widths).Failed(out var widthError, out _)) return widthError;
         var optimizer = new Sgd(new ConstantSchedule(0.01));
@@ -108,20 +117,38 @@ public static class BenchCommand
 
         var (gen0, gen1, gen2) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
         var (pause, allocated) = (GC.GetTotalPauseDuration(), GC.GetTotalAllocatedBytes(precise: true));
-        var clock = Stopwatch.StartNew();
         // The epochs folded in one call, as `train` runs them when it keeps no states (see TrainRunner).
-        var folded = Functional.Training.Epochs(config, state, data, epochs, compute);
-        clock.Stop();
-        if (folded.Stop is { } stop) return Diverged(state.Epoch + folded.Losses.Count + 1, stop);
+        // A run of 200 one-row steps lasts 2 ms, shorter than the machine's own hiccups (a timer
+        // interrupt, another process): run it again from the same state until minSeconds have
+        // been timed and report the median run. Every run computes the same values.
+        var runs = new List<double>();
+        EpochsResult folded;
+        do
+        {
+            var clock = Stopwatch.StartNew();
+            folded = Functional.Training.Epochs(config, state, data, epochs, compute);
+            runs.Add(clock.Elapsed.TotalSeconds);
+            if (folded.Stop is { } stop) return Diverged(state.Epoch + folded.Losses.Count + 1, stop);
+        }
+        while (runs.Sum() < minSeconds && runs.Count < MaxRepetitions);
         var loss = folded.Losses[^1];
         var recording = recordLayers ? TimeRecording(config, state, data, epochs, compute) : ((double, double)?)null;
         using var process = Process.GetCurrentProcess();
         return Prelude.Right<string, BenchResult>(new BenchResult(
             string.Join(",", widths), batchSize, rows, epochs, compute.Threads, (long)epochs * TrainConfig.StepsPerEpoch(rows, batchSize),
-            clock.Elapsed.TotalSeconds, GC.CollectionCount(0) - gen0, GC.CollectionCount(1) - gen1, GC.CollectionCount(2) - gen2,
+            Median([.. runs]), runs.Count, GC.CollectionCount(0) - gen0, GC.CollectionCount(1) - gen1, GC.CollectionCount(2) - gen2,
             (GC.GetTotalPauseDuration() - pause).TotalSeconds, GC.GetTotalAllocatedBytes(precise: true) - allocated, process.PeakWorkingSet64, loss)
         { Recording = recording });
     }
+
+    /// <summary>How many seconds of timed runs <c>--min-seconds</c> asks for by default.</summary>
+    internal const double DefaultMinSeconds = 0.2;
+
+    /// <summary>The largest <c>--min-seconds</c>: an hour.</summary>
+    private const double MaxMinSeconds = 3600;
+
+    /// <summary>The most runs timed, however short each is (the median of so many is settled).</summary>
+    internal const int MaxRepetitions = 1000;
 
     /// <summary>How long the warm-up lasts at least (one epoch at least).</summary>
     internal static readonly TimeSpan WarmUpTime = TimeSpan.FromSeconds(0.25);
@@ -180,6 +207,7 @@ public static class BenchCommand
                 ["vectors"] = Hardware.VectorWidth,
                 ["steps"] = r.Steps,
                 ["seconds"] = r.Seconds,
+                ["repetitions"] = r.Repetitions,
                 ["us_per_step"] = perStep,
                 ["samples_per_second"] = samples,
                 ["product_gflops"] = ProductFlopsPerSample(r.Layers) * samples / 1e9,
@@ -187,7 +215,7 @@ public static class BenchCommand
                 ["gen1_collections"] = r.Gen1,
                 ["gen2_collections"] = r.Gen2,
                 ["gc_pause_seconds"] = r.GcPauseSeconds,
-                ["allocated_bytes_per_step"] = r.AllocatedBytes / r.Steps,
+                ["allocated_bytes_per_step"] = r.AllocatedBytes / (r.Steps * r.Repetitions),
                 ["peak_working_set_bytes"] = r.PeakWorkingSetBytes,
                 ["final_loss"] = r.FinalLoss,
             };
@@ -202,8 +230,8 @@ public static class BenchCommand
         }
         string N(double v, string format) => v.ToString(format, CultureInfo.InvariantCulture);
         context.Out.WriteLine($"layers {r.Layers}, batch {r.BatchSize}, {r.Rows} rows, {r.Epochs} timed epochs, {r.Threads} thread(s)");
-        context.Out.WriteLine($"  {r.Steps} steps in {N(r.Seconds, "0.000")} s: {N(perStep, "0.00")} µs/step, {N(samples, "N0")} samples/s, products {N(ProductFlopsPerSample(r.Layers) * samples / 1e9, "0.0")} GFLOP/s of the whole step's time");
-        context.Out.WriteLine($"  GC: {r.Gen0}/{r.Gen1}/{r.Gen2} collections (gen 0/1/2), {N(r.GcPauseSeconds * 1e3, "0.0")} ms paused, {N(r.AllocatedBytes / (double)r.Steps / 1024, "N1")} KiB allocated per step");
+        context.Out.WriteLine($"  {r.Steps} steps in {N(r.Seconds, "0.000")} s (the median of {r.Repetitions} run(s)): {N(perStep, "0.00")} µs/step, {N(samples, "N0")} samples/s, products {N(ProductFlopsPerSample(r.Layers) * samples / 1e9, "0.0")} GFLOP/s of the whole step's time");
+        context.Out.WriteLine($"  GC: {r.Gen0}/{r.Gen1}/{r.Gen2} collections (gen 0/1/2), {N(r.GcPauseSeconds * 1e3, "0.0")} ms paused, {N(r.AllocatedBytes / (double)(r.Steps * r.Repetitions) / 1024, "N1")} KiB allocated per step (over every run)");
         context.Out.WriteLine($"  peak working set {N(r.PeakWorkingSetBytes / 1048576.0, "N0")} MB; final loss {TrainRunner.Format(r.FinalLoss)}");
         if (r.Recording is { } record)
             context.Out.WriteLine($"  recording layers.csv: {N(record.RecordSeconds * 1e3, "0.000")} ms per epoch added to {N(record.EpochSeconds * 1e3, "0.00")} ms of training ({N(100 * record.RecordSeconds / record.EpochSeconds, "0.0")}%; the difference of the medians of {r.Epochs} epochs trained with and without, in turn)");

@@ -22,6 +22,8 @@ public sealed class BenchCommandTests
         Assert.True(seconds > 0);
         Assert.Equal(seconds / 15 * 1e6, root.GetProperty("us_per_step").GetDouble(), 9);
         Assert.Equal(10 * 5 / seconds, root.GetProperty("samples_per_second").GetDouble(), 6);
+        // 15 steps of a 6-9-3 network last microseconds: the default 0.2 s takes many runs, each from the same state.
+        Assert.InRange(root.GetProperty("repetitions").GetInt32(), 2, 1000);
         foreach (var key in new[] { "gen0_collections", "gc_pause_seconds", "allocated_bytes_per_step", "peak_working_set_bytes" })
             Assert.True(root.TryGetProperty(key, out _), key);
 
@@ -91,5 +93,21 @@ public sealed class BenchCommandTests
     public void Counts_below_one_are_refused()
     {
         CliRun.Of("bench", "--layers", "2,2", "--batch-size", "0", "--rows", "4", "--epochs", "1").AssertRefused("--batch-size");
+    }
+
+    [Fact]
+    public void Min_seconds_zero_times_the_epochs_once_and_one_out_of_range_is_a_usage_error()
+    {
+        string[] args = ["bench", "--layers", "3,2", "--batch-size", "2", "--rows", "4", "--epochs", "2", "--json"];
+        var once = CliRun.Of([.. args, "--min-seconds", "0"]);
+        Assert.True(once.ExitCode == 0, once.Error);
+        using var json = JsonDocument.Parse(once.Out);
+        Assert.Equal(1, json.RootElement.GetProperty("repetitions").GetInt32());
+        foreach (var bad in new[] { "-0.5", "NaN", "4000" })
+        {
+            var run = CliRun.Of([.. args, "--min-seconds", bad]);
+            run.AssertRefused($"--min-seconds: {bad} is out of range (must be between 0 and 3600)");
+            Assert.Equal(2, run.ExitCode);
+        }
     }
 }
