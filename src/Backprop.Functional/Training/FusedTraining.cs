@@ -228,18 +228,28 @@ internal static class FusedTraining
         var value = kernels.Loss.Value(workspace.Z[output], workspace.H[output], targets, rows);
         if (NonFinite.InLoss(value) is { } badLoss) return (value, badLoss);
 
+        // θ′ = θ + update, tensor by tensor, watching for NaN and ±∞ on the way. A layer's tensors
+        // are updated right after its backward pass, while its weights and gradient are still in
+        // the nearest cache (the seed network's θ, g and θ′ together are 130 KB, more than that
+        // cache holds; one of its layers' is 25 KB), unless the update waits for the end: when it is
+        // shared out over the threads, or when clipping needs the gradients' global norm first.
+        var updateParts = threads > 1 && workspace.Parameters >= ParallelUpdateThreshold ? threads : 1;
+        var eager = updateParts == 1 && !optimizer.ReadsGlobalNorm ? optimizer.At(count) : null;
+        var slots = source.Slots.Length == 0 ? [] : new SlotTensor[source.Slots.Length];
+        var finite = true;
+
         // Backward: δ of the output layer, then per layer dW = δᵀ·X, db = Σ δ, dh = δ·W and δ below = dh·f′ in place.
         kernels.Loss.OutputDelta(workspace.Z[output], workspace.H[output], targets, rows, kernels.Activations[output], workspace.Delta.AsSpan(0, targets.Length));
         for (var i = output; i >= 0; i--)
         {
             var layer = new Layer(workspace, kernels, weights, i, rows) { Delta = (i - output) % 2 == 0 ? workspace.Delta : workspace.Below };
             layer.Run(Parts(i), i == 0 ? inputs : MatrixView.ColumnMajor(workspace.H[i - 1], rows, widths[i]), forward: false);
+            if (eager is not null) finite &= UpdateTensors(eager, source, target, workspace.Gradient, 2 * i, 2 * i + 2, slots, 0, 1);
         }
 
-        // θ′ = θ + update, tensor by tensor, watching for NaN and ±∞ on the way. Clipping needs
-        // the gradients' global norm before any tensor is updated: the reference's own routine.
-        var step = optimizer.At(count, optimizer.ReadsGlobalNorm ? GlobalNorm.Of(workspace.Gradient) : double.NaN);
-        var finite = Update(step, source, target, workspace.Gradient, threads > 1 && workspace.Parameters >= ParallelUpdateThreshold ? threads : 1, workspace.Products);
+        // Clipping reads the gradients' global norm through the reference's own routine.
+        if (eager is null)
+            finite = Update(optimizer.At(count, optimizer.ReadsGlobalNorm ? GlobalNorm.Of(workspace.Gradient) : double.NaN), source, target, workspace.Gradient, updateParts, workspace.Products);
         if (finite) return (value, null);
         var problem = NonFinite.In(ParameterArrays.AsGradients(workspace.Gradient), "the gradient of") ??
                       NonFinite.In(ParameterArrays.AsGradients(target.Tensors), "the updated");
@@ -259,12 +269,19 @@ internal static class FusedTraining
         return Array.TrueForAll(finite, f => f);
     }
 
+    private static bool UpdatePart(FusedOptimizerStep step, ParameterArrays source, ParameterArrays target, double[][] gradient, int part, int parts) =>
+        UpdateTensors(step, source, target, gradient, 0, gradient.Length, source.Slots.Length == 0 ? [] : new SlotTensor[source.Slots.Length], part, parts);
+
+    /// <summary>
+    /// Tensors [<paramref name="first"/>, <paramref name="end"/>) of <see cref="UpdatePart"/>,
+    /// with <paramref name="slots"/> (as many as the optimizer keeps) to describe each tensor's slots in.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static bool UpdatePart(FusedOptimizerStep step, ParameterArrays source, ParameterArrays target, double[][] gradient, int part, int parts)
+    private static bool UpdateTensors(
+        FusedOptimizerStep step, ParameterArrays source, ParameterArrays target, double[][] gradient, int first, int end, SlotTensor[] slots, int part, int parts)
     {
-        var slots = source.Slots.Length == 0 ? [] : new SlotTensor[source.Slots.Length];
         var finite = true;
-        for (var k = 0; k < gradient.Length; k++)
+        for (var k = first; k < end; k++)
         {
             for (var s = 0; s < slots.Length; s++) slots[s] = new SlotTensor(source.Slots[s][k], target.Slots[s][k]);
             var (from, count) = ForkJoin.Slice(gradient[k].Length, parts, part);
