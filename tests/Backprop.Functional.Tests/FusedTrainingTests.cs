@@ -333,19 +333,27 @@ public sealed class FusedTrainingTests
     }
 
     [Theory]
-    [InlineData("sgd", null)]
-    [InlineData("nesterov", null)]
-    [InlineData("adamw", 0.5)]
-    [InlineData("amsgrad", 0.05)]
-    public void An_update_shared_out_over_threads_gives_the_bits_of_the_reference(string name, double? clipNorm)
+    [InlineData("sgd", null, 4)]
+    [InlineData("nesterov", null, 4)]
+    [InlineData("adamw", 0.5, 4)]
+    [InlineData("amsgrad", 0.05, 4)]
+    [InlineData("sgd", null, 12)]
+    [InlineData("adam", null, 12)]
+    [InlineData("amsgrad", 0.05, 12)]
+    public void An_update_shared_out_over_threads_gives_the_bits_of_the_reference(string name, double? clipNorm, int batch)
     {
         // 300-203-61-3 has 73,720 parameters, past the update's threshold (2^16), in tensors whose
-        // lengths do not split evenly into ranges of whole vectors; batches of 4 keep the products
-        // on one thread, so the update is what is split.
+        // lengths do not split evenly into ranges of whole vectors. Batches of 4 keep the products
+        // on one thread, so the update is what is split, after the backward pass. Batches of 12
+        // split the first layer's passes (12·300·203 multiply-adds, past 2^19), whose parts then
+        // update their own columns of its weights, while the other two layers' updates are shared
+        // out at the end (unless clipping, which updates everything at the end).
         var c = new NetworkCase([300, 203, 61, 3], ["tanh", "identity", "identity"], 12, 8);
         Assert.True(c.Network.Layers.Sum(l => l.Weight.RowCount * (l.Weight.ColumnCount + 1)) >= FusedTraining.ParallelUpdateThreshold);
+        Assert.Equal(batch == 12, batch * 300L * 203 >= FusedTraining.ParallelLayerThreshold);
+        Assert.True(batch * 203L * 61 < FusedTraining.ParallelLayerThreshold);
         var optimizer = (Optimizer)Optimizer.Create(name, new ConstantSchedule(0.01), 0.9, 0.9, 0.999, 1e-8, 0.01, clipNorm);
-        var config = new TrainConfig(c.Loss, optimizer, 4);
+        var config = new TrainConfig(c.Loss, optimizer, batch);
         var start = TrainState.Initial(c.Network, optimizer, Rng.FromSeed(6));
         var reference = Training.ReferenceEpoch(config, Training.ReferenceEpoch(config, start, c.Data).State, c.Data);
         foreach (var threads in new[] { 2, 3 })
@@ -356,13 +364,17 @@ public sealed class FusedTrainingTests
         }
     }
 
-    [Fact]
-    public void A_non_finite_update_in_a_thread_s_range_is_named_like_the_reference_names_it()
+    [Theory]
+    [InlineData(4)]
+    [InlineData(12)]
+    public void A_non_finite_update_in_a_thread_s_range_is_named_like_the_reference_names_it(int batch)
     {
         // One momentum value of +∞, late in the first weight tensor: the loss stays finite and only
-        // that element's update overflows, in the last of three threads' ranges.
-        var c = new NetworkCase([300, 203, 61, 3], ["tanh", "identity", "identity"], 4, 9);
-        var config = new TrainConfig(c.Loss, new Momentum(new ConstantSchedule(0.01), 0.9, false), 4);
+        // that element's update overflows, in the last of three threads' ranges: of the update
+        // shared out at the end (batches of 4), or of the first layer's split backward pass, whose
+        // parts update their own columns (batches of 12; column 250 is in the last part's 200–299).
+        var c = new NetworkCase([300, 203, 61, 3], ["tanh", "identity", "identity"], batch, 9);
+        var config = new TrainConfig(c.Loss, new Momentum(new ConstantSchedule(0.01), 0.9, false), batch);
         var state = TrainState.Initial(c.Network, config.Optimizer, Rng.FromSeed(1));
         var trace = state.Optimizer.Slot(state.Optimizer.Slots.Keys.Single());
         // A fresh state's own zeros, written before anything reads them.

@@ -228,28 +228,38 @@ internal static class FusedTraining
         var value = kernels.Loss.Value(workspace.Z[output], workspace.H[output], targets, rows);
         if (NonFinite.InLoss(value) is { } badLoss) return (value, badLoss);
 
-        // θ′ = θ + update, tensor by tensor, watching for NaN and ±∞ on the way. A layer's tensors
-        // are updated right after its backward pass, while its weights and gradient are still in
-        // the nearest cache (the seed network's θ, g and θ′ together are 130 KB, more than that
-        // cache holds; one of its layers' is 25 KB), unless the update waits for the end: when it is
-        // shared out over the threads, or when clipping needs the gradients' global norm first.
+        // θ′ = θ + update, watching for NaN and ±∞ on the way. Each part of a layer's backward pass
+        // updates the weights and biases whose gradients it has just computed, while they and the
+        // weights its dh product has just read are still in that core's nearest caches (the seed
+        // network's θ, g and θ′ together are 130 KB, more than L1 holds; one of its layers' is
+        // 25 KB). Clipping needs the gradients' global norm first, so it updates at the end; so does
+        // a layer run on one thread whose update would be shared out over several.
+        var step = optimizer.ReadsGlobalNorm ? null : optimizer.At(count);
         var updateParts = threads > 1 && workspace.Parameters >= ParallelUpdateThreshold ? threads : 1;
-        var eager = updateParts == 1 && !optimizer.ReadsGlobalNorm ? optimizer.At(count) : null;
-        var slots = source.Slots.Length == 0 ? [] : new SlotTensor[source.Slots.Length];
         var finite = true;
+        bool[]? pending = null;
 
         // Backward: δ of the output layer, then per layer dW = δᵀ·X, db = Σ δ, dh = δ·W and δ below = dh·f′ in place.
         kernels.Loss.OutputDelta(workspace.Z[output], workspace.H[output], targets, rows, kernels.Activations[output], workspace.Delta.AsSpan(0, targets.Length));
         for (var i = output; i >= 0; i--)
         {
-            var layer = new Layer(workspace, kernels, weights, i, rows) { Delta = (i - output) % 2 == 0 ? workspace.Delta : workspace.Below };
-            layer.Run(Parts(i), i == 0 ? inputs : MatrixView.ColumnMajor(workspace.H[i - 1], rows, widths[i]), forward: false);
-            if (eager is not null) finite &= UpdateTensors(eager, source, target, workspace.Gradient, 2 * i, 2 * i + 2, slots, 0, 1);
+            var parts = Parts(i);
+            var updates = step is not null && (parts > 1 || updateParts == 1);
+            var layer = new Layer(workspace, kernels, weights, i, rows)
+            {
+                Delta = (i - output) % 2 == 0 ? workspace.Delta : workspace.Below,
+                Update = updates ? new LayerUpdate(step!, source, target) : null,
+            };
+            finite &= layer.Run(parts, i == 0 ? inputs : MatrixView.ColumnMajor(workspace.H[i - 1], rows, widths[i]), forward: false);
+            if (!updates) (pending ??= new bool[layers])[i] = true;
         }
 
-        // Clipping reads the gradients' global norm through the reference's own routine.
-        if (eager is null)
-            finite = Update(optimizer.At(count, optimizer.ReadsGlobalNorm ? GlobalNorm.Of(workspace.Gradient) : double.NaN), source, target, workspace.Gradient, updateParts, workspace.Products);
+        // The layers not updated yet: all of them when clipping (the norm by the reference's own routine).
+        if (pending is not null)
+        {
+            step ??= optimizer.At(count, GlobalNorm.Of(workspace.Gradient));
+            finite &= Update(step, source, target, workspace.Gradient, pending, updateParts, workspace.Products);
+        }
         if (finite) return (value, null);
         var problem = NonFinite.In(ParameterArrays.AsGradients(workspace.Gradient), "the gradient of") ??
                       NonFinite.In(ParameterArrays.AsGradients(target.Tensors), "the updated");
@@ -257,38 +267,50 @@ internal static class FusedTraining
     }
 
     /// <summary>
-    /// θ′ = θ + update for every tensor, in <paramref name="parts"/> parts that each take their own
-    /// range of every tensor (one fork and join when there are several); false when a gradient or
-    /// an updated value is not finite.
+    /// θ′ = θ + update for the weights and biases of every layer marked in <paramref name="layers"/>,
+    /// in <paramref name="parts"/> parts that each take their own range of every tensor (one fork
+    /// and join when there are several); false when a gradient or an updated value is not finite.
     /// </summary>
-    private static bool Update(FusedOptimizerStep step, ParameterArrays source, ParameterArrays target, double[][] gradient, int parts, GemmWorkers workers)
+    private static bool Update(FusedOptimizerStep step, ParameterArrays source, ParameterArrays target, double[][] gradient, bool[] layers, int parts, GemmWorkers workers)
     {
-        if (parts == 1) return UpdatePart(step, source, target, gradient, 0, 1);
+        if (parts == 1) return UpdatePart(step, source, target, gradient, layers, 0, 1);
         var finite = new bool[parts];
-        ForkJoin.Run(parts, workers, (p, _) => finite[p] = UpdatePart(step, source, target, gradient, p, parts));
+        ForkJoin.Run(parts, workers, (p, _) => finite[p] = UpdatePart(step, source, target, gradient, layers, p, parts));
         return Array.TrueForAll(finite, f => f);
     }
 
-    private static bool UpdatePart(FusedOptimizerStep step, ParameterArrays source, ParameterArrays target, double[][] gradient, int part, int parts) =>
-        UpdateTensors(step, source, target, gradient, 0, gradient.Length, source.Slots.Length == 0 ? [] : new SlotTensor[source.Slots.Length], part, parts);
-
-    /// <summary>
-    /// Tensors [<paramref name="first"/>, <paramref name="end"/>) of <see cref="UpdatePart"/>,
-    /// with <paramref name="slots"/> (as many as the optimizer keeps) to describe each tensor's slots in.
-    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static bool UpdateTensors(
-        FusedOptimizerStep step, ParameterArrays source, ParameterArrays target, double[][] gradient, int first, int end, SlotTensor[] slots, int part, int parts)
+    private static bool UpdatePart(FusedOptimizerStep step, ParameterArrays source, ParameterArrays target, double[][] gradient, bool[] layers, int part, int parts)
     {
         var finite = true;
-        for (var k = first; k < end; k++)
+        for (var k = 0; k < gradient.Length; k++)
         {
-            for (var s = 0; s < slots.Length; s++) slots[s] = new SlotTensor(source.Slots[s][k], target.Slots[s][k]);
+            if (!layers[k / 2]) continue;
             var (from, count) = ForkJoin.Slice(gradient[k].Length, parts, part);
-            var update = new TensorUpdate { Parameters = source.Tensors[k], Gradient = gradient[k], Next = target.Tensors[k], Slots = slots, From = from, To = from + count };
-            finite &= step.Run(ref update);
+            finite &= UpdateRange(step, source, target, gradient, k, from, count);
         }
         return finite;
+    }
+
+    /// <summary>θ′ = θ + update for elements [<paramref name="from"/>, <paramref name="from"/> + <paramref name="count"/>) of tensor <paramref name="k"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static bool UpdateRange(FusedOptimizerStep step, ParameterArrays source, ParameterArrays target, double[][] gradient, int k, int from, int count)
+    {
+        // The slots' arrays described on the stack (every optimizer here keeps at most three).
+        var room = new SlotTensorRoom();
+        var slotCount = source.Slots.Length;
+        var slots = slotCount <= SlotTensorRoom.Length ? ((Span<SlotTensor>)room)[..slotCount] : new SlotTensor[slotCount];
+        for (var s = 0; s < slotCount; s++) slots[s] = new SlotTensor(source.Slots[s][k], target.Slots[s][k]);
+        var update = new TensorUpdate { Parameters = source.Tensors[k], Gradient = gradient[k], Next = target.Tensors[k], Slots = slots, From = from, To = from + count };
+        return step.Run(ref update);
+    }
+
+    /// <summary>Room on the stack for a tensor's <see cref="SlotTensor"/>s.</summary>
+    [InlineArray(Length)]
+    private struct SlotTensorRoom
+    {
+        public const int Length = 4;
+        private SlotTensor first;
     }
 
     /// <summary>
@@ -309,34 +331,39 @@ internal static class FusedTraining
         /// <summary>δ of this layer (backward): the workspace's Delta or Below, alternating from the output down; dh goes into the other.</summary>
         public double[] Delta { get; init; } = [];
 
-        /// <summary>The pass over <paramref name="x"/> (the layer's input) in <paramref name="parts"/> parts, one fork and join when there are several.</summary>
-        public void Run(int parts, MatrixView x, bool forward)
-        {
-            if (parts == 1) Part(x, forward, 0, 1, workspace.Products);
-            else InParts(parts, x, forward);
-        }
+        /// <summary>When set (backward), each part also updates the weights and biases whose gradients it computed.</summary>
+        public LayerUpdate? Update { get; init; }
+
+        /// <summary>
+        /// The pass over <paramref name="x"/> (the layer's input) in <paramref name="parts"/> parts, one
+        /// fork and join when there are several; false when <see cref="Update"/> met NaN or ±∞.
+        /// </summary>
+        public bool Run(int parts, MatrixView x, bool forward) =>
+            parts == 1 ? Part(x, forward, 0, 1, workspace.Products) : InParts(parts, x, forward);
 
         // Apart from Run so that only a split pass allocates its closure.
-        private void InParts(int parts, MatrixView x, bool forward)
+        private bool InParts(int parts, MatrixView x, bool forward)
         {
             var self = this;
-            ForkJoin.Run(parts, workspace.Products, (p, member) => self.Part(x, forward, p, parts, member));
+            var finite = new bool[parts];
+            ForkJoin.Run(parts, workspace.Products, (p, member) => finite[p] = self.Part(x, forward, p, parts, member));
+            return Array.TrueForAll(finite, f => f);
         }
 
-        private void Part(MatrixView x, bool forward, int part, int parts, GemmWorkers workers)
+        private bool Part(MatrixView x, bool forward, int part, int parts, GemmWorkers workers)
         {
             var (width, inWidth) = (workspace.Widths[index + 1], workspace.Widths[index]);
             var (first, count) = ForkJoin.Slice(forward ? width : inWidth, parts, part);
             if (forward)
             {
-                if (count == 0) return;
+                if (count == 0) return true;
                 var activation = kernels.Activations[index];
                 var z = workspace.Z[index].AsSpan(first * rows, count * rows);
                 MatrixProduct.Compute(x, MatrixView.ColumnMajor(weights[2 * index], width, inWidth).Transposed.ColumnRange(first, count), z, workers);
                 // A hidden layer whose derivative is written in h alone (sigmoid, tanh) does not keep z + b.
                 var keep = index == workspace.Widths.Length - 2 || activation.ReadsPreActivation;
                 activation.AddBiasAndApply(z, weights[2 * index + 1].AsSpan(first, count), workspace.H[index].AsSpan(first * rows, count * rows), rows, keep);
-                return;
+                return true;
             }
             var d = MatrixView.ColumnMajor(Delta, rows, width);
             if (count > 0)
@@ -351,8 +378,15 @@ internal static class FusedTraining
             }
             var (units, unitCount) = ForkJoin.Slice(width, parts, part);
             if (unitCount > 0) ColumnSums.Of(Delta.AsSpan(units * rows, unitCount * rows), rows, workspace.Gradient[2 * index + 1].AsSpan(units, unitCount));
+            if (Update is not { } u) return true;
+            // dW's columns [first, first + count) are its elements [first·width, (first + count)·width): column-major.
+            return UpdateRange(u.Step, u.Source, u.Target, workspace.Gradient, 2 * index, first * width, count * width) &
+                   UpdateRange(u.Step, u.Source, u.Target, workspace.Gradient, 2 * index + 1, units, unitCount);
         }
     }
+
+    /// <summary>The step, and the parameters it reads and writes, of a layer whose backward pass also updates it.</summary>
+    private readonly record struct LayerUpdate(FusedOptimizerStep Step, ParameterArrays Source, ParameterArrays Target);
 
     /// <summary>
     /// Multiply-adds of a layer's forward product (rows × inputs × units) below which its passes run
