@@ -333,26 +333,41 @@ public sealed class FusedTrainingTests
     }
 
     [Theory]
-    [InlineData("sgd", null, 4)]
-    [InlineData("nesterov", null, 4)]
-    [InlineData("adamw", 0.5, 4)]
-    [InlineData("amsgrad", 0.05, 4)]
-    [InlineData("sgd", null, 12)]
-    [InlineData("adam", null, 12)]
-    [InlineData("amsgrad", 0.05, 12)]
-    public void An_update_shared_out_over_threads_gives_the_bits_of_the_reference(string name, double? clipNorm, int batch)
+    [InlineData("sgd", null)]
+    [InlineData("nesterov", null)]
+    [InlineData("adamw", 0.5)]
+    [InlineData("amsgrad", 0.05)]
+    public void An_update_shared_out_over_threads_gives_the_bits_of_the_reference(string name, double? clipNorm)
     {
         // 300-203-61-3 has 73,720 parameters, past the update's threshold (2^16), in tensors whose
-        // lengths do not split evenly into ranges of whole vectors. Batches of 4 keep the products
-        // on one thread, so the update is what is split, after the backward pass. Batches of 12
-        // split the first layer's passes (12·300·203 multiply-adds, past 2^19), whose parts then
-        // update their own columns of its weights, while the other two layers' updates are shared
-        // out at the end (unless clipping, which updates everything at the end).
+        // lengths do not split evenly into ranges of whole vectors; batches of 4 keep the products
+        // on one thread, so the update is what is split.
         var c = new NetworkCase([300, 203, 61, 3], ["tanh", "identity", "identity"], 12, 8);
         Assert.True(c.Network.Layers.Sum(l => l.Weight.RowCount * (l.Weight.ColumnCount + 1)) >= FusedTraining.ParallelUpdateThreshold);
-        Assert.Equal(batch == 12, batch * 300L * 203 >= FusedTraining.ParallelLayerThreshold);
-        Assert.True(batch * 203L * 61 < FusedTraining.ParallelLayerThreshold);
         var optimizer = (Optimizer)Optimizer.Create(name, new ConstantSchedule(0.01), 0.9, 0.9, 0.999, 1e-8, 0.01, clipNorm);
+        AllThreadCountsGiveTheReference(c, optimizer, 4);
+    }
+
+    [Theory]
+    [InlineData("sgd", null)]
+    [InlineData("nesterov", null)]
+    [InlineData("adam", null)]
+    [InlineData("amsgrad", 0.05)]
+    public void A_small_network_s_split_layers_update_their_own_columns_with_the_bits_of_the_reference(string name, double? clipNorm)
+    {
+        // 64-200-30-3 has 19,123 parameters, below the update's threshold: it is updated during the
+        // backward pass (unless clipping). Batches of 64 split the first layer's passes (64·64·200
+        // multiply-adds, past 2^19), whose parts each update their own columns of its weights.
+        var c = new NetworkCase([64, 200, 30, 3], ["tanh", "sigmoid", "identity"], 64, 5);
+        Assert.True(c.Network.Layers.Sum(l => l.Weight.RowCount * (l.Weight.ColumnCount + 1)) < FusedTraining.ParallelUpdateThreshold);
+        Assert.True(64L * 64 * 200 >= FusedTraining.ParallelLayerThreshold);
+        var optimizer = (Optimizer)Optimizer.Create(name, new ConstantSchedule(0.01), 0.9, 0.9, 0.999, 1e-8, 0.01, clipNorm);
+        AllThreadCountsGiveTheReference(c, optimizer, 64);
+    }
+
+    /// <summary>Two epochs on two and three threads equal the reference's two, bit for bit.</summary>
+    private static void AllThreadCountsGiveTheReference(NetworkCase c, Optimizer optimizer, int batch)
+    {
         var config = new TrainConfig(c.Loss, optimizer, batch);
         var start = TrainState.Initial(c.Network, optimizer, Rng.FromSeed(6));
         var reference = Training.ReferenceEpoch(config, Training.ReferenceEpoch(config, start, c.Data).State, c.Data);
@@ -365,22 +380,23 @@ public sealed class FusedTrainingTests
     }
 
     [Theory]
-    [InlineData(4)]
-    [InlineData(12)]
-    public void A_non_finite_update_in_a_thread_s_range_is_named_like_the_reference_names_it(int batch)
+    [InlineData(300, 203, 4, 250, "-Inf in the updated layers.0.weight[7, 250]")]
+    [InlineData(64, 200, 64, 50, "-Inf in the updated layers.0.weight[7, 50]")]
+    public void A_non_finite_update_in_a_thread_s_range_is_named_like_the_reference_names_it(int inputs, int units, int batch, int column, string expected)
     {
         // One momentum value of +∞, late in the first weight tensor: the loss stays finite and only
         // that element's update overflows, in the last of three threads' ranges: of the update
-        // shared out at the end (batches of 4), or of the first layer's split backward pass, whose
-        // parts update their own columns (batches of 12; column 250 is in the last part's 200–299).
-        var c = new NetworkCase([300, 203, 61, 3], ["tanh", "identity", "identity"], batch, 9);
+        // shared out at the end (300-203-61-3, batches of 4), or of the first layer's split
+        // backward pass, whose parts update their own columns (64-200-30-3, batches of 64;
+        // column 50 is in the last part's 40–63).
+        var c = new NetworkCase([inputs, units, 30, 3], ["tanh", "identity", "identity"], batch, 9);
         var config = new TrainConfig(c.Loss, new Momentum(new ConstantSchedule(0.01), 0.9, false), batch);
         var state = TrainState.Initial(c.Network, config.Optimizer, Rng.FromSeed(1));
         var trace = state.Optimizer.Slot(state.Optimizer.Slots.Keys.Single());
         // A fresh state's own zeros, written before anything reads them.
-        Dense.Data(trace.Layers[0].Weight)[203 * 250 + 7] = double.PositiveInfinity;
+        Dense.Data(trace.Layers[0].Weight)[units * column + 7] = double.PositiveInfinity;
         var reference = Training.ReferenceStep(config, state, c.Data);
-        Assert.Equal("-Inf in the updated layers.0.weight[7, 250]", reference.Problem?.Describe());
+        Assert.Equal(expected, reference.Problem?.Describe());
         var fused = OnThreads(3, compute => Training.Step(config, state, c.Data, compute));
         Assert.Equal(reference.Problem, fused.Problem);
         Assert.Same(state, fused.State);

@@ -228,38 +228,34 @@ internal static class FusedTraining
         var value = kernels.Loss.Value(workspace.Z[output], workspace.H[output], targets, rows);
         if (NonFinite.InLoss(value) is { } badLoss) return (value, badLoss);
 
-        // θ′ = θ + update, watching for NaN and ±∞ on the way. Each part of a layer's backward pass
+        // θ′ = θ + update, watching for NaN and ±∞ on the way. A network small enough to update on
+        // one thread is updated layer by layer during the backward pass: each part of a layer's pass
         // updates the weights and biases whose gradients it has just computed, while they and the
-        // weights its dh product has just read are still in that core's nearest caches (the seed
-        // network's θ, g and θ′ together are 130 KB, more than L1 holds; one of its layers' is
-        // 25 KB). Clipping needs the gradients' global norm first, so it updates at the end; so does
-        // a layer run on one thread whose update would be shared out over several.
+        // weights its dh product has just read are still in the nearest cache (the seed network's
+        // θ, g and θ′ together are 130 KB, more than L1 holds; one of its layers' is 25 KB): seed
+        // ran 7.05 → 6.45 µs/step. A larger one is updated at the end, shared out over the threads:
+        // updated in the layers' parts instead, big (1000-1000-1000-10) ran 4% slower or worse in
+        // interleaved runs. Clipping needs the gradients' global norm first: it updates at the end.
         var step = optimizer.ReadsGlobalNorm ? null : optimizer.At(count);
         var updateParts = threads > 1 && workspace.Parameters >= ParallelUpdateThreshold ? threads : 1;
+        var eager = step is not null && updateParts == 1;
         var finite = true;
-        bool[]? pending = null;
 
         // Backward: δ of the output layer, then per layer dW = δᵀ·X, db = Σ δ, dh = δ·W and δ below = dh·f′ in place.
         kernels.Loss.OutputDelta(workspace.Z[output], workspace.H[output], targets, rows, kernels.Activations[output], workspace.Delta.AsSpan(0, targets.Length));
         for (var i = output; i >= 0; i--)
         {
-            var parts = Parts(i);
-            var updates = step is not null && (parts > 1 || updateParts == 1);
             var layer = new Layer(workspace, kernels, weights, i, rows)
             {
                 Delta = (i - output) % 2 == 0 ? workspace.Delta : workspace.Below,
-                Update = updates ? new LayerUpdate(step!, source, target) : null,
+                Update = eager ? new LayerUpdate(step!, source, target) : null,
             };
-            finite &= layer.Run(parts, i == 0 ? inputs : MatrixView.ColumnMajor(workspace.H[i - 1], rows, widths[i]), forward: false);
-            if (!updates) (pending ??= new bool[layers])[i] = true;
+            finite &= layer.Run(Parts(i), i == 0 ? inputs : MatrixView.ColumnMajor(workspace.H[i - 1], rows, widths[i]), forward: false);
         }
 
-        // The layers not updated yet: all of them when clipping (the norm by the reference's own routine).
-        if (pending is not null)
-        {
-            step ??= optimizer.At(count, GlobalNorm.Of(workspace.Gradient));
-            finite &= Update(step, source, target, workspace.Gradient, pending, updateParts, workspace.Products);
-        }
+        // Clipping reads the gradients' global norm through the reference's own routine.
+        if (!eager)
+            finite = Update(step ?? optimizer.At(count, GlobalNorm.Of(workspace.Gradient)), source, target, workspace.Gradient, updateParts, workspace.Products);
         if (finite) return (value, null);
         var problem = NonFinite.In(ParameterArrays.AsGradients(workspace.Gradient), "the gradient of") ??
                       NonFinite.In(ParameterArrays.AsGradients(target.Tensors), "the updated");
@@ -267,25 +263,24 @@ internal static class FusedTraining
     }
 
     /// <summary>
-    /// θ′ = θ + update for the weights and biases of every layer marked in <paramref name="layers"/>,
-    /// in <paramref name="parts"/> parts that each take their own range of every tensor (one fork
-    /// and join when there are several); false when a gradient or an updated value is not finite.
+    /// θ′ = θ + update for every tensor, in <paramref name="parts"/> parts that each take their own
+    /// range of every tensor (one fork and join when there are several); false when a gradient or
+    /// an updated value is not finite.
     /// </summary>
-    private static bool Update(FusedOptimizerStep step, ParameterArrays source, ParameterArrays target, double[][] gradient, bool[] layers, int parts, GemmWorkers workers)
+    private static bool Update(FusedOptimizerStep step, ParameterArrays source, ParameterArrays target, double[][] gradient, int parts, GemmWorkers workers)
     {
-        if (parts == 1) return UpdatePart(step, source, target, gradient, layers, 0, 1);
+        if (parts == 1) return UpdatePart(step, source, target, gradient, 0, 1);
         var finite = new bool[parts];
-        ForkJoin.Run(parts, workers, (p, _) => finite[p] = UpdatePart(step, source, target, gradient, layers, p, parts));
+        ForkJoin.Run(parts, workers, (p, _) => finite[p] = UpdatePart(step, source, target, gradient, p, parts));
         return Array.TrueForAll(finite, f => f);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static bool UpdatePart(FusedOptimizerStep step, ParameterArrays source, ParameterArrays target, double[][] gradient, bool[] layers, int part, int parts)
+    private static bool UpdatePart(FusedOptimizerStep step, ParameterArrays source, ParameterArrays target, double[][] gradient, int part, int parts)
     {
         var finite = true;
         for (var k = 0; k < gradient.Length; k++)
         {
-            if (!layers[k / 2]) continue;
             var (from, count) = ForkJoin.Slice(gradient[k].Length, parts, part);
             finite &= UpdateRange(step, source, target, gradient, k, from, count);
         }
