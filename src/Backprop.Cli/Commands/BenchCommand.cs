@@ -32,7 +32,7 @@ public static class BenchCommand
         var activation = new System.CommandLine.Option<string>("--activation") { Description = "Activation of every layer (default: sigmoid)", HelpName = "NAME" };
         var minSeconds = new System.CommandLine.Option<double>("--min-seconds")
         {
-            Description = $"Run the timed epochs again, from the same state, until this many seconds have been timed, and report the median run (default: {DefaultMinSeconds.ToString(CultureInfo.InvariantCulture)}; 0 times them once)",
+            Description = $"Run the timed epochs again, from the same state, until this many seconds have been timed, and report the median run (default: {DefaultMinSeconds.ToString(CultureInfo.InvariantCulture)}; 0 times them once; --product keeps its own rule: at least 5 products and 1 s)",
             HelpName = "S",
             DefaultValueFactory = _ => DefaultMinSeconds,
         };
@@ -122,15 +122,17 @@ public static class BenchCommand
         // interrupt, another process): run it again from the same state until minSeconds have
         // been timed and report the median run. Every run computes the same values.
         var runs = new List<double>();
+        var timed = 0.0;
         EpochsResult folded;
         do
         {
             var clock = Stopwatch.StartNew();
             folded = Functional.Training.Epochs(config, state, data, epochs, compute);
             runs.Add(clock.Elapsed.TotalSeconds);
+            timed += runs[^1];
             if (folded.Stop is { } stop) return Diverged(state.Epoch + folded.Losses.Count + 1, stop);
         }
-        while (runs.Sum() < minSeconds && runs.Count < MaxRepetitions);
+        while (timed < minSeconds && runs.Count < MaxRepetitions);
         var loss = folded.Losses[^1];
         var recording = recordLayers ? TimeRecording(config, state, data, epochs, compute) : ((double, double)?)null;
         using var process = Process.GetCurrentProcess();

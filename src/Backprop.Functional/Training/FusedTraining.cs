@@ -336,10 +336,15 @@ internal static class FusedTraining
         public bool Run(int parts, MatrixView x, bool forward) =>
             parts == 1 ? Part(x, forward, 0, 1, workspace.Products) : InParts(parts, x, forward);
 
-        // Apart from Run so that only a split pass allocates its closure.
+        // Apart from Run so that only a split pass allocates its closure (and, when it updates, its flags).
         private bool InParts(int parts, MatrixView x, bool forward)
         {
             var self = this;
+            if (Update is null)
+            {
+                ForkJoin.Run(parts, workspace.Products, (p, member) => self.Part(x, forward, p, parts, member));
+                return true;
+            }
             var finite = new bool[parts];
             ForkJoin.Run(parts, workspace.Products, (p, member) => finite[p] = self.Part(x, forward, p, parts, member));
             return Array.TrueForAll(finite, f => f);
