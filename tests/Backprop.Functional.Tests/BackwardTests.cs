@@ -1,3 +1,4 @@
+using Backprop.Functional.Numerics;
 using Backprop.Functional.Tests.Support;
 using FsCheck;
 using FsCheck.Fluent;
@@ -77,6 +78,23 @@ public sealed class BackwardTests
         var trace = Forward.Run(c.Network, c.Data.Inputs);
         var kinked = c.Network.Layers.Map(l => l.Activation is Relu or LeakyRelu).ToArray();
         return trace.Layers.Select((l, i) => !kinked[i] || Functional.Numerics.Dense.Data(l.PreActivation).All(z => Math.Abs(z) > 1e-2)).All(ok => ok);
+    }
+
+    [Property(MaxTest = 100, Arbitrary = [typeof(AnyActivationMse)])]
+    public Property Steps_show_each_layers_output_gradient_and_delta_and_add_up_to_Run(NetworkCase c)
+    {
+        var (network, data) = (c.Network, c.Data);
+        var trace = Forward.Run(network, data.Inputs);
+        var steps = Backward.Steps(network, trace, data.Targets, c.Loss).ToList();
+        var run = Backward.Run(network, trace, data.Targets, c.Loss);
+        var output = network.Layers.Count - 1;
+        // Output first; dL/dh of the output layer is the loss's own gradient, of a layer below it δ·W of the layer above (the fma-chain product).
+        var shown = steps.Select((s, k) => s.Layer == output - k &&
+            Bits.Same(Bits.Of(s.OutputGradient!), Bits.Of(k == 0 ? c.Loss.ActivationGradient(trace.OutputLayer, data.Targets)! : MatrixProduct.Multiply(steps[k - 1].Delta, network.Layers[s.Layer + 1].Weight))) &&
+            Bits.Same(Bits.Of(s.Delta), Bits.Of(k == 0 ? c.Loss.OutputGradient(trace.OutputLayer, network.Layers[output].Activation, data.Targets)
+                : network.Layers[s.Layer].Activation.Backpropagate(trace.Layers[s.Layer].PreActivation, trace.Layers[s.Layer].Activation, s.OutputGradient!))));
+        return (steps.Count == network.Layers.Count && shown.All(ok => ok) &&
+                Bits.Same(Bits.Of(new Gradients(steps.OrderBy(s => s.Layer).Select(s => s.Gradients).ToArr())), Bits.Of(run))).ToProperty();
     }
 
     [Fact]

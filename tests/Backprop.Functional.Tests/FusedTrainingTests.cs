@@ -332,6 +332,21 @@ public sealed class FusedTrainingTests
         }
     }
 
+    [Fact]
+    public void A_softmax_output_layer_past_the_split_threshold_runs_whole_with_the_bits_of_the_reference()
+    {
+        // 256 rows through a 53-41 softmax layer: 556,288 multiply-adds, past the threshold (2^19) at
+        // which an elementwise layer is split by columns. A softmax row needs all 41 columns at once.
+        var c = new NetworkCase([70, 53, 41], ["tanh", "softmax"], 512, 22, "cross-entropy");
+        var optimizer = new Sgd(new ConstantSchedule(0.1));
+        var config = new TrainConfig(c.Loss, optimizer, 256);
+        var start = TrainState.Initial(c.Network, optimizer, Rng.FromSeed(5));
+        var reference = Training.ReferenceEpoch(config, start, c.Data);
+        var fused = OnThreads(2, compute => Training.Epoch(config, start, c.Data, compute));
+        Assert.Null(Difference(fused.State, reference.State));
+        Assert.True(Bits.Same(fused.Loss, reference.Loss), $"loss {fused.Loss:R} vs {reference.Loss:R}");
+    }
+
     [Theory]
     [InlineData("sgd", null)]
     [InlineData("nesterov", null)]
@@ -444,15 +459,6 @@ public sealed class FusedTrainingTests
                 Assert.True(owners.TryAdd(array, i) || owners[array] == i, $"states {owners[array]} and {i} share an array");
     }
 
-    private sealed record Cube : Activation
-    {
-        public override string Name => "cube";
-
-        public override MathNet.Numerics.LinearAlgebra.Matrix<double> Apply(MathNet.Numerics.LinearAlgebra.Matrix<double> z) => z.PointwiseMultiply(z).PointwiseMultiply(z);
-
-        public override MathNet.Numerics.LinearAlgebra.Matrix<double> Backpropagate(MathNet.Numerics.LinearAlgebra.Matrix<double> z, MathNet.Numerics.LinearAlgebra.Matrix<double> h, MathNet.Numerics.LinearAlgebra.Matrix<double> dh) =>
-            dh.PointwiseMultiply(z.PointwiseMultiply(z)).Multiply(3.0);
-    }
 
     [Fact]
     public void An_activation_defined_outside_the_library_trains_through_its_own_methods()

@@ -89,4 +89,49 @@ public sealed class GradCheckReportTests
     [InlineData(double.PositiveInfinity)]
     public void A_tolerance_that_is_not_positive_and_finite_is_refused(double relative) =>
         Assert.IsType<OutOfRange>(GradCheckTolerance.Of(relative).Match(_ => null!, e => e));
+
+    [Theory]
+    [InlineData(0.5, 1e-4)]
+    [InlineData(-250.0, 0.025)]
+    [InlineData(3.0, 3e-4)]
+    [InlineData(double.NaN, 1e-4)]
+    [InlineData(double.NegativeInfinity, 1e-4)]
+    public void The_floor_scales_with_the_loss_above_one_and_ignores_a_loss_that_is_not_finite(double loss, double floor) =>
+        Assert.Equal(floor, Default.FloorAt(loss), 1e-18);
+
+    [Fact]
+    public void A_positive_finite_tolerance_is_kept_with_the_default_floor_and_a_refusal_says_what_is_allowed()
+    {
+        var tolerance = (GradCheckTolerance)GradCheckTolerance.Of(1e-3);
+        Assert.Equal(new GradCheckTolerance(1e-3, GradCheckTolerance.DefaultAbsoluteFloor), tolerance);
+        var refusal = Assert.IsType<OutOfRange>(GradCheckTolerance.Of(0, "tolerance").Match(_ => null!, e => e));
+        Assert.Equal(("tolerance", "> 0 and finite"), (refusal.Setting, refusal.Range));
+        Assert.Equal("gradient check tolerance", Assert.IsType<OutOfRange>(GradCheckTolerance.Of(-1).Match(_ => null!, e => e)).Setting);
+    }
+
+    [Property(MaxTest = 30, Arbitrary = [typeof(SmoothNetworks)])]
+    public Property Each_tensor_reports_its_largest_absolute_and_relative_errors_and_where_they_are(NetworkCase c)
+    {
+        // An error of a different size at every parameter, so that the largest is somewhere definite.
+        var gradient = Training.Gradient(c.Network, c.Loss, c.Data);
+        var offset = 0;
+        Gradients Skewed(Gradients g) => g with
+        {
+            Layers = g.Layers.Map(l => new LayerGradients(
+                Dense.Matrix(l.Weight.RowCount, l.Weight.ColumnCount, Dense.Data(l.Weight).Select(v => v + (offset++ % 7) * 1e-3).ToArray()),
+                Dense.Vector(Dense.Data(l.Bias).Select(v => v - (offset++ % 5) * 1e-3).ToArray()))),
+        };
+        var wrong = Skewed(gradient);
+        var report = GradCheckReport.Of(c.Network, c.Loss, c.Data, wrong, Default);
+        var comparisons = GradCheck.Compare(c.Network, c.Loss, c.Data, wrong).ToLookup(x => x.Tensor);
+        return report.Tensors.All(t =>
+        {
+            var all = comparisons[t.Tensor].ToArray();
+            var largestAbsolute = all.Max(x => Math.Abs(x.Analytic - x.Numeric));
+            var largestRelative = all.Max(x => x.RelativeError(report.Floor));
+            return t.AbsoluteError == largestAbsolute && Math.Abs(t.LargestAbsolute.Analytic - t.LargestAbsolute.Numeric) == largestAbsolute &&
+                   t.RelativeError == largestRelative && t.LargestRelative.RelativeError(report.Floor) == largestRelative &&
+                   t.Passed == all.All(x => x.RelativeError(report.Floor) <= Default.Relative);
+        }).Label(string.Join("; ", report.Tensors.Map(t => $"{t.Tensor}: {t.AbsoluteError:E3} at [{t.LargestAbsolute.Row},{t.LargestAbsolute.Column}]")));
+    }
 }

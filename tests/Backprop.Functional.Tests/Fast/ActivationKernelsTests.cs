@@ -73,15 +73,6 @@ public sealed class ActivationKernelsTests
         }
     }
 
-    private sealed record Cube : Activation
-    {
-        public override string Name => "cube";
-
-        public override MathNet.Numerics.LinearAlgebra.Matrix<double> Apply(MathNet.Numerics.LinearAlgebra.Matrix<double> z) => z.PointwisePower(3);
-
-        public override MathNet.Numerics.LinearAlgebra.Matrix<double> Backpropagate(MathNet.Numerics.LinearAlgebra.Matrix<double> z, MathNet.Numerics.LinearAlgebra.Matrix<double> h, MathNet.Numerics.LinearAlgebra.Matrix<double> dh) =>
-            dh.PointwiseMultiply(z.PointwisePower(2)) * 3;
-    }
 
     /// <summary>A subclass of a library activation is a different activation: it has no kernel until one is registered for it.</summary>
     private sealed record SteepSigmoid : ElementwiseActivation<Sigmoid.Function>
