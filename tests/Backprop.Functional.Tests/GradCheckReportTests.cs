@@ -134,4 +134,12 @@ public sealed class GradCheckReportTests
                    t.Passed == all.All(x => x.RelativeError(report.Floor) <= Default.Relative);
         }).Label(string.Join("; ", report.Tensors.Map(t => $"{t.Tensor}: {t.AbsoluteError:E3} at [{t.LargestAbsolute.Row},{t.LargestAbsolute.Column}]")));
     }
+
+    [Theory]
+    [InlineData(2.0, 1.0, 1e-4, 0.5)] // divided by the larger of the two
+    [InlineData(-1.0, 3.0, 1e-4, 4.0 / 3)]
+    [InlineData(1e-12, 0.0, 1e-4, 1e-8)] // both below the floor: divided by the floor
+    [InlineData(0.0, 0.0, 1e-4, 0.0)]
+    public void The_relative_error_divides_by_the_larger_gradient_or_the_floor(double analytic, double numeric, double floor, double expected) =>
+        Assert.Equal(expected, new GradientComparison("layers.0.weight", 0, 0, analytic, numeric).RelativeError(floor), 1e-15);
 }
