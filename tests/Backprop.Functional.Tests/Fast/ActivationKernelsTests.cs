@@ -90,4 +90,18 @@ public sealed class ActivationKernelsTests
     private static double[] Padded(double[] values) => [.. values, Marker, Marker, Marker];
 
     private static bool Untouched(double[] padded, int length) => padded[length..].All(v => Bits.Same(v, Marker));
+
+    [Theory]
+    [InlineData(5, 6)]
+    [InlineData(6, 5)]
+    public void An_elementwise_kernel_refuses_a_buffer_shorter_than_the_batch(int zLength, int hLength)
+    {
+        // 3 rows × 2 columns need 6 elements in z and in h.
+        foreach (var eight in new[] { false, true })
+        {
+            var kernel = ActivationKernels.For(Tanh.Instance, eight)!;
+            Assert.Equal($"z holds {zLength} and h {hLength} values, fewer than the batch's 6", Assert.Throws<ArgumentException>(() =>
+                kernel.AddBiasAndApply(new double[zLength], new double[2], new double[hLength], 3, keepPreActivation: true)).Message);
+        }
+    }
 }

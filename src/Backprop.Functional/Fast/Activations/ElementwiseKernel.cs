@@ -24,7 +24,7 @@ internal sealed class ElementwiseKernel<TFunction, TLanes>(bool readsPreActivati
     public void AddBiasAndApply(Span<double> z, ReadOnlySpan<double> bias, Span<double> h, int rows, bool keepPreActivation)
     {
         var length = rows * bias.Length;
-        if (z.Length < length || h.Length < length) throw new ArgumentException("span lengths differ");
+        if (z.Length < length || h.Length < length) throw new ArgumentException($"z holds {z.Length} and h {h.Length} values, fewer than the batch's {length}");
         if (rows % TLanes.Count == 0) Columns<TLanes>(z, bias, h, rows, keepPreActivation);
         else if (rows % Lanes4.Count == 0) Columns<Lanes4>(z, bias, h, rows, keepPreActivation);
         else if (rows == 1) Row(z, bias, h, keepPreActivation);
