@@ -142,4 +142,15 @@ public sealed class GradCheckReportTests
     [InlineData(0.0, 0.0, 1e-4, 0.0)]
     public void The_relative_error_divides_by_the_larger_gradient_or_the_floor(double analytic, double numeric, double floor, double expected) =>
         Assert.Equal(expected, new GradientComparison("layers.0.weight", 0, 0, analytic, numeric).RelativeError(floor), 1e-15);
+
+    [Property(MaxTest = 20, Arbitrary = [typeof(SmoothNetworks)])]
+    public Property A_tensor_passes_at_a_tolerance_equal_to_its_largest_relative_error_and_fails_just_below_it(NetworkCase c)
+    {
+        var gradient = Training.Gradient(c.Network, c.Loss, c.Data);
+        var worst = GradCheckReport.Of(c.Network, c.Loss, c.Data, gradient, Default).Tensors.MaxBy(t => t.RelativeError)!;
+        if (!(worst.RelativeError > 0 && double.IsFinite(worst.RelativeError))) return true.ToProperty().Label("no error to hold the bound to");
+        bool Passes(double relative) =>
+            GradCheckReport.Of(c.Network, c.Loss, c.Data, gradient, new GradCheckTolerance(relative)).Tensors.Single(t => t.Tensor == worst.Tensor).Passed;
+        return (Passes(worst.RelativeError) && !Passes(Math.BitDecrement(worst.RelativeError))).Label($"{worst.Tensor}: {worst.RelativeError:R}");
+    }
 }
