@@ -69,7 +69,7 @@ run() {
         | (ms | map(select(.status == "Killed" or .status == "Timeout" or .status == "Survived" or .status == "NoCoverage")) | length) as $n
         | {k: $k, n: $n, s: (ms | map(select(.status == "Survived")) | length), c: (ms | map(select(.status == "NoCoverage")) | length),
            t: (ms | map(select(.status == "Timeout")) | length), pct: (if $n == 0 then "-" else ((1000 * $k / $n | floor) / 10 | tostring) + "%" end)};
-      (.files | to_entries | sort_by(.key) | .[] | (score(.value.mutants)) as $s
+      (.files | to_entries | sort_by(.key) | .[] | (score(.value.mutants)) as $s | select($s.n > 0)
         | "\(.key | split("/src/")[-1])\tmutants \($s.n)\tkilled \($s.k) (timeout \($s.t))\tsurvived \($s.s)\tno coverage \($s.c)\tscore \($s.pct)"),
       ([.files[].mutants[]] | score(.) | "TOTAL\tmutants \(.n)\tkilled \(.k) (timeout \(.t))\tsurvived \(.s)\tno coverage \(.c)\tscore \(.pct)")
     ' "$json" | column -t -s $'\t'
