@@ -64,7 +64,10 @@ public sealed class EarlyStoppingTests
     public void Monitors_are_named_as_metrics_csv_names_their_columns()
     {
         Assert.Equal(Monitor.ValAccuracy, EarlyStopping.Parse("val_accuracy").Case);
+        Assert.Equal(Monitor.ValLoss, EarlyStopping.Parse(" VAL_LOSS ").Case);
         Assert.Equal("val_loss", Monitor.ValLoss.Name());
-        Assert.True(EarlyStopping.Parse("accuracy").IsFail);
+        Assert.Equal("val_accuracy", Monitor.ValAccuracy.Name());
+        var refusal = Assert.IsType<UnknownName>(EarlyStopping.Parse("accuracy").Match(_ => null!, e => e));
+        Assert.Equal((Settings.Monitor, "unknown monitored metric 'accuracy' (expected val_loss|val_accuracy)"), (refusal.Setting, refusal.Message));
     }
 }

@@ -98,6 +98,28 @@ public sealed class EvaluationMetricsTests
         // Two columns average their R²: the second column predicted exactly.
         var two = RegressionMetrics.Of([1, 2, 4, 2, 7, 8, 9, 10], [1, 2, 3, 4, 7, 8, 9, 10], rows: 4);
         Close((0 + 1) / 2.0, two.RSquared);
+        // An R² strictly between 0 and 1: h = 1, 2, 3, 3 leaves Σ(y − h)² = 1 of Σ(y − ȳ)² = 5.
+        Close(0.8, RegressionMetrics.Of([1, 2, 3, 3], [1, 2, 3, 4], rows: 4).RSquared);
+        Close(0.8, RegressionMetrics.RSquaredOf([1, 2, 3, 3], [1, 2, 3, 4]));
+    }
+
+    [Fact]
+    public void Regression_metrics_of_no_rows_have_no_r_squared_and_mismatched_lengths_are_refused()
+    {
+        var none = RegressionMetrics.Of([], [], rows: 0);
+        Assert.True(double.IsNaN(none.RSquared));
+        Assert.Equal("3 predictions for 4 targets", Assert.Throws<ArgumentException>(() => RegressionMetrics.Of([1, 2, 3], [1, 2, 3, 4], rows: 4)).Message);
+    }
+
+    [Fact]
+    public void A_class_that_occurs_but_is_never_predicted_counts_in_the_macro_average()
+    {
+        // Class 1 occurs twice and is never predicted: its precision, recall and F1 of 0 lower the macro averages.
+        var scores = ClassificationMetrics.PerClass(Arr.create(Arr.create(3, 0), Arr.create(2, 0)));
+        Assert.True(scores[1].Occurs);
+        Assert.Equal((0, 2), (scores[1].Predicted, scores[1].Support));
+        Close(3.0 / 5 / 2, ClassificationMetrics.MacroPrecision(scores));
+        Close(0.5, ClassificationMetrics.MacroRecall(scores));
     }
 
     [Fact]
@@ -159,5 +181,28 @@ public sealed class EvaluationMetricsTests
         Close(1.0 / 2, evaluation.PerClass[0].Precision);
         Close(1.0 / 2, evaluation.PerClass[1].Recall);
         Close((2.0 / 3 + 2.0 / 3) / 2, evaluation.MacroF1!.Value);
+        Close((1.0 + 1.0 / 2) / 2, evaluation.MacroPrecision!.Value);
+        Close((1.0 + 1.0 / 2) / 2, evaluation.MacroRecall!.Value);
+
+        var regression = Evaluation.Of(network, MeanSquaredError.Instance, new Dataset(h, y), TaskKind.Regression);
+        Assert.Equal((null, null, null, null), (regression.Accuracy, regression.MacroF1, regression.MacroPrecision, regression.MacroRecall));
+    }
+
+    [Theory]
+    [InlineData(new[] { 3, 2 }, 4096)] // 2 + 2 doubles a row: capped at 4096 rows
+    [InlineData(new[] { 3, 1000, 1000, 10 }, 259)] // 2010 + 10 doubles a row: 524,288 / 2020
+    [InlineData(new[] { 3, 9000, 10 }, 64)] // 9010 + 10: 58 rows, raised to 64
+    public void Rows_per_pass_hold_the_activation_budget_between_64_and_4096(int[] widths, int rows)
+    {
+        var network = ((Network Network, Rng))NetworkFactory.Create(widths, Relu.Instance, Identity.Instance, new HeNormal(), Rng.FromSeed(1));
+        Assert.Equal(rows, Evaluation.RowsPerPass(network.Network));
+    }
+
+    [Fact]
+    public void The_predicted_class_is_the_first_of_equal_largest_outputs()
+    {
+        // Column-major, 3 rows × 3 columns: row 0 ties columns 1 and 2, row 1 ties all, row 2 favours column 2.
+        double[] outputs = [0, 1, 1, 5, 1, 2, 5, 1, 3];
+        Assert.Equal([1, 0, 2], Evaluation.ArgMaxByRow(outputs, 3, 3));
     }
 }

@@ -1,3 +1,4 @@
+using Backprop.Functional.Numerics;
 using Backprop.Functional.Tests.Support;
 using FsCheck;
 using FsCheck.Fluent;
@@ -80,5 +81,32 @@ public sealed class LayerStatisticsTests
         Assert.Equal(4.0 / 6, LayerStatistics.SaturatedShare(Sigmoid.Instance, h));
         Assert.Null(LayerStatistics.SaturatedShare(Relu.Instance, h));
         Assert.Null(LayerStatistics.DeadShare(Tanh.Instance, h));
+    }
+
+    [Fact]
+    public void Saturation_counts_values_within_one_percent_of_an_asymptote_edges_included()
+    {
+        // Sigmoid: 0.01 and 0.99 are within 1% of 0 and 1; tanh: |h| of 0.99 is within 1% of ±1.
+        var sigmoid = Matrix<double>.Build.DenseOfArray(new[,] { { 0.01, 0.99, 0.0101, 0.9899 } });
+        Assert.Equal(0.5, LayerStatistics.SaturatedShare(Sigmoid.Instance, sigmoid));
+        var tanh = Matrix<double>.Build.DenseOfArray(new[,] { { 0.99, -0.99, 0.9899, -0.9899, 0.0 } });
+        Assert.Equal(0.4, LayerStatistics.SaturatedShare(Tanh.Instance, tanh));
+        Assert.Equal(0.0, LayerStatistics.SaturatedShare(Tanh.Instance, Matrix<double>.Build.Dense(0, 3)));
+        Assert.Equal(0.0, LayerStatistics.DeadShare(Relu.Instance, Matrix<double>.Build.Dense(0, 3)));
+    }
+
+    [Fact]
+    public void The_activation_mean_and_std_are_the_population_figures_of_every_value()
+    {
+        // One relu layer whose activations are h = (1, 2, 3, 6) over two rows and two units.
+        var network = (Network)Network.Create([new Layer(Matrix<double>.Build.DenseOfArray(new[,] { { 1.0 }, { 2.0 } }), Dense.Vector([0.0, 0.0]), Relu.Instance)]);
+        var data = new Dataset(Dense.Matrix(2, 1, [1.0, 3.0]), Dense.Matrix(2, 2, new double[4]));
+        var optimizer = new Sgd(new ConstantSchedule(0.1));
+        var state = TrainState.Initial(network, optimizer, Rng.FromSeed(1));
+        var s = LayerStatistics.OfEpoch(new TrainConfig(MeanSquaredError.Instance, optimizer), state, data).Single();
+        Assert.Equal(3.0, s.ActivationMean);
+        Assert.Equal(Math.Sqrt((4 + 1 + 0 + 9) / 4.0), s.ActivationStd, 1e-15);
+        Assert.Equal(0.0, s.Dead);
+        Assert.Equal(Math.Sqrt(5.0), s.WeightNorm, 1e-15);
     }
 }
