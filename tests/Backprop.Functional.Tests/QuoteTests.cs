@@ -14,7 +14,23 @@ public sealed class QuoteTests
         Assert.Equal(quoted, Quote.Value(value));
 
     [Fact]
-    public void A_lone_surrogate_is_escaped() => Assert.Equal("'\\uD800x'", Quote.Value("\ud800x")); // not in InlineData: attributes cannot hold one
+    public void A_lone_surrogate_is_escaped()
+    {
+        // Not in InlineData: attributes cannot hold one. A high surrogate without its low half, at the
+        // end or before another character, and a low one without its high half, are each escaped.
+        Assert.Equal("'\\uD800x'", Quote.Value("\ud800x"));
+        Assert.Equal("'x\\uD800'", Quote.Value("x\ud800"));
+        Assert.Equal("'a\\uDC00'", Quote.Value("a\udc00"));
+        Assert.Equal("''", Quote.Value(null));
+    }
+
+    [Fact]
+    public void A_list_of_exactly_the_shown_length_is_shown_whole()
+    {
+        var eight = Enumerable.Range(1, 8).Select(i => $"v{i}").ToArray();
+        Assert.Equal(string.Join(", ", eight.Select(v => $"'{v}'")), Quote.List(eight));
+        Assert.EndsWith("'v8', ... (9 in all)", Quote.List([.. eight, "v9"]));
+    }
 
     [Fact]
     public void A_long_value_is_cut_without_splitting_a_surrogate_pair()

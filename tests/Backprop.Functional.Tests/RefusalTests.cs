@@ -172,4 +172,16 @@ public sealed class RefusalTests
             .ToList();
         Assert.True(offenders.Count == 0, string.Join("\n", offenders));
     }
+
+    [Fact]
+    public void Each_refusal_renders_with_the_callers_name_for_its_setting()
+    {
+        static string Flag(string setting) => "--" + setting.Replace(' ', '-');
+        Assert.Equal("--activation: unknown name 'swish' (expected relu|tanh)", new UnknownName(Settings.Activation, "swish", ["relu", "tanh"]).Render(Flag));
+        Assert.Equal("--layer-widths: 5: needs at least two widths", new InvalidSetting(Settings.LayerWidths, "5", "needs at least two widths").Render(Flag));
+    }
+
+    [Fact]
+    public void Text_put_into_a_template_has_its_braces_doubled() =>
+        Assert.Equal("runs/{{a}}/x{{", Conflict.Literal("runs/{a}/x{"));
 }
