@@ -205,4 +205,41 @@ public sealed class EvaluationMetricsTests
         double[] outputs = [0, 1, 1, 5, 1, 2, 5, 1, 3];
         Assert.Equal([1, 0, 2], Evaluation.ArgMaxByRow(outputs, 3, 3));
     }
+
+    private static readonly Network IdentityOfTwo =
+        new(new[] { new Layer(Dense.Matrix(2, 2, [1, 0, 0, 1]), Dense.Vector([0.0, 0.0]), Identity.Instance) }.ToArr());
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void A_row_whose_outputs_tie_is_predicted_as_the_first_class_in_every_pass_size(int? rowsPerPass)
+    {
+        // Rows (0.5, 0.5), (0.2, 0.7), (0.3, 0.3): the ties go to class 0; truth 1, 1, 0.
+        var h = Dense.FromRowMajor(3, 2, [0.5, 0.5, 0.2, 0.7, 0.3, 0.3]);
+        var y = Dense.FromRowMajor(3, 2, [0, 1, 0, 1, 1, 0]);
+        var evaluation = Evaluation.Of(IdentityOfTwo, MeanSquaredError.Instance, new Dataset(h, y), TaskKind.Classification, null, rowsPerPass);
+        Assert.Equal(Table([1, 0], [1, 1]), evaluation.Confusion);
+    }
+
+    /// <summary>Half the mean absolute error: a loss the library does not define, so evaluation has no streamed sums for it.</summary>
+    private sealed record HalfMeanAbsoluteError : Loss
+    {
+        public override string Name => "half-mae";
+
+        public override double Value(LayerTrace output, MathNet.Numerics.LinearAlgebra.Matrix<double> targets) =>
+            0.5 * (output.Activation - targets).Enumerate().Average(Math.Abs);
+
+        public override MathNet.Numerics.LinearAlgebra.Matrix<double> OutputGradient(LayerTrace output, Activation outputActivation, MathNet.Numerics.LinearAlgebra.Matrix<double> targets) =>
+            throw new NotSupportedException();
+    }
+
+    [Fact]
+    public void A_loss_the_library_does_not_define_is_evaluated_by_its_own_value()
+    {
+        var h = Dense.FromRowMajor(3, 2, [0.5, 0.5, 0.2, 0.7, 0.3, 0.3]);
+        var y = Dense.FromRowMajor(3, 2, [0, 1, 0, 1, 1, 0]);
+        var evaluation = Evaluation.Of(IdentityOfTwo, new HalfMeanAbsoluteError(), new Dataset(h, y), TaskKind.Regression, null, 2);
+        Close(0.5 * (0.5 + 0.5 + 0.2 + 0.3 + 0.7 + 0.3) / 6, evaluation.Loss);
+    }
 }
