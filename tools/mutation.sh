@@ -33,6 +33,10 @@ while [[ $# -gt 0 ]]; do
     esac
 done
 case "$target" in core|io|all) ;; *) echo "mutation.sh: --target must be core, io or all, not $target" >&2; exit 2 ;; esac
+# The scores are read from Stryker's JSON report with jq; check before a run of half an hour, not after.
+for tool in jq column; do
+    command -v "$tool" > /dev/null || { echo "mutation.sh: needs $tool (apt-get install jq bsdextrautils)" >&2; exit 2; }
+done
 
 # The readers of src/Backprop.Functional.IO: everything that turns bytes from a file into values.
 io_readers=('**/Csv.cs' '**/CsvTable.cs' '**/TabularData.cs' '**/FileInput.cs' '**/SafeTensors.cs' '**/SafeTensorsFile.cs'
