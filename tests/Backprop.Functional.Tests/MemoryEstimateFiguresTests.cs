@@ -83,8 +83,9 @@ public sealed class MemoryEstimateFiguresTests
     public void Training_that_needs_exactly_the_budget_is_accepted()
     {
         var e = MemoryEstimate.Of(Worked);
-        var available = Enumerable.Range(-8, 17).Select(d => e.TotalBytes * 5 / 4 + d).First(a => MemoryEstimate.Budget(a) == e.TotalBytes);
-        Assert.True(MemoryEstimate.Check(e, available).IsSucc);
-        Assert.True(MemoryEstimate.Check(e, Enumerable.Range(-8, 17).Select(d => e.TotalBytes * 5 / 4 + d).First(a => MemoryEstimate.Budget(a) == e.TotalBytes - 1)).IsFail);
+        // The available bytes whose usable share (4/5, rounded down) is exactly `budget`.
+        long AvailableFor(long budget) => Enumerable.Range(-8, 17).Select(d => budget * 5 / 4 + d).First(a => MemoryEstimate.Budget(a) == budget);
+        Assert.True(MemoryEstimate.Check(e, AvailableFor(e.TotalBytes)).IsSucc);
+        Assert.True(MemoryEstimate.Check(e, AvailableFor(e.TotalBytes - 1)).IsFail);
     }
 }

@@ -7,17 +7,15 @@ namespace Backprop.Functional.Tests.Structure;
 /// <summary>What a data set accepts, what it refuses and how it gathers rows.</summary>
 public sealed class DatasetTests
 {
-    private static string Refusal<T>(Fin<T> result) => result.Match(v => throw new Xunit.Sdk.XunitException($"accepted: {v}"), e => e.Message);
-
     private static MathNet.Numerics.LinearAlgebra.Matrix<double> Counting(int rows, int columns) =>
         Dense.FromRowMajor(rows, columns, Enumerable.Range(0, rows * columns).Select(v => (double)v).ToArray());
 
     [Fact]
     public void Inputs_and_targets_need_the_same_rows_and_at_least_one()
     {
-        Assert.Equal("inputs have 3 rows but targets have 2", Refusal(Dataset.Create(Counting(3, 2), Counting(2, 1))));
-        Assert.Equal("inputs have 2 rows but targets have 3", Refusal(Dataset.Create(Counting(2, 2), Counting(3, 1))));
-        Assert.Equal("the data set has no rows", Refusal(Dataset.Create(Counting(0, 2), Counting(0, 1))));
+        Assert.Equal("inputs have 3 rows but targets have 2", Failure.Message(Dataset.Create(Counting(3, 2), Counting(2, 1))));
+        Assert.Equal("inputs have 2 rows but targets have 3", Failure.Message(Dataset.Create(Counting(2, 2), Counting(3, 1))));
+        Assert.Equal("the data set has no rows", Failure.Message(Dataset.Create(Counting(0, 2), Counting(0, 1))));
         var data = (Dataset)Dataset.Create(Counting(1, 2), Counting(1, 1));
         Assert.Equal(1, data.Rows);
     }
@@ -26,8 +24,8 @@ public sealed class DatasetTests
     public void The_data_must_fit_the_networks_input_and_output_widths()
     {
         var network = new NetworkCase([3, 4, 2], ["tanh", "identity"], 1, 1).Network;
-        Assert.Equal("the data has 2 feature columns but the network reads 3", Refusal(new Dataset(Counting(5, 2), Counting(5, 2)).FitsNetwork(network)));
-        Assert.Equal("the data has 1 target columns but the network writes 2", Refusal(new Dataset(Counting(5, 3), Counting(5, 1)).FitsNetwork(network)));
+        Assert.Equal("the data has 2 feature columns but the network reads 3", Failure.Message(new Dataset(Counting(5, 2), Counting(5, 2)).FitsNetwork(network)));
+        Assert.Equal("the data has 1 target columns but the network writes 2", Failure.Message(new Dataset(Counting(5, 3), Counting(5, 1)).FitsNetwork(network)));
         var fits = new Dataset(Counting(5, 3), Counting(5, 2));
         Assert.Same(fits, (Dataset)fits.FitsNetwork(network));
     }

@@ -15,14 +15,12 @@ public sealed class NetworkConstructionTests
         new(Dense.Matrix(outputs, inputs, Enumerable.Range(1, inputs * outputs).Select(v => (double)v).ToArray()),
             Dense.Vector(Enumerable.Range(1, outputs).Select(v => -v / 10.0).ToArray()), (Activation)Activation.Parse(activation));
 
-    private static string Refusal<T>(Fin<T> result) => result.Match(v => throw new Xunit.Sdk.XunitException($"accepted: {v}"), e => e.Message);
-
     [Fact]
     public void A_layer_whose_bias_does_not_match_its_weights_rows_is_refused()
     {
         var weight = Dense.Matrix(3, 2, new double[6]);
-        Assert.Equal("bias has 4 entries but the weight has 3 rows", Refusal(Layer.Create(weight, Dense.Vector(new double[4]), Identity.Instance)));
-        Assert.Equal("bias has 2 entries but the weight has 3 rows", Refusal(Layer.Create(weight, Dense.Vector(new double[2]), Identity.Instance)));
+        Assert.Equal("bias has 4 entries but the weight has 3 rows", Failure.Message(Layer.Create(weight, Dense.Vector(new double[4]), Identity.Instance)));
+        Assert.Equal("bias has 2 entries but the weight has 3 rows", Failure.Message(Layer.Create(weight, Dense.Vector(new double[2]), Identity.Instance)));
         var layer = (Layer)Layer.Create(weight, Dense.Vector(new double[3]), Identity.Instance);
         Assert.Equal((2, 3), (layer.InputWidth, layer.OutputWidth));
     }
@@ -30,17 +28,17 @@ public sealed class NetworkConstructionTests
     [Fact]
     public void A_network_needs_a_layer_and_layers_whose_widths_chain()
     {
-        Assert.Equal("a network needs at least one layer", Refusal(Network.Create([])));
-        Assert.Equal("layer 1 reads 4 inputs but layer 0 writes 3", Refusal(Network.Create([LayerOf(2, 3), LayerOf(4, 1)])));
-        Assert.Equal("layer 2 reads 2 inputs but layer 1 writes 5", Refusal(Network.Create([LayerOf(2, 3), LayerOf(3, 5), LayerOf(2, 1)])));
+        Assert.Equal("a network needs at least one layer", Failure.Message(Network.Create([])));
+        Assert.Equal("layer 1 reads 4 inputs but layer 0 writes 3", Failure.Message(Network.Create([LayerOf(2, 3), LayerOf(4, 1)])));
+        Assert.Equal("layer 2 reads 2 inputs but layer 1 writes 5", Failure.Message(Network.Create([LayerOf(2, 3), LayerOf(3, 5), LayerOf(2, 1)])));
     }
 
     [Fact]
     public void Softmax_is_refused_on_every_hidden_layer_and_accepted_on_the_output()
     {
-        Assert.Equal("softmax may only be the output activation (layer 0 is hidden)", Refusal(Network.Create([LayerOf(2, 3, "softmax"), LayerOf(3, 2)])));
+        Assert.Equal("softmax may only be the output activation (layer 0 is hidden)", Failure.Message(Network.Create([LayerOf(2, 3, "softmax"), LayerOf(3, 2)])));
         Assert.Equal("softmax may only be the output activation (layer 1 is hidden)",
-            Refusal(Network.Create([LayerOf(2, 3), LayerOf(3, 3, "softmax"), LayerOf(3, 2, "softmax")])));
+            Failure.Message(Network.Create([LayerOf(2, 3), LayerOf(3, 3, "softmax"), LayerOf(3, 2, "softmax")])));
         Assert.True(Network.Create([LayerOf(2, 3), LayerOf(3, 2, "softmax")]).IsSucc);
         Assert.All(Activation.All, a => Assert.Equal(a.Name != "softmax", a.AllowedOnHiddenLayers));
     }
@@ -103,7 +101,7 @@ public sealed class NetworkConstructionTests
         var refusal = Assert.IsType<InvalidSetting>(NetworkFactory.CheckWidths(widths).Match(_ => null!, e => e));
         Assert.Equal(Settings.LayerWidths, refusal.Setting);
         Assert.Equal(message, refusal.Message);
-        Assert.Equal(message, Refusal(NetworkFactory.Create(widths, Relu.Instance, Identity.Instance, new HeNormal(), Rng.FromSeed(1))));
+        Assert.Equal(message, Failure.Message(NetworkFactory.Create(widths, Relu.Instance, Identity.Instance, new HeNormal(), Rng.FromSeed(1))));
     }
 
     [Theory]
