@@ -109,4 +109,32 @@ public sealed class LayerStatisticsTests
         Assert.Equal(0.0, s.Dead);
         Assert.Equal(Math.Sqrt(5.0), s.WeightNorm, 1e-15);
     }
+
+    [Fact]
+    public void The_activation_std_is_taken_about_the_mean_so_large_activations_keep_their_spread()
+    {
+        // h = x + (0, 3) for x = 10^15 + 1 and 10^15 + 3: the mean, 10^15 + 3.5, and every deviation
+        // (±0.5, ±2.5) are exact, so the std is √3.25 to the bit. Σ(v + mean)(v − mean), equal in
+        // exact arithmetic, rounds each product near 5·10^15 and gives 1.87.
+        var network = (Network)Network.Create([new Layer(Matrix<double>.Build.DenseOfArray(new[,] { { 1.0 }, { 1.0 } }), Dense.Vector([0.0, 3.0]), Relu.Instance)]);
+        var data = new Dataset(Dense.Matrix(2, 1, [1e15 + 1, 1e15 + 3]), Dense.Matrix(2, 2, new double[4]));
+        var optimizer = new Sgd(new ConstantSchedule(1e-40));
+        var s = LayerStatistics.OfEpoch(new TrainConfig(MeanSquaredError.Instance, optimizer), TrainState.Initial(network, optimizer, Rng.FromSeed(1)), data).Single();
+        Assert.Equal(1e15 + 3.5, s.ActivationMean);
+        Assert.Equal(Math.Sqrt(3.25), s.ActivationStd);
+    }
+
+    [Fact]
+    public void An_activation_without_a_fast_kernel_is_measured_on_the_reference_path()
+    {
+        // Cube has no kernel, so no fused step: the statistics are those of the reference's forward, backward and step.
+        var network = (Network)Network.Create([new Layer(Matrix<double>.Build.DenseOfArray(new[,] { { 0.5 }, { -1.0 } }), Dense.Vector([0.1, 0.2]), new Cube())]);
+        var data = new Dataset(Dense.Matrix(3, 1, [1.0, -2.0, 0.5]), Dense.Matrix(3, 2, [1, 0, 1, 0, 1, 0]));
+        var config = Sgd(MeanSquaredError.Instance, 0.1);
+        var state = TrainState.Initial(network, config.Optimizer, Rng.FromSeed(1));
+        var trace = Forward.Run(network, data.Inputs);
+        var expected = LayerStatistics.Of(state, Backward.Run(network, trace, data.Targets, config.Loss), Training.Step(config, state, data).State, trace);
+        Assert.False(FusedTraining.Supports(config, network));
+        Assert.Equal(expected, LayerStatistics.OfEpoch(config, state, data));
+    }
 }

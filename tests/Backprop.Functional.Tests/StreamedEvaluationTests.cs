@@ -165,7 +165,33 @@ public sealed class StreamedEvaluationTests
     }
 
     [Fact]
-    public void A_pass_of_no_rows_is_refused() =>
-        Assert.Throws<ArgumentOutOfRangeException>(() =>
-            Evaluation.Of(new NetworkCase([2, 1], ["identity"], 3, 1).Network, MeanSquaredError.Instance, new NetworkCase([2, 1], ["identity"], 3, 1).Data, TaskKind.Regression, rowsPerPass: 0));
+    public void A_pass_of_no_rows_is_refused()
+    {
+        var c = new NetworkCase([2, 1], ["identity"], 3, 1);
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => Evaluation.Of(c.Network, MeanSquaredError.Instance, c.Data, TaskKind.Regression, rowsPerPass: 0));
+        Assert.Equal(("rowsPerPass", "0 rows per pass: at least 1 (Parameter 'rowsPerPass')"), (error.ParamName, error.Message));
+    }
+
+    [Theory]
+    [InlineData(TaskKind.Regression)]
+    [InlineData(TaskKind.Classification)]
+    public void A_data_set_of_no_rows_evaluates_as_one_pass_over_it(TaskKind task)
+    {
+        var c = new NetworkCase([2, 3, 2], ["tanh", "softmax"], 3, 1, "cross-entropy");
+        var none = new Dataset(Dense.Matrix(0, 2, []), Dense.Matrix(0, 2, []));
+        Assert.Null(WholeBatchEvaluation.Difference(Evaluation.Of(c.Network, c.Loss, none, task, rowsPerPass: 2), WholeBatchEvaluation.Of(c.Network, c.Loss, none, task)));
+    }
+
+    /// <summary>Targets of the wrong shape are refused by the loss as a whole-batch evaluation always refused them, whichever dimension is wrong.</summary>
+    [Theory]
+    [InlineData(2, 1)]
+    [InlineData(3, 2)]
+    public void Targets_of_the_wrong_shape_are_refused_as_by_one_pass(int targetRows, int targetColumns)
+    {
+        var c = new NetworkCase([2, 1], ["identity"], 3, 1);
+        var data = new Dataset(c.Data.Inputs, Dense.Matrix(targetRows, targetColumns, new double[targetRows * targetColumns]));
+        var expected = Assert.ThrowsAny<Exception>(() => WholeBatchEvaluation.Of(c.Network, c.Loss, data, TaskKind.Regression));
+        var actual = Assert.ThrowsAny<Exception>(() => Evaluation.Of(c.Network, c.Loss, data, TaskKind.Regression, rowsPerPass: 2));
+        Assert.Equal((expected.GetType(), expected.Message), (actual.GetType(), actual.Message));
+    }
 }
