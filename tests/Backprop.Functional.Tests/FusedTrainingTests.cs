@@ -191,6 +191,30 @@ public sealed class FusedTrainingTests
         Assert.Equal(Training.ReferenceStep(config, state, data).Problem, fused.Problem);
     }
 
+    [Fact]
+    public void A_context_kept_from_a_smaller_data_set_grows_its_epoch_arrays_for_a_larger_one()
+    {
+        // The workspace gathers each epoch's mini-batches into arrays it keeps for the next call:
+        // 10 rows first, then 300, in the same context, must train as a fresh context does.
+        var small = new NetworkCase([3, 5, 2], ["tanh", "identity"], 10, 4);
+        var large = small with { Batch = 300 };
+        var config = new TrainConfig(MeanSquaredError.Instance, new Sgd(new ConstantSchedule(0.1)), 8);
+        var state = TrainState.Initial(small.Network, config.Optimizer, Rng.FromSeed(5));
+        using var compute = new ComputeContext(1);
+        Training.Epochs(config, state, small.Data, 1, compute);
+        var kept = Training.Epochs(config, state, large.Data, 2, compute);
+        Assert.Null(Difference(kept.State, Training.ReferenceEpochs(config, state, large.Data, 2).State));
+    }
+
+    [Fact]
+    public void A_negative_number_of_epochs_is_refused()
+    {
+        var c = new NetworkCase([2, 1], ["identity"], 3, 1);
+        var config = new TrainConfig(MeanSquaredError.Instance, new Sgd(new ConstantSchedule(0.1)));
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => Training.Epochs(config, TrainState.Initial(c.Network, config.Optimizer, Rng.FromSeed(1)), c.Data, -1));
+        Assert.Equal("epochs", error.ParamName);
+    }
+
     private static Property SameEpochs(EpochsResult fused, EpochsResult reference)
     {
         var difference = Difference(fused.State, reference.State);

@@ -194,4 +194,48 @@ public sealed class StreamedEvaluationTests
         var actual = Assert.ThrowsAny<Exception>(() => Evaluation.Of(c.Network, c.Loss, data, TaskKind.Regression, rowsPerPass: 2));
         Assert.Equal((expected.GetType(), expected.Message), (actual.GetType(), actual.Message));
     }
+
+    [Fact]
+    public void A_gradient_pass_of_no_rows_is_refused()
+    {
+        var c = new NetworkCase([2, 1], ["identity"], 3, 1);
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => Training.Gradient(c.Network, c.Loss, c.Data, rowsPerPass: 0));
+        Assert.Equal(("rowsPerPass", "0 rows per pass: at least 1 (Parameter 'rowsPerPass')"), (error.ParamName, error.Message));
+    }
+
+    /// <summary>Data of the wrong shape is refused as one pass over every row refuses it, whichever dimension is wrong.</summary>
+    [Theory]
+    [InlineData(3, 1, 3, 1)]
+    [InlineData(3, 2, 2, 1)]
+    [InlineData(3, 2, 3, 2)]
+    public void A_gradient_of_data_of_the_wrong_shape_is_refused_as_by_one_pass(int rows, int inputs, int targetRows, int targetColumns)
+    {
+        var c = new NetworkCase([2, 1], ["identity"], 3, 1);
+        var data = new Dataset(Dense.Matrix(rows, inputs, new double[rows * inputs]), Dense.Matrix(targetRows, targetColumns, new double[targetRows * targetColumns]));
+        var expected = Assert.ThrowsAny<Exception>(() => Backward.Run(c.Network, Forward.Run(c.Network, data.Inputs), data.Targets, c.Loss));
+        var actual = Assert.ThrowsAny<Exception>(() => Training.Gradient(c.Network, c.Loss, data, rowsPerPass: 2));
+        Assert.Equal((expected.GetType(), expected.Message), (actual.GetType(), actual.Message));
+    }
+
+    [Fact]
+    public void A_gradient_of_no_rows_is_that_of_one_pass_over_them()
+    {
+        var c = new NetworkCase([2, 3, 2], ["tanh", "softmax"], 3, 1, "cross-entropy");
+        var none = new Dataset(Dense.Matrix(0, 2, []), Dense.Matrix(0, 2, []));
+        var whole = Backward.Run(c.Network, Forward.Run(c.Network, none.Inputs), none.Targets, c.Loss);
+        Assert.True(Bits.Same(Bits.Of(whole), Bits.Of(Training.Gradient(c.Network, c.Loss, none, rowsPerPass: 2))));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(6)]
+    public void A_batched_pass_refuses_more_rows_than_it_holds_or_none(int count)
+    {
+        var c = new NetworkCase([2, 3, 1], ["tanh", "identity"], 8, 1);
+        using var forward = BatchedForward.For(c.Network, 5, null)!;
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => forward.Run(c.Data.Inputs, 0, count));
+        Assert.Equal(("count", $"{count} rows for a pass of at most 5 (Parameter 'count')"), (error.ParamName, error.Message));
+        Assert.Equal("inputs have 3 columns but the network reads 2",
+            Assert.Throws<ArgumentException>(() => forward.Run(Dense.Matrix(8, 3, new double[24]), 0, 5)).Message);
+    }
 }
