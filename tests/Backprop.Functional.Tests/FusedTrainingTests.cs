@@ -207,6 +207,22 @@ public sealed class FusedTrainingTests
     }
 
     [Fact]
+    public void An_epoch_that_skips_several_steps_reports_the_first_skip()
+    {
+        // Two rows in batches of 1, each non-finite in its own way (NaN and ∞ inputs): both steps are skipped.
+        var network = (Network)Network.Create([new Layer(Dense.FromRowMajor(1, 1, [0.5]), Dense.Vector([0.0]), Identity.Instance)]);
+        var data = new Dataset(Dense.FromRowMajor(2, 1, [double.NaN, double.PositiveInfinity]), Dense.FromRowMajor(2, 1, [0.0, 0.0]));
+        var config = new TrainConfig(MeanSquaredError.Instance, new Sgd(new ConstantSchedule(0.1)), 1, new NonFinitePolicy.SkipUpdates(5));
+        var state = TrainState.Initial(network, config.Optimizer, Rng.FromSeed(3));
+        var (order, _) = state.Rng.Permutation(2);
+        NonFinite? ProblemOf(int row) => Training.ReferenceStep(config, state, data.Select([row])).Problem;
+        Assert.NotEqual(ProblemOf(order[0]), ProblemOf(order[1]));
+        Assert.Equal(ProblemOf(order[0]), Training.ReferenceEpoch(config, state, data).FirstSkip);
+        Assert.Equal(ProblemOf(order[0]), Training.Epoch(config, state, data).FirstSkip);
+        Assert.Equal(ProblemOf(order[0]), Training.Epochs(config, state, data, 2).FirstSkip);
+    }
+
+    [Fact]
     public void A_negative_number_of_epochs_is_refused()
     {
         var c = new NetworkCase([2, 1], ["identity"], 3, 1);
