@@ -106,6 +106,16 @@ public sealed class BackwardTests
         Assert.Contains(comparisons, x => x.RelativeError(AbsoluteFloor) > RelativeTolerance);
     }
 
+    [Fact]
+    public void A_loss_of_a_users_own_takes_its_gradient_from_its_own_output_gradient_in_one_pass()
+    {
+        // Training.Gradient streams only the losses it knows; a user's loss (here mse with a
+        // gradient 1% off) gets one pass and its own dL/dh, not mse's.
+        var c = new NetworkCase([3, 4, 2], ["tanh", "identity"], 9, 7);
+        var whole = Backward.Run(c.Network, Forward.Run(c.Network, c.Data.Inputs), c.Data.Targets, new ScaledMse());
+        Assert.True(Bits.Same(Bits.Of(whole), Bits.Of(Training.Gradient(c.Network, new ScaledMse(), c.Data, rowsPerPass: 4))));
+    }
+
     /// <summary>mse whose gradient is off by 1%: what a subtle backward bug looks like.</summary>
     private sealed record ScaledMse : Loss
     {
