@@ -222,6 +222,34 @@ public sealed class FusedTrainingTests
         Assert.Equal(ProblemOf(order[0]), Training.Epochs(config, state, data, 2).FirstSkip);
     }
 
+    /// <summary>Data the network cannot read or write takes the reference path, which refuses it in its own words, whichever dimension is wrong.</summary>
+    [Theory]
+    [InlineData(3, 3, 1)]
+    [InlineData(2, 3, 1)]
+    [InlineData(2, 2, 2)]
+    public void A_step_on_data_of_the_wrong_shape_is_refused_as_the_reference_refuses_it(int inputs, int targetRows, int targetColumns)
+    {
+        var (c, rows) = (new NetworkCase([2, 1], ["identity"], 3, 1), 2);
+        var data = new Dataset(Dense.Matrix(rows, inputs, new double[rows * inputs]), Dense.Matrix(targetRows, targetColumns, new double[targetRows * targetColumns]));
+        var config = new TrainConfig(MeanSquaredError.Instance, new Sgd(new ConstantSchedule(0.1)));
+        var state = TrainState.Initial(c.Network, config.Optimizer, Rng.FromSeed(1));
+        var expected = Assert.ThrowsAny<Exception>(() => Training.ReferenceStep(config, state, data));
+        var actual = Assert.ThrowsAny<Exception>(() => Training.Step(config, state, data));
+        Assert.Equal((expected.GetType(), expected.Message), (actual.GetType(), actual.Message));
+    }
+
+    [Fact]
+    public void A_step_on_no_rows_is_the_references()
+    {
+        var c = new NetworkCase([2, 1], ["identity"], 3, 1);
+        var none = new Dataset(Dense.Matrix(0, 2, []), Dense.Matrix(0, 1, []));
+        var config = new TrainConfig(MeanSquaredError.Instance, new Sgd(new ConstantSchedule(0.1)));
+        var state = TrainState.Initial(c.Network, config.Optimizer, Rng.FromSeed(1));
+        var (fused, reference) = (Training.Step(config, state, none), Training.ReferenceStep(config, state, none));
+        Assert.Null(Difference(fused.State, reference.State));
+        Assert.Equal((BitConverter.DoubleToInt64Bits(reference.Loss), reference.Problem), (BitConverter.DoubleToInt64Bits(fused.Loss), fused.Problem));
+    }
+
     [Fact]
     public void A_negative_number_of_epochs_is_refused()
     {
