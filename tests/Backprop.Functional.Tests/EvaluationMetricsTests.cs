@@ -209,6 +209,9 @@ public sealed class EvaluationMetricsTests
     private static readonly Network IdentityOfTwo =
         new(new[] { new Layer(Dense.Matrix(2, 2, [1, 0, 0, 1]), Dense.Vector([0.0, 0.0]), Identity.Instance) }.ToArr());
 
+    /// <summary>Inputs (0.5, 0.5), (0.2, 0.7), (0.3, 0.3), which <see cref="IdentityOfTwo"/> passes on as its outputs; truth 1, 1, 0.</summary>
+    private static readonly Dataset TiedRows = new(Dense.FromRowMajor(3, 2, [0.5, 0.5, 0.2, 0.7, 0.3, 0.3]), Dense.FromRowMajor(3, 2, [0, 1, 0, 1, 1, 0]));
+
     [Theory]
     [InlineData(null)]
     [InlineData(1)]
@@ -216,9 +219,7 @@ public sealed class EvaluationMetricsTests
     public void A_row_whose_outputs_tie_is_predicted_as_the_first_class_in_every_pass_size(int? rowsPerPass)
     {
         // Rows (0.5, 0.5), (0.2, 0.7), (0.3, 0.3): the ties go to class 0; truth 1, 1, 0.
-        var h = Dense.FromRowMajor(3, 2, [0.5, 0.5, 0.2, 0.7, 0.3, 0.3]);
-        var y = Dense.FromRowMajor(3, 2, [0, 1, 0, 1, 1, 0]);
-        var evaluation = Evaluation.Of(IdentityOfTwo, MeanSquaredError.Instance, new Dataset(h, y), TaskKind.Classification, null, rowsPerPass);
+        var evaluation = Evaluation.Of(IdentityOfTwo, MeanSquaredError.Instance, TiedRows, TaskKind.Classification, null, rowsPerPass);
         Assert.Equal(Table([1, 0], [1, 1]), evaluation.Confusion);
     }
 
@@ -237,9 +238,7 @@ public sealed class EvaluationMetricsTests
     [Fact]
     public void A_loss_the_library_does_not_define_is_evaluated_by_its_own_value()
     {
-        var h = Dense.FromRowMajor(3, 2, [0.5, 0.5, 0.2, 0.7, 0.3, 0.3]);
-        var y = Dense.FromRowMajor(3, 2, [0, 1, 0, 1, 1, 0]);
-        var evaluation = Evaluation.Of(IdentityOfTwo, new HalfMeanAbsoluteError(), new Dataset(h, y), TaskKind.Regression, null, 2);
+        var evaluation = Evaluation.Of(IdentityOfTwo, new HalfMeanAbsoluteError(), TiedRows, TaskKind.Regression, null, 2);
         Close(0.5 * (0.5 + 0.5 + 0.2 + 0.3 + 0.7 + 0.3) / 6, evaluation.Loss);
     }
 }
