@@ -24,7 +24,7 @@ files=()
 tests=""
 while [[ $# -gt 0 ]]; do
     case "$1" in --target|--files|--concurrency|--tests)
-        [[ $# -ge 2 ]] || { echo "mutation.sh: $1 needs a value (see --help)" >&2; exit 2; } ;;
+        [[ $# -ge 2 && -n "$2" ]] || { echo "mutation.sh: $1 needs a value that is not empty (see --help)" >&2; exit 2; } ;;
     esac
     case "$1" in
         --target) target="$2"; shift 2 ;;
@@ -35,7 +35,7 @@ while [[ $# -gt 0 ]]; do
         *) echo "mutation.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
 done
-case "$target" in core|io|all) ;; *) echo "mutation.sh: --target must be core, io or all, not $target" >&2; exit 2 ;; esac
+case "$target" in core|io|all) ;; *) echo "mutation.sh: --target must be core, io or all, not '$target'" >&2; exit 2 ;; esac
 [[ "$concurrency" =~ ^[1-9][0-9]{0,2}$ ]] || { echo "mutation.sh: --concurrency must be a whole number from 1 to 999, not '$concurrency'" >&2; exit 2; }
 # The scores are read from Stryker's JSON report with jq; check before a run of half an hour, not after.
 for tool in jq column; do
