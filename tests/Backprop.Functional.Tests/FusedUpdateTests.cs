@@ -157,4 +157,44 @@ public sealed class FusedUpdateTests
             }
         return ok.Label("a slot after the fourth, or the update, differs from the transformations applied one after the other");
     }
+
+    /// <summary>Runs one trace rule (one slot) over four elements with these lengths and range.</summary>
+    private static string Refusal(int gradient = 4, int next = 4, int slots = 1, int slotCurrent = 4, int slotNext = 4, int from = 0, int? to = null)
+    {
+        var step = RuleBox.Of(new TraceRule(0.9, false)).At(new UpdateContext(0, double.NaN));
+        var tensors = Enumerable.Range(0, slots).Select(_ => new SlotTensor(new double[slotCurrent], new double[slotNext])).ToArray();
+        return Assert.Throws<ArgumentException>(() =>
+        {
+            var update = new TensorUpdate
+            {
+                Parameters = new double[4],
+                Gradient = new double[gradient],
+                Next = new double[next],
+                Slots = tensors,
+                From = from,
+                To = to,
+            };
+            step.Run(ref update);
+        }).Message;
+    }
+
+    [Fact]
+    public void A_tensor_update_whose_arrays_differ_in_length_from_the_parameters_is_refused()
+    {
+        Assert.Equal("tensor shapes differ", Refusal(gradient: 3));
+        Assert.Equal("tensor shapes differ", Refusal(next: 5));
+        Assert.Equal("the rule keeps 1 slots, not 2", Refusal(slots: 2));
+        Assert.Equal("the rule keeps 1 slots, not 0", Refusal(slots: 0));
+        Assert.Equal("slot shapes differ", Refusal(slotCurrent: 3));
+        Assert.Equal("slot shapes differ", Refusal(slotNext: 5));
+    }
+
+    [Fact]
+    public void A_tensor_update_of_elements_outside_the_tensor_is_refused()
+    {
+        Assert.Equal("elements -1 to 4 are not within the tensor's 4", Refusal(from: -1));
+        Assert.Equal("elements 3 to 2 are not within the tensor's 4", Refusal(from: 3, to: 2));
+        Assert.Equal("elements 0 to 5 are not within the tensor's 4", Refusal(to: 5));
+        Assert.Equal("elements 5 to 4 are not within the tensor's 4", Refusal(from: 5));
+    }
 }

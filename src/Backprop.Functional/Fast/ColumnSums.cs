@@ -17,7 +17,7 @@ internal static class ColumnSums
     public static void Of(ReadOnlySpan<double> m, int rows, Span<double> sums)
     {
         var columns = sums.Length;
-        if (m.Length < rows * columns) throw new ArgumentException("matrix is too small");
+        if (m.Length < rows * columns) throw new ArgumentException($"the matrix holds {m.Length} values, fewer than {rows} rows × {columns} columns");
         ref var data = ref MemoryMarshal.GetReference(m);
         var j = 0;
         if (rows % 4 == 0 && Avx.IsSupported)

@@ -73,6 +73,26 @@ public sealed class ActivationKernelsTests
         }
     }
 
+    [Fact]
+    public void A_machine_without_eight_lanes_gets_the_four_lane_kernel()
+    {
+        foreach (var (activation, four, eight) in ActivationKernels.All)
+        {
+            Assert.Same(four, ActivationKernels.For(activation, eightLanes: false));
+            Assert.Same(eight, ActivationKernels.For(activation, eightLanes: true));
+        }
+    }
+
+    [Fact]
+    public void Sigmoid_and_tanh_layers_do_not_keep_their_pre_activation()
+    {
+        // Their slopes are h(1 − h) and 1 − h²: a hidden layer of either saves its z buffer in the fused step.
+        foreach (var eight in new[] { false, true })
+        {
+            Assert.False(ActivationKernels.For(Sigmoid.Instance, eight)!.ReadsPreActivation);
+            Assert.False(ActivationKernels.For(Tanh.Instance, eight)!.ReadsPreActivation);
+        }
+    }
 
     /// <summary>A subclass of a library activation is a different activation: it has no kernel until one is registered for it.</summary>
     private sealed record SteepSigmoid : ElementwiseActivation<Sigmoid.Function>
