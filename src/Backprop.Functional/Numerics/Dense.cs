@@ -60,7 +60,7 @@ public static class Dense
     /// <summary>a + b element by element, in a new array (four lanes at a time: the same IEEE additions as one at a time).</summary>
     internal static double[] Sum(double[] a, double[] b)
     {
-        if (a.Length != b.Length) throw new ArgumentException("shapes differ");
+        if (a.Length != b.Length) throw new ArgumentException($"the arrays hold {a.Length} and {b.Length} values");
         var sum = GC.AllocateUninitializedArray<double>(a.Length);
         var i = 0;
         for (; i + 4 <= a.Length; i += 4)

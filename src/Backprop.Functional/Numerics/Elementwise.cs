@@ -30,7 +30,7 @@ internal static class Elementwise
         where TLanes : struct, ILanes<TLanes>
         where TFunction : IElementwiseFunction
     {
-        if (h.Length < z.Length) throw new ArgumentException("destination is shorter than source");
+        if (h.Length < z.Length) throw new ArgumentException($"h holds {h.Length} values, fewer than z's {z.Length}");
         var whole = z.Length - z.Length % TLanes.Count;
         ref var zs = ref MemoryMarshal.GetReference(z);
         ref var hs = ref MemoryMarshal.GetReference(h);
@@ -51,7 +51,7 @@ internal static class Elementwise
         where TLanes : struct, ILanes<TLanes>
         where TFunction : IElementwiseFunction
     {
-        if (z.Length != h.Length || z.Length != dh.Length || dz.Length < z.Length) throw new ArgumentException("span lengths differ");
+        if (z.Length != h.Length || z.Length != dh.Length || dz.Length < z.Length) throw new ArgumentException($"z, h, dh and dz hold {z.Length}, {h.Length}, {dh.Length} and {dz.Length} values: z, h and dh must agree, and dz must hold as many");
         var whole = z.Length - z.Length % TLanes.Count;
         ref var zs = ref MemoryMarshal.GetReference(z);
         ref var hs = ref MemoryMarshal.GetReference(h);

@@ -150,6 +150,69 @@ public sealed class DeterministicMathTests
     public void CosPi_matches_the_runtime_within_1e_15(double u) =>
         Assert.Equal(Math.Cos(Math.PI * u), DeterministicMath.CosPi(u), 1e-15);
 
+    /// <summary>
+    /// cos(πu)'s bits at points on each side of its folds (½ and ¼) and at them, and at two points
+    /// where the series' highest terms decide the last bit: a cosine schedule's learning rates, and
+    /// so every saved run trained with one, replay these bits.
+    /// </summary>
+    [Theory]
+    [InlineData(0.0, 0x3FF0000000000000)]
+    [InlineData(0.1, 0x3FEE6F0E134454FF)]
+    [InlineData(0.245, 0x3FE6FAE400694B66)]
+    [InlineData(0.25, 0x3FE6A09E667F3BCD)]
+    [InlineData(0.2500000001, 0x3FE6A09E6660B3CC)]
+    [InlineData(0.2762572639317242, 0x3FE4AFA1F41E6D16)]
+    [InlineData(0.3, 0x3FE2CF2304755A5E)]
+    [InlineData(0.5, 0x0000000000000000)]
+    [InlineData(0.7, unchecked((long)0xBFE2CF2304755A5D))]
+    [InlineData(0.75, unchecked((long)0xBFE6A09E667F3BCD))]
+    [InlineData(0.9, unchecked((long)0xBFEE6F0E13445500))]
+    [InlineData(1.0, unchecked((long)0xBFF0000000000000))]
+    public void CosPi_gives_the_bits_saved_runs_replay(double u, long bits) =>
+        Assert.Equal(bits, BitConverter.DoubleToInt64Bits(DeterministicMath.CosPi(u)));
+
+    [Theory]
+    [InlineData(-0.1)]
+    [InlineData(1.1)]
+    [InlineData(double.NaN)]
+    public void CosPi_refuses_a_phase_outside_zero_to_one(double u) =>
+        Assert.Equal("u", Assert.Throws<ArgumentOutOfRangeException>(() => DeterministicMath.CosPi(u)).ParamName);
+
+    [Fact]
+    public void PowInt_refuses_a_negative_exponent() =>
+        Assert.Equal("n", Assert.Throws<ArgumentOutOfRangeException>(() => DeterministicMath.PowInt(2.0, -1)).ParamName);
+
+    [Fact]
+    public void Log_keeps_its_own_last_bit_where_the_runtime_rounds_the_other_way()
+    {
+        // √2·2^k has exactly the mantissa where the reduction halves it (m > √2). Of all k, only at
+        // k = 31 would halving at m ≥ √2 change a bit: it would give glibc's 0x4035D589F2FE5107,
+        // one ulp below this (both within the documented accuracy), and change the losses of any
+        // saved run that met the value.
+        Assert.Equal(0x4035D589F2FE5108, BitConverter.DoubleToInt64Bits(DeterministicMath.Log(Math.ScaleB(1.4142135623730951, 31))));
+    }
+
+    [Property(MaxTest = 1000)]
+    public Property Log1p_is_within_two_ulps_of_its_series_near_zero(int numerator, PositiveInt scale)
+    {
+        // |x| ≤ 2⁻²⁰: x − x²/2 + x³/3 − x⁴/4 is then exact to well below an ulp of the result.
+        var x = numerator / (double)int.MaxValue * Math.Pow(2, -20 - scale.Get % 30);
+        var series = x - x * x / 2 + x * x * x / 3 - x * x * x * x / 4;
+        var actual = DeterministicMath.Log1p(x);
+        return (Math.Abs(actual - series) <= 2 * Math.BitIncrement(Math.Abs(series)) - 2 * Math.Abs(series) || actual == series)
+            .Label($"log1p({x:R}) = {actual:R}, series {series:R}");
+    }
+
+    [Fact]
+    public void Softplus_passes_a_nan_through_with_its_bits()
+    {
+        foreach (var bits in new[] { 0x7FF8_0000_0000_0000L, unchecked((long)0xFFF8_0000_0000_0123), 0x7FF0_0000_0000_0456L })
+        {
+            var nan = BitConverter.Int64BitsToDouble(bits);
+            Assert.Equal(bits, BitConverter.DoubleToInt64Bits(DeterministicMath.Softplus(nan)));
+        }
+    }
+
     [Fact]
     public void PowInt_is_exact_on_exact_inputs()
     {

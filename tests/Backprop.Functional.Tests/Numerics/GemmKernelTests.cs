@@ -4,6 +4,7 @@ using Backprop.Functional.Numerics.Gemm;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
+using Lanes8 = Backprop.Functional.Numerics.Lanes<System.Runtime.Intrinsics.Vector512<double>, Backprop.Functional.Numerics.Widths>;
 
 namespace Backprop.Functional.Tests.Numerics;
 
@@ -91,19 +92,54 @@ public sealed class GemmKernelTests
         Assert.All(c, x => Assert.Equal(0UL, BitConverter.DoubleToUInt64Bits(x)));
     }
 
+    /// <summary>The refusal of a·b into <paramref name="c"/>, from the kernel on eight lanes.</summary>
+    private static string Refusal(MatrixView a, MatrixView b, double[] c) =>
+        Assert.Throws<ArgumentException>(() => GemmKernel.Compute<Lanes8>(a, b, c, new GemmWorkers(1), GemmKernel.ParallelThreshold)).Message;
+
     [Fact]
-    public void An_output_sharing_an_operands_array_is_refused()
+    public void An_output_sharing_either_operands_array_is_refused()
     {
         var data = new double[8];
-        var a = MatrixView.ColumnMajor(data, 2, 2);
-        Assert.Throws<ArgumentException>(() => GemmKernel.Compute(a, a, data.AsSpan(4, 4), new GemmWorkers(1)));
+        var (inData, other) = (MatrixView.ColumnMajor(data, 2, 2), MatrixView.ColumnMajor(new double[4], 2, 2));
+        const string refusal = "the output must not share storage with an operand";
+        Assert.Equal(refusal, Refusal(inData, other, data));
+        Assert.Equal(refusal, Refusal(other, inData, data));
     }
 
     [Fact]
-    public void A_view_reaching_outside_its_array_is_refused()
+    public void A_view_reaching_outside_its_array_is_refused_whichever_operand_it_is()
     {
-        var a = new MatrixView(new double[4], 1, 2, 2, 1, 2);
-        Assert.Throws<ArgumentException>(() => GemmKernel.Compute(a, a, new double[4], new GemmWorkers(1)));
+        var (outside, inside) = (new MatrixView(new double[4], 1, 2, 2, 1, 2), MatrixView.ColumnMajor(new double[4], 2, 2));
+        const string refusal = "a view reaches outside its array";
+        Assert.Equal(refusal, Refusal(outside, inside, new double[4]));
+        Assert.Equal(refusal, Refusal(inside, outside, new double[4]));
+    }
+
+    [Fact]
+    public void Operands_whose_inner_dimensions_differ_are_refused()
+    {
+        var (a, b) = (MatrixView.ColumnMajor(new double[6], 2, 3), MatrixView.ColumnMajor(new double[6], 2, 3));
+        Assert.Equal("inner dimensions differ: 2x3 · 2x3", Refusal(a, b, new double[9]));
+        Assert.Equal("inner dimensions differ: 2x3 · 2x3",
+            Assert.Throws<ArgumentException>(() => MatrixProduct.Multiply(Dense.Matrix(2, 3, new double[6]), Dense.Matrix(2, 3, new double[6]))).Message);
+    }
+
+    [Fact]
+    public void An_output_of_more_elements_than_an_int_counts_is_refused_not_wrapped()
+    {
+        // 65536 × 0 times 0 × 65536 is 2³² zeros: the count must not wrap to 0 and return nothing.
+        var (a, b) = (new MatrixView([], 0, 65536, 0, 1, 65536), new MatrixView([], 0, 0, 65536, 1, 0));
+        Assert.Throws<OverflowException>(() => GemmKernel.Compute<Lanes8>(a, b, new double[4], new GemmWorkers(1), GemmKernel.ParallelThreshold));
+    }
+
+    [Fact]
+    public void An_output_shorter_than_the_product_is_refused_and_a_longer_one_keeps_its_tail()
+    {
+        var (a, b) = (MatrixView.ColumnMajor([1, 2, 3, 4], 2, 2), MatrixView.ColumnMajor([5, 6, 7, 8], 2, 2));
+        Assert.Equal("output is too small", Assert.Throws<ArgumentException>(() => MatrixProduct.Compute(a, b, new double[3])).Message);
+        var c = new double[] { double.NaN, double.NaN, double.NaN, double.NaN, 42.0 };
+        MatrixProduct.Compute(a, b, c);
+        Assert.Equal([23.0, 34.0, 31.0, 46.0, 42.0], c);
     }
 
     /// <summary>Kernels that are wrong only in the order or rounding of each element's sum.</summary>

@@ -80,6 +80,35 @@ public sealed class LanesTests
         return (differ.Count == 0).Label($"differ: {string.Join(", ", differ)}");
     }
 
+    [Property(MaxTest = 500, Arbitrary = [typeof(Cases)])]
+    public Property Comparisons_set_every_bit_of_a_lane_exactly_where_the_comparison_of_its_numbers_holds(LanesCase c)
+    {
+        var (a, b) = ((Lanes8)Vector512.Create(c.A), (Lanes8)Vector512.Create(c.B));
+        var wrong = new List<string>();
+        void Check(string name, Lanes8 mask, Func<double, double, bool> holds)
+        {
+            var lanes = new double[8];
+            ((Vector512<double>)mask).CopyTo(lanes);
+            for (var i = 0; i < 8; i++)
+                if (BitConverter.DoubleToInt64Bits(lanes[i]) != (holds(c.A[i], c.B[i]) ? -1L : 0L)) wrong.Add($"{name} at lane {i}");
+        }
+        Check("<", a < b, (x, y) => x < y);
+        Check(">", a > b, (x, y) => x > y);
+        Check("≤", a <= b, (x, y) => x <= y);
+        Check("≥", a >= b, (x, y) => x >= y);
+        Check("equal", Lanes8.Equal(a, b), (x, y) => x == y);
+        return (wrong.Count == 0).Label(string.Join(", ", wrong));
+    }
+
+    [Fact]
+    public void One_lane_is_always_available_and_the_vector_widths_are_the_hardwares()
+    {
+        Assert.True(Lanes1.IsHardwareAccelerated);
+        Assert.Equal(Vector256.IsHardwareAccelerated, Lanes4.IsHardwareAccelerated);
+        Assert.Equal(Vector512.IsHardwareAccelerated, Lanes8.IsHardwareAccelerated);
+        Assert.Equal((1, 4, 8), (Lanes1.Count, Lanes4.Count, Lanes8.Count));
+    }
+
     // Math.Max (one lane) and the vector maximum agree on every number and on where NaN comes out,
     // not always on a signalling NaN's payload; an update that meets NaN is refused either way.
     private static double Canonical(double x) => double.IsNaN(x) ? double.NaN : x;
