@@ -33,7 +33,7 @@ public static class Csv
         using var scanned = new MemoryStream(bytes, writable: false);
         if (TextScan.Of(source, scanned, bytes.Length, chosen, Fits(source, availableBytes)).Failed(out var error, out var scan)) return error;
         using var stream = new MemoryStream(bytes, scan.Bom, bytes.Length - scan.Bom, writable: false);
-        return CsvReader.Read(source, stream, Capacity(scan), chosen);
+        return CsvReader.Read(source, stream, Capacity(scan), chosen, availableBytes);
     }
 
     /// <summary>
@@ -46,9 +46,9 @@ public static class Csv
         using var scanned = new FileRegionStream(file, 0, length);
         if (TextScan.Of(source, scanned, length, dialect, Fits(source, availableBytes)).Failed(out var error, out var scan)) return error;
         if (!scan.HasQuotes && scan.Bytes >= CsvReader.MinSplitBytes && scan.Middle is { } middle && middle.Offset < scan.Bom + scan.Bytes)
-            return CsvReader.ReadInHalves(source, file, scan, middle, dialect);
+            return CsvReader.ReadInHalves(source, file, scan, middle, dialect, availableBytes);
         using var stream = new FileRegionStream(file, scan.Bom, scan.Bom + scan.Bytes);
-        return CsvReader.Read(source, stream, Capacity(scan), dialect);
+        return CsvReader.Read(source, stream, Capacity(scan), dialect, availableBytes);
     }
 
     /// <summary>

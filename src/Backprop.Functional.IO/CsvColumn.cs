@@ -17,16 +17,18 @@ internal sealed class CsvColumn
     /// <summary>Distinct texts shared as one string each, so that a label column of a million rows holds a few strings.</summary>
     private const int MaxPooledTexts = 4096;
 
+    private readonly TextBudget _budget;
     private double[] _values;
     private string?[]? _texts;
     private Dictionary<double, string>? _spellings = [];
     private HashSet<string>? _pool;
 
-    public CsvColumn(int capacity) => _values = new double[capacity];
+    /// <summary>A column sized for <paramref name="capacity"/> rows whose text cells take their memory from <paramref name="budget"/>.</summary>
+    public CsvColumn(int capacity, TextBudget budget) => (_values, _budget) = (new double[capacity], budget);
 
-    private CsvColumn(double[] values, string?[]? texts, Dictionary<double, string>? spellings)
+    private CsvColumn(double[] values, string?[]? texts, Dictionary<double, string>? spellings, TextBudget budget)
     {
-        (_values, _texts, _spellings) = (values, texts, spellings);
+        (_values, _texts, _spellings, _budget) = (values, texts, spellings, budget);
     }
 
     /// <summary>Whether every cell read so far is a finite number.</summary>
@@ -38,8 +40,8 @@ internal sealed class CsvColumn
     /// <summary>The distinct numbers of the column, or null when there are more than <see cref="MaxSpellings"/>.</summary>
     public IEnumerable<double>? Numbers => _spellings?.Keys;
 
-    /// <summary>Stores the cell of <paramref name="row"/> (unescaped, untrimmed).</summary>
-    public void Add(int row, ReadOnlySpan<char> cell)
+    /// <summary>Stores the cell of <paramref name="row"/> (unescaped, untrimmed): false when its text does not fit the budget.</summary>
+    public bool Add(int row, ReadOnlySpan<char> cell)
     {
         if (row == _values.Length) Array.Resize(ref _values, Math.Max(4, 2 * row));
         var trimmed = cell.Trim();
@@ -47,25 +49,30 @@ internal sealed class CsvColumn
         {
             _values[row] = value;
             if (_spellings is not null) Spell(value, trimmed);
-            return;
+            return true;
         }
         _values[row] = double.NaN;
-        _texts ??= new string?[_values.Length];
-        if (_texts.Length < _values.Length) Array.Resize(ref _texts, _values.Length);
-        _texts[row] = Pooled(cell);
+        if (_texts is null || _texts.Length < _values.Length)
+        {
+            if (!_budget.Take((long)sizeof(long) * (_values.Length - (_texts?.Length ?? 0)))) return false;
+            Array.Resize(ref _texts, _values.Length);
+        }
+        if (Pooled(cell) is not { } text) return false;
+        _texts![row] = text;
+        return true;
     }
 
     /// <summary>
     /// Stores a number read as a number (a Parquet column): spelled in its round-trip form, and a
     /// NaN or infinity kept as its text so it is refused exactly as the same text in a CSV file.
     /// </summary>
-    public void AddNumber(int row, double value) => Add(row, value.ToString("R", CultureInfo.InvariantCulture));
+    public bool AddNumber(int row, double value) => Add(row, value.ToString("R", CultureInfo.InvariantCulture));
 
     /// <summary>
     /// A column that stores other rows into this one's values (a second reader of the same file),
     /// keeping its own text cells and spellings until <see cref="Merge"/> takes them in.
     /// </summary>
-    public CsvColumn Sibling() => new(_values, null, _spellings is null ? null : []);
+    public CsvColumn Sibling() => new(_values, null, _spellings is null ? null : [], _budget);
 
     /// <summary>Takes in what <paramref name="sibling"/> read of rows <paramref name="from"/> to <paramref name="to"/>: its text cells and spellings.</summary>
     public CsvColumn Merge(CsvColumn sibling, int from, int to)
@@ -114,7 +121,7 @@ internal sealed class CsvColumn
     /// <summary>Rows <paramref name="start"/> to <paramref name="start"/> + <paramref name="count"/> as a column of their own.</summary>
     public CsvColumn Slice(int start, int count) =>
         new(_values.AsSpan(start, count).ToArray(), _texts?.AsSpan(start, count).ToArray() is { } texts && Array.Exists(texts, t => t is not null) ? texts : null,
-            _spellings is null ? null : new Dictionary<double, string>(_spellings));
+            _spellings is null ? null : new Dictionary<double, string>(_spellings), TextBudget.Unlimited);
 
     private void Spell(double value, ReadOnlySpan<char> text)
     {
@@ -126,11 +133,13 @@ internal sealed class CsvColumn
         else _spellings = null;
     }
 
-    private string Pooled(ReadOnlySpan<char> cell)
+    /// <summary>The cell's text, shared with an earlier equal cell when it can be, or null when a new string does not fit the budget.</summary>
+    private string? Pooled(ReadOnlySpan<char> cell)
     {
         _pool ??= new HashSet<string>(StringComparer.Ordinal);
         var lookup = _pool.GetAlternateLookup<ReadOnlySpan<char>>();
         if (lookup.TryGetValue(cell, out var known)) return known;
+        if (!_budget.TakeString(cell.Length)) return null;
         var text = cell.ToString();
         if (_pool.Count < MaxPooledTexts) _pool.Add(text);
         return text;

@@ -18,11 +18,11 @@ internal static class CsvReader
     /// <summary>Files smaller than this (8 MiB) are read by one thread: a second one would not pay for itself.</summary>
     public const long MinSplitBytes = 8L << 20;
 
-    /// <summary>Reads the whole of <paramref name="text"/> on the calling thread.</summary>
-    public static Fin<CsvTable> Read(string source, Stream text, int capacity, CsvDialect dialect) =>
+    /// <summary>Reads the whole of <paramref name="text"/> on the calling thread; text cells may take what <paramref name="availableBytes"/> leaves beside the numbers.</summary>
+    public static Fin<CsvTable> Read(string source, Stream text, int capacity, CsvDialect dialect, long? availableBytes) =>
         WithReader(source, text, dialect, reader =>
         {
-            var rows = new RowSink(source, dialect, capacity);
+            var rows = new RowSink(source, dialect, capacity, availableBytes);
             return rows.Take(reader, lineOffset: 0, untilHeader: false) is { } error ? error : rows.Table();
         });
 
@@ -33,29 +33,29 @@ internal static class CsvReader
     /// breaks before it). If the halves do not meet exactly (a file of lone CR line ends), the
     /// file is read again on one thread, so the table is always the one <see cref="Read"/> gives.
     /// </summary>
-    public static Fin<CsvTable> ReadInHalves(string source, SafeFileHandle file, TextScan scan, (long Offset, long Newlines) split, CsvDialect dialect)
+    public static Fin<CsvTable> ReadInHalves(string source, SafeFileHandle file, TextScan scan, (long Offset, long Newlines) split, CsvDialect dialect, long? availableBytes)
     {
         var capacity = (int)Math.Min(scan.Lines, Array.MaxLength);
         Fin<CsvTable> Sequential()
         {
             using var whole = new FileRegionStream(file, scan.Bom, scan.Bom + scan.Bytes);
-            return Read(source, whole, capacity, dialect);
+            return Read(source, whole, capacity, dialect, availableBytes);
         }
         using var firstHalf = new FileRegionStream(file, scan.Bom, split.Offset);
         return WithReader(source, firstHalf, dialect, reader =>
         {
-            var first = new RowSink(source, dialect, capacity);
+            var first = new RowSink(source, dialect, capacity, availableBytes);
             if (first.Take(reader, lineOffset: 0, untilHeader: true) is { } headerError) return headerError;
             if (first.FirstDataLine is not int firstDataLine) return Sequential();
             // The second half starts at line split.Newlines + 1; record lines are contiguous from the first data line.
             var start = split.Newlines + 1 - firstDataLine;
             if (start < first.Rows || start > capacity) return Sequential();
             var second = first.Sibling((int)start);
-            var secondHalf = Task.Run(() =>
+            var secondHalf = SideThread<Fin<Unit>>.Run(() =>
             {
                 using var stream = new FileRegionStream(file, split.Offset, scan.Bom + scan.Bytes);
                 return WithReader(source, stream, dialect, r => second.Take(r, lineOffset: split.Newlines, untilHeader: false) is { } e ? e : Fin<Unit>.Succ(Unit.Default));
-            });
+            }, "backprop csv reader");
             Error? firstError;
             try
             {
@@ -65,12 +65,12 @@ internal static class CsvReader
             {
                 // Whatever stopped the first half (running out of memory), the second must be
                 // finished before it is reported: a thread still allocating while the process
-                // reports and exits can turn a refusal into the runtime's own fatal error. Polled rather
-                // than Task.Wait, which may allocate a wait handle while memory is short.
-                while (!secondHalf.IsCompleted) Thread.Sleep(1);
+                // reports and exits can turn a refusal into the runtime's own fatal error.
+                try { secondHalf.Join(); }
+                catch (Exception) { } // The first half's exception is the one reported.
                 throw;
             }
-            var secondResult = secondHalf.GetAwaiter().GetResult();
+            var secondResult = secondHalf.Join();
             if (firstError is not null) return firstError;
             if (first.TrailingBlankLine is int blank && second.Rows > second.StartRow) return Error.New($"{source}: line {blank} is empty");
             if (secondResult.Failed(out var secondError, out _)) return secondError;
@@ -107,13 +107,17 @@ internal static class CsvReader
         private readonly string _source;
         private readonly CsvDialect _dialect;
         private readonly int _capacity;
+        private readonly long? _availableBytes;
         private readonly StringBuilder _unescaped = new();
+        private TextBudget _budget = TextBudget.Unlimited;
         private string[]? _header;
         private CsvColumn[] _columns = [];
         private int[] _lines = [];
         private int? _blankLine;
 
-        public RowSink(string source, CsvDialect dialect, int capacity) => (_source, _dialect, _capacity) = (source, dialect, capacity);
+        /// <summary>A sink for up to <paramref name="capacity"/> rows whose text cells share what <paramref name="availableBytes"/> leaves (see <see cref="TextBudget.For"/>).</summary>
+        public RowSink(string source, CsvDialect dialect, int capacity, long? availableBytes) =>
+            (_source, _dialect, _capacity, _availableBytes) = (source, dialect, capacity, availableBytes);
 
         /// <summary>The row the next record is stored in.</summary>
         public int Rows { get; private set; }
@@ -127,9 +131,10 @@ internal static class CsvReader
         /// <summary>An empty line after the last record so far: refused if any record follows it.</summary>
         public int? TrailingBlankLine => _blankLine;
 
-        public RowSink Sibling(int startRow) => new(_source, _dialect, _capacity)
+        public RowSink Sibling(int startRow) => new(_source, _dialect, _capacity, _availableBytes)
         {
             _header = _header,
+            _budget = _budget,
             _columns = _columns.Select(c => c.Sibling()).ToArray(),
             _lines = _lines,
             FirstDataLine = FirstDataLine,
@@ -180,7 +185,7 @@ internal static class CsvReader
                         cell = _unescaped.ToString();
                     }
                     if (fields is not null) fields[i] = cell.ToString();
-                    else if (i < _columns.Length) _columns[i].Add(Rows, cell);
+                    else if (i < _columns.Length && !_columns[i].Add(Rows, cell)) return _budget.Refusal($"{_source}: line {line}, column {Quote.Value(_header![i])}");
                 }
                 if (fields is not null)
                 {
@@ -209,7 +214,8 @@ internal static class CsvReader
         private void Start(int firstDataLine)
         {
             FirstDataLine = firstDataLine;
-            (_columns, _lines) = (Enumerable.Range(0, _header!.Length).Select(_ => new CsvColumn(_capacity)).ToArray(), new int[_capacity]);
+            _budget = TextBudget.For(_capacity, _header!.Length, _availableBytes);
+            (_columns, _lines) = (Enumerable.Range(0, _header.Length).Select(_ => new CsvColumn(_capacity, _budget)).ToArray(), new int[_capacity]);
         }
     }
 

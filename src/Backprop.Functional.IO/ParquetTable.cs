@@ -64,13 +64,18 @@ public static class ParquetTable
         if (total > Array.MaxLength) return Error.New($"{source}: {total:N0} rows are more than one table can hold");
         if (Csv.Fits(source, total, fields.Count, availableBytes).Failed(out var tooBig, out _)) return tooBig;
         var rows = (int)total;
-        var columns = Enumerable.Range(0, fields.Count).Select(_ => new CsvColumn(rows)).ToArray();
+        var budget = TextBudget.For(rows, fields.Count, availableBytes);
+        var columns = Enumerable.Range(0, fields.Count).Select(_ => new CsvColumn(rows, budget)).ToArray();
         var start = 0;
         for (var g = 0; g < reader.RowGroupCount; g++)
         {
             using var group = reader.OpenRowGroupReader(g);
             var count = checked((int)group.RowCount);
-            for (var c = 0; c < columns.Length; c++) await ReadColumn(group, dataFields[c], columns[c], start, count);
+            for (var c = 0; c < columns.Length; c++)
+            {
+                await ReadColumn(group, dataFields[c], columns[c], start, count);
+                if (budget.Spent) return budget.Refusal($"{source}: row group {g + 1}, column {Quote.Value(names[c])}");
+            }
             start += count;
         }
         var lines = Enumerable.Range(1, rows).ToArray();

@@ -49,10 +49,11 @@ public sealed class BackpropCliTests
     }
 
     [Fact]
-    public void A_real_allocation_failure_in_a_child_process_exits_1_with_one_line()
+    public void Text_that_would_fill_a_small_heap_is_refused_before_it_does_with_one_line()
     {
-        // A 48 MiB heap cannot hold 640,000 distinct 100-character labels as strings (130 MB). The reader's
-        // estimate counts the doubles of 640,000 rows x 2 columns (20 MB), not text, so the guard must catch it.
+        // A 48 MiB heap cannot hold 640,000 distinct 100-character labels as strings (143 MB). The numbers of
+        // 640,000 rows x 2 columns fit (23 MB); the text is counted as it is read and refused before the heap
+        // is full. Once full, any thread can fail, the runtime's own among them, where no guard can print a line.
         using var dir = new TempDirectory();
         var path = dir.File("big.csv");
         using (var writer = new StreamWriter(path))
@@ -61,7 +62,7 @@ public sealed class BackpropCliTests
             for (var r = 0; r < 640_000; r++) writer.Write($"0.5,{r.ToString("D8", System.Globalization.CultureInfo.InvariantCulture).PadRight(100, 'a')}\n");
         }
         var run = ChildProcess.Run(["train", "--data", path, "--target", "y", "--epochs", "1"], new Dictionary<string, string> { ["DOTNET_GCHeapHardLimit"] = "0x3000000" });
-        run.AssertRefused("not enough memory");
+        run.AssertRefused("big.csv: line ", ", column 'y': not enough memory for the text cells");
         Assert.Equal(ExitCodes.BadInput, run.ExitCode);
     }
 }

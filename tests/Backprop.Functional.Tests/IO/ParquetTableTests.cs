@@ -91,4 +91,15 @@ public sealed class ParquetTableTests
             $"about 4 rows × 2 columns need {ByteSize.Text(needed)} to load, more than the {ByteSize.Text(needed - 1)} this process may use");
         Assert.True(ParquetTable.Parse("t.parquet", bytes, availableBytes: needed).IsSucc);
     }
+
+    [Fact]
+    public void A_parquet_text_column_that_would_not_fit_beside_the_numbers_is_refused_by_name()
+    {
+        // Three distinct 5-character labels cost 3 x (24 + 10) bytes, and the column's text slots 8 bytes a row.
+        var bytes = Parquet(["x"], [[1.0, 2, 3]], labels: ["alpha", "gamma", "delta"], labelName: "kind");
+        var fits = Backprop.Functional.IO.Csv.LoadingBytes(3, 2) + 8 * 3 + 3 * 34;
+        ReaderRefusal.Expect(ParquetTable.Parse("t.parquet", bytes, availableBytes: fits - 1), "t.parquet",
+            "row group 1, column 'kind': not enough memory for the text cells");
+        Assert.True(ParquetTable.Parse("t.parquet", bytes, availableBytes: fits).IsSucc);
+    }
 }

@@ -70,6 +70,33 @@ public sealed class StreamedCsvTests
     }
 
     [Fact]
+    public void Text_cells_past_the_memory_the_numbers_leave_are_refused_at_the_first_that_does_not_fit()
+    {
+        // 100 rows of distinct 4-character labels: each new string costs 24 + 2 x 4 bytes, and the
+        // column's text slots 8 bytes a line. Room for 60 labels refuses the 61st, on line 62.
+        var text = new StringBuilder("label,x\n");
+        for (var r = 0; r < 100; r++) text.Append($"r{r:D3},{r}\n");
+        var bytes = Encoding.UTF8.GetBytes(text.ToString());
+        const int lines = 102;
+        var numbers = Csv.LoadingBytes(lines, 2);
+        var room = numbers + 8 * lines + 60 * 32;
+        ReaderRefusal.Expect(Csv.Parse("labels.csv", bytes, availableBytes: room), "labels.csv",
+            $"line 62, column 'label': not enough memory for the text cells: the table's text needs more than the {ByteSize.Text(room - numbers)} left of what this process may use");
+        Assert.True(Csv.Parse("labels.csv", bytes, availableBytes: room + 40 * 32).IsSucc);
+        Assert.True(Csv.Parse("labels.csv", bytes, availableBytes: room + 40 * 32 - 1).IsFail);
+    }
+
+    [Fact]
+    public void A_repeated_label_takes_its_memory_once()
+    {
+        var text = new StringBuilder("label,x\n");
+        for (var r = 0; r < 1_000; r++) text.Append($"same,{r}\n");
+        var bytes = Encoding.UTF8.GetBytes(text.ToString());
+        var room = Csv.LoadingBytes(1_002, 2) + 8 * 1_002 + 32;
+        Assert.Equal(1_000, ((CsvTable)Csv.Parse("labels.csv", bytes, availableBytes: room)).RowCount);
+    }
+
+    [Fact]
     public void A_file_far_too_big_is_refused_from_its_first_chunk_estimate()
     {
         using var dir = new TempDirectory();
