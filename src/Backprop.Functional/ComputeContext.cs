@@ -22,16 +22,26 @@ namespace Backprop.Functional;
 /// </remarks>
 public sealed class ComputeContext : IDisposable
 {
+    private readonly TimeSpan? helperIdleLife;
     private Scratch? idle;
     private volatile bool disposed;
 
     /// <summary>A context whose products may use up to <paramref name="threads"/> threads.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="threads"/> is below 1.</exception>
     public ComputeContext(int threads)
+        : this(threads, helperIdleLife: null)
+    {
+    }
+
+    /// <summary>
+    /// A context whose helper threads, once idle, end after <paramref name="helperIdleLife"/> (default
+    /// <see cref="Crew.IdleLife"/>): tests set it long, so that only <see cref="Dispose"/> can end them.
+    /// </summary>
+    internal ComputeContext(int threads, TimeSpan? helperIdleLife)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
-        Threads = threads;
-        idle = new Scratch(threads);
+        (Threads, this.helperIdleLife) = (threads, helperIdleLife);
+        idle = new Scratch(threads, helperIdleLife);
     }
 
     /// <summary>
@@ -52,7 +62,7 @@ public sealed class ComputeContext : IDisposable
     internal Scratch Borrow()
     {
         ObjectDisposedException.ThrowIf(disposed, this);
-        return Interlocked.Exchange(ref idle, null) ?? new Scratch(Threads);
+        return Interlocked.Exchange(ref idle, null) ?? new Scratch(Threads, helperIdleLife);
     }
 
     /// <summary>Keeps <paramref name="scratch"/> for the next computation (unless the context was disposed of meanwhile).</summary>
@@ -64,13 +74,13 @@ public sealed class ComputeContext : IDisposable
     }
 
     /// <summary>The scratch space of a call without a context: one thread, nothing kept.</summary>
-    internal static Scratch Fresh() => new(1);
+    internal static Scratch Fresh() => new(1, helperIdleLife: null);
 
     /// <summary>What one computation at a time reuses: the products' workers and the fused step's workspace.</summary>
-    internal sealed class Scratch(int threads)
+    internal sealed class Scratch(int threads, TimeSpan? helperIdleLife)
     {
         /// <summary>The threads a product may use and their packing buffers.</summary>
-        public GemmWorkers Products { get; } = new(threads);
+        public GemmWorkers Products { get; } = new(threads, helperIdleLife);
 
         /// <summary>The last fused step's workspace, reused while the network's shape and the batch size allow.</summary>
         public StepWorkspace? Step { get; set; }

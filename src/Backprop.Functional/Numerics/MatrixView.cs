@@ -19,4 +19,11 @@ public readonly record struct MatrixView(double[] Data, int Offset, int Rows, in
 
     /// <summary>Element (i, j).</summary>
     public double this[int i, int j] => Data[Offset + i * RowStride + j * ColumnStride];
+
+    /// <summary>
+    /// The shape and layout, e.g. "3×2 view at 1, strides (4, -1), of 10 doubles". Written out because
+    /// the record's own would print <see cref="Transposed"/>, whose own prints its transpose, without end.
+    /// </summary>
+    public override string ToString() =>
+        $"{Rows}×{Columns} view at {Offset}, strides ({RowStride}, {ColumnStride}), of {Data?.Length ?? 0} doubles";
 }

@@ -10,19 +10,60 @@ public sealed class CrewTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
 
+    // Helpers that never end for being idle, so that only closing can end them.
+    private static readonly TimeSpan Forever = TimeSpan.FromHours(1);
+
     [Fact]
     public void A_helper_runs_a_part_while_the_caller_waits_in_another()
     {
         var workers = new GemmWorkers(2);
+        // The caller alone would wait out the patience.
+        Assert.True(TwoThreadsMet(workers), "no helper took the second part");
+        workers.Close();
+    }
+
+    /// <summary>A fork of two parts where whoever takes part 0 waits for part 1: true when another thread took it in time.</summary>
+    private static bool TwoThreadsMet(GemmWorkers workers, Action<Thread>? eachThread = null)
+    {
         using var secondPartRan = new ManualResetEventSlim();
         var ranInTime = true;
-        // Whoever takes part 0 waits for part 1: the caller alone would wait out the patience.
         ForkJoin.Run(2, workers, (part, _) =>
         {
+            eachThread?.Invoke(Thread.CurrentThread);
             if (part == 0) ranInTime = secondPartRan.Wait(Patience);
             else secondPartRan.Set();
         });
-        Assert.True(ranInTime, "no helper took the second part");
+        return ranInTime;
+    }
+
+    [Fact]
+    public void A_sleeping_helper_is_woken_for_each_fork_and_lives_as_long_as_its_crew_says()
+    {
+        // Helpers that never end for being idle: one asleep is only ever woken by a fork.
+        var workers = new GemmWorkers(2, helperIdleLife: Forever);
+        for (var round = 0; round < 3; round++)
+        {
+            Thread.Sleep(20); // far longer than a helper watches before it sleeps
+            Assert.True(TwoThreadsMet(workers), $"round {round}: the sleeping helper was not woken");
+        }
+        Thread.Sleep(Crew.IdleLife + TimeSpan.FromMilliseconds(500));
+        Assert.Equal(1, workers.Crew!.Running);
+        Assert.True(TwoThreadsMet(workers), "the helper asleep past the default idle life was not woken");
+        workers.Close();
+    }
+
+    [Fact]
+    public void Helpers_are_background_threads_named_for_what_they_are()
+    {
+        var workers = new GemmWorkers(2);
+        var caller = Thread.CurrentThread;
+        var helpers = new System.Collections.Concurrent.ConcurrentBag<(bool Background, string? Name)>();
+        Assert.True(TwoThreadsMet(workers, thread =>
+        {
+            if (thread != caller) helpers.Add((thread.IsBackground, thread.Name));
+        }));
+        // A helper left running must never keep the process from exiting.
+        Assert.Equal((true, "backprop helper"), Assert.Single(helpers));
         workers.Close();
     }
 
@@ -74,12 +115,15 @@ public sealed class CrewTests
         ForkJoin.Run(6, workers, (_, _) => threads.Add(Environment.CurrentManagedThreadId));
         Assert.Equal(6, threads.Count);
         Assert.All(threads, thread => Assert.Equal(caller, thread));
+        // Nor does a fork after closing start a thread.
+        Assert.Equal(0, workers.Crew.Running);
     }
 
     [Fact]
     public void An_idle_helper_ends_and_the_next_fork_starts_it_again()
     {
-        var workers = new GemmWorkers(2, helperIdleLife: TimeSpan.FromMilliseconds(20));
+        // Long enough that the restarted helper is still there when counted right after the fork, on a busy machine too.
+        var workers = new GemmWorkers(2, helperIdleLife: TimeSpan.FromMilliseconds(500));
         ForkJoin.Run(2, workers, (_, _) => Thread.SpinWait(1000));
         Assert.True(SpinWait.SpinUntil(() => workers.Crew!.Running == 0, Patience), "an idle helper did not end");
         var runs = new int[4];
@@ -92,7 +136,7 @@ public sealed class CrewTests
     [Fact]
     public void Disposing_a_context_ends_its_helpers()
     {
-        var compute = new ComputeContext(2);
+        var compute = new ComputeContext(2, helperIdleLife: Forever);
         var a = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.Dense(300, 300, (i, j) => i - j);
         Backprop.Functional.Numerics.MatrixProduct.Multiply(a, a, compute);
         var scratch = compute.Borrow();
@@ -101,6 +145,36 @@ public sealed class CrewTests
         Assert.Equal(1, crew.Running);
         compute.Dispose();
         Assert.True(SpinWait.SpinUntil(() => crew.Running == 0, Patience), "a disposed context's helper is still running");
+    }
+
+    [Fact]
+    public void A_computation_running_while_its_context_is_disposed_ends_its_helpers_when_it_returns()
+    {
+        var compute = new ComputeContext(2, helperIdleLife: Forever);
+        var scratch = compute.Borrow();
+        ForkJoin.Run(2, scratch.Products, (_, _) => Thread.SpinWait(1000));
+        compute.Dispose();
+        Thread.Sleep(50);
+        Assert.Equal(1, scratch.Products.Crew!.Running);
+        compute.Return(scratch);
+        Assert.True(SpinWait.SpinUntil(() => scratch.Products.Crew.Running == 0, Patience), "a returned scratch's helper outlived its disposed context");
+    }
+
+    [Fact]
+    public void Scratch_space_replaced_on_return_ends_the_helpers_of_the_one_it_replaces()
+    {
+        // Two computations at once: the second finds the context's scratch borrowed and makes its own.
+        using var compute = new ComputeContext(2, helperIdleLife: Forever);
+        var (first, second) = (compute.Borrow(), compute.Borrow());
+        Assert.NotSame(first, second);
+        foreach (var scratch in new[] { first, second }) ForkJoin.Run(2, scratch.Products, (_, _) => Thread.SpinWait(1000));
+        compute.Return(first);
+        compute.Return(second);
+        Assert.True(SpinWait.SpinUntil(() => first.Products.Crew!.Running == 0, Patience), "a replaced scratch's helper is still running");
+        Assert.Equal(1, second.Products.Crew!.Running);
+        var kept = compute.Borrow();
+        Assert.Same(second, kept);
+        compute.Return(kept);
     }
 
     [Fact]

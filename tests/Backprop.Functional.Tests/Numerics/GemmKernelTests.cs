@@ -142,6 +142,63 @@ public sealed class GemmKernelTests
         Assert.Equal([23.0, 34.0, 31.0, 46.0, 42.0], c);
     }
 
+    [Fact]
+    public void Products_read_nothing_past_their_inner_dimension()
+    {
+        // Each operand is the first k columns (A) or rows (B) of an array whose next ones hold NaN: a
+        // k block that ran past k (the last of uneven blocks, e.g. 700 = 234 + 234 + 232) would read them.
+        foreach (var (m, n, k) in new[] { (33, 20, 700), (20, 13, 257), (17, 9, 513), (9, 12, 300) })
+        {
+            foreach (var (a, b) in new[] { (ColumnMajorWithNaNsBeyond(m, k), RowMajorWithNaNsBeyond(k, n)), (RowMajorWithNaNsBeyond(m, k), ColumnMajorWithNaNsBeyond(k, n)) })
+            {
+                var expected = new double[m * n];
+                ReferenceGemm.Compute(a, b, expected);
+                foreach (var kernel in new[] { Wide(1), Wide(3), Narrow(1) })
+                {
+                    var output = new double[m * n];
+                    kernel(a, b, output);
+                    Assert.True(Dense.BitEqual(expected, output), $"{m}x{k} · {k}x{n}");
+                }
+            }
+        }
+    }
+
+    /// <summary>Rows × columns of ordinary numbers, column-major, followed by 8 columns of NaN.</summary>
+    private static MatrixView ColumnMajorWithNaNsBeyond(int rows, int columns)
+    {
+        var data = new double[rows * (columns + 8)];
+        Array.Fill(data, double.NaN);
+        for (var i = 0; i < rows * columns; i++) data[i] = Math.Sin(i + 1);
+        return MatrixView.ColumnMajor(data, rows, columns);
+    }
+
+    /// <summary>Rows × columns of ordinary numbers, row-major, followed by 8 rows of NaN.</summary>
+    private static MatrixView RowMajorWithNaNsBeyond(int rows, int columns) => ColumnMajorWithNaNsBeyond(columns, rows).Transposed;
+
+    [Fact]
+    public void Single_row_and_depth_one_products_keep_the_tail_of_a_longer_output()
+    {
+        // A batch of one (one row of output) and a depth of one (an outer product) have paths of their
+        // own, each with a scalar tail; none may write past the product.
+        var layouts = new[] { Layout.ColumnMajor, Layout.Transposed, Layout.Strided };
+        for (var size = 1; size <= 19; size++)
+            foreach (var (m, n, k) in new[] { (1, size, 5), (1, size, 1), (size, 3, 1), (size, 1, 4) })
+                foreach (var layoutA in layouts)
+                    foreach (var layoutB in layouts)
+                    {
+                        var c = new ProductCase(m, n, k, layoutA, layoutB, 1, (ulong)size);
+                        var expected = Run(ReferenceGemm.Compute, c);
+                        foreach (var kernel in new[] { Wide(1), Narrow(1) })
+                        {
+                            var output = new double[m * n + 4];
+                            Array.Fill(output, 42.0);
+                            kernel(c.A, c.B, output);
+                            Assert.True(Dense.BitEqual(expected, output[..(m * n)]), c.ToString());
+                            Assert.All(output[(m * n)..], x => Assert.Equal(42.0, x));
+                        }
+                    }
+    }
+
     /// <summary>Kernels that are wrong only in the order or rounding of each element's sum.</summary>
     public static TheoryData<string> WrongKernels => ["reversed", "split", "unfused"];
 
