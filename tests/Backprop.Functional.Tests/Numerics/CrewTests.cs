@@ -43,7 +43,8 @@ public sealed class CrewTests
         var workers = new GemmWorkers(2, helperIdleLife: Forever);
         for (var round = 0; round < 3; round++)
         {
-            Thread.Sleep(20); // far longer than a helper watches before it sleeps
+            // An idle helper watches for a fork for a while, then sleeps rather than spin on.
+            Assert.True(round == 0 || SpinWait.SpinUntil(() => workers.Crew!.Sleeping == 1, Patience), $"round {round}: the idle helper never slept");
             Assert.True(TwoThreadsMet(workers), $"round {round}: the sleeping helper was not woken");
         }
         Thread.Sleep(Crew.IdleLife + TimeSpan.FromMilliseconds(500));
@@ -126,6 +127,9 @@ public sealed class CrewTests
         var workers = new GemmWorkers(2, helperIdleLife: TimeSpan.FromMilliseconds(500));
         ForkJoin.Run(2, workers, (_, _) => Thread.SpinWait(1000));
         Assert.True(SpinWait.SpinUntil(() => workers.Crew!.Running == 0, Patience), "an idle helper did not end");
+        // Ended, not just counted out: it neither sleeps nor comes back on its own.
+        Thread.Sleep(100);
+        Assert.Equal((0, 0), (workers.Crew!.Running, workers.Crew.Sleeping));
         var runs = new int[4];
         ForkJoin.Run(4, workers, (part, _) => Interlocked.Increment(ref runs[part]));
         Assert.All(runs, count => Assert.Equal(1, count));

@@ -37,6 +37,9 @@ internal sealed class Crew(int helpers, TimeSpan? idleLife = null)
     /// <summary>Helper threads alive now (running, watching or asleep).</summary>
     public int Running => Volatile.Read(ref running);
 
+    /// <summary>Helper threads asleep now: idle past <see cref="WatchFor"/>, they wait without using a core.</summary>
+    public int Sleeping => Volatile.Read(ref sleepers);
+
     /// <summary>Hands <paramref name="job"/> to the helpers (starting any that are not running) without waiting for them.</summary>
     public void Post(ForkJoin job)
     {
