@@ -83,6 +83,8 @@ public sealed class StreamedCsvTests
         ReaderRefusal.Expect(Csv.Parse("labels.csv", bytes, availableBytes: room), "labels.csv",
             $"line 62, column 'label': not enough memory for the text cells: the table's text needs more than the {ByteSize.Text(room - numbers)} left of what this process may use");
         Assert.True(Csv.Parse("labels.csv", bytes, availableBytes: room + 40 * 32).IsSucc);
+        // Without room for the column's text slots, its first text cell is refused.
+        ReaderRefusal.Expect(Csv.Parse("labels.csv", bytes, availableBytes: numbers + 8 * lines - 1), "labels.csv", "line 2, column 'label': not enough memory");
         Assert.True(Csv.Parse("labels.csv", bytes, availableBytes: room + 40 * 32 - 1).IsFail);
     }
 
