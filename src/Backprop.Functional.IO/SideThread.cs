@@ -28,7 +28,7 @@ internal sealed class SideThread<T>
     /// <summary>Starts <paramref name="body"/> on a new background thread called <paramref name="name"/>.</summary>
     public static SideThread<T> Run(Func<T> body, string name) => new(body, name);
 
-    /// <summary>Waits for the body (without allocating) and returns its result or rethrows its exception.</summary>
+    /// <summary>Waits for the body to end and returns its result, or rethrows its exception with its own stack trace.</summary>
     public T Join()
     {
         _thread.Join();
