@@ -34,6 +34,10 @@ public sealed class PackingBuffersTests
     }
 
     [Fact]
+    public void Workers_need_at_least_one_thread() =>
+        Assert.Equal("threads", Assert.Throws<ArgumentOutOfRangeException>(() => new GemmWorkers(0)).ParamName);
+
+    [Fact]
     public void Workers_keep_each_buffer_and_member_they_hand_out()
     {
         var workers = new GemmWorkers(3);
