@@ -7,13 +7,22 @@
 # rotates), so that they share the machine's load; the table reports medians and, for each
 # repetition, our throughput over numpy's in that repetition.
 #
-#   benchmarks/compare.sh [--reps N] [--threads "2 1"] [--workloads "seed small ..."] [--blas-core auto|none|NAME] [--no-build] [--raw FILE]
+#   benchmarks/compare.sh [--reps N] [--threads "2 1"] [--workloads "seed small ..."] [--blas-core auto|none|NAME]
+#                         [--peer-malloc reuse|default] [--no-build] [--raw FILE]
 #
 # --blas-core: OpenBLAS picks its kernel from the CPU's model; in a virtual machine that hides the
 # model it may fall back to a generic SSE3 one (Prescott), far below what it runs on the same
 # hardware otherwise. auto (default) sets OPENBLAS_CORETYPE for the peers to SkylakeX where the CPU
-# has AVX-512, Haswell where it has AVX2, unless OPENBLAS_CORETYPE is already set; none leaves it.
+# has AVX-512, Haswell where it has AVX2, replacing a value the environment set (and saying so);
+# none leaves the environment's.
 # The table names the kernel numpy ran.
+#
+# --peer-malloc: numpy and PyTorch allocate fresh arrays every step. glibc maps an array above its
+# mmap threshold anew and unmaps it when freed, so each one faults in its pages again, step after
+# step; on a virtual machine whose page faults are slow that can cost the peer more than its
+# arithmetic (numpy's big workload ran 4x slower). reuse (default) sets GLIBC_TUNABLES for the
+# Python peers so freed memory stays in the heap for the next step's arrays, as Backprop.Functional
+# reuses its workspace; default leaves glibc's own settings. An already set GLIBC_TUNABLES is kept.
 #
 # Needs the .NET SDK and, for the peers, apt-get install python3-numpy python3-torch libopenblas0-pthread.
 # A peer that cannot run (no numpy, no torch) is left out of the table with a note.
@@ -25,6 +34,7 @@ build=1
 raw=""
 only=""
 blas_core=auto
+peer_malloc=reuse
 while [[ $# -gt 0 ]]; do
   case $1 in
     --reps) reps=$2; shift 2 ;;
@@ -33,7 +43,8 @@ while [[ $# -gt 0 ]]; do
     --raw) raw=$2; shift 2 ;;
     --workloads) only=$2; shift 2 ;;
     --blas-core) blas_core=$2; shift 2 ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    --peer-malloc) peer_malloc=$2; shift 2 ;;
+    -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -48,13 +59,26 @@ fi
 backprop="$root/src/Backprop.Cli/bin/Release/net10.0/backprop"
 
 if [[ $blas_core == auto ]]; then
-  if [[ -n ${OPENBLAS_CORETYPE:-} ]]; then :
-  elif grep -qw avx512f /proc/cpuinfo; then export OPENBLAS_CORETYPE=SkylakeX
+  inherited=${OPENBLAS_CORETYPE:-}
+  if grep -qw avx512f /proc/cpuinfo; then export OPENBLAS_CORETYPE=SkylakeX
   elif grep -qw avx2 /proc/cpuinfo; then export OPENBLAS_CORETYPE=Haswell
+  fi
+  # A kernel set by the machine's environment may be the slower one (Haswell on an AVX-512 EPYC:
+  # 89 against 149 GFLOP/s for numpy's 1024² product): the peers get the fastest the CPU runs.
+  if [[ -n $inherited && $inherited != "${OPENBLAS_CORETYPE:-}" ]]; then
+    echo "compare.sh: OPENBLAS_CORETYPE=$inherited from the environment replaced by ${OPENBLAS_CORETYPE:-the kernel OpenBLAS picks} (--blas-core $inherited keeps it)" >&2
   fi
 elif [[ $blas_core != none ]]; then
   export OPENBLAS_CORETYPE=$blas_core
 fi
+
+# Set only in the Python peers' environment (run_peer); 4 GiB thresholds: nothing a peer allocates is mapped apart or trimmed.
+peer_env=()
+case $peer_malloc in
+  reuse) peer_env=("GLIBC_TUNABLES=${GLIBC_TUNABLES:-glibc.malloc.mmap_threshold=4294967296:glibc.malloc.trim_threshold=4294967296}") ;;
+  default) [[ -n ${GLIBC_TUNABLES:-} ]] && peer_env=("GLIBC_TUNABLES=$GLIBC_TUNABLES") ;;
+  *) echo "--peer-malloc must be reuse or default, not '$peer_malloc'" >&2; exit 2 ;;
+esac
 
 # The three workloads exactly as the issue states them, then networks whose layers have
 # 100-1000 units trained with batches of 64-256, then the 1024x1024 product.
@@ -84,10 +108,10 @@ run_peer() { # peer threads flags...
   case $peer in
     backprop) "$backprop" bench "$@" --threads "$threads" --json ;;
     numpy)
-      if [[ $1 == --product ]]; then (cd "$root/benchmarks/peers" && "$python" numpy_dgemm.py "$@" --threads "$threads" --json)
-      else (cd "$root/benchmarks/peers" && "$python" numpy_bench.py "$@" --threads "$threads" --json); fi ;;
-    torch) (cd "$root/benchmarks/peers" && "$python" torch_bench.py "$@" --threads "$threads" --json) ;;
-    notebook) (cd "$root/benchmarks/peers" && "$python" seed_notebook_loop.py "$@" --threads "$threads" --json) ;;
+      if [[ $1 == --product ]]; then (cd "$root/benchmarks/peers" && env "${peer_env[@]}" "$python" numpy_dgemm.py "$@" --threads "$threads" --json)
+      else (cd "$root/benchmarks/peers" && env "${peer_env[@]}" "$python" numpy_bench.py "$@" --threads "$threads" --json); fi ;;
+    torch) (cd "$root/benchmarks/peers" && env "${peer_env[@]}" "$python" torch_bench.py "$@" --threads "$threads" --json) ;;
+    notebook) (cd "$root/benchmarks/peers" && env "${peer_env[@]}" "$python" seed_notebook_loop.py "$@" --threads "$threads" --json) ;;
   esac
 }
 
@@ -115,9 +139,9 @@ for rep in $(seq "$reps"); do
 done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
-"$python" - "$raw" "$reps" "$started" "$load_before" "$load_after" "${!missing[*]}" "${OPENBLAS_CORETYPE:-}" <<'PY'
+"$python" - "$raw" "$reps" "$started" "$load_before" "$load_after" "${!missing[*]}" "${OPENBLAS_CORETYPE:-}" "${peer_env[*]}" <<'PY'
 import json, os, platform, statistics, sys
-raw, reps, started, before, after, missing, coretype = sys.argv[1:8]
+raw, reps, started, before, after, missing, coretype, peer_env = sys.argv[1:9]
 rows = [json.loads(line) for line in open(raw)]
 order = ["seed", "small", "wide", "narrow", "mid", "funnel", "big", "dgemm"]
 names = {"backprop": "Backprop.Functional", "numpy": "numpy", "torch": "PyTorch", "notebook": "seed notebook loop"}
@@ -137,7 +161,8 @@ for r in rows:
     versions.setdefault(r["peer"], set()).add(r["result"]["peer"])
 print(f"Medians of {reps} interleaved repetitions, {started}; {cpu}, {os.cpu_count()} cores;")
 print(f"load average (1, 5, 15 min) {before} before, {after} after. " + "; ".join(f"{names[p]}: {', '.join(sorted(v))}" for p, v in sorted(versions.items()))
-      + (f". OPENBLAS_CORETYPE={coretype} for the peers." if coretype else "."))
+      + (f". OPENBLAS_CORETYPE={coretype} for the peers" if coretype else "")
+      + (f"; {peer_env} for the Python peers." if peer_env else "."))
 if missing:
     print(f"Not measured (not installed): {missing}.")
 print()

@@ -13,9 +13,9 @@ public static class ByteSize
     /// </summary>
     public static string Text(long bytes)
     {
-        if (bytes < 1024) return $"{bytes.ToString(CultureInfo.InvariantCulture)} bytes";
+        // A long is below 8 EiB: the units never run out.
         var (value, unit) = ((double)bytes, 0);
-        while (value >= 1024 && unit < Units.Length - 1) (value, unit) = (value / 1024, unit + 1);
+        while (value >= 1024) (value, unit) = (value / 1024, unit + 1);
         // 8 GiB, not 8.0 GiB: the limits are round and read better that way.
         var format = value == Math.Floor(value) ? "0" : "0.0";
         return $"{value.ToString(format, CultureInfo.InvariantCulture)} {Units[unit]}";

@@ -36,4 +36,9 @@ public sealed class StorageOrderSumTests
             foreach (var term in column) expected += term;
         return BitConverter.DoubleToInt64Bits(sum.Total()) == BitConverter.DoubleToInt64Bits(expected);
     }
+
+    /// <summary>A matrix of no columns has no terms: its sum is +0, whatever its rows.</summary>
+    [Fact]
+    public void A_sum_over_no_columns_is_positive_zero() =>
+        Assert.Equal(0L, BitConverter.DoubleToInt64Bits(new StorageOrderSum(5, 0).Total()));
 }

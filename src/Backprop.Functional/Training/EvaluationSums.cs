@@ -130,7 +130,8 @@ internal sealed class EvaluationSums
             {
                 RootMeanSquaredError = Math.Sqrt(squares!.Total() / count),
                 MeanAbsoluteError = absolutes!.Total() / count,
-                RSquared = columns == 0 ? double.NaN : r2 / columns,
+                // No columns: 0/0, NaN.
+                RSquared = r2 / columns,
             };
         }
         var table = Enumerable.Range(0, columns).Select(t => Enumerable.Range(0, columns).Select(p => confusion[t, p]).ToArr()).ToArr();

@@ -30,7 +30,8 @@ public sealed record RegressionMetrics(double RootMeanSquaredError, double MeanA
         var columns = rows == 0 ? 0 : y.Length / rows;
         var r2 = 0.0;
         for (var c = 0; c < columns; c++) r2 += RSquaredOf(h.Slice(c * rows, rows), y.Slice(c * rows, rows));
-        return new RegressionMetrics(Math.Sqrt(squares / y.Length), absolutes / y.Length, columns == 0 ? double.NaN : r2 / columns);
+        // No columns: 0/0, NaN.
+        return new RegressionMetrics(Math.Sqrt(squares / y.Length), absolutes / y.Length, r2 / columns);
     }
 
     /// <summary>R² of one target column.</summary>

@@ -13,7 +13,7 @@ public sealed record TrainConfig(Loss Loss, Optimizer Optimizer, int? BatchSize 
     public int BatchRows(int rows) => BatchRows(rows, BatchSize);
 
     /// <summary>How many rows one step uses, for a given batch size (null = all rows).</summary>
-    public static int BatchRows(int rows, int? batchSize) => batchSize is { } size && size < rows ? size : rows;
+    public static int BatchRows(int rows, int? batchSize) => batchSize is { } size ? Math.Min(size, rows) : rows;
 
     /// <summary>How many steps one epoch takes over <paramref name="rows"/> rows.</summary>
     public static int StepsPerEpoch(int rows, int? batchSize) => (rows + BatchRows(rows, batchSize) - 1) / BatchRows(rows, batchSize);

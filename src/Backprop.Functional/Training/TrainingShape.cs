@@ -35,7 +35,7 @@ public sealed record TrainingShape(IReadOnlyList<int> Widths, int OptimizerSlots
     /// <paramref name="batchSize"/> rows (null: one batch of every row).
     /// </summary>
     public static TrainingShape Of(IReadOnlyList<int> widths, Optimizer optimizer, long trainingRows, int? batchSize) =>
-        new(widths, SlotsOf(optimizer), trainingRows, batchSize is { } size && size < trainingRows ? size : trainingRows)
+        new(widths, SlotsOf(optimizer), trainingRows, batchSize is { } size ? Math.Min(size, trainingRows) : trainingRows)
         {
             OptimizerName = optimizer.Name,
         };
