@@ -79,8 +79,14 @@ internal static class GemmKernel
 
             var target = new Output(origin, 1, rows);
             // Lanes run down C's columns; when C is short and wide, running them along its rows
-            // instead (computing Cᵀ = Bᵀ·Aᵀ, same chains) wastes fewer lanes on padding.
-            if (PaddedSize<TLanes>(columns, rows) < PaddedSize<TLanes>(rows, columns))
+            // instead (computing Cᵀ = Bᵀ·Aᵀ, same chains) wastes fewer lanes on padding. But C's
+            // rows are then not contiguous, so every tile goes through a scratch tile and is copied
+            // element by element: only worth it when it saves a fifth of the padded tiles or more.
+            // (Chosen on a bare comparison, the halves of a split layer, e.g. 256 × 64 outputs, went
+            // transposed to save 2%: funnel 512-256-128-10 b256 ran 2.72 → 2.05 ms per step on two
+            // threads once they stopped, narrow 100-200-100-10 b64 282 → 248 µs; medians of 3–5
+            // interleaved runs, 2026-12-01.)
+            if (5 * PaddedSize<TLanes>(columns, rows) < 4 * PaddedSize<TLanes>(rows, columns))
                 (a, b, target) = (b.Transposed, a.Transposed, target.Transposed);
             if (workers.Threads > 1 && (long)rows * columns * depth >= parallelThreshold)
                 ParallelProduct<TLanes>.Run(a, b, target, workers);
