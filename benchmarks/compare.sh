@@ -36,6 +36,9 @@ only=""
 blas_core=auto
 peer_malloc=reuse
 while [[ $# -gt 0 ]]; do
+  case $1 in --reps|--threads|--raw|--workloads|--blas-core|--peer-malloc)
+    [[ $# -ge 2 && -n $2 ]] || { echo "$1 needs a value that is not empty (see --help)" >&2; exit 2; } ;;
+  esac
   case $1 in
     --reps) reps=$2; shift 2 ;;
     --threads) thread_counts=$2; shift 2 ;;
@@ -48,6 +51,15 @@ while [[ $# -gt 0 ]]; do
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
+
+# Set only in the Python peers' environment (run_peer); 4 GiB thresholds: nothing a peer allocates is mapped apart or trimmed.
+peer_env=()
+case $peer_malloc in
+  reuse) peer_env=("GLIBC_TUNABLES=${GLIBC_TUNABLES:-glibc.malloc.mmap_threshold=4294967296:glibc.malloc.trim_threshold=4294967296}") ;;
+  default) [[ -n ${GLIBC_TUNABLES:-} ]] && peer_env=("GLIBC_TUNABLES=$GLIBC_TUNABLES") ;;
+  *) echo "--peer-malloc must be reuse or default, not '$peer_malloc'" >&2; exit 2 ;;
+esac
+
 python=${PYTHON:-/usr/bin/python3}
 [[ -x $python ]] || python=python3
 raw=${raw:-$(mktemp -t compare.XXXXXX.jsonl)}
@@ -71,14 +83,6 @@ if [[ $blas_core == auto ]]; then
 elif [[ $blas_core != none ]]; then
   export OPENBLAS_CORETYPE=$blas_core
 fi
-
-# Set only in the Python peers' environment (run_peer); 4 GiB thresholds: nothing a peer allocates is mapped apart or trimmed.
-peer_env=()
-case $peer_malloc in
-  reuse) peer_env=("GLIBC_TUNABLES=${GLIBC_TUNABLES:-glibc.malloc.mmap_threshold=4294967296:glibc.malloc.trim_threshold=4294967296}") ;;
-  default) [[ -n ${GLIBC_TUNABLES:-} ]] && peer_env=("GLIBC_TUNABLES=$GLIBC_TUNABLES") ;;
-  *) echo "--peer-malloc must be reuse or default, not '$peer_malloc'" >&2; exit 2 ;;
-esac
 
 # The three workloads exactly as the issue states them, then networks whose layers have
 # 100-1000 units trained with batches of 64-256, then the 1024x1024 product.
