@@ -109,14 +109,14 @@ done
 
 run_peer() { # peer threads flags...
   local peer=$1 threads=$2; shift 2
+  local script
   case $peer in
-    backprop) "$backprop" bench "$@" --threads "$threads" --json ;;
-    numpy)
-      if [[ $1 == --product ]]; then (cd "$root/benchmarks/peers" && env "${peer_env[@]}" "$python" numpy_dgemm.py "$@" --threads "$threads" --json)
-      else (cd "$root/benchmarks/peers" && env "${peer_env[@]}" "$python" numpy_bench.py "$@" --threads "$threads" --json); fi ;;
-    torch) (cd "$root/benchmarks/peers" && env "${peer_env[@]}" "$python" torch_bench.py "$@" --threads "$threads" --json) ;;
-    notebook) (cd "$root/benchmarks/peers" && env "${peer_env[@]}" "$python" seed_notebook_loop.py "$@" --threads "$threads" --json) ;;
+    backprop) "$backprop" bench "$@" --threads "$threads" --json; return ;;
+    numpy) if [[ $1 == --product ]]; then script=numpy_dgemm.py; else script=numpy_bench.py; fi ;;
+    torch) script=torch_bench.py ;;
+    notebook) script=seed_notebook_loop.py ;;
   esac
+  (cd "$root/benchmarks/peers" && env "${peer_env[@]}" "$python" "$script" "$@" --threads "$threads" --json)
 }
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
