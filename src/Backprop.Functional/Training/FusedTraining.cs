@@ -347,6 +347,20 @@ internal static class FusedTraining
                 GemmKernel.Share(d.Transposed, workspace.SharedA);
                 if (index > 0) GemmKernel.Share(d, workspace.SharedDelta);
             }
+            try
+            {
+                return Fork(parts, x, forward);
+            }
+            finally
+            {
+                // A finished pass's panels are never read again, even by a later pass whose A is the same view.
+                workspace.SharedA.Release();
+                workspace.SharedDelta.Release();
+            }
+        }
+
+        private bool Fork(int parts, MatrixView x, bool forward)
+        {
             var self = this;
             if (Update is null)
             {

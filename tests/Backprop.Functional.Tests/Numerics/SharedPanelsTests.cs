@@ -106,8 +106,11 @@ public sealed class SharedPanelsTests
         Assert.False(shared.Hold<Lanes8>(large.ColumnRange(0, 99)));
         Assert.False(shared.Hold<Lanes8>(MatrixView.ColumnMajor(new double[200 * 100], 200, 100)));
 
-        // Readied for an operand read in place, the panels no longer hold the last one.
+        // Readied for an operand read in place, or let go, the panels no longer hold the last one.
         shared.Prepare<Lanes8>(inPlace);
+        Assert.False(shared.Hold<Lanes8>(large));
+        Assert.True(shared.Prepare<Lanes8>(large));
+        shared.Release();
         Assert.False(shared.Hold<Lanes8>(large));
     }
 

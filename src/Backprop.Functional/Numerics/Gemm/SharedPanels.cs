@@ -31,7 +31,7 @@ internal sealed class SharedPanels
     {
         if (BlockedProduct.ReadsRowsInPlace(operand, operand.Rows))
         {
-            (a, blocks, claimed, finished) = (default, 0, 0, 0);
+            Release();
             return false;
         }
         (a, tileRows) = (operand, MicroKernel.Rows<TLanes>());
@@ -42,6 +42,9 @@ internal sealed class SharedPanels
         room.Rows(BlockedProduct.RoundUp(operand.Rows, tileRows) * operand.Columns);
         return true;
     }
+
+    /// <summary>Lets the panels go: they hold no operand until the next <see cref="Prepare{TLanes}"/>.</summary>
+    public void Release() => (a, blocks) = (default, 0);
 
     /// <summary>Whether these are the panels of the whole of <paramref name="operand"/>, cut for <typeparamref name="TLanes"/>.</summary>
     public bool Hold<TLanes>(MatrixView operand)
