@@ -21,25 +21,14 @@ internal static class GemmKernel
 
     /// <summary>
     /// a·b into the column-major <paramref name="c"/>, on the widest vectors the machine has and
-    /// up to <see cref="GemmWorkers.Threads"/> of <paramref name="workers"/>' threads; A's panels
-    /// read from <paramref name="shared"/> when it holds them.
+    /// up to <see cref="GemmWorkers.Threads"/> of <paramref name="workers"/>' threads.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Compute(MatrixView a, MatrixView b, Span<double> c, GemmWorkers workers, SharedPanels? shared = null)
+    public static void Compute(MatrixView a, MatrixView b, Span<double> c, GemmWorkers workers)
     {
-        if (Vector512.IsHardwareAccelerated) Compute<Lanes8>(a, b, c, workers, ParallelThreshold, shared);
-        else if (Vector256.IsHardwareAccelerated) Compute<Lanes4>(a, b, c, workers, ParallelThreshold, shared);
+        if (Vector512.IsHardwareAccelerated) Compute<Lanes8>(a, b, c, workers, ParallelThreshold);
+        else if (Vector256.IsHardwareAccelerated) Compute<Lanes4>(a, b, c, workers, ParallelThreshold);
         else ReferenceGemm.Compute(a, b, c);
-    }
-
-    /// <summary>
-    /// Readies <paramref name="shared"/> to hold <paramref name="a"/>'s panels, cut for the vector
-    /// width <see cref="Compute(MatrixView, MatrixView, Span{double}, GemmWorkers, SharedPanels?)"/> uses here.
-    /// </summary>
-    public static void Share(MatrixView a, SharedPanels shared)
-    {
-        if (Vector512.IsHardwareAccelerated) shared.Prepare<Lanes8>(a);
-        else if (Vector256.IsHardwareAccelerated) shared.Prepare<Lanes4>(a);
     }
 
     /// <summary>
@@ -47,7 +36,7 @@ internal static class GemmKernel
     /// check every width and split against <see cref="ReferenceGemm"/> on any machine.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void Compute<TLanes>(MatrixView a, MatrixView b, Span<double> c, GemmWorkers workers, long parallelThreshold, SharedPanels? shared = null)
+    internal static void Compute<TLanes>(MatrixView a, MatrixView b, Span<double> c, GemmWorkers workers, long parallelThreshold)
         where TLanes : struct, ILanes<TLanes>
     {
         if (a.Columns != b.Rows) throw new ArgumentException($"inner dimensions differ: {a.Rows}x{a.Columns} · {b.Rows}x{b.Columns}");
@@ -60,11 +49,11 @@ internal static class GemmKernel
             output.Fill(0.0);
             return;
         }
-        Dispatch<TLanes>(a, b, output, workers, parallelThreshold, shared);
+        Dispatch<TLanes>(a, b, output, workers, parallelThreshold);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void Dispatch<TLanes>(MatrixView a, MatrixView b, Span<double> c, GemmWorkers workers, long parallelThreshold, SharedPanels? shared)
+    private static unsafe void Dispatch<TLanes>(MatrixView a, MatrixView b, Span<double> c, GemmWorkers workers, long parallelThreshold)
         where TLanes : struct, ILanes<TLanes>
     {
         var (rows, columns, depth) = (a.Rows, b.Columns, a.Columns);
@@ -97,13 +86,12 @@ internal static class GemmKernel
             // transposed to save 2%: funnel 512-256-128-10 b256 ran 2.72 → 2.05 ms per step on two
             // threads once they stopped, narrow 100-200-100-10 b64 282 → 248 µs; medians of 3–5
             // interleaved runs, 2026-12-01.)
-            // (A transposed product's A is B: panels shared for A are no use to it.)
             if (5 * PaddedSize<TLanes>(columns, rows) < 4 * PaddedSize<TLanes>(rows, columns))
-                (a, b, target, shared) = (b.Transposed, a.Transposed, target.Transposed, null);
+                (a, b, target) = (b.Transposed, a.Transposed, target.Transposed);
             if (workers.Threads > 1 && (long)rows * columns * depth >= parallelThreshold)
                 ParallelProduct<TLanes>.Run(a, b, target, workers);
             else
-                BlockedProduct.Run<TLanes>(a, b, target, 0, a.Rows, 0, b.Columns, workers.Buffers(0), shared);
+                BlockedProduct.Run<TLanes>(a, b, target, 0, a.Rows, 0, b.Columns, workers.Buffers(0));
         }
     }
 

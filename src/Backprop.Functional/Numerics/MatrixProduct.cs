@@ -51,16 +51,13 @@ public static class MatrixProduct
         }
     }
 
-    /// <summary>
-    /// a·b on <paramref name="workers"/>' threads and buffers (the fused step's, which it holds for the
-    /// whole step), reading A's panels from <paramref name="shared"/> when it holds them.
-    /// </summary>
+    /// <summary>a·b on <paramref name="workers"/>' threads and buffers (the fused step's, which it holds for the whole step).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void Compute(MatrixView a, MatrixView b, Span<double> c, GemmWorkers workers, SharedPanels? shared = null)
+    internal static void Compute(MatrixView a, MatrixView b, Span<double> c, GemmWorkers workers)
     {
         if (a.Columns != b.Rows) throw new ArgumentException($"inner dimensions differ: {a.Rows}x{a.Columns} · {b.Rows}x{b.Columns}");
         if (c.Length < a.Rows * b.Columns) throw new ArgumentException("output is too small");
-        GemmKernel.Compute(a, b, c, workers, shared);
+        GemmKernel.Compute(a, b, c, workers);
     }
 
     private static MatrixView View(Matrix<double> m) => MatrixView.ColumnMajor(Dense.Data(m), m.RowCount, m.ColumnCount);

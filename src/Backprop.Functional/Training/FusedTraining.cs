@@ -339,28 +339,6 @@ internal static class FusedTraining
         // Apart from Run so that only a split pass allocates its closure (and, when it updates, its flags).
         private bool InParts(int parts, MatrixView x, bool forward)
         {
-            // Every part multiplies the same A (X forward; δᵀ and δ backward) by its own columns: packed once, shared.
-            if (forward) GemmKernel.Share(x, workspace.SharedA);
-            else
-            {
-                var d = MatrixView.ColumnMajor(Delta, rows, workspace.Widths[index + 1]);
-                GemmKernel.Share(d.Transposed, workspace.SharedA);
-                if (index > 0) GemmKernel.Share(d, workspace.SharedDelta);
-            }
-            try
-            {
-                return Fork(parts, x, forward);
-            }
-            finally
-            {
-                // A finished pass's panels are never read again, even by a later pass whose A is the same view.
-                workspace.SharedA.Release();
-                workspace.SharedDelta.Release();
-            }
-        }
-
-        private bool Fork(int parts, MatrixView x, bool forward)
-        {
             var self = this;
             if (Update is null)
             {
@@ -381,7 +359,7 @@ internal static class FusedTraining
                 if (count == 0) return true;
                 var activation = kernels.Activations[index];
                 var z = workspace.Z[index].AsSpan(first * rows, count * rows);
-                MatrixProduct.Compute(x, MatrixView.ColumnMajor(weights[2 * index], width, inWidth).Transposed.ColumnRange(first, count), z, workers, Shared(parts, workspace.SharedA));
+                MatrixProduct.Compute(x, MatrixView.ColumnMajor(weights[2 * index], width, inWidth).Transposed.ColumnRange(first, count), z, workers);
                 // A hidden layer whose derivative is written in h alone (sigmoid, tanh) does not keep z + b.
                 var keep = index == workspace.Widths.Length - 2 || activation.ReadsPreActivation;
                 activation.AddBiasAndApply(z, weights[2 * index + 1].AsSpan(first, count), workspace.H[index].AsSpan(first * rows, count * rows), rows, keep);
@@ -390,11 +368,11 @@ internal static class FusedTraining
             var d = MatrixView.ColumnMajor(Delta, rows, width);
             if (count > 0)
             {
-                MatrixProduct.Compute(d.Transposed, x.ColumnRange(first, count), workspace.Gradient[2 * index].AsSpan(first * width, count * width), workers, Shared(parts, workspace.SharedA));
+                MatrixProduct.Compute(d.Transposed, x.ColumnRange(first, count), workspace.Gradient[2 * index].AsSpan(first * width, count * width), workers);
                 if (index > 0)
                 {
                     var dh = (Delta == workspace.Delta ? workspace.Below : workspace.Delta).AsSpan(first * rows, count * rows);
-                    MatrixProduct.Compute(d, MatrixView.ColumnMajor(weights[2 * index], width, inWidth).ColumnRange(first, count), dh, workers, Shared(parts, workspace.SharedDelta));
+                    MatrixProduct.Compute(d, MatrixView.ColumnMajor(weights[2 * index], width, inWidth).ColumnRange(first, count), dh, workers);
                     kernels.Activations[index - 1].Backpropagate(workspace.Z[index - 1].AsSpan(first * rows), workspace.H[index - 1].AsSpan(first * rows), dh, rows, count);
                 }
             }
@@ -406,9 +384,6 @@ internal static class FusedTraining
                    UpdateRange(u.Step, u.Source, u.Target, workspace.Gradient, 2 * index + 1, units, unitCount);
         }
     }
-
-    /// <summary>A split pass's shared panels (readied by <c>InParts</c>); none for a pass on one thread.</summary>
-    private static SharedPanels? Shared(int parts, SharedPanels panels) => parts > 1 ? panels : null;
 
     /// <summary>The step, and the parameters it reads and writes, of a layer whose backward pass also updates it.</summary>
     private readonly record struct LayerUpdate(FusedOptimizerStep Step, ParameterArrays Source, ParameterArrays Target);

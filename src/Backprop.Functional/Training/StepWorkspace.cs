@@ -149,12 +149,6 @@ internal sealed class StepWorkspace
     /// <summary>dL/dW and dL/db of every layer, in tensor order.</summary>
     public double[][] Gradient { get; }
 
-    /// <summary>A's panels shared by the parts of a split pass: the forward product's X, or the backward pass's δᵀ (of dW).</summary>
-    public Numerics.Gemm.SharedPanels SharedA { get; } = new();
-
-    /// <summary>The backward pass's δ (the A of dh), shared by its parts.</summary>
-    public Numerics.Gemm.SharedPanels SharedDelta { get; } = new();
-
     /// <summary>Arrays for the inputs and targets of every batch of an epoch over <paramref name="rows"/> rows, grown on demand.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public (double[] Inputs, double[] Targets) EpochBatches(int rows)

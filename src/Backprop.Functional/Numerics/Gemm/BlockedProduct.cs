@@ -16,7 +16,7 @@ internal static class BlockedProduct
     // Depth of one k block: a packed B micro-panel (DepthBlock × 6) stays within L1.
     private const int DepthBlock = 256;
     // Rows of one A block: RowBlock × DepthBlock doubles (256 KiB) stay within L2.
-    internal const int RowBlock = 128;
+    private const int RowBlock = 128;
     // Columns of one B block; a multiple of MicroKernel.Columns.
     private const int ColumnBlock = 768;
     // The largest tile any vector width needs (8 lanes × 2 vectors × 6 columns).
@@ -24,24 +24,21 @@ internal static class BlockedProduct
     // Operands up to this many doubles (128 KiB) stay in L2, where reading them in place costs no more than reading a packed copy.
     private const long DirectLimit = 1 << 14;
 
-    /// <summary>
-    /// Computes the outputs (i, j) with i in [rowStart, rowEnd) and j in [columnStart, columnEnd), packing into
-    /// <paramref name="buffers"/>, or reading A's panels from <paramref name="shared"/> when it holds all of A.
-    /// </summary>
+    /// <summary>Computes the outputs (i, j) with i in [rowStart, rowEnd) and j in [columnStart, columnEnd), packing into <paramref name="buffers"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run<TLanes>(MatrixView a, MatrixView b, Output c, int rowStart, int rowEnd, int columnStart, int columnEnd, PackingBuffers buffers, SharedPanels? shared = null)
+    public static void Run<TLanes>(MatrixView a, MatrixView b, Output c, int rowStart, int rowEnd, int columnStart, int columnEnd, PackingBuffers buffers)
         where TLanes : struct, ILanes<TLanes>
     {
         var tileRows = MicroKernel.Rows<TLanes>();
         const int tileColumns = MicroKernel.Columns;
         var depth = a.Columns;
-        var blockDepth = DepthBlocking(depth).Depth;
-        var sharedA = shared is not null && rowStart == 0 && rowEnd == a.Rows && shared.Hold<TLanes>(a);
-        if (sharedA) shared!.Complete<TLanes>();
-        ref var packedA = ref sharedA ? ref Unsafe.NullRef<double>() : ref buffers.Rows(RoundUp(Math.Min(RowBlock, rowEnd - rowStart), tileRows) * blockDepth);
+        var depthBlocks = (depth + DepthBlock - 1) / DepthBlock;
+        // Equal k blocks rather than full ones and a sliver.
+        var blockDepth = (depth + depthBlocks - 1) / depthBlocks;
+        ref var packedA = ref buffers.Rows(RoundUp(Math.Min(RowBlock, rowEnd - rowStart), tileRows) * blockDepth);
         ref var packedB = ref buffers.Columns(RoundUp(Math.Min(ColumnBlock, columnEnd - columnStart), tileColumns) * blockDepth);
         Span<double> edgeTile = stackalloc double[LargestTile];
-        var directA = !sharedA && ReadsRowsInPlace(a, rowEnd - rowStart);
+        var directA = a.RowStride == 1 && (long)(rowEnd - rowStart) * depth <= DirectLimit;
         var directB = b.ColumnStride == 1 && (long)depth * (columnEnd - columnStart) <= DirectLimit;
 
         for (var jc = columnStart; jc < columnEnd; jc += ColumnBlock)
@@ -57,8 +54,7 @@ internal static class BlockedProduct
                 {
                     var rows = Math.Min(RowBlock, rowEnd - ic);
                     var fullRows = directA ? rows / tileRows * tileRows : 0;
-                    if (sharedA) packedA = ref shared!.Block(ic, pc, kc);
-                    else if (fullRows < rows) Packing.Rows<TLanes>(a, ic + fullRows, rows - fullRows, pc, kc, ref Unsafe.Add(ref packedA, (nint)fullRows * kc));
+                    if (fullRows < rows) Packing.Rows<TLanes>(a, ic + fullRows, rows - fullRows, pc, kc, ref Unsafe.Add(ref packedA, (nint)fullRows * kc));
                     for (var jr = 0; jr < columns; jr += tileColumns)
                     {
                         var inPlaceB = jr < fullColumns;
@@ -83,16 +79,6 @@ internal static class BlockedProduct
             }
         }
     }
-
-    /// <summary>How many k blocks a product of depth <paramref name="depth"/> has, and how deep each is (the last may be shallower): equal blocks rather than full ones and a sliver.</summary>
-    internal static (int Blocks, int Depth) DepthBlocking(int depth)
-    {
-        var blocks = (depth + DepthBlock - 1) / DepthBlock;
-        return (blocks, (depth + blocks - 1) / blocks);
-    }
-
-    /// <summary>Whether <paramref name="rows"/> rows of A are read in place: laid out as the micro-kernel reads them, and small enough to stay in L2.</summary>
-    internal static bool ReadsRowsInPlace(MatrixView a, int rows) => a.RowStride == 1 && (long)rows * a.Columns <= DirectLimit;
 
     /// <summary>A partial tile, or one whose rows are not contiguous in C: computed in a scratch tile, then copied.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
