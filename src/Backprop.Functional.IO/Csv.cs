@@ -79,9 +79,12 @@ public static class Csv
     // Lines bound the rows from above: the columns are sized once instead of grown.
     private static int Capacity(TextScan scan) => (int)Math.Min(scan.Lines, Array.MaxLength);
 
-    /// <summary>Parses CSV text; every refusal names <paramref name="source"/> and, where it can, the line and column.</summary>
+    /// <summary>
+    /// Parses CSV text; every refusal names <paramref name="source"/> and, where it can, the line and
+    /// column. (A leading U+FEFF becomes the UTF-8 byte order mark, which the byte parser skips.)
+    /// </summary>
     public static Fin<CsvTable> Parse(string source, string text, CsvDialect? dialect = null) =>
-        Parse(source, Encoding.UTF8.GetBytes(text.Length > 0 && text[0] == '\uFEFF' ? text[1..] : text), dialect);
+        Parse(source, Encoding.UTF8.GetBytes(text), dialect);
 
     /// <summary>
     /// A finite number in invariant culture ("1.5", "-2e-3"). NaN, infinities, values that

@@ -75,6 +75,23 @@ public sealed class CsvTests
         Refused("x,y\n1,\"setosa\"x\n", "line 2, column 'y': text after a closing quote");
 
     [Fact]
+    public void Bad_quoting_after_a_line_break_inside_a_quoted_field_is_placed_on_the_line_it_is_on() =>
+        Refused("x,y\n1,\"a\n\"c\n", "line 3, column 'y': text after a closing quote");
+
+    [Fact]
+    public void Text_starting_with_a_byte_order_mark_parses_as_the_text_after_it()
+    {
+        static string Loaded(string text)
+        {
+            var (data, _) = ((Dataset, DataSchema))Csv.Parse(Source, text).Bind(t => TabularData.Load(t, ["y"], null));
+            return Fingerprint.Of(data);
+        }
+        Assert.Equal(["x", "y"], ((CsvTable)Csv.Parse(Source, "\uFEFFx,y\n1,2\n3,4\n")).Header.ToArray());
+        Assert.Equal(Loaded("x,y\n1,2\n3,4\n"), Loaded("\uFEFFx,y\n1,2\n3,4\n"));
+        ReaderRefusal.Expect(Csv.Parse(Source, ""), Source, "the file is empty");
+    }
+
+    [Fact]
     public void A_quote_inside_an_unquoted_field_is_refused() =>
         Refused("x,y\n1,set\"osa\n", "line 2, column 'y': a quote inside an unquoted field");
 
