@@ -15,6 +15,8 @@ public sealed class TabularDataTests
     [InlineData("0.5,1,0.5,1", false)] // a fraction makes it a quantity
     [InlineData("1,2,3,4", false)] // as many values as rows: counts, not labels
     [InlineData("7,7,7,7", false)] // one value is no classification
+    [InlineData("7,8,7,8", true)] // two values are the fewest classes
+    [InlineData("2147483647,0,2147483647,0", true)] // int.MaxValue is still within an int's range
     [InlineData("1e300,1e300,2,2", false)] // whole, but far beyond any label
     public void A_column_is_labels_when_it_holds_a_few_whole_numbers_each_on_two_rows_or_more(string values, bool labels)
     {

@@ -1,0 +1,72 @@
+using Backprop.Functional.IO;
+using Backprop.Functional.Tests.Support;
+using LanguageExt;
+
+namespace Backprop.Functional.Tests.IO;
+
+/// <summary>
+/// Where <see cref="TabularData"/>'s rules switch: a bad label or cell on the first data row, the
+/// largest count of number classes, bad cells on one row in two columns, the features named or not.
+/// </summary>
+public sealed class TabularDataBoundaryTests
+{
+    private const string Source = "t.csv";
+
+    private static CsvTable Table(string csv) => (CsvTable)Csv.Parse(Source, System.Text.Encoding.UTF8.GetBytes(csv));
+
+    private static Fin<(Dataset Data, DataSchema Schema)> Load(string csv, TaskKind? task = null, string[]? targets = null, string[]? features = null) =>
+        TabularData.Load(Table(csv), targets ?? ["y"], task, features);
+
+    [Fact]
+    public void An_empty_label_on_the_first_data_row_is_refused_at_line_2() =>
+        ReaderRefusal.Expect(Load("x,y\n1,\"\"\n2,b\n3,a\n", TaskKind.Classification), Source, "line 2, column 'y': the label is empty");
+
+    [Fact]
+    public void A_label_too_long_on_the_first_data_row_is_refused_at_line_2() =>
+        ReaderRefusal.Expect(Load($"x,y\n1,{new string('a', global::Backprop.Functional.IO.Csv.MaxNameLength + 1)}\n2,b\n", TaskKind.Classification), Source,
+            "line 2, column 'y': a class label of 1,025 characters");
+
+    [Fact]
+    public void A_hundred_distinct_numbers_may_be_classes_and_a_hundred_and_one_may_not()
+    {
+        static string Numbers(int distinct) => "x,y\n" + string.Concat(Enumerable.Range(0, 2 * distinct).Select(r => $"{r},{r % distinct}\n"));
+        var hundred = Load(Numbers(TabularData.MaxNumberClasses), TaskKind.Classification);
+        Assert.True(hundred.IsSucc, hundred.Match(_ => "", e => e.Message));
+        Assert.Equal(100, ((DataSchema)hundred.Map(l => l.Schema)).Classes.Count);
+        ReaderRefusal.Expect(Load(Numbers(TabularData.MaxNumberClasses + 1), TaskKind.Classification), Source, "holds 101 distinct numbers, more than the 100");
+    }
+
+    [Fact]
+    public void Number_labels_are_sorted_as_numbers() =>
+        Assert.Equal(["9", "10"], ((DataSchema)Load("x,y\n1,10\n2,9\n3,10\n4,9\n", TaskKind.Classification).Map(l => l.Schema)).Classes.ToArray());
+
+    [Fact]
+    public void Bad_cells_in_two_columns_of_one_row_are_refused_in_the_column_named_first() =>
+        ReaderRefusal.Expect(Load("a,b,y\n1,2,3\nx,z,4\n"), Source, "line 3, column 'a': 'x' is not a number");
+
+    [Fact]
+    public void A_feature_the_model_reads_but_the_table_lacks_is_named_with_its_place()
+    {
+        var (_, schema) = ((Dataset, DataSchema))Load("a,b,y\n1,2,3\n4,5,6\n");
+        ReaderRefusal.Expect(TabularData.Features(Table("a,y\n1,3\n"), schema), Source, "no column named 'b', which the model reads as feature 2");
+    }
+
+    [Fact]
+    public void An_empty_list_of_features_takes_every_column_that_is_not_a_target()
+    {
+        const string csv = "a,b,y\n1,2,3\n4,5,6\n";
+        var (named, namedSchema) = ((Dataset, DataSchema))Load(csv, features: []);
+        var (all, allSchema) = ((Dataset, DataSchema))Load(csv);
+        Assert.Equal(Fingerprint.Of(all), Fingerprint.Of(named));
+        Assert.Equal(allSchema.Features.ToArray(), namedSchema.Features.ToArray());
+    }
+
+    [Fact]
+    public void Regression_takes_several_target_columns_and_classification_one()
+    {
+        const string csv = "a,y,z\n1,2,3\n4,5,6\n7,8,9\n";
+        var (data, _) = ((Dataset, DataSchema))Load(csv, TaskKind.Regression, ["y", "z"]);
+        Assert.Equal(2, data.Targets.ColumnCount);
+        Assert.True(Load(csv, TaskKind.Classification, ["y", "z"]).IsFail);
+    }
+}
