@@ -49,6 +49,16 @@ public sealed class ParquetColumnTypesTests
         Assert.Equal(Outcome(Csv(texts)), Outcome(Parquet(new DataField<T?>("x"), (group, x, start, count) => group.WriteAsync<T>(x, noNull.AsMemory(start, count), null))));
     }
 
+    [Fact]
+    public void A_null_in_a_text_column_is_an_empty_cell()
+    {
+        // Numbers written as text are read as in a CSV file; the null is the first cell that is not one.
+        string?[] texts = ["1", "2", "3", null, "5"];
+        var parquet = Outcome(Parquet(new DataField<string>("x"), (group, x, start, count) => group.WriteAsync(x, texts[start..(start + count)], null)));
+        Assert.Equal(Outcome(Csv(["1", "2", "3", "", "5"])).Replace("line 5,", "line 4,"), parquet);
+        Assert.Contains("line 4, column 'x': the cell is empty", parquet);
+    }
+
     /// <summary>Parses x (written by <paramref name="writeX"/>) and the double target y in two row groups: rows 1–2, then 3–5.</summary>
     private static Fin<CsvTable> Parquet(DataField x, Func<ParquetRowGroupWriter, DataField, int, int, Task> writeX)
     {
