@@ -120,6 +120,25 @@ public sealed class ParquetColumnTypesTests
         ReaderRefusal.Expect(Schema(new DataField<double>("a"), new DataField<double>("x"), new DataField<double>(" x")), "t.parquet",
             "column name 'x' appears twice in the schema (columns 2 and 3)");
 
+    [Fact]
+    public void A_list_column_and_a_struct_column_are_refused_as_such()
+    {
+        static Fin<CsvTable> Parse<TRow>(TRow row)
+        {
+            using var stream = new MemoryStream();
+            Task.Run(() => global::Parquet.Serialization.ParquetSerializer.SerializeAsync(new[] { row }, stream)).GetAwaiter().GetResult();
+            return ParquetTable.Parse("t.parquet", stream.ToArray());
+        }
+        var message = ReaderRefusal.Expect(Parse(new NestedRow { A = 1, Readings = [1, 2] }), "t.parquet", "column 'Readings' is a list; only numbers and text are read");
+        Assert.DoesNotContain("Place", message);
+        ReaderRefusal.Expect(Parse(new StructRow { A = 1 }), "t.parquet", "column 'Place' is a struct; only numbers and text are read");
+    }
+
+    [Fact]
+    public void A_column_of_a_type_that_is_not_a_number_or_text_is_refused_by_name_and_type() =>
+        ReaderRefusal.Expect(Schema(new DataField<double>("a"), new DataField<bool>("flag")), "t.parquet",
+            "column 'flag' is of type Boolean; only numbers and text are read");
+
     /// <summary>A row of a file with a list column and a struct column, as Parquet.Net's serializer writes them.</summary>
     public sealed class NestedRow
     {
@@ -136,20 +155,6 @@ public sealed class ParquetColumnTypesTests
         public double X { get; set; }
     }
 
-    [Fact]
-    public void A_list_column_and_a_struct_column_are_refused_as_such()
-    {
-        static Fin<CsvTable> Parse<TRow>(TRow row)
-        {
-            using var stream = new MemoryStream();
-            Task.Run(() => global::Parquet.Serialization.ParquetSerializer.SerializeAsync(new[] { row }, stream)).GetAwaiter().GetResult();
-            return ParquetTable.Parse("t.parquet", stream.ToArray());
-        }
-        var message = ReaderRefusal.Expect(Parse(new NestedRow { A = 1, Readings = [1, 2] }), "t.parquet", "column 'Readings' is a list; only numbers and text are read");
-        Assert.DoesNotContain("Place", message);
-        ReaderRefusal.Expect(Parse(new StructRow { A = 1 }), "t.parquet", "column 'Place' is a struct; only numbers and text are read");
-    }
-
     /// <summary>A row of a file whose second column is a struct.</summary>
     public sealed class StructRow
     {
@@ -157,9 +162,4 @@ public sealed class ParquetColumnTypesTests
 
         public Point Place { get; set; } = new();
     }
-
-    [Fact]
-    public void A_column_of_a_type_that_is_not_a_number_or_text_is_refused_by_name_and_type() =>
-        ReaderRefusal.Expect(Schema(new DataField<double>("a"), new DataField<bool>("flag")), "t.parquet",
-            "column 'flag' is of type Boolean; only numbers and text are read");
 }
