@@ -55,6 +55,33 @@ public sealed class CsvDialectTests
     [Fact]
     public void A_quote_cannot_be_a_delimiter() => Assert.NotNull(CsvDialect.Refusal("\""));
 
+    [Theory]
+    [InlineData("ab", "'ab' is not one character")]
+    [InlineData("", "'' is not one character")]
+    [InlineData(".", "'.' cannot separate fields (it can be part of a field: a quote, a line break, a letter, a digit or a number's sign or point)")]
+    [InlineData("-", "'-' cannot separate fields")]
+    [InlineData("+", "'+' cannot separate fields")]
+    [InlineData("x", "'x' cannot separate fields")]
+    [InlineData("7", "'7' cannot separate fields")]
+    public void A_delimiter_that_is_not_one_character_or_can_be_part_of_a_field_is_refused(string delimiter, string refusal) =>
+        Assert.StartsWith(refusal, CsvDialect.Refusal(delimiter));
+
+    [Theory]
+    [InlineData(";")]
+    [InlineData("\t")]
+    [InlineData("|")]
+    [InlineData(" ")]
+    public void A_delimiter_no_field_can_hold_is_taken(string delimiter) => Assert.Null(CsvDialect.Refusal(delimiter));
+
+    [Fact]
+    public void Delimiters_are_named_as_a_user_types_them_and_only_the_comma_with_a_header_is_the_default()
+    {
+        Assert.Equal(["tab", "space", "';'", "','"], new[] { '\t', ' ', ';', ',' }.Select(d => new CsvDialect(d).DelimiterName));
+        Assert.True(new CsvDialect().IsDefault);
+        Assert.False(CsvDialect.Tabs.IsDefault);
+        Assert.False(new CsvDialect(',', HasHeader: false).IsDefault);
+    }
+
     [Fact]
     public void A_ragged_row_is_refused_in_any_dialect() =>
         ReaderRefusal.Expect(Parse("x;y\n1;2\n3\n", new CsvDialect(';')), Source, "line 3 has 1 fields but the header has 2");
