@@ -92,6 +92,19 @@ public sealed class CsvTests
     }
 
     [Fact]
+    public void Rows_of_a_table_are_a_table_of_their_own_and_rows_past_its_end_are_refused()
+    {
+        var table = (CsvTable)Parse("x,y\n1,a\n2,b\n3,c\n");
+        var middle = table.Rows(1, 2);
+        Assert.Equal(2, middle.RowCount);
+        Assert.Equal(["b", "c"], new[] { middle.Cell(0, 1), middle.Cell(1, 1) });
+        Assert.Equal([3, 4], new[] { middle.Line(0), middle.Line(1) });
+        Assert.Throws<ArgumentOutOfRangeException>(() => table.Rows(-1, 1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => table.Rows(1, 3));
+        Assert.Equal(0, table.Rows(3, 0).RowCount);
+    }
+
+    [Fact]
     public void A_quote_inside_an_unquoted_field_is_refused() =>
         Refused("x,y\n1,set\"osa\n", "line 2, column 'y': a quote inside an unquoted field");
 
