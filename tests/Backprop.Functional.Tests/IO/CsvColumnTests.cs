@@ -63,6 +63,15 @@ public sealed class CsvColumnTests
     }
 
     [Fact]
+    public void A_slice_of_a_column_that_gave_its_spellings_up_has_none_either()
+    {
+        var column = Column([.. Enumerable.Range(0, CsvColumn.MaxSpellings + 1).Select(i => $"{i}.0")]);
+        var slice = column.Slice(5, 2);
+        Assert.Null(slice.DistinctNumbers);
+        Assert.Equal("5", slice.Text(0));
+    }
+
+    [Fact]
     public void A_sibling_s_spellings_merged_into_a_column_that_gave_its_own_up_leave_it_without_any()
     {
         // The second half of a file may hold few numbers while the first held too many to remember.

@@ -61,6 +61,28 @@ public sealed class TabularDataBoundaryTests
         Assert.Equal(allSchema.Features.ToArray(), namedSchema.Features.ToArray());
     }
 
+    [Theory]
+    [InlineData(new string[0], null, "target columns names no column")]
+    [InlineData(new[] { "y", "y" }, null, "target columns names 'y' twice")]
+    [InlineData(new[] { "y" }, new[] { "a", "y" }, "'y' is both in target columns and in feature columns")]
+    [InlineData(new[] { "y" }, new[] { "a", "a" }, "feature columns names 'a' twice")]
+    [InlineData(new[] { "a", "b", "y" }, null, "t.csv: every column is a target; no feature columns are left")]
+    public void Targets_and_features_that_contradict_each_other_are_refused_naming_both_settings(string[] targets, string[]? features, string refusal)
+    {
+        var result = Load("a,b,y\n1,2,3\n4,5,6\n", TaskKind.Regression, targets, features);
+        Assert.Equal(refusal, result.Match(_ => "loaded", e => e.Message));
+    }
+
+    [Fact]
+    public void Classification_of_two_target_columns_is_refused_naming_the_count() =>
+        Assert.Equal("classification takes exactly one column in target columns, not 2 (its labels become one output per class)",
+            Load("a,y,z\n1,2,3\n4,5,6\n", TaskKind.Classification, ["y", "z"]).Match(_ => "loaded", e => e.Message));
+
+    [Fact]
+    public void A_number_target_with_more_distinct_values_than_spellings_are_kept_for_says_so() =>
+        ReaderRefusal.Expect(Load("x,y\n" + string.Concat(Enumerable.Range(0, 1100).Select(r => $"{r},{r}\n")), TaskKind.Classification), Source,
+            "column 'y' holds more than 1024 distinct numbers, more than the 100 a classification target may");
+
     [Fact]
     public void Regression_takes_several_target_columns_and_classification_one()
     {
