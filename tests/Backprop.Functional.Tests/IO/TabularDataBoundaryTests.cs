@@ -52,6 +52,14 @@ public sealed class TabularDataBoundaryTests
     }
 
     [Fact]
+    public void A_new_table_without_data_rows_or_without_the_target_is_refused_as_such()
+    {
+        var (_, schema) = ((Dataset, DataSchema))Load("a,b,y\n1,2,3\n4,5,6\n");
+        ReaderRefusal.Expect(TabularData.Features(Table("a,b,y\n"), schema), Source, "the file has a header but no data rows");
+        ReaderRefusal.Expect(TabularData.Targets(Table("a,b\n1,2\n"), schema), Source, "no target column named 'y'");
+    }
+
+    [Fact]
     public void An_empty_list_of_features_takes_every_column_that_is_not_a_target()
     {
         const string csv = "a,b,y\n1,2,3\n4,5,6\n";
