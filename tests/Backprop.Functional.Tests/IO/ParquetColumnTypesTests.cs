@@ -63,18 +63,15 @@ public sealed class ParquetColumnTypesTests
     private static Fin<CsvTable> Parquet(DataField x, Func<ParquetRowGroupWriter, DataField, int, int, Task> writeX)
     {
         var y = new DataField<double>("y");
-        using var stream = new MemoryStream();
-        Task.Run(async () =>
+        return ParquetTable.Parse("t.parquet", ParquetBytes.Of(new ParquetSchema(x, y), async writer =>
         {
-            await using var writer = await ParquetWriter.CreateAsync(new ParquetSchema(x, y), stream);
             foreach (var (start, count) in new[] { (0, 2), (2, 3) })
             {
                 using var group = writer.CreateRowGroup();
                 await writeX(group, x, start, count);
                 await group.WriteAsync<double>(y, Target.AsMemory(start, count), null);
             }
-        }).GetAwaiter().GetResult();
-        return ParquetTable.Parse("t.parquet", stream.ToArray());
+        }));
     }
 
     private static Fin<CsvTable> Csv(string[] x) =>
@@ -86,21 +83,16 @@ public sealed class ParquetColumnTypesTests
             loaded => Fingerprint.Of(loaded.Data),
             error => error.Message.Replace("t.parquet", "t.csv"));
 
-    private static Fin<CsvTable> Schema(params Field[] fields)
-    {
-        using var stream = new MemoryStream();
-        Task.Run(async () =>
+    private static Fin<CsvTable> Schema(params Field[] fields) =>
+        ParquetTable.Parse("t.parquet", ParquetBytes.Of(new ParquetSchema(fields), async writer =>
         {
-            await using var writer = await ParquetWriter.CreateAsync(new ParquetSchema(fields), stream);
             using var group = writer.CreateRowGroup();
             foreach (var field in fields.Cast<DataField>())
             {
                 if (field.ClrType == typeof(bool)) await group.WriteAsync<bool>(field, new[] { true }.AsMemory(), null);
                 else await group.WriteAsync<double>(field, new[] { 1.0 }.AsMemory(), null);
             }
-        }).GetAwaiter().GetResult();
-        return ParquetTable.Parse("t.parquet", stream.ToArray());
-    }
+        }));
 
     [Fact]
     public void A_column_whose_name_is_blank_is_refused_by_its_number() =>

@@ -5,7 +5,6 @@ using Backprop.Functional.Tests.Support;
 using FsCheck;
 using FsCheck.Xunit;
 using LanguageExt;
-using Parquet;
 using Parquet.Schema;
 
 namespace Backprop.Functional.Tests.IO;
@@ -18,15 +17,12 @@ public sealed class ParquetTableTests
     {
         var fields = names.Select(n => (Field)new DataField<double>(n)).ToList();
         if (labels is not null) fields.Add(new DataField<string>(labelName));
-        using var stream = new MemoryStream();
-        Task.Run(async () =>
+        return ParquetBytes.Of(new ParquetSchema(fields), async writer =>
         {
-            await using var writer = await ParquetWriter.CreateAsync(new ParquetSchema(fields), stream);
             using var group = writer.CreateRowGroup();
             for (var c = 0; c < columns.Length; c++) await group.WriteAsync<double>((DataField)fields[c], columns[c].AsMemory(), null);
             if (labels is not null) await group.WriteAsync((DataField)fields[^1], labels, null);
-        }).GetAwaiter().GetResult();
-        return stream.ToArray();
+        });
     }
 
     private static string Csv(string[] names, double[][] columns, string[]? labels = null, string labelName = "y")
