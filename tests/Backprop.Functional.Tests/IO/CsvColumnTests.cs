@@ -86,4 +86,20 @@ public sealed class CsvColumnTests
         Assert.Equal("x", merged.Text(rows - 1));
         Assert.Equal(rows - 1, merged.FirstText(rows));
     }
+
+    [Theory]
+    [InlineData(58, true)]
+    [InlineData(57, false)]
+    public void A_column_read_past_its_capacity_charges_only_the_text_slots_it_adds(long budgetBytes, bool fits)
+    {
+        // Sized for one row: the text cell of row 0 takes a slot (8 bytes) and its string (24 + 2).
+        // Rows 1 to 3 grow the values to 4; the text cell of row 3 grows the slots from 1 to 4
+        // (3 more: 24 bytes) and shares row 0's string. 58 bytes in all.
+        var column = new CsvColumn(1, new TextBudget(budgetBytes));
+        Assert.True(column.Add(0, "a"));
+        Assert.True(column.Add(1, "1"));
+        Assert.True(column.Add(2, "2"));
+        Assert.Equal(fits, column.Add(3, "a"));
+        if (fits) Assert.Equal(["a", "1", "2", "a"], Enumerable.Range(0, 4).Select(column.Text));
+    }
 }
