@@ -72,7 +72,9 @@ internal static class CsvReader
             }
             var secondResult = secondHalf.Join();
             if (firstError is not null) return firstError;
-            if (first.TrailingBlankLine is int blank && second.Rows > second.StartRow) return Error.New($"{source}: line {blank} is empty");
+            // Empty lines ending the first half come before anything the second half read or refused
+            // (it refuses only at a record, its own empty lines included): one reader stops at them first.
+            if (first.TrailingBlankLine is int blank && (second.Rows > second.StartRow || secondResult.IsFail)) return Error.New($"{source}: line {blank} is empty");
             if (secondResult.Failed(out var secondError, out _)) return secondError;
             // Halves that do not meet mean the line arithmetic does not hold for this file.
             if (first.Rows != start) return Sequential();

@@ -63,6 +63,41 @@ public sealed class CsvHalvesTests
     }
 
     [Fact]
+    public void Empty_lines_across_the_middle_are_refused_at_the_first_of_them()
+    {
+        using var dir = new TempDirectory();
+        var text = Table(rows => rows.Length < 9 << 20);
+        // 200 empty lines from the last record boundary before the middle: the middle of the new
+        // file falls among them, so each half holds some and the second half's records follow its own.
+        var at = text.LastIndexOf('\n', Encoding.UTF8.GetByteCount(text) / 2) + 1;
+        var blankLine = text[..at].Count(c => c == '\n') + 1;
+        var path = dir.Write("gap.csv", text[..at] + new string('\n', 200) + text[at..]);
+        ReaderRefusal.Expect(FileInput.ReadCsv(path), path, $"line {blankLine} is empty");
+        ReaderRefusal.Expect(Csv.Parse(path, File.ReadAllBytes(path)), path, $"line {blankLine} is empty");
+    }
+
+    [Fact]
+    public void Halves_whose_line_counts_do_not_meet_are_read_again_as_one()
+    {
+        using var dir = new TempDirectory();
+        var text = Table(rows => rows.Length < 9 << 20);
+        // One line of the first quarter ends in a lone carriage return, which the scan does not count
+        // as a line break: the second half would start one row early, so the file is read as one.
+        var quarter = text.IndexOf('\n', text.Length / 4);
+        text = text[..quarter] + '\r' + text[(quarter + 1)..];
+        var path = dir.Write("mixed.csv", text);
+        var read = (CsvTable)FileInput.ReadCsv(path);
+        var whole = (CsvTable)Csv.Parse(path, Encoding.UTF8.GetBytes(text));
+        Assert.Equal(whole.RowCount, read.RowCount);
+        for (var r = 0; r < whole.RowCount; r += 997)
+        {
+            Assert.Equal(whole.Line(r), read.Line(r));
+            Assert.Equal(whole.Cell(r, 2), read.Cell(r, 2));
+        }
+        Assert.Equal(whole.Line(whole.RowCount - 1), read.Line(read.RowCount - 1));
+    }
+
+    [Fact]
     public void Empty_lines_at_the_end_are_tolerated_by_both_halves()
     {
         using var dir = new TempDirectory();
