@@ -22,12 +22,14 @@ public sealed record CsvDialect(char Delimiter = ',', bool HasHeader = true)
     public static CsvDialect For(string path) =>
         path.EndsWith(".tsv", StringComparison.OrdinalIgnoreCase) ? Tabs : Default;
 
-    /// <summary>Why <paramref name="delimiter"/> cannot separate fields (one character, not a quote or a line break), or null.</summary>
+    /// <summary>Why <paramref name="delimiter"/> cannot separate fields (one character, not one a field can hold, one the reader takes), or null.</summary>
     public static string? Refusal(string delimiter) =>
         delimiter.Length != 1 ? $"{Quote.Value(delimiter)} is not one character" :
         delimiter[0] is '"' or '\n' or '\r' || char.IsLetterOrDigit(delimiter[0]) || delimiter[0] is '.' or '-' or '+'
             ? $"{Quote.Value(delimiter)} cannot separate fields (it can be part of a field: a quote, a line break, a letter, a digit or a number's sign or point)"
-            : null;
+            : delimiter[0] is not ('\t' or >= ' ' and <= '~') || delimiter[0] == '#'
+                ? $"{Quote.Value(delimiter)} cannot separate fields (the reader takes a tab or a printable ASCII character other than '#', which it keeps for comments)"
+                : null;
 
     /// <summary>The name a column gets in a file without a header.</summary>
     public static string ColumnName(int index) => $"c{index}";
