@@ -215,4 +215,21 @@ public sealed class CsvTests
         var (_, schema) = ((Dataset, DataSchema))Load($"x,{name}\n1,a\n2,{label}\n", name);
         Assert.Equal(label, schema.Classes[1]);
     }
+
+    [Fact]
+    public void A_read_error_part_way_through_the_text_is_refused_with_the_error()
+    {
+        var rows = Encoding.UTF8.GetBytes("x,y\n" + string.Concat(Enumerable.Repeat("1,2\n", 100_000)));
+        using var failing = new FailingStream(rows, failAt: rows.Length / 2);
+        ReaderRefusal.Expect(CsvReader.Read(Source, failing, 16, CsvDialect.Default, null), Source,
+            "cannot be read as delimited text (Input/output error)");
+    }
+
+    /// <summary>A disk that fails part way: its bytes up to <c>failAt</c>, then an I/O error.</summary>
+    private sealed class FailingStream(byte[] bytes, int failAt) : MemoryStream(bytes, writable: false)
+    {
+        // A MemoryStream subclass's span reads come here too (through Stream's own span read).
+        public override int Read(byte[] buffer, int offset, int count) =>
+            Position >= failAt ? throw new IOException("Input/output error") : base.Read(buffer, offset, (int)Math.Min(count, failAt - Position));
+    }
 }
