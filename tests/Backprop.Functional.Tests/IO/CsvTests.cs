@@ -225,6 +225,16 @@ public sealed class CsvTests
             "cannot be read as delimited text (Input/output error)");
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("\n\r\n\n")]
+    public void Text_without_a_line_that_is_not_empty_has_no_table(string text)
+    {
+        // The file readers refuse such a file when they scan it; the reader behind them refuses it too.
+        using var stream = new MemoryStream(Encoding.UTF8.GetBytes(text));
+        ReaderRefusal.Expect(CsvReader.Read(Source, stream, 4, CsvDialect.Default, null), Source, "the file is empty");
+    }
+
     /// <summary>A disk that fails part way: its bytes up to <c>failAt</c>, then an I/O error.</summary>
     private sealed class FailingStream(byte[] bytes, int failAt) : MemoryStream(bytes, writable: false)
     {
