@@ -107,4 +107,58 @@ public sealed class StateFileTests
         Assert.Equal(28, checkpoint.State.Optimizer.Count);
         Assert.Equal(bytes, StateFile.Encode(checkpoint));
     }
+
+    /// <summary>A saved state edited and sealed again, as an attacker with the format in hand would: the seal holds, every field is still checked.</summary>
+    private static byte[] Resealed(Func<SafeTensorsFile, SafeTensorsFile> edit)
+    {
+        var file = edit((SafeTensorsFile)SafeTensors.Parse(Trained("adam")));
+        return Seal.Close(SafeTensors.Serialize(file with { Metadata = file.Metadata.AddOrUpdate(Seal.Key, Seal.Placeholder) }));
+    }
+
+    [Theory]
+    [InlineData("epoch", "-1", "metadata 'epoch' is not a whole number")]
+    [InlineData("epoch", "4.0", "metadata 'epoch' is not a whole number")]
+    [InlineData("step", "", "metadata 'step' or 'optimizer.count' is not a whole number")]
+    [InlineData("optimizer.count", "x", "metadata 'step' or 'optimizer.count' is not a whole number")]
+    [InlineData("skipped", "+1", "metadata 'skipped' is not a whole number")]
+    [InlineData("rng", "0123456789abcde", "metadata 'rng' is not 16 hex digits")]
+    [InlineData("rng", "0123456789abcdeg", "metadata 'rng' is not 16 hex digits")]
+    [InlineData("data.sha256", "abc", "metadata 'data.sha256' is missing")]
+    [InlineData("metrics.loss", "fast", "metadata 'metrics.loss' is not a number")]
+    [InlineData("format", "backprop.functional.model/9", "format 'backprop.functional.model/9' is not " + StateFile.Format)]
+    public void Every_field_of_a_resealed_state_is_checked(string key, string value, string problem) =>
+        Support.ReaderRefusal.Expect(StateFile.Decode(Resealed(f => f with { Metadata = f.Metadata.AddOrUpdate(key, value) }), Source), Source, problem);
+
+    [Fact]
+    public void A_state_without_a_format_or_a_seal_is_refused_saying_which()
+    {
+        var noFormat = Resealed(f => f with { Metadata = f.Metadata.Remove("format") });
+        Support.ReaderRefusal.Expect(StateFile.Decode(noFormat, Source), Source, "not a training state (no 'format' metadata; a plain weights file?)");
+        var file = (SafeTensorsFile)SafeTensors.Parse(Trained("adam"));
+        var unsealed = SafeTensors.Serialize(file with { Metadata = file.Metadata.Remove(Seal.Key) });
+        Support.ReaderRefusal.Expect(StateFile.Decode(unsealed, Source), Source, "the state has no seal");
+    }
+
+    [Fact]
+    public void A_seal_the_header_spells_with_escapes_is_not_where_the_format_puts_it()
+    {
+        // JSON may spell '+' as \u002B: the parsed seal is 64 characters, but those bytes are nowhere in the header.
+        var file = (SafeTensorsFile)SafeTensors.Parse(Trained("adam"));
+        var escaped = SafeTensors.Serialize(file with { Metadata = file.Metadata.AddOrUpdate(Seal.Key, new string('+', 64)) });
+        Support.ReaderRefusal.Expect(StateFile.Decode(escaped, Source), Source, "the seal is not where the format puts it");
+    }
+
+    [Fact]
+    public void A_state_changed_after_it_was_sealed_names_both_hashes()
+    {
+        var bytes = Trained("adam");
+        bytes[^1] ^= 0x01;
+        var seal = ((SafeTensorsFile)SafeTensors.Parse(bytes)).Meta(Seal.Key).IfNone("");
+        var zeroed = (byte[])bytes.Clone();
+        System.Text.Encoding.ASCII.GetBytes(Seal.Placeholder).CopyTo(zeroed, zeroed.AsSpan().IndexOf(System.Text.Encoding.ASCII.GetBytes(seal)));
+        Support.ReaderRefusal.Expect(StateFile.Decode(bytes, Source), Source,
+            $"hash mismatch: the file was changed or corrupted after it was written (seal {seal[..12]}…, content hashes to {Fingerprint.Of(zeroed)[..12]}…)");
+    }
+
+    private const string Source = "state.safetensors";
 }
