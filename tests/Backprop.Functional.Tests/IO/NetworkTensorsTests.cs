@@ -96,6 +96,23 @@ public sealed class NetworkTensorsTests
     }
 
     [Fact]
+    public void Optimizer_moments_are_read_under_their_prefix_and_must_have_the_network_s_shapes()
+    {
+        var file = Valid();
+        var network = (Network)Read(file);
+        var moments = NetworkTensors.ToTensors(Updates.ParametersOf(network), "optimizer.m.").ToArr();
+        var withMoments = file with { Tensors = file.Tensors + moments };
+        var read = (Gradients)NetworkTensors.GradientsFromFile(withMoments, Source, "optimizer.m.", network);
+        Assert.True(Bits.Same(Bits.Of(Updates.ParametersOf(network)), Bits.Of(read)));
+        var transposed = Replace(Replace(withMoments, Tensor.Matrix("optimizer.m.layers.0.weight", 3, 2, [0.1, 0.2, 0.3, 0.4, 0.5, 0.6])), Tensor.Vector("optimizer.m.layers.0.bias", [0, 0, 0]));
+        ReaderRefusal.Expect(NetworkTensors.GradientsFromFile(transposed, Source, "optimizer.m.", network), Source,
+            "optimizer.m.layers.0.weight is [3, 2] but the network's is [2, 3]");
+        var narrow = Replace(Replace(withMoments, Tensor.Matrix("optimizer.m.layers.1.weight", 1, 1, [1.0])), Tensor.Vector("optimizer.m.layers.1.bias", [0.5]));
+        ReaderRefusal.Expect(NetworkTensors.GradientsFromFile(narrow, Source, "optimizer.m.", network), Source,
+            "optimizer.m.layers.1.weight is [1, 1] but the network's is [1, 2]");
+    }
+
+    [Fact]
     public void A_file_of_many_layers_reads_in_time_linear_in_its_size()
     {
         // Before tensors were looked up by name in a dictionary this took about n² string comparisons.
