@@ -57,4 +57,19 @@ public sealed class ModelReaderTests
     public void An_unknown_format_is_refused() =>
         ReaderRefusal.Expect(ModelReader.Decode(Weights(Map<OrdString, string, string>.Empty.Add("format", "other/1")), Source), Source,
             $"format 'other/1' is none of {StateFile.Format}, {ModelFile.Format} or pt (a PyTorch state dict)");
+
+    [Fact]
+    public void A_weights_file_s_schema_is_read_and_must_fit_the_network()
+    {
+        var metadata = NetworkTensors.ArchitectureMetadata(Case.Network, MeanSquaredError.Instance);
+        var model = (Model)ModelReader.Decode(Weights(metadata.Add(SchemaMetadata.Key, SchemaMetadata.ToJson(Schema))), Source);
+        Assert.Equal(Schema.Features, model.Schema.Map(s => s.Features).IfNone(Arr<string>.Empty));
+        var wide = Schema with { Features = Arr.create("a", "b", "c", "d") };
+        ReaderRefusal.Expect(ModelReader.Decode(Weights(metadata.Add(SchemaMetadata.Key, SchemaMetadata.ToJson(wide))), Source), Source,
+            "the schema's 4 features and 2 outputs do not fit the network 3,4,2");
+        var oneTarget = Schema with { Targets = Arr.create("y") };
+        ReaderRefusal.Expect(ModelReader.Decode(Weights(metadata.Add(SchemaMetadata.Key, SchemaMetadata.ToJson(oneTarget))), Source), Source,
+            "the schema's 3 features and 1 outputs do not fit the network 3,4,2");
+        ReaderRefusal.Expect(ModelReader.Decode(Weights(metadata.Add(SchemaMetadata.Key, "{}")), Source), Source, "metadata 'schema' is not a valid data schema");
+    }
 }
