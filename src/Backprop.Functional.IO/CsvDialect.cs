@@ -28,7 +28,7 @@ public sealed record CsvDialect(char Delimiter = ',', bool HasHeader = true)
         delimiter[0] is '"' or '\n' or '\r' || char.IsLetterOrDigit(delimiter[0]) || delimiter[0] is '.' or '-' or '+'
             ? $"{Quote.Value(delimiter)} cannot separate fields (it can be part of a field: a quote, a line break, a letter, a digit or a number's sign or point)"
             : delimiter[0] is not ('\t' or >= ' ' and <= '~') || delimiter[0] == '#'
-                ? $"{Quote.Value(delimiter)} cannot separate fields (the reader takes a tab or a printable ASCII character other than '#', which it keeps for comments)"
+                ? $"{Quote.Value(delimiter)} cannot separate fields (the reader takes a tab or a printable ASCII character other than '#')"
                 : null;
 
     /// <summary>The name a column gets in a file without a header.</summary>

@@ -63,7 +63,7 @@ public sealed class CsvDialectTests
     [InlineData("+", "'+' cannot separate fields")]
     [InlineData("x", "'x' cannot separate fields")]
     [InlineData("7", "'7' cannot separate fields")]
-    [InlineData("#", "'#' cannot separate fields (the reader takes a tab or a printable ASCII character other than '#', which it keeps for comments)")]
+    [InlineData("#", "'#' cannot separate fields (the reader takes a tab or a printable ASCII character other than '#')")]
     [InlineData("§", "'§' cannot separate fields (the reader takes a tab")]
     [InlineData("\u007f", "cannot separate fields (the reader takes a tab")]
     [InlineData("\u001f", "cannot separate fields (the reader takes a tab")]
