@@ -189,4 +189,58 @@ public sealed class SafeTensorsReaderTests
         var file = (SafeTensorsFile)SafeTensors.Parse(Source, Of($"{{\"__metadata__\":{{\"note\":\"{value}\"}}}}"));
         Assert.Equal(value.Length, file.Meta("note").IfNone("").Length);
     }
+
+    [Theory]
+    [InlineData("F64")]
+    [InlineData("I64")]
+    [InlineData("U64")]
+    [InlineData("F32")]
+    [InlineData("I32")]
+    [InlineData("U32")]
+    [InlineData("F16")]
+    [InlineData("BF16")]
+    [InlineData("I16")]
+    [InlineData("U16")]
+    [InlineData("I8")]
+    [InlineData("U8")]
+    [InlineData("BOOL")]
+    [InlineData("F8_E4M3")]
+    [InlineData("F8_E5M2")]
+    public void A_known_dtype_is_told_from_an_unknown_one_and_a_float_is_sized_by_its_width(string dtype)
+    {
+        var width = dtype switch { "F64" or "I64" or "U64" => 8, "F32" or "I32" or "U32" => 4, "F16" or "BF16" or "I16" or "U16" => 2, _ => 1 };
+        var file = SafeTensors.Parse(Source, Of(Header(Entry("a", dtype, "[3]", 0, 3 * width)), 3 * width));
+        if (dtype is not ("F64" or "F32" or "F16" or "BF16"))
+        {
+            // Known, so not "unknown dtype": refused as a type this reader does not take.
+            ReaderRefusal.Expect(file, Source, $"tensor 'a' has dtype {dtype}; only F64, F32, F16 and BF16 can be read");
+            return;
+        }
+        Assert.True(file.IsSucc);
+        Refused(Header(Entry("a", dtype, "[3]", 0, 3 * width - 1)), 3 * width - 1, $"needs {3 * width} bytes of {dtype} but data_offsets span {3 * width - 1}");
+    }
+
+    [Fact]
+    public void A_span_that_does_not_fit_the_shape_is_measured_from_its_own_begin() =>
+        Refused(Header(Entry("a", "F64", "[1]", 0, 8), Entry("b", "F64", "[2]", 8, 16)), 16, "tensor 'b' shape [2] needs 16 bytes of F64 but data_offsets span 8");
+
+    [Fact]
+    public void Sixty_four_dimensions_are_read_and_sixty_five_refused()
+    {
+        string Shape(int rank) => "[" + string.Join(",", Enumerable.Repeat(1, rank)) + "]";
+        Assert.Equal(64, ((SafeTensorsFile)SafeTensors.Parse(Source, Of(Header(Entry("a", "F64", Shape(64), 0, 8)), 8))).Tensors[0].Shape.Count);
+        Refused(Header(Entry("a", "F64", Shape(65), 0, 8)), 8, "tensor 'a' has 65 dimensions; at most 64 are supported");
+    }
+
+    [Fact]
+    public void A_shape_of_exactly_the_most_elements_is_not_too_large()
+    {
+        // 2^14 × 2^14 = 2^28 elements, the limit: refused for its missing data, not for its shape.
+        Refused(Header(Entry("a", "F32", "[16384, 16384]", 0, 1L << 30)), 8, "data_offsets [0, 1073741824] run past the end of the data (8 bytes)");
+        Refused(Header(Entry("a", "F32", "[16384, 16385]", 0, 8)), 8, "shape is too large (more than 268435456 elements)");
+    }
+
+    [Fact]
+    public void Eight_bytes_that_hold_a_delete_character_are_not_taken_for_text() =>
+        Refused([(byte)'a', (byte)'b', 0x7F, (byte)'c', (byte)'d', (byte)'e', (byte)'f', (byte)'g', 0, 0], "header length", "exceeds");
 }

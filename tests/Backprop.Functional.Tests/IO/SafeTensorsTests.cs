@@ -81,4 +81,45 @@ public sealed class SafeTensorsTests
         Assert.Contains("more than the 1 GiB a reader accepts", ((Error)refused).Message);
         Assert.True(SafeTensors.Measure([("w", Shape((1L << 27) - 16))], Map<OrdString, string, string>.Empty).IsSucc);
     }
+
+    [Fact]
+    public void A_file_of_exactly_the_readers_limit_is_measured_and_one_value_more_is_refused()
+    {
+        var none = Map<OrdString, string, string>.Empty;
+        var near = (1L << 27) - 16;
+        var size = (long)SafeTensors.Measure([("w", Arr.create(near))], none);
+        var exact = near + ((1L << 30) - size) / 8; // as many digits as near: the same header length
+        Assert.Equal(1L << 30, (long)SafeTensors.Measure([("w", Arr.create(exact))], none));
+        Assert.True(SafeTensors.Measure([("w", Arr.create(exact + 1))], none).IsFail);
+    }
+
+    [Fact]
+    public void A_header_of_exactly_the_readers_limit_is_measured_and_eight_bytes_more_are_refused()
+    {
+        Arr<(string, Arr<long>)> tensors = Arr.create(("w", Arr.create(1L)));
+        Map<OrdString, string, string> Note(int length) => Map<OrdString, string, string>.Empty.Add("note", new string('n', length));
+        // The unpadded header's length without the note's characters: where padding to 8 first grows by a step.
+        var padded = SafeTensors.Measure(tensors, Note(0)).Map(size => size - 16).IfFail(0);
+        var step = Enumerable.Range(1, 8).First(n => SafeTensors.Measure(tensors, Note(n)).Map(size => size - 16).IfFail(0) > padded);
+        var bare = padded + 1 - step;
+        var fits = (int)(SafeTensors.MaxHeaderBytes - bare);
+        Assert.Equal(8 + SafeTensors.MaxHeaderBytes + 8, (long)SafeTensors.Measure(tensors, Note(fits)));
+        Assert.Contains("its header would take 100,000,008 bytes", ((Error)SafeTensors.Measure(tensors, Note(fits + 1))).Message);
+    }
+
+    [Fact]
+    public void Shapes_whose_elements_overflow_a_long_are_refused_not_wrapped() =>
+        Assert.Contains("more than the 1 GiB a reader accepts", ((Error)SafeTensors.Measure([("w", Arr.create(1L << 62, 4))], Map<OrdString, string, string>.Empty)).Message);
+
+    [Fact]
+    public void Tensors_no_reader_could_tell_apart_or_size_are_a_bug_of_the_caller()
+    {
+        var none = Map<OrdString, string, string>.Empty;
+        Assert.Equal("duplicate or reserved tensor name 'a'",
+            Assert.Throws<ArgumentException>(() => SafeTensors.TrySerialize(new SafeTensorsFile(Arr.create(Tensor.Vector("a", [1.0]), Tensor.Vector("a", [2.0])), none))).Message);
+        Assert.Equal("duplicate or reserved tensor name '__metadata__'",
+            Assert.Throws<ArgumentException>(() => SafeTensors.TrySerialize(new SafeTensorsFile(Arr.create(Tensor.Vector("__metadata__", [1.0])), none))).Message);
+        Assert.Equal("tensor 'a' shape [2, 2] does not match its 3 values",
+            Assert.Throws<ArgumentException>(() => SafeTensors.TrySerialize(new SafeTensorsFile(Arr.create(new Tensor("a", Arr.create(2L, 2), [1.0, 2, 3])), none))).Message);
+    }
 }
