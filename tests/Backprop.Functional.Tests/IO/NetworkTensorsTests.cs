@@ -113,6 +113,45 @@ public sealed class NetworkTensorsTests
     }
 
     [Fact]
+    public void Sequential_modules_are_layers_in_the_order_of_their_numbers_not_of_the_file()
+    {
+        Tensor Weight(int k, int rows, int columns) => Tensor.Matrix($"{k}.weight", rows, columns, new double[rows * columns]);
+        Tensor Bias(int k, int rows) => Tensor.Vector($"{k}.bias", new double[rows]);
+        var file = new SafeTensorsFile(Arr.create(Weight(10, 2, 5), Bias(10, 2), Weight(2, 5, 4), Bias(2, 5), Weight(0, 4, 3), Bias(0, 4)), Map<OrdString, string, string>.Empty);
+        Assert.Equal([3, 4, 5, 2], ((Network)Read(file)).Widths.ToArray());
+    }
+
+    [Fact]
+    public void The_first_stray_tensor_in_name_order_is_named()
+    {
+        var file = Valid() with { Tensors = Valid().Tensors.Add(Tensor.Vector("b", [1.0])).Add(Tensor.Vector("a", [1.0])) };
+        ReaderRefusal.Expect(Read(file), Source, "tensor 'a' is not part of a layers.{i} network");
+    }
+
+    [Theory]
+    [InlineData("extra.m.layers.0.weight")]
+    [InlineData("optimizer.m.layers.0x.weight")]
+    [InlineData("optimizer..layers.0.weight")]
+    public void Only_an_optimizer_s_moments_may_sit_beside_the_layers(string name)
+    {
+        var file = Valid() with { Tensors = Valid().Tensors.Add(Tensor.Vector(name, [1.0])) };
+        ReaderRefusal.Expect(Read(file), Source, $"tensor '{name}' is not part of a layers.{{i}} network");
+    }
+
+    [Fact]
+    public void A_weight_and_a_bias_both_not_finite_are_refused_at_the_weight() =>
+        ReaderRefusal.Expect(Read(Replace(Replace(Valid(), Tensor.Vector("layers.1.bias", [double.NaN])), Tensor.Matrix("layers.1.weight", 1, 2, [1.0, double.NaN]))), Source,
+            "layers.1.weight element 1 is NaN; parameters must be finite");
+
+    [Fact]
+    public void A_missing_moment_is_refused_by_name()
+    {
+        var network = (Network)Read(Valid());
+        var moments = NetworkTensors.ToTensors(Updates.ParametersOf(network), "optimizer.v.").Where(t => t.Name != "optimizer.v.layers.1.weight").ToArr();
+        ReaderRefusal.Expect(NetworkTensors.GradientsFromFile(Valid() with { Tensors = Valid().Tensors + moments }, Source, "optimizer.v.", network), Source, "missing tensor optimizer.v.layers.1.weight");
+    }
+
+    [Fact]
     public void A_file_of_many_layers_reads_in_time_linear_in_its_size()
     {
         // Before tensors were looked up by name in a dictionary this took about n² string comparisons.

@@ -130,6 +130,21 @@ public sealed class StateFileTests
         Support.ReaderRefusal.Expect(StateFile.Decode(Resealed(f => f with { Metadata = f.Metadata.AddOrUpdate(key, value) }), Source), Source, problem);
 
     [Fact]
+    public void A_state_without_a_config_reads_with_an_empty_one()
+    {
+        var checkpoint = (Checkpoint)StateFile.Decode(Resealed(f => f with { Metadata = f.Metadata.Remove("config") }), Source);
+        Assert.Equal("", checkpoint.Config);
+    }
+
+    [Fact]
+    public void Sealing_bytes_without_the_placeholder_is_a_bug_of_the_writer()
+    {
+        var file = (SafeTensorsFile)SafeTensors.Parse(Trained("sgd"));
+        var unsealed = SafeTensors.Serialize(file with { Metadata = file.Metadata.Remove(Seal.Key) });
+        Assert.Equal("the seal placeholder is missing from the header", Assert.Throws<InvalidOperationException>(() => Seal.Close(unsealed)).Message);
+    }
+
+    [Fact]
     public void A_state_without_a_format_or_a_seal_is_refused_saying_which()
     {
         var noFormat = Resealed(f => f with { Metadata = f.Metadata.Remove("format") });
