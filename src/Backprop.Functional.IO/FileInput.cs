@@ -211,7 +211,7 @@ public static class FileInput
     }
 
     /// <summary>Where the libc calls are not available: .NET's own calls, which cannot avoid waiting on a FIFO.</summary>
-    private static Fin<byte[]> ReadPortably(string path, long maxBytes) =>
+    internal static Fin<byte[]> ReadPortably(string path, long maxBytes) =>
         OpenPortably<byte[]>(path, (handle, length) =>
         {
             if (length > maxBytes) return TooLarge(path, length, maxBytes);

@@ -1,4 +1,5 @@
 using Backprop.Functional.IO;
+using Backprop.Functional.IO.Unix;
 using Backprop.Functional.Tests.Support;
 
 namespace Backprop.Functional.Tests.IO;
@@ -48,6 +49,28 @@ public sealed class FileInputTests
         var path = dir.File("short.safetensors");
         File.WriteAllBytes(path, [1, 2, 3]);
         ReaderRefusal.Expect(FileInput.ReadSafeTensors(path), path, "is not a safetensors file: 3 bytes is too short");
+    }
+
+    [Fact]
+    public void A_file_the_user_named_may_be_exactly_the_limit_and_one_byte_more_is_refused_by_its_size()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.Write("w.safetensors", new string('x', 100));
+        Assert.Equal(100, ((byte[])FileInput.ReadAllBytes(path, maxBytes: 100)).Length);
+        ReaderRefusal.Expect(FileInput.ReadAllBytes(path, maxBytes: 99), path, "100 bytes is larger than the 99-byte limit for this kind of file");
+    }
+
+    [Fact]
+    public void The_portable_reader_refuses_and_reads_as_the_descriptor_reader_does()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.Write("w.safetensors", new string('x', 100));
+        Assert.Equal(100, ((byte[])FileInput.ReadPortably(path, 100)).Length);
+        ReaderRefusal.Expect(FileInput.ReadPortably(path, 99), path, "100 bytes is larger than the 99-byte limit for this kind of file");
+        ReaderRefusal.Expect(FileInput.ReadPortably(dir.File("missing"), 100), dir.File("missing"), "no such file");
+        ReaderRefusal.Expect(FileInput.ReadPortably(dir.Path, 100), dir.Path, "is a directory, not a file");
+        var big = dir.Write("big.csv", new string('y', 3 << 20)); // more than one chunk, read whole
+        Assert.Equal(3 << 20, ((byte[])FileInput.ReadPortably(big, 3 << 20)).Length);
     }
 }
 
@@ -193,4 +216,41 @@ public sealed class FileInputKindTests
             Assert.Contains("is not a file name (it is empty or only white space)", message);
         }
     }
+
+    [Fact]
+    public void A_loop_of_links_the_user_named_cannot_be_read_and_says_why()
+    {
+        if (!SpecialFiles.Supported) return;
+        using var dir = new TempDirectory();
+        var a = SpecialFiles.Link(dir.File("a"), dir.File("b"));
+        SpecialFiles.Link(dir.File("b"), a);
+        ReaderRefusal.Expect(FileInput.ReadAllBytes(a), a, $"cannot read ({Libc.Describe(Libc.ELOOP)})");
+    }
+
+    [Fact]
+    public void A_link_to_a_socket_is_refused_as_the_socket_it_leads_to()
+    {
+        if (!SpecialFiles.Supported) return;
+        using var dir = new TempDirectory();
+        using var socket = SpecialFiles.ListeningSocket(dir.File("s"));
+        var link = SpecialFiles.Link(dir.File("link"), dir.File("s"));
+        ReaderRefusal.Expect(FileInput.ReadAllBytes(link), link, "is a socket, not a file");
+    }
+
+    [Fact]
+    public void Reading_a_file_leaves_no_descriptor_open()
+    {
+        if (!SpecialFiles.Supported) return;
+        using var dir = new TempDirectory();
+        var path = dir.Write("metrics.csv", "epoch,loss\n1,0.5\n");
+        int Open() => Directory.GetFiles("/proc/self/fd").Length;
+        var before = Open();
+        for (var i = 0; i < 200; i++)
+        {
+            Assert.True(FileInput.ReadAllBytes(path).IsSucc);
+            Assert.True(FileInput.ReadRunFile(path).IsSucc);
+        }
+        Assert.InRange(Open() - before, int.MinValue, 50); // other tests open files meanwhile; 400 reads leaking would add 400
+    }
+
 }
