@@ -150,8 +150,9 @@ internal sealed class LineGuard(string source)
         var breaks = chunk.Count((byte)'\n');
         if (breaks > 0) _lineStart = _position + chunk.LastIndexOf((byte)'\n') + 1;
         (Newlines, _position) = (Newlines + breaks, _position + chunk.Length);
-        return _position - _lineStart > TextScan.MaxLineBytes
-            ? Error.New($"{source}: line {Newlines + 1} is longer than {ByteSize.Text(TextScan.MaxLineBytes)}: not a table of rows")
-            : null;
+        if (_position - _lineStart <= TextScan.MaxLineBytes) return null;
+        // Lines ended by a carriage return alone (classic Mac OS) are one line to this count.
+        var hint = breaks == 0 && chunk.Contains((byte)'\r') ? " (its lines end in a carriage return alone, as classic Mac OS wrote them: end them with \\n)" : "";
+        return Error.New($"{source}: line {Newlines + 1} is longer than {ByteSize.Text(TextScan.MaxLineBytes)}: not a table of rows{hint}");
     }
 }

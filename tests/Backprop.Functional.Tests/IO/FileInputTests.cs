@@ -33,6 +33,18 @@ public sealed class FileInputTests
     }
 
     [Fact]
+    public void A_large_file_of_lines_ended_by_lone_carriage_returns_is_refused_saying_so()
+    {
+        using var dir = new TempDirectory();
+        var row = "0.5,1.25,setosa\r"u8.ToArray();
+        var path = dir.File("mac.csv");
+        using (var stream = File.Create(path))
+            for (var written = 0L; written <= 17L << 20; written += row.Length) stream.Write(row);
+        ReaderRefusal.Expect(FileInput.ReadCsv(path), path,
+            "line 1 is longer than 16 MiB: not a table of rows (its lines end in a carriage return alone, as classic Mac OS wrote them: end them with \\n)");
+    }
+
+    [Fact]
     public void A_csv_file_of_one_endless_line_is_refused_after_the_longest_line_a_table_may_have()
     {
         using var dir = new TempDirectory();
