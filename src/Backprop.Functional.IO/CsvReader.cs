@@ -72,8 +72,8 @@ internal static class CsvReader
             }
             var secondResult = secondHalf.Join();
             if (firstError is not null) return firstError;
-            // Empty lines ending the first half come before anything the second half read or refused
-            // (it refuses only at a record, its own empty lines included): one reader stops at them first.
+            // Empty lines that end the first half come before anything the second half read or refused
+            // (its refusals are all at a record or past one): one reader going through stops at them first.
             if (first.TrailingBlankLine is int blank && (second.Rows > second.StartRow || secondResult.IsFail)) return Error.New($"{source}: line {blank} is empty");
             if (secondResult.Failed(out var secondError, out _)) return secondError;
             // Halves that do not meet mean the line arithmetic does not hold for this file.

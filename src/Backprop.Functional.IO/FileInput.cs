@@ -210,7 +210,7 @@ public static class FileInput
         }
     }
 
-    /// <summary>Where the libc calls are not available: .NET's own calls, which cannot avoid waiting on a FIFO.</summary>
+    /// <summary>Where the libc calls are not available: .NET's own calls, which cannot avoid waiting on a FIFO. Internal so that its tests run where libc is.</summary>
     internal static Fin<byte[]> ReadPortably(string path, long maxBytes) =>
         OpenPortably<byte[]>(path, (handle, length) =>
         {
