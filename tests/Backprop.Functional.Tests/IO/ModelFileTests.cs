@@ -21,11 +21,7 @@ public sealed class ModelFileTests
     private static byte[] Encoded() => ModelFile.Encode(Case.Network, MeanSquaredError.Instance, Schema, Provenance);
 
     /// <summary>Serializes and seals an edited file, so that only the edit (not the seal) can make it fail.</summary>
-    private static byte[] Resealed(Func<SafeTensorsFile, SafeTensorsFile> edit)
-    {
-        var file = edit((SafeTensorsFile)SafeTensors.Parse(Encoded()));
-        return Seal.Close(SafeTensors.Serialize(file with { Metadata = file.Metadata.AddOrUpdate(Seal.Key, Seal.Placeholder) }));
-    }
+    private static byte[] Resealed(Func<SafeTensorsFile, SafeTensorsFile> edit) => Support.Resealed.Of(Encoded(), edit);
 
     [Fact]
     public void A_model_reads_back_to_the_bit_with_its_schema_and_provenance()

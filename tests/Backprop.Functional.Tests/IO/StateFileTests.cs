@@ -108,12 +108,7 @@ public sealed class StateFileTests
         Assert.Equal(bytes, StateFile.Encode(checkpoint));
     }
 
-    /// <summary>A saved state edited and sealed again, as an attacker with the format in hand would: the seal holds, every field is still checked.</summary>
-    private static byte[] Resealed(Func<SafeTensorsFile, SafeTensorsFile> edit)
-    {
-        var file = edit((SafeTensorsFile)SafeTensors.Parse(Trained("adam")));
-        return Seal.Close(SafeTensors.Serialize(file with { Metadata = file.Metadata.AddOrUpdate(Seal.Key, Seal.Placeholder) }));
-    }
+    private static byte[] Resealed(Func<SafeTensorsFile, SafeTensorsFile> edit) => Support.Resealed.Of(Trained("adam"), edit);
 
     [Theory]
     [InlineData("epoch", "-1", "metadata 'epoch' is not a whole number")]
