@@ -196,6 +196,52 @@ public sealed class FileInputKindTests
     }
 
     [Fact]
+    public void A_fifo_holding_exactly_its_limit_at_the_first_read_is_read()
+    {
+        if (!SpecialFiles.Supported) return;
+        using var dir = new TempDirectory();
+        var fifo = SpecialFiles.Fifo(dir.File("exact"));
+        var writer = new FileStream(fifo, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite, bufferSize: 0);
+        writer.Write(new byte[1000]);
+        // Closed only once the reader's first read took all 1000 bytes: the limit is met, not passed.
+        var finish = Task.Run(() => { SpecialFiles.WaitUntilDrained(writer); writer.Dispose(); });
+        var result = SpecialFiles.Within(() => FileInput.ReadAllBytes(fifo, maxBytes: 1000), fifo);
+        SpecialFiles.Finish(finish);
+        Assert.Equal(1000, ((byte[])result).Length);
+    }
+
+    [Theory]
+    [InlineData(400, true)]
+    [InlineData(401, false)]
+    public void A_fifos_limit_counts_every_read_together(int secondPart, bool accepted)
+    {
+        if (!SpecialFiles.Supported) return;
+        using var dir = new TempDirectory();
+        var fifo = SpecialFiles.Fifo(dir.File("parts"));
+        var writer = new FileStream(fifo, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite, bufferSize: 0);
+        writer.Write(new byte[600]);
+        // The second part is written only after the first read took the first: two reads, each under the limit.
+        var finish = Task.Run(() =>
+        {
+            SpecialFiles.WaitUntilDrained(writer);
+            writer.Write(new byte[secondPart]);
+            writer.Dispose();
+        });
+        var result = SpecialFiles.Within(() => FileInput.ReadAllBytes(fifo, maxBytes: 1000), fifo);
+        SpecialFiles.Finish(finish);
+        if (accepted) Assert.Equal(1000, ((byte[])result).Length);
+        else ReaderRefusal.Expect(result, fifo, "more than the 1,000-byte limit");
+    }
+
+    [Fact]
+    public void A_block_device_is_refused_by_both_readers_without_being_read()
+    {
+        if (!SpecialFiles.Supported || SpecialFiles.OpenableBlockDevice() is not { } device) return;
+        Assert.Equal($"{device}: is a block device, not a file", SpecialFiles.ErrorOf(FileInput.ReadAllBytes(device)).Message);
+        Assert.Equal($"{device}: is a block device, not a regular file", SpecialFiles.ErrorOf(FileInput.ReadRunFile(device)).Message);
+    }
+
+    [Fact]
     public void A_run_file_over_its_limit_is_refused()
     {
         using var dir = new TempDirectory();

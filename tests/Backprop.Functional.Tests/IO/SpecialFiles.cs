@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text;
+using Backprop.Functional.IO;
 using Backprop.Functional.IO.Unix;
 using LanguageExt;
 using LanguageExt.Common;
@@ -83,6 +84,36 @@ internal static partial class SpecialFiles
         return text.ReadToEnd();
     }
 
+    /// <summary>
+    /// Waits (within the deadline) until a reader has taken every byte written to the FIFO behind
+    /// <paramref name="writer"/>: from then on the reader has it open and is blocked or reading, so
+    /// what the writer does next (write more, close) reaches it at a known point of its reads.
+    /// </summary>
+    public static void WaitUntilDrained(FileStream writer)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            Assert.True(ioctl((int)writer.SafeFileHandle.DangerousGetHandle(), FIONREAD, out var waiting) == 0, $"ioctl FIONREAD: errno {Marshal.GetLastPInvokeError()}");
+            if (waiting == 0) return;
+            Assert.True(clock.Elapsed < Deadline, $"{waiting} bytes still unread after {Deadline.TotalSeconds} s");
+            Thread.Sleep(5);
+        }
+    }
+
+    /// <summary>The first block device under /dev that can be opened, if any (opening one never waits).</summary>
+    public static string? OpenableBlockDevice() =>
+        Directory.EnumerateFileSystemEntries("/dev").Order(StringComparer.Ordinal)
+            .FirstOrDefault(path => FileKinds.Of(path, followLinks: false) == FileKind.BlockDevice && CanOpen(path));
+
+    private static bool CanOpen(string path)
+    {
+        var fd = Libc.Open(path, Libc.O_RDONLY | Libc.O_NONBLOCK | Libc.O_CLOEXEC, 0, out _);
+        if (fd < 0) return false;
+        new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: true).Dispose();
+        return true;
+    }
+
     /// <summary>Runs a command to completion within the deadline; its exit code.</summary>
     public static int Run(string file, params string[] args)
     {
@@ -111,4 +142,10 @@ internal static partial class SpecialFiles
 
     [LibraryImport("libc", EntryPoint = "mkfifo", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int mkfifo(string path, uint mode);
+
+    /// <summary>Linux's request for the number of bytes waiting in a pipe.</summary>
+    private const nuint FIONREAD = 0x541B;
+
+    [LibraryImport("libc", EntryPoint = "ioctl", SetLastError = true)]
+    private static partial int ioctl(int fd, nuint request, out int count);
 }
