@@ -30,8 +30,9 @@ internal static class CsvReader
     /// Reads a file without quotes (so every record is one line) whose scan found a line break at
     /// <paramref name="split"/>: the first half on the calling thread, the second on another, each
     /// row into its place in shared columns (the second half's first row is known from the line
-    /// breaks before it). If the halves do not meet exactly (a file of lone CR line ends), the
-    /// file is read again on one thread, so the table is always the one <see cref="Read"/> gives.
+    /// breaks before it, counted as Sep counts them). If the halves still do not meet exactly (a
+    /// line break the two count differently), the file is read again on one thread, so the table is
+    /// always the one <see cref="Read"/> gives.
     /// </summary>
     public static Fin<CsvTable> ReadInHalves(string source, SafeFileHandle file, TextScan scan, (long Offset, long Newlines) split, CsvDialect dialect, long? availableBytes)
     {

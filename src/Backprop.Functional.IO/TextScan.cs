@@ -15,7 +15,7 @@ namespace Backprop.Functional.IO;
 /// <param name="Lines">Lines (line breaks + 1): at least the data rows plus the header.</param>
 /// <param name="Columns">Fields of the first line that is not empty, split on the delimiter without regard to quotes: an estimate.</param>
 /// <param name="HasQuotes">Whether a double quote occurs anywhere (a quoted field may hold a line break).</param>
-/// <param name="Middle">The start of the line after the first line break at or past the middle of the file, and the line breaks before it: where a second reader may start.</param>
+/// <param name="Middle">The start of the line after the first line break at or past the middle of the file (a <c>\r\n</c> is one break), and the line breaks before it: where a second reader may start.</param>
 internal sealed record TextScan(int Bom, long Bytes, long Lines, int Columns, bool HasQuotes, (long Offset, long Newlines)? Middle)
 {
     /// <summary>
@@ -58,15 +58,15 @@ internal sealed record TextScan(int Bom, long Bytes, long Lines, int Columns, bo
             var complete = final ? filled : CompleteLength(span);
             var body = span[skip..complete];
             var bodyStart = position + skip;
-            if (!System.Text.Unicode.Utf8.IsValid(body)) return NotUtf8(source, body, lines.Newlines, bodyStart);
+            if (!System.Text.Unicode.Utf8.IsValid(body)) return NotUtf8(source, body, lines, bodyStart);
             nonBlank |= body.IndexOfAnyExcept(" \t\r\n\v\f"u8) >= 0;
             quotes |= body.Contains((byte)'"');
             if (columns == 0 && nonBlank) columns = FirstLineColumns(body, dialect);
             if (middle is null && bodyStart + body.Length > length / 2)
             {
                 var from = (int)Math.Max(0, length / 2 - bodyStart);
-                var next = body[from..].IndexOf((byte)'\n');
-                if (next >= 0) middle = (bodyStart + from + next + 1, lines.Newlines + body[..(from + next + 1)].Count((byte)'\n'));
+                var end = LineBreaks.EndOfFirst(body, from, lines.AfterCarriageReturn, final);
+                if (end >= 0) middle = (bodyStart + end, lines.Newlines + LineBreaks.Count(body[..end], lines.AfterCarriageReturn));
             }
             if (lines.Take(body) is { } tooLong) return tooLong;
             position += complete;
@@ -113,19 +113,19 @@ internal sealed record TextScan(int Bom, long Bytes, long Lines, int Columns, bo
         var start = body.IndexOfAnyExcept("\r\n"u8);
         if (start < 0) return 0;
         var line = body[start..];
-        var end = line.IndexOf((byte)'\n');
+        var end = line.IndexOfAny((byte)'\r', (byte)'\n');
         if (end >= 0) line = line[..end];
         return Encoding.UTF8.GetString(line).Count(c => c == dialect.Delimiter) + 1;
     }
 
     /// <summary>Where the first byte that is not UTF-8 is: decoded again on this rare path, to name its line.</summary>
-    private static Error NotUtf8(string source, ReadOnlySpan<byte> body, long newlinesBefore, long fileOffset)
+    private static Error NotUtf8(string source, ReadOnlySpan<byte> body, LineGuard lines, long fileOffset)
     {
         try { StrictUtf8.GetCharCount(body); }
         catch (DecoderFallbackException e)
         {
             var at = Math.Clamp(e.Index, 0, body.Length);
-            return Error.New($"{source}: line {newlinesBefore + body[..at].Count((byte)'\n') + 1}: not valid UTF-8 text (byte {fileOffset + at} of the file)");
+            return Error.New($"{source}: line {lines.Newlines + LineBreaks.Count(body[..at], lines.AfterCarriageReturn) + 1}: not valid UTF-8 text (byte {fileOffset + at} of the file)");
         }
         return Error.New($"{source}: not valid UTF-8 text");
     }
@@ -141,18 +141,20 @@ internal sealed class LineGuard(string source)
     private long _position;
     private long _lineStart;
 
-    /// <summary>Line breaks so far.</summary>
+    /// <summary>Line breaks so far (see <see cref="LineBreaks"/>).</summary>
     public long Newlines { get; private set; }
+
+    /// <summary>Whether the text so far ends in <c>\r</c>: a <c>\n</c> next is part of the same break.</summary>
+    public bool AfterCarriageReturn { get; private set; }
 
     /// <summary>Takes the next chunk; a refusal when the line it ends in has grown too long.</summary>
     public Error? Take(ReadOnlySpan<byte> chunk)
     {
-        var breaks = chunk.Count((byte)'\n');
-        if (breaks > 0) _lineStart = _position + chunk.LastIndexOf((byte)'\n') + 1;
-        (Newlines, _position) = (Newlines + breaks, _position + chunk.Length);
+        Newlines += LineBreaks.Count(chunk, AfterCarriageReturn);
+        if (LineBreaks.LastEnd(chunk) is var last and >= 0) _lineStart = _position + last + 1;
+        if (chunk.Length > 0) AfterCarriageReturn = chunk[^1] == '\r';
+        _position += chunk.Length;
         if (_position - _lineStart <= TextScan.MaxLineBytes) return null;
-        // Lines ended by a carriage return alone (classic Mac OS) are one line to this count.
-        var hint = breaks == 0 && chunk.Contains((byte)'\r') ? " (its lines end in a carriage return alone, as classic Mac OS wrote them: end them with \\n)" : "";
-        return Error.New($"{source}: line {Newlines + 1} is longer than {ByteSize.Text(TextScan.MaxLineBytes)}: not a table of rows{hint}");
+        return Error.New($"{source}: line {Newlines + 1} is longer than {ByteSize.Text(TextScan.MaxLineBytes)}: not a table of rows");
     }
 }

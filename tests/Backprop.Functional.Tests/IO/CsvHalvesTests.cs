@@ -77,24 +77,45 @@ public sealed class CsvHalvesTests
     }
 
     [Fact]
+    public void Lines_ended_every_way_are_split_and_numbered_as_one_reader_numbers_them()
+    {
+        using var dir = new TempDirectory();
+        // Each line ends in \n, \r\n or a lone \r: the halves meet only if the scan counts breaks as Sep does.
+        var random = new Random(7);
+        string[] ends = ["\n", "\r\n", "\r"];
+        var lines = Table(rows => rows.Length < 9 << 20).Split('\n')[..^1];
+        var bad = lines.Length * 3 / 4;
+        lines[bad] += ",extra";
+        var text = string.Concat(lines.Select(line => line + ends[random.Next(3)]));
+        var path = dir.Write("mixed.csv", text);
+        Assert.NotNull(Scan(path).Middle);
+        var expected = $"line {bad + 1} has 5 fields but the header has 4";
+        ReaderRefusal.Expect(FileInput.ReadCsv(path), path, expected);
+        ReaderRefusal.Expect(Csv.Parse(path, File.ReadAllBytes(path)), path, expected);
+        lines[bad] = lines[bad][..^",extra".Length];
+        var ended = lines.Select(line => line + ends[random.Next(3)]).ToArray();
+        text = string.Concat(ended);
+        path = dir.Write("mixed.csv", text);
+        // The split falls at the start of a line, with exactly the lines before it counted.
+        var split = Scan(path).Middle!.Value;
+        var starts = ended.Select(line => (long)line.Length).Prepend(0L).ToArray();
+        for (var i = 1; i < starts.Length; i++) starts[i] += starts[i - 1];
+        Assert.Equal(Array.IndexOf(starts, split.Offset), split.Newlines);
+        AssertSameRows((CsvTable)Csv.Parse(path, Encoding.UTF8.GetBytes(text)), (CsvTable)FileInput.ReadCsv(path));
+    }
+
+    [Fact]
     public void Halves_whose_line_counts_do_not_meet_are_read_again_as_one()
     {
         using var dir = new TempDirectory();
         var text = Table(rows => rows.Length < 9 << 20);
-        // One line of the first quarter ends in a lone carriage return, which the scan does not count
-        // as a line break: the second half would start one row early, so the file is read as one.
-        var quarter = text.IndexOf('\n', text.Length / 4);
-        text = text[..quarter] + '\r' + text[(quarter + 1)..];
-        var path = dir.Write("mixed.csv", text);
-        var read = (CsvTable)FileInput.ReadCsv(path);
-        var whole = (CsvTable)Csv.Parse(path, Encoding.UTF8.GetBytes(text));
-        Assert.Equal(whole.RowCount, read.RowCount);
-        for (var r = 0; r < whole.RowCount; r += 997)
-        {
-            Assert.Equal(whole.Line(r), read.Line(r));
-            Assert.Equal(whole.Cell(r, 2), read.Cell(r, 2));
-        }
-        Assert.Equal(whole.Line(whole.RowCount - 1), read.Line(read.RowCount - 1));
+        var path = dir.Write("big.csv", text);
+        var scan = Scan(path);
+        var middle = scan.Middle!.Value;
+        using var file = File.OpenHandle(path);
+        // A split whose count of breaks before it is one short: the second half would start a row early.
+        var read = (CsvTable)CsvReader.ReadInHalves(path, file, scan, (middle.Offset, middle.Newlines - 1), CsvDialect.Default, availableBytes: null);
+        AssertSameRows((CsvTable)Csv.Parse(path, Encoding.UTF8.GetBytes(text)), read);
     }
 
     [Fact]
@@ -116,6 +137,23 @@ public sealed class CsvHalvesTests
         var whole = (CsvTable)Csv.Parse(path, Encoding.UTF8.GetBytes(text));
         Assert.Equal(whole.RowCount, read.RowCount);
         Assert.Equal(whole.Cell(whole.RowCount - 1, 2), read.Cell(read.RowCount - 1, 2));
+    }
+
+    private static TextScan Scan(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return TextScan.Of(path, stream, stream.Length, CsvDialect.Default, (_, _) => LanguageExt.Unit.Default).ThrowIfFail();
+    }
+
+    private static void AssertSameRows(CsvTable whole, CsvTable read)
+    {
+        Assert.Equal(whole.RowCount, read.RowCount);
+        for (var r = 0; r < whole.RowCount; r += 997)
+        {
+            Assert.Equal(whole.Line(r), read.Line(r));
+            Assert.Equal(whole.Cell(r, 2), read.Cell(r, 2));
+        }
+        Assert.Equal(whole.Line(whole.RowCount - 1), read.Line(read.RowCount - 1));
     }
 
     private static ulong[] Bits(MathNet.Numerics.LinearAlgebra.Matrix<double> m) =>

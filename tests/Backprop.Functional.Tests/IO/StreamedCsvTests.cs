@@ -44,25 +44,31 @@ public sealed class StreamedCsvTests
         Assert.Equal("b", table.Cell(1, 0));
     }
 
-    [Fact]
-    public void A_bad_byte_past_the_first_chunk_is_named_by_its_line_and_offset()
+    [Theory]
+    [InlineData("\n")]
+    [InlineData("\r\n")]
+    [InlineData("\r")]
+    public void A_bad_byte_past_the_first_chunk_is_named_by_its_line_and_offset(string lineEnd)
     {
         using var dir = new TempDirectory();
-        var text = Rows(Chunk + 5_000);
-        var bytes = Encoding.UTF8.GetBytes(text + "9,\xFF\n").ToList();
+        var text = Rows(Chunk + 5_000, lineEnd);
+        var bytes = Encoding.UTF8.GetBytes(text + "9,\xFF" + lineEnd).ToList();
         var at = Encoding.UTF8.GetByteCount(text) + 2;
         bytes[at] = 0xFF;
         var path = dir.File("bad.csv");
         File.WriteAllBytes(path, [.. bytes]);
-        var line = text.Count(c => c == '\n') + 1;
-        ReaderRefusal.Expect(FileInput.ReadCsv(path), path, $"line {line}: not valid UTF-8 text (byte {at} of the file)");
+        ReaderRefusal.Expect(FileInput.ReadCsv(path), path, $"line {Lines(text, lineEnd)}: not valid UTF-8 text (byte {at} of the file)");
     }
 
-    [Fact]
-    public void A_table_bigger_than_the_memory_it_may_use_is_refused_with_both_figures()
+    [Theory]
+    [InlineData("\n")]
+    [InlineData("\r\n")]
+    [InlineData("\r")]
+    public void A_table_bigger_than_the_memory_it_may_use_is_refused_with_both_figures(string lineEnd)
     {
-        var bytes = Encoding.UTF8.GetBytes(Rows(10_000));
-        var lines = bytes.Count(b => b == '\n') + 1;
+        var text = Rows(10_000, lineEnd);
+        var bytes = Encoding.UTF8.GetBytes(text);
+        var lines = Lines(text, lineEnd);
         var needed = Csv.LoadingBytes(lines, 2);
         ReaderRefusal.Expect(Csv.Parse("rows.csv", bytes, availableBytes: needed - 1), "rows.csv",
             $"about {lines:N0} rows × 2 columns need {ByteSize.Text(needed)} to load, more than the {ByteSize.Text(needed - 1)} this process may use");
@@ -110,10 +116,13 @@ public sealed class StreamedCsvTests
         Assert.DoesNotContain($"about {lines:N0} rows", refusal);
     }
 
-    private static string Rows(int atLeastBytes)
+    private static string Rows(int atLeastBytes, string lineEnd = "\n")
     {
-        var text = new StringBuilder("id,value\n");
-        for (var r = 0; text.Length < atLeastBytes; r++) text.Append(r).Append(',').Append((r * 0.37).ToString("R", System.Globalization.CultureInfo.InvariantCulture)).Append('\n');
+        var text = new StringBuilder("id,value").Append(lineEnd);
+        for (var r = 0; text.Length < atLeastBytes; r++) text.Append(r).Append(',').Append((r * 0.37).ToString("R", System.Globalization.CultureInfo.InvariantCulture)).Append(lineEnd);
         return text.ToString();
     }
+
+    /// <summary>Lines of <paramref name="text"/>: its line ends plus one.</summary>
+    private static int Lines(string text, string lineEnd) => text.Split(lineEnd).Length;
 }

@@ -70,6 +70,21 @@ public sealed class TextScanTests
         Assert.Equal(bytes.AsSpan().Count((byte)'\n') + 1, scan.Lines);
     }
 
+    [Theory]
+    [InlineData("\r\n", 2)]
+    [InlineData("\r", 1)]
+    public void A_line_end_at_the_first_chunks_end_past_the_middle_is_where_the_second_half_starts(string lineEnd, int pastChunk)
+    {
+        // "a,b", then one long line whose end's \r is the first chunk's last byte, then enough rows
+        // that half the file falls inside the long line: its end is the first break past the middle.
+        var start = "a,b" + lineEnd + "1,";
+        var text = new StringBuilder(start).Append('2', Chunk - 1 - start.Length).Append(lineEnd);
+        while (text.Length < 2 * Chunk - 100) text.Append("3,4").Append(lineEnd);
+        var scan = Scan(Encoding.ASCII.GetBytes(text.ToString()));
+        Assert.Equal((Chunk - 1L + pastChunk, 2L), scan.Middle);
+        Assert.Equal(text.ToString().Split(lineEnd).Length, scan.Lines);
+    }
+
     [Fact]
     public void The_first_chunk_estimate_scales_its_lines_to_the_file()
     {
