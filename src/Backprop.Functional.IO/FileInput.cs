@@ -42,7 +42,7 @@ public static class FileInput
     private static Fin<T> ReadInput<T>(string path, long maxBytes, Func<SafeFileHandle, long, Fin<T>> regular, Func<byte[], Fin<T>> streamed, Func<ReadOnlySpan<byte>, Error?>? check = null)
     {
         if (FilePath.IsBlank(path)) return FilePath.Blank(path);
-        if (!Libc.IsAvailable) return OpenPortably(path, regular);
+        if (!Libc.IsAvailable) return OpenPortably(path, maxBytes, regular, streamed, check);
         var fd = Libc.Open(path, Libc.O_RDONLY | Libc.O_NONBLOCK | Libc.O_NOCTTY | Libc.O_CLOEXEC, 0, out var errno);
         if (fd < 0)
         {
@@ -193,8 +193,12 @@ public static class FileInput
         return bytes.Length == bytes.Capacity ? bytes.GetBuffer() : bytes.ToArray();
     }
 
-    /// <summary>Where the libc calls are not available: .NET's own calls, which cannot avoid waiting on a FIFO.</summary>
-    private static Fin<T> OpenPortably<T>(string path, Func<SafeFileHandle, long, Fin<T>> regular)
+    /// <summary>
+    /// Where the libc calls are not available: .NET's own calls, which cannot avoid waiting on a FIFO.
+    /// A file with a length goes to <paramref name="regular"/>; one without (a pipe, which cannot be
+    /// read at offsets) is read to its end within <paramref name="maxBytes"/>, as the descriptor reader does.
+    /// </summary>
+    private static Fin<T> OpenPortably<T>(string path, long maxBytes, Func<SafeFileHandle, long, Fin<T>> regular, Func<byte[], Fin<T>> streamed, Func<ReadOnlySpan<byte>, Error?>? check = null)
     {
         try
         {
@@ -202,7 +206,7 @@ public static class FileInput
             if (Directory.Exists(path)) return Error.New($"{path}: is a directory, not a file");
             if (!info.Exists) return Missing(path);
             using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-            return regular(handle, RandomAccess.GetLength(handle));
+            return LengthOf(handle) is long length ? regular(handle, length) : ReadStream(path, handle, 0, maxBytes, check).Bind(streamed);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -210,19 +214,29 @@ public static class FileInput
         }
     }
 
+    /// <summary>The file's length, or null for one that cannot seek (a pipe or FIFO).</summary>
+    private static long? LengthOf(SafeFileHandle handle)
+    {
+        try { return RandomAccess.GetLength(handle); }
+        catch (NotSupportedException) { return null; }
+    }
+
     /// <summary>Where the libc calls are not available: .NET's own calls, which cannot avoid waiting on a FIFO. Internal so that its tests run where libc is.</summary>
     internal static Fin<byte[]> ReadPortably(string path, long maxBytes) =>
-        OpenPortably<byte[]>(path, (handle, length) =>
+        OpenPortably(path, maxBytes, (handle, length) => length > maxBytes ? TooLarge(path, length, maxBytes) : ReadStream(path, handle, length, maxBytes), bytes => bytes);
+
+    /// <summary>Reads <paramref name="handle"/> to its end through .NET's stream, the limit kept while reading.</summary>
+    private static Fin<byte[]> ReadStream(string path, SafeFileHandle handle, long expected, long maxBytes, Func<ReadOnlySpan<byte>, Error?>? check = null)
+    {
+        using var stream = new FileStream(handle, FileAccess.Read, bufferSize: 0);
+        using var bytes = new MemoryStream((int)Math.Min(expected, Array.MaxLength));
+        var buffer = new byte[ChunkBytes];
+        for (int read; (read = stream.Read(buffer)) > 0;)
         {
-            if (length > maxBytes) return TooLarge(path, length, maxBytes);
-            using var stream = new FileStream(handle, FileAccess.Read);
-            using var bytes = new MemoryStream((int)Math.Min(length, Array.MaxLength));
-            var buffer = new byte[ChunkBytes];
-            for (int read; (read = stream.Read(buffer)) > 0;)
-            {
-                if (bytes.Length + read > maxBytes) return OverLimit(path, maxBytes);
-                bytes.Write(buffer, 0, read);
-            }
-            return bytes.Length == bytes.Capacity ? bytes.GetBuffer() : bytes.ToArray();
-        });
+            if (bytes.Length + read > maxBytes) return OverLimit(path, maxBytes);
+            if (check?.Invoke(buffer.AsSpan(0, read)) is { } refused) return refused;
+            bytes.Write(buffer, 0, read);
+        }
+        return bytes.Length == bytes.Capacity ? bytes.GetBuffer() : bytes.ToArray();
+    }
 }

@@ -128,6 +128,18 @@ public sealed class CsvHalvesTests
     }
 
     [Fact]
+    public void Empty_lines_at_the_end_that_reach_past_the_middle_are_tolerated()
+    {
+        // The second half holds nothing but empty lines: it reads no record, and nothing follows the first half's.
+        using var dir = new TempDirectory();
+        var text = Table(rows => rows.Length < 4 << 20);
+        var path = dir.File("tail.csv");
+        File.WriteAllText(path, text + string.Concat(Enumerable.Repeat("\r\n", (5 << 20) / 2)));
+        Assert.NotNull(Scan(path).Middle);
+        Assert.Equal(text.Count(c => c == '\n') - 1, ((CsvTable)FileInput.ReadCsv(path)).RowCount);
+    }
+
+    [Fact]
     public void A_file_of_lone_carriage_returns_is_read_whole_and_right()
     {
         using var dir = new TempDirectory();

@@ -109,6 +109,19 @@ public sealed class CsvTests
         Refused("x,y\n1,set\"osa\n", "line 2, column 'y': a quote inside an unquoted field");
 
     [Fact]
+    public void Bad_quoting_in_a_field_past_the_header_is_placed_by_field_number() =>
+        Refused("x,y\n1,2,\"3\"4\n", "line 2, field 3: text after a closing quote");
+
+    [Fact]
+    public void A_quoted_field_longer_than_the_reader_holds_is_refused_in_one_line()
+    {
+        // Each line is short (the line guard passes it); the record, one quoted field over many lines, is 16 M characters.
+        var text = new StringBuilder("a,b\n1,\"");
+        text.Insert(text.Length, "x\n", 8_400_000).Append("\"\n");
+        Refused(text.ToString(), "cannot be read as delimited text (Buffer or row has reached maximum supported length");
+    }
+
+    [Fact]
     public void Bad_quoting_in_the_header_is_placed_by_field_number() => Refused("x,\"y\"z\n1,2\n", "line 1, field 2: text after a closing quote");
 
     [Fact]

@@ -19,6 +19,19 @@ public sealed class TextScanTests
         return TextScan.Of("t.csv", stream, bytes.Length, dialect ?? CsvDialect.Default, (_, _) => Unit.Default).ThrowIfFail();
     }
 
+    /// <summary>What the scan of <paramref name="bytes"/> asks, in order, about the lines and columns it must hold.</summary>
+    private static List<(long Lines, int Columns)> Asked(byte[] bytes)
+    {
+        var asked = new List<(long Lines, int Columns)>();
+        using var stream = new MemoryStream(bytes);
+        TextScan.Of("t.csv", stream, bytes.Length, CsvDialect.Default, (lines, columns) =>
+        {
+            asked.Add((lines, columns));
+            return Unit.Default;
+        }).ThrowIfFail();
+        return asked;
+    }
+
     [Fact]
     public void A_small_file_is_reported_figure_by_figure()
     {
@@ -70,6 +83,30 @@ public sealed class TextScanTests
         Assert.Equal(bytes.AsSpan().Count((byte)'\n') + 1, scan.Lines);
     }
 
+    [Fact]
+    public void A_file_of_exactly_one_chunk_is_asked_about_once_with_its_count()
+    {
+        // The first chunk is the whole file: there is nothing to estimate, only the count.
+        var text = new StringBuilder("a,b\n");
+        while (text.Length + 4 <= Chunk - 4) text.Append("1,2\n");
+        var padding = Chunk - text.Length - 3;
+        text.Append("1,").Append('5', padding).Append('\n');
+        var bytes = Encoding.ASCII.GetBytes(text.ToString());
+        Assert.Equal(Chunk, bytes.Length);
+        var asked = Asked(bytes);
+        Assert.Equal([(bytes.AsSpan().Count((byte)'\n') + 1L, 2)], asked);
+    }
+
+    [Fact]
+    public void A_first_chunk_of_blank_lines_does_not_decide_the_columns()
+    {
+        // A first chunk of lines holding only a tab (white space); the next chunk starts with the header.
+        var text = new StringBuilder();
+        while (text.Length < Chunk) text.Append("\t\n");
+        text.Append("a,b,c\n1,2,3\n");
+        Assert.Equal(3, Scan(Encoding.ASCII.GetBytes(text.ToString())).Columns);
+    }
+
     [Theory]
     [InlineData("\r\n", 2)]
     [InlineData("\r", 1)]
@@ -94,13 +131,7 @@ public sealed class TextScanTests
         byte[] bytes = [0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes(text.ToString())];
         var firstChunkLines = bytes.AsSpan(0, Chunk).Count((byte)'\n');
         var estimate = (long)Math.Ceiling((double)firstChunkLines * (bytes.Length - 3) / (Chunk - 3));
-        var asked = new List<(long Lines, int Columns)>();
-        using var stream = new MemoryStream(bytes);
-        TextScan.Of("t.csv", stream, bytes.Length, CsvDialect.Default, (lines, columns) =>
-        {
-            asked.Add((lines, columns));
-            return Unit.Default;
-        }).ThrowIfFail();
+        var asked = Asked(bytes);
         // Asked twice: after the first chunk with the estimate, at the end with the count.
         Assert.Equal([(estimate, 2), (bytes.AsSpan().Count((byte)'\n') + 1L, 2)], asked);
     }
