@@ -73,7 +73,7 @@ public static class TabularData
         var classes = SortLabels(labels.Distinct());
         if (classes.Count < 2) return Error.New($"{table.Source}: column {column} holds a single class ({Quote.Value(classes[0])}); classification needs at least two");
         // One output per class and row: a column of unique labels would make this quadratic in the file size.
-        if ((long)labels.Length * classes.Count > Limits.MaxTensorElements)
+        if (!Limits.FitsOneTensor(labels.Length, classes.Count))
             return Error.New($"{table.Source}: column {column} holds {classes.Count} classes in {labels.Length} rows; one-hot targets would exceed {Limits.MaxTensorElements} numbers");
         return (new Dataset(inputs, OneHot(labels, classes)), new DataSchema(featureNames, targetNames, kind, classes, Option<Standardization>.None));
     }

@@ -7,6 +7,15 @@ public static class Limits
     public const long MaxTensorElements = 1L << 28;
 
     /// <summary>
+    /// Whether a tensor of <paramref name="rows"/> × <paramref name="columns"/> elements stays within
+    /// <see cref="MaxTensorElements"/> (a tensor of exactly that many is allowed). Written once so that
+    /// every refusal draws the line in the same place, and so that line can be tested without
+    /// allocating the 2 GiB such a tensor takes.
+    /// </summary>
+    public static bool FitsOneTensor(long rows, long columns) =>
+        rows >= 0 && columns >= 0 && (columns == 0 || rows <= MaxTensorElements / columns);
+
+    /// <summary>
     /// The most memory training may plan to use (8 GiB), whatever the machine has. On a CPU at a
     /// few GFLOP/s a network or data set that needs more takes hours per epoch, so past this
     /// point a refusal helps more than a start; raise it when someone needs more.

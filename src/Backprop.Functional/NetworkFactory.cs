@@ -35,7 +35,7 @@ public static class NetworkFactory
         if (widths.Count < 2) return new InvalidSetting(Settings.LayerWidths, string.Join(",", widths), "needs at least two widths (inputs and outputs)");
         if (widths.Any(w => w <= 0))
             return new InvalidSetting(Settings.LayerWidths, string.Join(",", widths), $"every width must be at least 1 (got {widths.First(w => w <= 0)})");
-        if (widths.Select(w => (long)w).Zip(widths.Skip(1), (a, b) => a * b).Any(n => n > Limits.MaxTensorElements))
+        if (widths.Zip(widths.Skip(1), (a, b) => Limits.FitsOneTensor(a, b)).Any(fits => !fits))
             return new InvalidSetting(Settings.LayerWidths, string.Join(",", widths), $"a layer would hold more than {Limits.MaxTensorElements} weights");
         return Unit.Default;
     }
