@@ -135,8 +135,8 @@ internal static class FusedTraining
                     // touch a different cache line for almost every element of a column-major data set.
                     (var order, rng) = rng.Permutation(data.Rows);
                     indices = order.ToArray();
-                    GatherBatches(Dense.Data(data.Inputs), widths[0], indices, batchRows, inputs, workspace.Products.Threads);
-                    GatherBatches(Dense.Data(data.Targets), widths[^1], indices, batchRows, targets, workspace.Products.Threads);
+                    GatherBatches(Dense.Data(data.Inputs), widths[0], indices, batchRows, inputs, workspace.Products);
+                    GatherBatches(Dense.Data(data.Targets), widths[^1], indices, batchRows, targets, workspace.Products);
                 }
                 var (weightedLoss, lossRows, lastLoss) = (0.0, 0, 0.0);
                 for (var start = 0; start < data.Rows; start += batchRows)
@@ -402,11 +402,11 @@ internal static class FusedTraining
     /// <paramref name="batchRows"/> rows (the last one shorter): batch b is a column-major
     /// block of its own rows starting at b·batchRows·columns, as <see cref="Dataset.Select"/> of
     /// its rows would hold it. A large data set's columns are shared out over up to
-    /// <paramref name="threads"/> threads (each column is copied by one of them; copies do not
+    /// <paramref name="workers"/>' threads (each column is copied by one of them; copies do not
     /// depend on who makes them).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void GatherBatches(double[] source, int columns, int[] indices, int batchRows, double[] destination, int threads)
+    private static void GatherBatches(double[] source, int columns, int[] indices, int batchRows, double[] destination, GemmWorkers workers)
     {
         var rows = indices.Length;
         if (source.Length < rows * columns || destination.Length < rows * columns) throw new ArgumentException("arrays are too small");
@@ -414,11 +414,16 @@ internal static class FusedTraining
             if ((uint)index >= (uint)rows) throw new ArgumentException("an index is out of range");
         // Below about a millisecond of copying, waking another thread does not pay.
         const long ParallelElements = 1L << 20;
-        if (threads > 1 && (long)rows * columns >= ParallelElements)
+        if (workers.Threads > 1 && (long)rows * columns >= ParallelElements)
         {
-            var chunk = Math.Max(1, columns / (4 * threads));
-            Parallel.For(0, (columns + chunk - 1) / chunk, new ParallelOptions { MaxDegreeOfParallelism = threads },
-                part => GatherColumns(source, indices, batchRows, destination, columns, part * chunk, Math.Min(columns, (part + 1) * chunk)));
+            // On the step's own crew: its helpers are the ones watching for work (pool threads would
+            // have to wake, and compete with a watching helper for the cores).
+            var parts = 4 * workers.Threads;
+            ForkJoin.Run(parts, workers, (p, _) =>
+            {
+                var (first, count) = ForkJoin.Slice(columns, parts, p);
+                GatherColumns(source, indices, batchRows, destination, columns, first, first + count);
+            });
             return;
         }
         GatherColumns(source, indices, batchRows, destination, columns, 0, columns);
