@@ -526,6 +526,41 @@ public sealed class FusedTrainingTests
     }
 
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void States_returned_through_one_context_own_arrays_that_its_later_calls_never_write(int threads)
+    {
+        // The context's workspace keeps the parameter arrays a call used and handed out in no state, and
+        // the next call writes them as its step targets: no array of a returned state may be among them,
+        // whether the call ended, stopped at a non-finite step or skipped one.
+        var c = new NetworkCase([5, 7, 3], ["sigmoid", "identity"], 23, 9);
+        var optimizer = new Adam(new ConstantSchedule(0.01), 0.9, 0.999, 1e-8, 0, false);
+        var config = new TrainConfig(MeanSquaredError.Instance, optimizer, 4);
+        var inputs = Dense.Data(c.Data.Inputs).ToArray();
+        inputs[20] = double.NaN; // one row of 23: one step of every epoch meets it
+        var poisoned = new Dataset(Dense.Matrix(23, 5, inputs), c.Data.Targets);
+        var skipOnce = new TrainConfig(MeanSquaredError.Instance, optimizer, 4, new NonFinitePolicy.SkipUpdates(1));
+        using var compute = new ComputeContext(threads);
+
+        var states = new List<TrainState> { TrainState.Initial(c.Network, optimizer, Rng.FromSeed(4)) };
+        foreach (var epochs in new[] { 1, 3, 2 }) states.Add(Training.Epochs(config, states[^1], c.Data, epochs, compute).State);
+        var stopped = Training.Epochs(skipOnce, states[^1], poisoned, 3, compute); // skips in epoch 1, stops in epoch 2
+        Assert.NotNull(stopped.Stop);
+        Assert.Equal(states[^1].Epoch + 1, stopped.State.Epoch);
+        states.Add(stopped.State);
+        states.Add(Training.Epochs(config, states[^1], c.Data, 2, compute).State);
+        static double[] Snapshot(TrainState s) => Bits.Of(s.Network).Concat(s.Optimizer.Slots.Values.SelectMany(Bits.Of)).ToArray();
+        var snapshots = states.Select(Snapshot).ToList();
+
+        Training.Epochs(config, states[1], c.Data, 4, compute);
+        Training.Epochs(skipOnce, states[^2], poisoned, 2, compute);
+        Training.Epochs(config, states[^1], c.Data, 3, compute);
+        for (var i = 0; i < states.Count; i++)
+            Assert.True(Bits.Same(snapshots[i], Snapshot(states[i])), $"state {i} was written to");
+        Assert.Null(Difference(states[^1], Training.ReferenceEpochs(config, states[^2], c.Data, 2).State));
+    }
+
     [Fact]
     public void An_activation_defined_outside_the_library_trains_through_its_own_methods()
     {

@@ -119,7 +119,8 @@ internal static class FusedTraining
             var slots = optimizer.Slots;
             var current = ParameterArrays.Of(state.Network, state.Optimizer, slots);
             var original = current;
-            var spares = new Stack<ParameterArrays>();
+            // Sets no state holds: this call's step targets, and the next call's (kept by the workspace).
+            var spares = workspace.TakeSpareParameters(slots.Count);
             var losses = new double[epochs];
             NonFinite? firstSkip = null;
             Arr<LayerStatistics>? firstStepLayers = null;
@@ -163,6 +164,7 @@ internal static class FusedTraining
                         {
                             var stop = new EpochStop(start / batchRows + 1, steps, problem, skipping);
                             var last = Materialize(state, epochStart.Parameters, slots, epochStart.Count, epochStart.Step, epochStart.Skipped, epochStart.Rng, state.Epoch + epoch);
+                            workspace.KeepSpareParameters(spares);
                             return new EpochsResult(last, new Arr<double>(losses.AsSpan(0, epoch).ToArray()), stop) { FirstSkip = epochStart.FirstSkip };
                         }
                         skipped++;
@@ -176,6 +178,7 @@ internal static class FusedTraining
                 if (epochStart.Parameters != original && epochStart.Parameters != current) spares.Push(epochStart.Parameters);
             }
             var final = Materialize(state, current, slots, count, stepCount, skipped, rng, state.Epoch + epochs);
+            workspace.KeepSpareParameters(spares);
             return new EpochsResult(final, new Arr<double>(losses)) { FirstSkip = firstSkip, FirstStepLayers = firstStepLayers };
         }
         finally
