@@ -420,11 +420,13 @@ public sealed class FusedTrainingTests
     [InlineData("amsgrad", 0.05)]
     public void An_update_shared_out_over_threads_gives_the_bits_of_the_reference(string name, double? clipNorm)
     {
-        // 300-203-61-3 has 73,720 parameters, past the update's threshold (2^16), in tensors whose
+        // 330-203-61-3 has 79,810 parameters, past the update's threshold (2^16), in tensors whose
         // lengths do not split evenly into ranges of whole vectors; batches of 4 keep the products
-        // on one thread, so the update is what is split.
-        var c = new NetworkCase([300, 203, 61, 3], ["tanh", "identity", "identity"], 12, 8);
+        // on one thread, so the update is what is split, and its first layer (66,990 weights in one
+        // part) is too large to be updated in the backward pass.
+        var c = new NetworkCase([330, 203, 61, 3], ["tanh", "identity", "identity"], 12, 8);
         Assert.True(c.Network.Layers.Sum(l => l.Weight.RowCount * (l.Weight.ColumnCount + 1)) >= FusedTraining.ParallelUpdateThreshold);
+        Assert.True(330L * 203 > FusedTraining.EagerPartParameters);
         var optimizer = (Optimizer)Optimizer.Create(name, new ConstantSchedule(0.01), 0.9, 0.9, 0.999, 1e-8, 0.01, clipNorm);
         AllThreadCountsGiveTheReference(c, optimizer, 4);
     }
@@ -446,6 +448,22 @@ public sealed class FusedTrainingTests
         AllThreadCountsGiveTheReference(c, optimizer, 64);
     }
 
+    [Theory]
+    [InlineData("sgd", null)]
+    [InlineData("momentum", null)]
+    [InlineData("adamw", null)]
+    public void A_network_whose_split_parts_fit_the_cache_updates_them_in_the_backward_pass_with_the_bits_of_the_reference(string name, double? clipNorm)
+    {
+        // 256-256-16-3 has 70,019 parameters, past the update's threshold, but batches of 64 split its
+        // first layer (64·256·256 multiply-adds) into parts of at most 2^16 weights: each part updates
+        // its own columns as it computes their gradients (on three threads, parts of 80, 88 and 88 columns).
+        var c = new NetworkCase([256, 256, 16, 3], ["sigmoid", "tanh", "identity"], 64, 11);
+        Assert.True(c.Network.Layers.Sum(l => l.Weight.RowCount * (l.Weight.ColumnCount + 1)) >= FusedTraining.ParallelUpdateThreshold);
+        Assert.True(64L * 256 * 256 >= FusedTraining.ParallelLayerThreshold && 256L * 256 / 2 <= FusedTraining.EagerPartParameters);
+        var optimizer = (Optimizer)Optimizer.Create(name, new ConstantSchedule(0.01), 0.9, 0.9, 0.999, 1e-8, 0.01, clipNorm);
+        AllThreadCountsGiveTheReference(c, optimizer, 64);
+    }
+
     /// <summary>Two epochs on two and three threads equal the reference's two, bit for bit.</summary>
     private static void AllThreadCountsGiveTheReference(NetworkCase c, Optimizer optimizer, int batch)
     {
@@ -461,13 +479,13 @@ public sealed class FusedTrainingTests
     }
 
     [Theory]
-    [InlineData(300, 203, 4, 250, "-Inf in the updated layers.0.weight[7, 250]")]
+    [InlineData(330, 203, 4, 250, "-Inf in the updated layers.0.weight[7, 250]")]
     [InlineData(64, 200, 64, 50, "-Inf in the updated layers.0.weight[7, 50]")]
     public void A_non_finite_update_in_a_thread_s_range_is_named_like_the_reference_names_it(int inputs, int units, int batch, int column, string expected)
     {
         // One momentum value of +∞, late in the first weight tensor: the loss stays finite and only
         // that element's update overflows, in the last of three threads' ranges: of the update
-        // shared out at the end (300-203-61-3, batches of 4), or of the first layer's split
+        // shared out at the end (330-203-30-3, batches of 4), or of the first layer's split
         // backward pass, whose parts update their own columns (64-200-30-3, batches of 64;
         // column 50 is in the last part's 40–63).
         var c = new NetworkCase([inputs, units, 30, 3], ["tanh", "identity", "identity"], batch, 9);
@@ -559,6 +577,30 @@ public sealed class FusedTrainingTests
         for (var i = 0; i < states.Count; i++)
             Assert.True(Bits.Same(snapshots[i], Snapshot(states[i])), $"state {i} was written to");
         Assert.Null(Difference(states[^1], Training.ReferenceEpochs(config, states[^2], c.Data, 2).State));
+    }
+
+    [Fact]
+    public void One_context_kept_across_optimizers_with_other_slots_trains_each_as_the_reference_does()
+    {
+        // The workspace keeps a call's spare parameter sets for the next call on the same network; a
+        // set with momentum's one slot per tensor must not serve Adam's two, nor SGD's none.
+        var c = new NetworkCase([6, 9, 3], ["tanh", "identity"], 30, 12);
+        using var compute = new ComputeContext(2);
+        var state = TrainState.Initial(c.Network, new Sgd(new ConstantSchedule(0.05)), Rng.FromSeed(3));
+        foreach (var optimizer in new Optimizer[]
+                 {
+                     new Momentum(new ConstantSchedule(0.05), 0.9, false),
+                     new Adam(new ConstantSchedule(0.01), 0.9, 0.999, 1e-8, 0, false),
+                     new Sgd(new ConstantSchedule(0.05)),
+                     new Momentum(new ConstantSchedule(0.05), 0.9, true),
+                 })
+        {
+            var config = new TrainConfig(MeanSquaredError.Instance, optimizer, 7);
+            var start = TrainState.Initial(state.Network, optimizer, state.Rng);
+            var fused = Training.Epochs(config, start, c.Data, 2, compute);
+            Assert.Null(Difference(fused.State, Training.ReferenceEpochs(config, start, c.Data, 2).State));
+            state = fused.State;
+        }
     }
 
     [Fact]

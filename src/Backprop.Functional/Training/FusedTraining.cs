@@ -237,12 +237,17 @@ internal static class FusedTraining
         // updates the weights and biases whose gradients it has just computed, while they and the
         // weights its dh product has just read are still in the nearest cache (the seed network's
         // θ, g and θ′ together are 130 KB, more than L1 holds; one of its layers' is 25 KB): seed
-        // ran 7.05 → 6.45 µs/step. A larger one is updated at the end, shared out over the threads:
-        // updated in the layers' parts instead, big (1000-1000-1000-10) ran 4% slower or worse in
-        // interleaved runs. Clipping needs the gradients' global norm first: it updates at the end.
+        // ran 7.05 → 6.45 µs/step. So is a larger one whose layers' parts each update at most
+        // EagerPartParameters (funnel, 512-256-128-10 in batches of 256 on two threads: its update
+        // at the end took 105 µs of a 1.74 ms step, done in the parts about 25 µs). One with larger
+        // parts is updated at the end, shared out over the threads: updated in the parts instead, big
+        // (1000-1000-1000-10) ran 2–4% slower, its parts' gradients long gone from the core's cache.
+        // Clipping needs the gradients' global norm first: it updates at the end.
         var step = optimizer.ReadsGlobalNorm ? null : optimizer.At(count);
         var updateParts = threads > 1 && workspace.Parameters >= ParallelUpdateThreshold ? threads : 1;
-        var eager = step is not null && updateParts == 1;
+        var largestPart = 0L;
+        for (var i = 0; i < layers; i++) largestPart = Math.Max(largestPart, (long)widths[i] * widths[i + 1] / Parts(i));
+        var eager = step is not null && (updateParts == 1 || largestPart <= EagerPartParameters);
         var finite = true;
 
         // Backward: δ of the output layer, then per layer dW = δᵀ·X, db = Σ δ, dh = δ·W and δ below = dh·f′ in place.
@@ -317,6 +322,12 @@ internal static class FusedTraining
     /// on one core, where a fork and join to a watching helper costs a microsecond or two.
     /// </summary>
     internal const long ParallelUpdateThreshold = 1L << 16;
+
+    /// <summary>
+    /// The most weights one part of a layer's backward pass may hold for the step to update each
+    /// layer in its parts: 512 KiB of gradient, half of a core's L2 here, so that it is still there.
+    /// </summary>
+    internal const long EagerPartParameters = 1L << 16;
 
     /// <summary>
     /// One layer's share of a step, on the workspace's buffers: its forward pass (z = X·Wᵀ, z += b,
