@@ -238,16 +238,22 @@ internal static class FusedTraining
         // weights its dh product has just read are still in the nearest cache (the seed network's
         // θ, g and θ′ together are 130 KB, more than L1 holds; one of its layers' is 25 KB): seed
         // ran 7.05 → 6.45 µs/step. So is a larger one whose layers' parts each update at most
-        // EagerPartParameters (funnel, 512-256-128-10 in batches of 256 on two threads: its update
-        // at the end took 105 µs of a 1.74 ms step, done in the parts about 25 µs). One with larger
-        // parts is updated at the end, shared out over the threads: updated in the parts instead, big
-        // (1000-1000-1000-10) ran 2–4% slower, its parts' gradients long gone from the core's cache.
-        // Clipping needs the gradients' global norm first: it updates at the end.
+        // EagerPartParameters and whose layers that run whole are small (funnel, 512-256-128-10 in
+        // batches of 256 on two threads: its update at the end took 105 µs of a 1.74 ms step, in the
+        // parts about 25 µs). Any other is updated at the end, shared out over the threads: updated
+        // in the parts instead, big (1000-1000-1000-10) ran 2–4% slower, its parts' gradients long
+        // gone from the core's cache. Clipping needs the gradients' global norm first: it updates at the end.
         var step = optimizer.ReadsGlobalNorm ? null : optimizer.At(count);
         var updateParts = threads > 1 && workspace.Parameters >= ParallelUpdateThreshold ? threads : 1;
-        var largestPart = 0L;
-        for (var i = 0; i < layers; i++) largestPart = Math.Max(largestPart, (long)widths[i] * widths[i + 1] / Parts(i));
-        var eager = step is not null && (updateParts == 1 || largestPart <= EagerPartParameters);
+        // A layer that runs whole is updated whole, on one thread: only a few such weights may wait for it.
+        var (largestPart, whole) = (0L, 0L);
+        for (var i = 0; i < layers; i++)
+        {
+            var (layerWeights, parts) = ((long)widths[i] * widths[i + 1], Parts(i));
+            largestPart = Math.Max(largestPart, layerWeights / parts);
+            if (parts == 1) whole += layerWeights;
+        }
+        var eager = step is not null && (updateParts == 1 || largestPart <= EagerPartParameters && whole < ParallelUpdateThreshold);
         var finite = true;
 
         // Backward: δ of the output layer, then per layer dW = δᵀ·X, db = Σ δ, dh = δ·W and δ below = dh·f′ in place.
