@@ -176,22 +176,32 @@ public static class FileInput
     private static Fin<byte[]> ReadToEnd(string path, int fd, long expected, long maxBytes, ReadOnlySpan<byte> start, Func<ReadOnlySpan<byte>, Error?>? check = null)
     {
         using var bytes = new MemoryStream((int)Math.Min(Math.Max(expected, start.Length), Array.MaxLength));
-        if (check?.Invoke(start) is { } startRefused) return startRefused;
-        bytes.Write(start);
+        if (Append(path, bytes, start, maxBytes, check) is { } startRefused) return startRefused;
         var buffer = new byte[ChunkBytes];
         while (true)
         {
             var read = Libc.Read(fd, buffer, out var errno);
             if (read < 0) return CannotRead(path, Libc.Describe(errno));
             if (read == 0) break;
-            if (bytes.Length + read > maxBytes) return OverLimit(path, maxBytes);
-            if (check?.Invoke(buffer.AsSpan(0, read)) is { } refused) return refused;
-            bytes.Write(buffer, 0, read);
+            if (Append(path, bytes, buffer.AsSpan(0, read), maxBytes, check) is { } refused) return refused;
         }
-        // A regular file fills the buffer sized from its length exactly: hand that buffer over
-        // instead of copying it (a second copy of a large weights file at the peak).
-        return bytes.Length == bytes.Capacity ? bytes.GetBuffer() : bytes.ToArray();
+        return Contents(bytes);
     }
+
+    /// <summary>Adds a chunk just read to <paramref name="bytes"/>, unless it takes them past <paramref name="maxBytes"/> or <paramref name="check"/> refuses it.</summary>
+    private static Error? Append(string path, MemoryStream bytes, ReadOnlySpan<byte> chunk, long maxBytes, Func<ReadOnlySpan<byte>, Error?>? check)
+    {
+        if (bytes.Length + chunk.Length > maxBytes) return OverLimit(path, maxBytes);
+        if (check?.Invoke(chunk) is { } refused) return refused;
+        bytes.Write(chunk);
+        return null;
+    }
+
+    /// <summary>
+    /// What was read. A regular file fills the buffer sized from its length exactly: that buffer is
+    /// handed over instead of copied (a second copy of a large weights file at the peak).
+    /// </summary>
+    private static byte[] Contents(MemoryStream bytes) => bytes.Length == bytes.Capacity ? bytes.GetBuffer() : bytes.ToArray();
 
     /// <summary>
     /// Where the libc calls are not available: .NET's own calls, which cannot avoid waiting on a FIFO.
@@ -232,11 +242,7 @@ public static class FileInput
         using var bytes = new MemoryStream((int)Math.Min(expected, Array.MaxLength));
         var buffer = new byte[ChunkBytes];
         for (int read; (read = stream.Read(buffer)) > 0;)
-        {
-            if (bytes.Length + read > maxBytes) return OverLimit(path, maxBytes);
-            if (check?.Invoke(buffer.AsSpan(0, read)) is { } refused) return refused;
-            bytes.Write(buffer, 0, read);
-        }
-        return bytes.Length == bytes.Capacity ? bytes.GetBuffer() : bytes.ToArray();
+            if (Append(path, bytes, buffer.AsSpan(0, read), maxBytes, check) is { } refused) return refused;
+        return Contents(bytes);
     }
 }
