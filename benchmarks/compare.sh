@@ -17,6 +17,10 @@
 # none leaves the environment's.
 # The table names the kernel numpy ran.
 #
+# Before and after the run, each CPU's own speed is measured alone (a 256² product pinned to it with
+# taskset) and printed above the table: on a shared host one CPU can run 20-30% slower than the
+# other for minutes, and that moves every two-thread figure.
+#
 # --peer-malloc: numpy and PyTorch allocate fresh arrays every step. glibc maps an array above its
 # mmap threshold anew and unmaps it when freed, so each one faults in its pages again, step after
 # step; on a virtual machine whose page faults are slow that can cost the peer more than its
@@ -47,7 +51,7 @@ while [[ $# -gt 0 ]]; do
     --workloads) only=$2; shift 2 ;;
     --blas-core) blas_core=$2; shift 2 ;;
     --peer-malloc) peer_malloc=$2; shift 2 ;;
-    -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,32p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -119,6 +123,20 @@ run_peer() { # peer threads flags...
   (cd "$root/benchmarks/peers" && env "${peer_env[@]}" "$python" "$script" "$@" --threads "$threads" --json)
 }
 
+# Each CPU's own speed, alone: a 256² product pinned to it. On a shared host one CPU may run
+# slower than the other for minutes at a time (another guest's work on its core), and a step
+# split over both waits for the slower one; the table says what the CPUs did around the run.
+cpu_speeds() {
+  if ! command -v taskset >/dev/null; then echo "not measured (no taskset)"; return; fi
+  local cpu speeds=()
+  for cpu in $("$python" -c 'import os; print(*sorted(os.sched_getaffinity(0)))'); do
+    speeds+=("CPU $cpu $( (taskset -c "$cpu" "$backprop" bench --product 256 --threads 1 --json | "$python" -c 'import json, sys; print("%.1f" % json.load(sys.stdin)["gflops"])') 2>/dev/null || echo "?")")
+  done
+  local joined
+  printf -v joined '%s, ' "${speeds[@]}"
+  echo "${joined%, }"
+}
+speeds_before=$(cpu_speeds)
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 started=$(date -u +%Y-%m-%dT%H:%MZ)
 for rep in $(seq "$reps"); do
@@ -142,10 +160,11 @@ for rep in $(seq "$reps"); do
   echo "repetition $rep of $reps done" >&2
 done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+speeds_after=$(cpu_speeds)
 
-"$python" - "$raw" "$reps" "$started" "$load_before" "$load_after" "${!missing[*]}" "${OPENBLAS_CORETYPE:-}" "${peer_env[*]}" <<'PY'
+"$python" - "$raw" "$reps" "$started" "$load_before" "$load_after" "${!missing[*]}" "${OPENBLAS_CORETYPE:-}" "${peer_env[*]}" "$speeds_before" "$speeds_after" <<'PY'
 import json, os, platform, statistics, sys
-raw, reps, started, before, after, missing, coretype, peer_env = sys.argv[1:9]
+raw, reps, started, before, after, missing, coretype, peer_env, speeds_before, speeds_after = sys.argv[1:11]
 rows = [json.loads(line) for line in open(raw)]
 order = ["seed", "small", "wide", "narrow", "mid", "funnel", "big", "dgemm"]
 names = {"backprop": "Backprop.Functional", "numpy": "numpy", "torch": "PyTorch", "notebook": "seed notebook loop"}
@@ -167,6 +186,7 @@ print(f"Medians of {reps} interleaved repetitions, {started}; {cpu}, {os.cpu_cou
 print(f"load average (1, 5, 15 min) {before} before, {after} after. " + "; ".join(f"{names[p]}: {', '.join(sorted(v))}" for p, v in sorted(versions.items()))
       + (f". OPENBLAS_CORETYPE={coretype} for the peers" if coretype else "")
       + (f"; {peer_env} for the Python peers." if peer_env else "."))
+print(f"Each CPU alone (GFLOP/s of a 256² product pinned to it): {speeds_before} before; {speeds_after} after.")
 if missing:
     print(f"Not measured (not installed): {missing}.")
 print()
