@@ -16,9 +16,11 @@ namespace Backprop.Functional;
 /// the gradients and the gathered batch are written into a reused <see cref="StepWorkspace"/>
 /// instead of new matrices; the bias is added and the activation applied in one pass; the loss
 /// gradient and the activation's derivative are applied in place after each backward product;
-/// and the optimizer writes θ + update directly without forming the updates. A returned state
-/// either is the input state (nothing was applied) or holds parameter and slot arrays that no
-/// other state holds and nothing writes again.
+/// and the optimizer writes θ + update directly without forming the updates. The steps run on
+/// parameter sets of their own with row-major weights (<see cref="ParameterArrays.ByUnit"/>),
+/// copied from the state at a call's start and back at its end. A returned state either is the
+/// input state (nothing was applied) or holds parameter and slot arrays that no other state holds
+/// and nothing writes again.
 /// </summary>
 internal static class FusedTraining
 {
@@ -36,8 +38,8 @@ internal static class FusedTraining
     /// <summary><see cref="Training.ReferenceStep"/>, fused, in <paramref name="compute"/>'s workspace (a fresh one on one thread without it).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Stepped Step(TrainConfig config, TrainState state, Dataset batch, ComputeContext? compute) =>
-        OneStep(config, state, batch, compute, static (config, state, _, optimizer, target, step) => step.Problem is null
-            ? new Stepped(Materialize(state, target, optimizer.Slots, state.Optimizer.Count + 1, state.Step + 1, state.SkippedSteps, state.Rng, state.Epoch), step.Loss)
+        OneStep(config, state, batch, compute, static (config, state, workspace, optimizer, target, step) => step.Problem is null
+            ? new Stepped(Materialize(state, target, optimizer.Slots, state.Optimizer.Count + 1, state.Step + 1, state.SkippedSteps, state.Rng, state.Epoch, workspace.Products), step.Loss)
             : Training.Refuse(config, state, step.Loss, step.Problem));
 
     /// <summary>
@@ -54,9 +56,11 @@ internal static class FusedTraining
     private static Arr<LayerStatistics> Measure(Network network, StepWorkspace workspace, ParameterArrays source, ParameterArrays target, int rows)
     {
         var widths = workspace.Widths;
+        // The statistics sum in the reference's element order: weights in the state's layout.
+        var (before, after, gradient) = (ParameterArrays.ColumnMajorCopy(source.Tensors, widths), ParameterArrays.ColumnMajorCopy(target.Tensors, widths), ParameterArrays.ColumnMajorCopy(workspace.Gradient, widths));
         return network.Layers.Map((i, layer) => LayerStatistics.OfLayer(
-            layer.Activation, source.Tensors[2 * i], target.Tensors[2 * i],
-            workspace.Gradient[2 * i], workspace.Gradient[2 * i + 1],
+            layer.Activation, before[2 * i], after[2 * i],
+            gradient[2 * i], gradient[2 * i + 1],
             workspace.H[i].AsSpan(0, rows * widths[i + 1]), rows)).ToArr();
     }
 
@@ -76,8 +80,8 @@ internal static class FusedTraining
         try
         {
             var optimizer = UpdateRules.Compile(config.Optimizer)!;
-            var source = ParameterArrays.Of(state.Network, state.Optimizer, optimizer.Slots);
-            var target = ParameterArrays.Allocate(widths, optimizer.Slots.Count);
+            var source = ParameterArrays.Of(state.Network, state.Optimizer, optimizer.Slots).CopyTo(ParameterArrays.Allocate(widths, optimizer.Slots.Count, byUnit: true), widths, workspace.Products);
+            var target = ParameterArrays.Allocate(widths, optimizer.Slots.Count, byUnit: true);
             var (loss, problem) = Run(workspace, StepKernels.For(state.Network, config.Loss)!, optimizer, state.Optimizer.Count, source, target, View(batch.Inputs), Dense.Data(batch.Targets), batch.Rows);
             return read(config, state, workspace, optimizer, target, new StepOutcome(loss, problem, source, batch.Rows));
         }
@@ -117,10 +121,11 @@ internal static class FusedTraining
             var (count, stepCount, skipped, rng) = (state.Optimizer.Count, state.Step, state.SkippedSteps, state.Rng);
             var optimizer = UpdateRules.Compile(config.Optimizer)!;
             var slots = optimizer.Slots;
-            var current = ParameterArrays.Of(state.Network, state.Optimizer, slots);
-            var original = current;
-            // Sets no state holds: this call's step targets, and the next call's (kept by the workspace).
+            // Sets no state holds (every returned state gets a copy in its own layout): this call's
+            // sources and step targets, and the next call's (kept by the workspace).
             var spares = workspace.TakeSpareParameters(slots.Count);
+            ParameterArrays Spare() => spares.Count > 0 ? spares.Pop() : ParameterArrays.Allocate(widths, slots.Count, byUnit: true);
+            var current = ParameterArrays.Of(state.Network, state.Optimizer, slots).CopyTo(Spare(), widths, workspace.Products);
             var losses = new double[epochs];
             NonFinite? firstSkip = null;
             Arr<LayerStatistics>? firstStepLayers = null;
@@ -144,7 +149,7 @@ internal static class FusedTraining
                 for (var start = 0; start < data.Rows; start += batchRows)
                 {
                     var rows = Math.Min(batchRows, data.Rows - start);
-                    var target = spares.Count > 0 ? spares.Pop() : ParameterArrays.Allocate(widths, slots.Count);
+                    var target = Spare();
                     var (loss, problem) = Run(workspace, kernels, optimizer, count, current, target,
                         new MatrixView(inputs, start * widths[0], rows, widths[0], 1, rows), targets.AsSpan(start * widths[^1], rows * widths[^1]), rows);
                     if (problem is null)
@@ -152,8 +157,8 @@ internal static class FusedTraining
                         // The first step's statistics, read before a later step writes over its buffers.
                         if (measure && epoch == 0 && start == 0) firstStepLayers = Measure(state.Network, workspace, current, target, rows);
                         (weightedLoss, lossRows, lastLoss) = (weightedLoss + loss * rows, lossRows + rows, loss);
-                        // Arrays that no returned state holds and no stop can return to are free for a later step.
-                        if (current != original && current != epochStart.Parameters) spares.Push(current);
+                        // Arrays that no stop can return to are free for a later step.
+                        if (current != epochStart.Parameters) spares.Push(current);
                         current = target;
                         count++;
                     }
@@ -163,7 +168,9 @@ internal static class FusedTraining
                         if (!config.NonFinite.MaySkip(skipped))
                         {
                             var stop = new EpochStop(start / batchRows + 1, steps, problem, skipping);
-                            var last = Materialize(state, epochStart.Parameters, slots, epochStart.Count, epochStart.Step, epochStart.Skipped, epochStart.Rng, state.Epoch + epoch);
+                            var last = Materialize(state, epochStart.Parameters, slots, epochStart.Count, epochStart.Step, epochStart.Skipped, epochStart.Rng, state.Epoch + epoch, workspace.Products);
+                            if (current != epochStart.Parameters) spares.Push(current);
+                            spares.Push(epochStart.Parameters);
                             workspace.KeepSpareParameters(spares);
                             return new EpochsResult(last, new Arr<double>(losses.AsSpan(0, epoch).ToArray()), stop) { FirstSkip = epochStart.FirstSkip };
                         }
@@ -175,9 +182,10 @@ internal static class FusedTraining
                 // Skipped steps' losses are left out: the epoch's loss is that of the updates applied.
                 // One full batch reports its loss as it is (loss·rows/rows need not give back its bits).
                 losses[epoch] = lossRows == 0 ? double.NaN : fullBatch ? lastLoss : weightedLoss / lossRows;
-                if (epochStart.Parameters != original && epochStart.Parameters != current) spares.Push(epochStart.Parameters);
+                if (epochStart.Parameters != current) spares.Push(epochStart.Parameters);
             }
-            var final = Materialize(state, current, slots, count, stepCount, skipped, rng, state.Epoch + epochs);
+            var final = Materialize(state, current, slots, count, stepCount, skipped, rng, state.Epoch + epochs, workspace.Products);
+            spares.Push(current);
             workspace.KeepSpareParameters(spares);
             return new EpochsResult(final, new Arr<double>(losses)) { FirstSkip = firstSkip, FirstStepLayers = firstStepLayers };
         }
@@ -187,14 +195,16 @@ internal static class FusedTraining
         }
     }
 
-    /// <summary>The state whose parameters and slots are <paramref name="parameters"/> (which must never be written again).</summary>
+    /// <summary>The state whose parameters and slots are those of <paramref name="parameters"/> (a fused set: the state gets a copy in its own layout).</summary>
     private static TrainState Materialize(
-        TrainState start, ParameterArrays parameters, IReadOnlyList<string> slots, long count, long step, int skipped, Rng rng, int epoch)
+        TrainState start, ParameterArrays parameters, IReadOnlyList<string> slots, long count, long step, int skipped, Rng rng, int epoch, GemmWorkers workers)
     {
         var moved = step != start.Step;
-        var state = count == start.Optimizer.Count
+        var widths = WidthsOf(start.Network);
+        var own = count == start.Optimizer.Count ? null : parameters.CopyTo(ParameterArrays.Allocate(widths, slots.Count), widths, workers);
+        var state = own is null
             ? start
-            : start with { Network = parameters.ToNetwork(start.Network), Optimizer = parameters.ToOptimizerState(start.Optimizer, count, slots) };
+            : start with { Network = own.ToNetwork(start.Network), Optimizer = own.ToOptimizerState(start.Optimizer, count, slots) };
         return moved || epoch != start.Epoch || rng != start.Rng
             ? state with { Rng = rng, Step = step, SkippedSteps = skipped, Epoch = epoch }
             : state;
@@ -214,8 +224,8 @@ internal static class FusedTraining
         var widths = workspace.Widths;
         var layers = widths.Length - 1;
         var weights = source.Tensors;
-        // Every thread takes columns of each layer whose products are large enough (one fork and join
-        // per layer); a smaller layer runs on one thread, as waking another costs more than it saves.
+        // Every thread takes units of each layer whose products are large enough (one fork and join
+        // per layer and pass); a smaller layer runs on one thread, as waking another costs more than it saves.
         var threads = workspace.Products.Threads;
         int Parts(int i) => threads > 1 && (long)rows * widths[i] * widths[i + 1] >= ParallelLayerThreshold ? threads : 1;
 
@@ -234,13 +244,14 @@ internal static class FusedTraining
 
         // θ′ = θ + update, watching for NaN and ±∞ on the way. A network small enough to update on
         // one thread is updated layer by layer during the backward pass: each part of a layer's pass
-        // updates the weights and biases whose gradients it has just computed, while they and the
-        // weights its dh product has just read are still in the nearest cache (the seed network's
+        // updates the weights and biases whose gradients it has just computed, while they are still
+        // in the nearest cache (the seed network's
         // θ, g and θ′ together are 130 KB, more than L1 holds; one of its layers' is 25 KB): seed
         // ran 7.05 → 6.45 µs/step. So is a larger one whose layers' parts each update at most
         // EagerPartParameters and whose layers that run whole are small (funnel, 512-256-128-10 in
         // batches of 256 on two threads: its update at the end took 105 µs of a 1.74 ms step, in the
-        // parts about 25 µs). Any other is updated at the end, shared out over the threads: updated
+        // parts about 25 µs). Any other is updated at the end, shared out over the threads (each takes
+        // its part's units of every layer, the weights it read in the forward pass): updated
         // in the parts instead, big (1000-1000-1000-10) ran 2–4% slower, its parts' gradients long
         // gone from the core's cache. Clipping needs the gradients' global norm first: it updates at the end.
         var step = optimizer.ReadsGlobalNorm ? null : optimizer.At(count);
@@ -268,36 +279,42 @@ internal static class FusedTraining
             finite &= layer.Run(Parts(i), i == 0 ? inputs : MatrixView.ColumnMajor(workspace.H[i - 1], rows, widths[i]), forward: false);
         }
 
-        // Clipping reads the gradients' global norm through the reference's own routine.
+        // Clipping reads the gradients' global norm through the reference's own routine, which sums in
+        // the reference's element order: over the gradients in the state's layout.
         if (!eager)
-            finite = Update(step ?? optimizer.At(count, GlobalNorm.Of(workspace.Gradient)), source, target, workspace.Gradient, updateParts, workspace.Products);
+            finite = Update(step ?? optimizer.At(count, GlobalNorm.Of(workspace.GradientInStateLayout())), source, target, workspace.Gradient, updateParts, widths, workspace.Products);
         if (finite) return (value, null);
-        var problem = NonFinite.In(ParameterArrays.AsGradients(workspace.Gradient), "the gradient of") ??
-                      NonFinite.In(ParameterArrays.AsGradients(target.Tensors), "the updated");
+        // The first non-finite value, named in the reference's order.
+        var problem = NonFinite.In(ParameterArrays.AsGradients(ParameterArrays.ColumnMajorCopy(workspace.Gradient, widths)), "the gradient of") ??
+                      NonFinite.In(ParameterArrays.AsGradients(ParameterArrays.ColumnMajorCopy(target.Tensors, widths)), "the updated");
         return (value, problem);
     }
 
     /// <summary>
-    /// θ′ = θ + update for every tensor, in <paramref name="parts"/> parts that each take their own
-    /// range of every tensor (one fork and join when there are several); false when a gradient or
-    /// an updated value is not finite.
+    /// θ′ = θ + update for every tensor, in <paramref name="parts"/> parts that each take the same
+    /// units of every layer as the forward pass's part of that index (its rows of each row-major
+    /// weight matrix and its biases; one fork and join when there are several); false when a
+    /// gradient or an updated value is not finite.
     /// </summary>
-    private static bool Update(FusedOptimizerStep step, ParameterArrays source, ParameterArrays target, double[][] gradient, int parts, GemmWorkers workers)
+    private static bool Update(FusedOptimizerStep step, ParameterArrays source, ParameterArrays target, double[][] gradient, int parts, int[] widths, GemmWorkers workers)
     {
-        if (parts == 1) return UpdatePart(step, source, target, gradient, 0, 1);
+        if (parts == 1) return UpdatePart(step, source, target, gradient, widths, 0, 1);
         var finite = new bool[parts];
-        ForkJoin.Run(parts, workers, (p, _) => finite[p] = UpdatePart(step, source, target, gradient, p, parts));
+        ForkJoin.Run(parts, workers, (p, _) => finite[p] = UpdatePart(step, source, target, gradient, widths, p, parts));
         return Array.TrueForAll(finite, f => f);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static bool UpdatePart(FusedOptimizerStep step, ParameterArrays source, ParameterArrays target, double[][] gradient, int part, int parts)
+    private static bool UpdatePart(FusedOptimizerStep step, ParameterArrays source, ParameterArrays target, double[][] gradient, int[] widths, int part, int parts)
     {
         var finite = true;
-        for (var k = 0; k < gradient.Length; k++)
+        for (var i = 0; i + 1 < widths.Length; i++)
         {
-            var (from, count) = ForkJoin.Slice(gradient[k].Length, parts, part);
-            finite &= UpdateRange(step, source, target, gradient, k, from, count);
+            var (first, count) = ForkJoin.Slice(widths[i + 1], parts, part);
+            // A layer of too few units to give each part some takes even ranges of its weights instead.
+            var (from, length) = widths[i + 1] >= 8 * parts ? (first * widths[i], count * widths[i]) : ForkJoin.Slice(gradient[2 * i].Length, parts, part);
+            finite &= UpdateRange(step, source, target, gradient, 2 * i, from, length) &
+                      UpdateRange(step, source, target, gradient, 2 * i + 1, first, count);
         }
         return finite;
     }
@@ -338,9 +355,11 @@ internal static class FusedTraining
     /// <summary>
     /// One layer's share of a step, on the workspace's buffers: its forward pass (z = X·Wᵀ, z += b,
     /// h = f(z)) or its backward pass (dW = δᵀ·X, db = Σ δ, dh = δ·W, δ below = dh·f′ in place), for
-    /// a range of columns or all of them. The forward pass's parts take columns of z (units of the
-    /// layer); the backward pass's take columns of X (units of the layer below: of dW, dh and the δ
-    /// below) and columns of δ (of db). Each element is computed as the whole layer computes it.
+    /// some of its units or all of them. Part p takes the same units in both passes: their columns of
+    /// z and h forward, their rows of dW (one contiguous range of the row-major gradient), their db
+    /// and their weights' update backward. Only dh, whose every element sums over all the layer's
+    /// units, is split by its own columns (units of the layer below, and their δ below). Each element
+    /// is computed as the whole layer computes it.
     /// </summary>
     private readonly struct Layer(StepWorkspace workspace, StepKernels kernels, double[][] weights, int index, int rows)
     {
@@ -374,34 +393,39 @@ internal static class FusedTraining
         private bool Part(MatrixView x, bool forward, int part, int parts, GemmWorkers workers)
         {
             var (width, inWidth) = (workspace.Widths[index + 1], workspace.Widths[index]);
-            var (first, count) = ForkJoin.Slice(forward ? width : inWidth, parts, part);
+            // W is row-major (ParameterArrays.ByUnit): [u, j] at u·inWidth + j.
+            var w = new MatrixView(weights[2 * index], 0, width, inWidth, inWidth, 1);
+            // This part's units: its z and h forward; its rows of dW, its db and its weights' update backward.
+            var (units, unitCount) = ForkJoin.Slice(width, parts, part);
             if (forward)
             {
-                if (count == 0) return true;
+                if (unitCount == 0) return true;
                 var activation = kernels.Activations[index];
-                var z = workspace.Z[index].AsSpan(first * rows, count * rows);
-                MatrixProduct.Compute(x, MatrixView.ColumnMajor(weights[2 * index], width, inWidth).Transposed.ColumnRange(first, count), z, workers);
+                var z = workspace.Z[index].AsSpan(units * rows, unitCount * rows);
+                MatrixProduct.Compute(x, w.Transposed.ColumnRange(units, unitCount), z, workers);
                 // A hidden layer whose derivative is written in h alone (sigmoid, tanh) does not keep z + b.
                 var keep = index == workspace.Widths.Length - 2 || activation.ReadsPreActivation;
-                activation.AddBiasAndApply(z, weights[2 * index + 1].AsSpan(first, count), workspace.H[index].AsSpan(first * rows, count * rows), rows, keep);
+                activation.AddBiasAndApply(z, weights[2 * index + 1].AsSpan(units, unitCount), workspace.H[index].AsSpan(units * rows, unitCount * rows), rows, keep);
                 return true;
             }
             var d = MatrixView.ColumnMajor(Delta, rows, width);
-            if (count > 0)
+            if (unitCount > 0)
             {
-                MatrixProduct.Compute(d.Transposed, x.ColumnRange(first, count), workspace.Gradient[2 * index].AsSpan(first * width, count * width), workers);
-                if (index > 0)
-                {
-                    var dh = (Delta == workspace.Delta ? workspace.Below : workspace.Delta).AsSpan(first * rows, count * rows);
-                    MatrixProduct.Compute(d, MatrixView.ColumnMajor(weights[2 * index], width, inWidth).ColumnRange(first, count), dh, workers);
-                    kernels.Activations[index - 1].Backpropagate(workspace.Z[index - 1].AsSpan(first * rows), workspace.H[index - 1].AsSpan(first * rows), dh, rows, count);
-                }
+                // dW's rows [units, units + unitCount) are its elements [units·inWidth, …): dWᵀ = Xᵀ·δ for those
+                // units, column-major, is exactly that block (each element the same chain as δᵀ·X's: x·δ = δ·x).
+                MatrixProduct.Compute(x.Transposed, d.ColumnRange(units, unitCount), workspace.Gradient[2 * index].AsSpan(units * inWidth, unitCount * inWidth), workers);
+                ColumnSums.Of(Delta.AsSpan(units * rows, unitCount * rows), rows, workspace.Gradient[2 * index + 1].AsSpan(units, unitCount));
             }
-            var (units, unitCount) = ForkJoin.Slice(width, parts, part);
-            if (unitCount > 0) ColumnSums.Of(Delta.AsSpan(units * rows, unitCount * rows), rows, workspace.Gradient[2 * index + 1].AsSpan(units, unitCount));
+            // dh = δ·W sums over every unit of the layer: the parts take columns of it (units of the layer below) instead.
+            var (first, count) = ForkJoin.Slice(inWidth, parts, part);
+            if (index > 0 && count > 0)
+            {
+                var dh = (Delta == workspace.Delta ? workspace.Below : workspace.Delta).AsSpan(first * rows, count * rows);
+                MatrixProduct.Compute(d, w.ColumnRange(first, count), dh, workers);
+                kernels.Activations[index - 1].Backpropagate(workspace.Z[index - 1].AsSpan(first * rows), workspace.H[index - 1].AsSpan(first * rows), dh, rows, count);
+            }
             if (Update is not { } u) return true;
-            // dW's columns [first, first + count) are its elements [first·width, (first + count)·width): column-major.
-            return UpdateRange(u.Step, u.Source, u.Target, workspace.Gradient, 2 * index, first * width, count * width) &
+            return UpdateRange(u.Step, u.Source, u.Target, workspace.Gradient, 2 * index, units * inWidth, unitCount * inWidth) &
                    UpdateRange(u.Step, u.Source, u.Target, workspace.Gradient, 2 * index + 1, units, unitCount);
         }
     }

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Backprop.Functional.Numerics;
+using Backprop.Functional.Numerics.Gemm;
 using LanguageExt;
 
 namespace Backprop.Functional;
@@ -8,19 +9,31 @@ namespace Backprop.Functional;
 /// A network's parameters and optimizer slots as raw arrays, tensor by tensor in the order of
 /// <see cref="Gradients.Tensors"/> (layer 0 weight, layer 0 bias, layer 1 weight, …).
 /// </summary>
+/// <remarks>
+/// A state's arrays hold each weight matrix column-major, as MathNet does (each input's weights
+/// contiguous). The fused step's own sets hold it row-major (each unit's weights contiguous),
+/// <see cref="ByUnit"/>: a thread that computes some units' z in the forward pass then reads,
+/// computes the gradient of and updates one contiguous range of each weight matrix, and no other
+/// thread touches it. Column-major, each thread's units were half of every column: the update
+/// wrote lines the other core had read in the forward pass, which on this machine's two cores
+/// cost about three times a local update (benchmarks/probes/cross_core.c).
+/// </remarks>
 internal sealed class ParameterArrays
 {
-    private ParameterArrays(double[][] tensors, double[][][] slots) => (Tensors, Slots) = (tensors, slots);
+    private ParameterArrays(double[][] tensors, double[][][] slots, bool byUnit) => (Tensors, Slots, ByUnit) = (tensors, slots, byUnit);
 
-    /// <summary>Weights (column-major [out, in]) and biases.</summary>
+    /// <summary>Weights ([out, in]: column-major, or row-major when <see cref="ByUnit"/>) and biases.</summary>
     public double[][] Tensors { get; }
 
-    /// <summary>Slot s, tensor k.</summary>
+    /// <summary>Slot s, tensor k, laid out as <see cref="Tensors"/>.</summary>
     public double[][][] Slots { get; }
+
+    /// <summary>Whether each weight matrix (and each slot's) is row-major: each unit's weights contiguous.</summary>
+    public bool ByUnit { get; }
 
     /// <summary>New, uninitialized arrays shaped like <paramref name="widths"/> with <paramref name="slots"/> slots.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static ParameterArrays Allocate(int[] widths, int slots)
+    public static ParameterArrays Allocate(int[] widths, int slots, bool byUnit = false)
     {
         static double[][] Set(int[] widths)
         {
@@ -34,8 +47,67 @@ internal sealed class ParameterArrays
         }
         var slotSets = new double[slots][][];
         for (var s = 0; s < slots; s++) slotSets[s] = Set(widths);
-        return new ParameterArrays(Set(widths), slotSets);
+        return new ParameterArrays(Set(widths), slotSets, byUnit);
     }
+
+    /// <summary>
+    /// These parameters and slots copied into <paramref name="target"/> (the same shape), each
+    /// weight matrix transposed when the two layouts differ: a state's arrays into a fused set, or back.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public ParameterArrays CopyTo(ParameterArrays target, int[] widths, GemmWorkers? workers = null)
+    {
+        var direction = ByUnit == target.ByUnit ? (bool?)null : ByUnit;
+        CopyTensors(Tensors, target.Tensors, widths, direction, workers);
+        for (var s = 0; s < Slots.Length; s++) CopyTensors(Slots[s], target.Slots[s], widths, direction, workers);
+        return target;
+    }
+
+    /// <summary>Tensors with row-major weights (a fused set's, or a step's gradient) copied into a state's layout (into <paramref name="into"/> when given).</summary>
+    public static double[][] ColumnMajorCopy(double[][] byUnit, int[] widths, double[][]? into = null, GemmWorkers? workers = null)
+    {
+        var copies = into ?? Allocate(widths, 0).Tensors;
+        CopyTensors(byUnit, copies, widths, fromByUnit: true, workers);
+        return copies;
+    }
+
+    /// <summary>
+    /// Copies every tensor; when <paramref name="fromByUnit"/> has a value, each weight matrix (tensor 2i,
+    /// widths[i + 1] × widths[i]) goes from that layout to the other (a transpose moves values; it rounds
+    /// nothing). A large matrix is shared out over <paramref name="workers"/>' threads, each writing its
+    /// own contiguous block: a new set's first writes are page faults, slow in a VM, and each thread then
+    /// takes its own pages' faults.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void CopyTensors(double[][] from, double[][] to, int[] widths, bool? fromByUnit, GemmWorkers? workers)
+    {
+        for (var k = 0; k < from.Length; k++)
+        {
+            if (fromByUnit is not { } byUnit || k % 2 == 1)
+            {
+                from[k].AsSpan().CopyTo(to[k]);
+                continue;
+            }
+            // Row-major [out, in] is column-major [in, out]: either way, one column-major transpose.
+            var (units, inputs) = (widths[k / 2 + 1], widths[k / 2]);
+            var (rows, columns) = byUnit ? (inputs, units) : (units, inputs);
+            var (source, destination) = (from[k], to[k]);
+            var parts = workers is { Threads: > 1 } && source.Length >= ParallelCopy ? 4 * workers.Threads : 1;
+            if (parts == 1)
+            {
+                Packing.TransposeRows(source, destination, rows, columns, 0, rows);
+                continue;
+            }
+            ForkJoin.Run(parts, workers!, (p, _) =>
+            {
+                var (first, count) = ForkJoin.Slice(rows, parts, p);
+                Packing.TransposeRows(source, destination, rows, columns, first, count);
+            });
+        }
+    }
+
+    /// <summary>Weights from which a matrix's transpose is shared out over the threads (512 KiB).</summary>
+    private const int ParallelCopy = 1 << 16;
 
     /// <summary>The storage of a state's network and of the named optimizer slots (shared, read only).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -53,13 +125,14 @@ internal sealed class ParameterArrays
             for (var i = 0; i < layers; i++)
                 (sets[s][2 * i], sets[s][2 * i + 1]) = (Dense.Data(slot.Layers[i].Weight), Dense.Data(slot.Layers[i].Bias));
         }
-        return new ParameterArrays(tensors, sets);
+        return new ParameterArrays(tensors, sets, byUnit: false);
     }
 
     /// <summary>The network these arrays hold, with <paramref name="shape"/>'s activations. The arrays must never be written again.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Network ToNetwork(Network shape)
     {
+        RequireStateLayout();
         var layers = new Layer[shape.Layers.Count];
         for (var i = 0; i < layers.Length; i++)
         {
@@ -77,9 +150,15 @@ internal sealed class ParameterArrays
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public OptimizerState ToOptimizerState(OptimizerState before, long count, IReadOnlyList<string> slots)
     {
+        RequireStateLayout();
         var map = before.Slots;
         for (var s = 0; s < slots.Count; s++) map = map.SetItem(slots[s], AsGradients(Slots[s]));
         return before with { Count = count, Slots = map };
+    }
+
+    private void RequireStateLayout()
+    {
+        if (ByUnit) throw new InvalidOperationException("row-major weights must be copied into a state's layout first");
     }
 
     /// <summary>Tensors seen as a gradient-shaped value (no copy), e.g. to name a non-finite element.</summary>
@@ -118,7 +197,7 @@ internal sealed class StepWorkspace
         }
         Delta = GC.AllocateUninitializedArray<double>(capacity * widest);
         Below = GC.AllocateUninitializedArray<double>(capacity * widest);
-        Gradient = ParameterArrays.Allocate(widths, 0).Tensors;
+        Gradient = ParameterArrays.Allocate(widths, 0, byUnit: true).Tensors;
         foreach (var tensor in Gradient) Parameters += tensor.Length;
     }
 
@@ -146,8 +225,17 @@ internal sealed class StepWorkspace
     /// <summary>dL/dh of the layer below, then its δ.</summary>
     public double[] Below { get; }
 
-    /// <summary>dL/dW and dL/db of every layer, in tensor order.</summary>
+    /// <summary>dL/dW (row-major, as the fused step's <see cref="ParameterArrays.ByUnit"/> sets) and dL/db of every layer, in tensor order.</summary>
     public double[][] Gradient { get; }
+
+    private double[][]? gradientInStateLayout;
+
+    /// <summary>
+    /// <see cref="Gradient"/> copied into a state's layout (column-major weights), for what reads it in
+    /// the reference's element order: the clipping norm. Its arrays are made on first use and reused.
+    /// </summary>
+    public double[][] GradientInStateLayout() =>
+        gradientInStateLayout = ParameterArrays.ColumnMajorCopy(Gradient, Widths, gradientInStateLayout);
 
     /// <summary>Arrays for the inputs and targets of every batch of an epoch over <paramref name="rows"/> rows, grown on demand.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -36,6 +36,7 @@ internal static class Packing
                 continue;
             }
             Transpose(ref source, depthStride, rowStride, depth, filled, panelRows, ref panel);
+            PadWithZeros(depth, filled, panelRows, ref panel);
         }
     }
 
@@ -61,13 +62,26 @@ internal static class Packing
                 continue;
             }
             Transpose(ref source, depthStride, columnStride, depth, filled, panelColumns, ref panel);
+            PadWithZeros(depth, filled, panelColumns, ref panel);
         }
     }
 
     /// <summary>
-    /// The general case: packed[p·width + l] = source[p·depthStride + l·laneStride] for the
-    /// <paramref name="filled"/> lanes, +0.0 for the rest of the width.
+    /// Rows [<paramref name="first"/>, <paramref name="first"/> + <paramref name="count"/>) of the
+    /// column-major rows × columns <paramref name="from"/> written into <paramref name="to"/> as columns
+    /// of the column-major columns × rows transpose (to[r·columns + c] = from[c·rows + r]: one contiguous
+    /// block of <paramref name="to"/>), four columns at a time in registers: a fused step's parameters
+    /// between a state's layout and its own.
     /// </summary>
+    public static void TransposeRows(double[] from, double[] to, int rows, int columns, int first, int count)
+    {
+        if ((long)rows * columns > from.Length || (long)rows * columns > to.Length || first < 0 || count < 0 || first + count > rows)
+            throw new ArgumentException("the rows are not within both arrays");
+        if (count == 0 || columns == 0) return;
+        Transpose(ref from[first], 1, rows, count, columns, columns, ref to[first * columns]);
+    }
+
+    /// <summary>The general case: packed[p·width + l] = source[p·depthStride + l·laneStride] for the <paramref name="filled"/> lanes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Transpose(ref double source, nint depthStride, nint laneStride, int depth, int filled, int width, ref double packed)
     {
@@ -90,6 +104,11 @@ internal static class Packing
             for (nint p = 0; p < depth; p++)
                 Unsafe.Add(ref packed, p * width + lane) = Unsafe.Add(ref line, p * depthStride);
         }
+    }
+
+    /// <summary>+0.0 in lanes [<paramref name="filled"/>, <paramref name="width"/>) of every k of a panel: the edge's padding.</summary>
+    private static void PadWithZeros(int depth, int filled, int width, ref double packed)
+    {
         if (filled == width) return;
         for (nint p = 0; p < depth; p++)
             for (nint l = filled; l < width; l++)
