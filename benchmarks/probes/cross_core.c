@@ -10,9 +10,9 @@
 //    updating one half, in the order a step touches the arrays (θ and θ′ swap every step, as the
 //    fused step's two parameter sets do), in three patterns of who reads what:
 //    - contiguous: each core reads and writes only its own contiguous half, in the forward pass too
-//      (what a row-major W split by units would give);
-//    - the fused step's: the forward pass splits by units (each core reads its rows of every
-//      column of θ), the update by contiguous halves (columns), as FusedTraining does today;
+//      (what the fused step's row-major weights give it since c5bd892);
+//    - the fused step's before that: the forward pass split by units (each core read its rows of
+//      every column of a column-major θ), the update by contiguous halves (columns);
 //    - rows: everything split by units, so each core's share is every column's half (1 KiB runs).
 #define _GNU_SOURCE
 #include <immintrin.h>
@@ -142,7 +142,7 @@ static void read_after_write(void)
 
 // --- 3. the update in three sharing patterns ------------------------------------------------
 enum Pattern { Contiguous, FusedStep, Rows };
-static const char *pattern_names[] = { "contiguous halves", "the fused step's (forward by units, update by columns)", "rows (1 KiB runs)" };
+static const char *pattern_names[] = { "contiguous halves", "forward by units, update by columns", "rows (1 KiB runs)" };
 static enum Pattern pattern;
 static double *theta_a, *theta_b, *gradient;
 static _Atomic int arrived;

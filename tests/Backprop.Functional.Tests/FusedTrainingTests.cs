@@ -420,10 +420,11 @@ public sealed class FusedTrainingTests
     [InlineData("amsgrad", 0.05)]
     public void An_update_shared_out_over_threads_gives_the_bits_of_the_reference(string name, double? clipNorm)
     {
-        // 330-203-61-3 has 79,810 parameters, past the update's threshold (2^16), in tensors whose
-        // lengths do not split evenly into ranges of whole vectors; batches of 4 keep the products
-        // on one thread, so the update is what is split, and its first layer (66,990 weights in one
-        // part) is too large to be updated in the backward pass.
+        // 330-203-61-3 has 79,810 parameters, past the update's threshold (2^16); batches of 4 keep
+        // the products on one thread, so the update is what is split, and its first layer (66,990
+        // weights in one part) is too large to be updated in the backward pass. Each thread takes its
+        // units of every layer, rows of 330 and 203 weights that do not split into whole vectors,
+        // and the last layer, of 3 units, too few to share, in even ranges of its weights.
         var c = new NetworkCase([330, 203, 61, 3], ["tanh", "identity", "identity"], 12, 8);
         Assert.True(c.Network.Layers.Sum(l => l.Weight.RowCount * (l.Weight.ColumnCount + 1)) >= FusedTraining.ParallelUpdateThreshold);
         Assert.True(330L * 203 > FusedTraining.EagerPartParameters);
@@ -436,11 +437,11 @@ public sealed class FusedTrainingTests
     [InlineData("nesterov", null)]
     [InlineData("adam", null)]
     [InlineData("amsgrad", 0.05)]
-    public void A_small_network_s_split_layers_update_their_own_columns_with_the_bits_of_the_reference(string name, double? clipNorm)
+    public void A_small_network_s_split_layers_update_their_own_units_with_the_bits_of_the_reference(string name, double? clipNorm)
     {
         // 64-200-30-3 has 19,123 parameters, below the update's threshold: it is updated during the
         // backward pass (unless clipping). Batches of 64 split the first layer's passes (64·64·200
-        // multiply-adds, past 2^19), whose parts each update their own columns of its weights.
+        // multiply-adds, past 2^19), whose parts each update their own units' weights.
         var c = new NetworkCase([64, 200, 30, 3], ["tanh", "sigmoid", "identity"], 64, 5);
         Assert.True(c.Network.Layers.Sum(l => l.Weight.RowCount * (l.Weight.ColumnCount + 1)) < FusedTraining.ParallelUpdateThreshold);
         Assert.True(64L * 64 * 200 >= FusedTraining.ParallelLayerThreshold);
@@ -456,7 +457,7 @@ public sealed class FusedTrainingTests
     {
         // 256-256-16-3 has 70,019 parameters, past the update's threshold, but batches of 64 split its
         // first layer (64·256·256 multiply-adds) into parts of at most 2^16 weights: each part updates
-        // its own columns as it computes their gradients (on three threads, parts of 80, 88 and 88 columns).
+        // its own units' weights as it computes their gradients (on three threads, parts of 80, 88 and 88 units).
         var c = new NetworkCase([256, 256, 16, 3], ["sigmoid", "tanh", "identity"], 64, 11);
         Assert.True(c.Network.Layers.Sum(l => l.Weight.RowCount * (l.Weight.ColumnCount + 1)) >= FusedTraining.ParallelUpdateThreshold);
         Assert.True(64L * 256 * 256 >= FusedTraining.ParallelLayerThreshold && 256L * 256 / 2 <= FusedTraining.EagerPartParameters);
@@ -479,21 +480,21 @@ public sealed class FusedTrainingTests
     }
 
     [Theory]
-    [InlineData(330, 203, 4, 250, "-Inf in the updated layers.0.weight[7, 250]")]
-    [InlineData(64, 200, 64, 50, "-Inf in the updated layers.0.weight[7, 50]")]
-    public void A_non_finite_update_in_a_thread_s_range_is_named_like_the_reference_names_it(int inputs, int units, int batch, int column, string expected)
+    [InlineData(330, 203, 4, 150, 250, "-Inf in the updated layers.0.weight[150, 250]")]
+    [InlineData(64, 200, 64, 150, 50, "-Inf in the updated layers.0.weight[150, 50]")]
+    public void A_non_finite_update_in_a_thread_s_range_is_named_like_the_reference_names_it(int inputs, int units, int batch, int unit, int column, string expected)
     {
-        // One momentum value of +∞, late in the first weight tensor: the loss stays finite and only
-        // that element's update overflows, in the last of three threads' ranges: of the update
-        // shared out at the end (330-203-30-3, batches of 4), or of the first layer's split
-        // backward pass, whose parts update their own columns (64-200-30-3, batches of 64;
-        // column 50 is in the last part's 40–63).
+        // One momentum value of +∞ in the first weight tensor: the loss stays finite and only that
+        // element's update overflows, in the last of three threads' ranges: of the update shared
+        // out at the end (330-203-30-3, batches of 4: unit 150 is in the last part's 128–202), or of
+        // the first layer's split backward pass, whose parts update their own units' weights
+        // (64-200-30-3, batches of 64: unit 150 is in the last part's 136–199).
         var c = new NetworkCase([inputs, units, 30, 3], ["tanh", "identity", "identity"], batch, 9);
         var config = new TrainConfig(c.Loss, new Momentum(new ConstantSchedule(0.01), 0.9, false), batch);
         var state = TrainState.Initial(c.Network, config.Optimizer, Rng.FromSeed(1));
         var trace = state.Optimizer.Slot(state.Optimizer.Slots.Keys.Single());
         // A fresh state's own zeros, written before anything reads them.
-        Dense.Data(trace.Layers[0].Weight)[units * column + 7] = double.PositiveInfinity;
+        Dense.Data(trace.Layers[0].Weight)[units * column + unit] = double.PositiveInfinity;
         var reference = Training.ReferenceStep(config, state, c.Data);
         Assert.Equal(expected, reference.Problem?.Describe());
         var fused = OnThreads(3, compute => Training.Step(config, state, c.Data, compute));
