@@ -245,9 +245,8 @@ internal static class FusedTraining
         // θ′ = θ + update, watching for NaN and ±∞ on the way. A network small enough to update on
         // one thread is updated layer by layer during the backward pass: each part of a layer's pass
         // updates the weights and biases whose gradients it has just computed, while they are still
-        // in the nearest cache (the seed network's
-        // θ, g and θ′ together are 130 KB, more than L1 holds; one of its layers' is 25 KB): seed
-        // ran 7.05 → 6.45 µs/step. So is a larger one whose layers' parts each update at most
+        // in the nearest cache (the seed network's θ, g and θ′ together are 130 KB, more than L1
+        // holds; one of its layers' is 25 KB): seed ran 7.05 → 6.45 µs/step. So is a larger one whose layers' parts each update at most
         // EagerPartParameters and whose layers that run whole are small (funnel, 512-256-128-10 in
         // batches of 256 on two threads: its update at the end took 105 µs of a 1.74 ms step, in the
         // parts about 25 µs). Any other is updated at the end, shared out over the threads (each takes
