@@ -78,9 +78,41 @@ public sealed class ParameterLayoutTests
         int[] widths = [3, 2];
         var byUnit = ParameterArrays.Allocate(widths, 0, byUnit: true);
         var shape = new NetworkCase(widths, ["sigmoid"], 1, 1).Network;
-        Assert.Throws<InvalidOperationException>(() => byUnit.ToNetwork(shape));
+        Assert.Contains("state's layout", Assert.Throws<InvalidOperationException>(() => byUnit.ToNetwork(shape)).Message);
         Assert.Throws<InvalidOperationException>(() => byUnit.ToOptimizerState(OptimizerState.Stateless, 1, Array.Empty<string>()));
     }
+
+    [Fact]
+    public void A_copy_between_sets_of_one_layout_moves_every_value_where_it_was()
+    {
+        int[] widths = [5, 3, 2];
+        foreach (var byUnit in new[] { false, true })
+        {
+            var from = Filled(widths, 1, 3);
+            var layout = ParameterArrays.Allocate(widths, 1, byUnit);
+            // Filled makes a state-layout set; its values serve as a set of either layout.
+            for (var k = 0; k < from.Tensors.Length; k++)
+            {
+                from.Tensors[k].AsSpan().CopyTo(layout.Tensors[k]);
+                from.Slots[0][k].AsSpan().CopyTo(layout.Slots[0][k]);
+            }
+            var to = layout.CopyTo(ParameterArrays.Allocate(widths, 1, byUnit), widths);
+            for (var k = 0; k < from.Tensors.Length; k++)
+            {
+                Assert.True(Bits.Same(layout.Tensors[k], to.Tensors[k]), $"byUnit {byUnit}, tensor {k}");
+                Assert.True(Bits.Same(layout.Slots[0][k], to.Slots[0][k]), $"byUnit {byUnit}, slot tensor {k}");
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(4, 3, 11, 12, 0, 4)] // from too short
+    [InlineData(4, 3, 12, 11, 0, 4)] // to too short
+    [InlineData(4, 3, 12, 12, -1, 2)]
+    [InlineData(4, 3, 12, 12, 1, -1)]
+    [InlineData(4, 3, 12, 12, 2, 3)] // past the last row
+    public void Transposing_rows_outside_either_array_is_refused(int rows, int columns, int fromLength, int toLength, int first, int count) =>
+        Assert.Throws<ArgumentException>(() => Packing.TransposeRows(new double[fromLength], new double[toLength], rows, columns, first, count));
 
     [Property(MaxTest = 300)]
     public Property Transposing_rows_writes_their_block_of_the_transpose_and_nothing_else()

@@ -197,7 +197,7 @@ internal sealed class StepWorkspace
         }
         Delta = GC.AllocateUninitializedArray<double>(capacity * widest);
         Below = GC.AllocateUninitializedArray<double>(capacity * widest);
-        Gradient = ParameterArrays.Allocate(widths, 0, byUnit: true).Tensors;
+        Gradient = ParameterArrays.Allocate(widths, 0).Tensors;
         foreach (var tensor in Gradient) Parameters += tensor.Length;
     }
 
