@@ -78,7 +78,14 @@ internal static class Packing
         if ((long)rows * columns > from.Length || (long)rows * columns > to.Length || first < 0 || count < 0 || first + count > rows)
             throw new ArgumentException("the rows are not within both arrays");
         if (count == 0 || columns == 0) return;
-        Transpose(ref from[first], 1, rows, count, columns, columns, ref to[first * columns]);
+        // Eight rows of the transpose at a time, all their columns: each run of four columns then
+        // writes eight lines of it, one after another, which the next run finishes while they are still
+        // in L1. All rows at once wrote a line of every row per run, and when a row's length is a power
+        // of two (256 or 512 units) those lines fall into a few cache sets and evict each other:
+        // 784 × 256 took 396 µs this way, 49 µs in eights (hot, one thread; 1000 × 1000: 360 and 433 µs).
+        const int TileRows = 8;
+        for (var row = first; row < first + count; row += TileRows)
+            Transpose(ref from[row], 1, rows, Math.Min(TileRows, first + count - row), columns, columns, ref to[row * columns]);
     }
 
     /// <summary>The general case: packed[p·width + l] = source[p·depthStride + l·laneStride] for the <paramref name="filled"/> lanes.</summary>
