@@ -16,11 +16,12 @@ namespace Backprop.Functional;
 /// the gradients and the gathered batch are written into a reused <see cref="StepWorkspace"/>
 /// instead of new matrices; the bias is added and the activation applied in one pass; the loss
 /// gradient and the activation's derivative are applied in place after each backward product;
-/// and the optimizer writes θ + update directly without forming the updates. The steps run on
+/// and the optimizer writes θ + update directly without forming the updates. The epochs run on
 /// parameter sets of their own with row-major weights (<see cref="ParameterArrays.ByUnit"/>),
-/// copied from the state at a call's start and back at its end. A returned state either is the
-/// input state (nothing was applied) or holds parameter and slot arrays that no other state holds
-/// and nothing writes again.
+/// copied from the state at a call's start and back at its end; so does a single step that splits
+/// a layer over threads, while one that splits none reads the state's arrays and writes the new
+/// state's. A returned state either is the input state (nothing was applied) or holds parameter and
+/// slot arrays that no other state holds and nothing writes again.
 /// </summary>
 internal static class FusedTraining
 {
@@ -57,7 +58,7 @@ internal static class FusedTraining
     {
         var widths = workspace.Widths;
         // The statistics sum in the reference's element order: weights in the state's layout.
-        var (before, after, gradient) = (ParameterArrays.ColumnMajorCopy(source.Tensors, widths), ParameterArrays.ColumnMajorCopy(target.Tensors, widths), ParameterArrays.ColumnMajorCopy(workspace.Gradient, widths));
+        var (before, after, gradient) = (source.TensorsInStateLayout(widths), target.TensorsInStateLayout(widths), workspace.GradientInStateLayout());
         return network.Layers.Map((i, layer) => LayerStatistics.OfLayer(
             layer.Activation, before[2 * i], after[2 * i],
             gradient[2 * i], gradient[2 * i + 1],
@@ -69,9 +70,11 @@ internal static class FusedTraining
 
     /// <summary>
     /// One fused step from <paramref name="state"/> on <paramref name="batch"/>, and
-    /// <paramref name="read"/> of it while the workspace still holds its buffers and its two
-    /// parameter sets (the state's copy it read and the one it wrote), which go back to the
-    /// workspace's spares afterwards: <paramref name="read"/> must copy what it keeps of them.
+    /// <paramref name="read"/> of it while the workspace still holds its buffers. When no layer is
+    /// split over threads, the step reads the state's own arrays and writes a new set in the state's
+    /// layout, which <paramref name="read"/> may hand out; otherwise both of its sets have row-major
+    /// weights and go back to the workspace's spares afterwards, and <paramref name="read"/> must
+    /// copy what it keeps of them.
     /// </summary>
     private static T OneStep<T>(
         TrainConfig config, TrainState state, Dataset batch, ComputeContext? compute,
@@ -82,15 +85,28 @@ internal static class FusedTraining
         try
         {
             var optimizer = UpdateRules.Compile(config.Optimizer)!;
-            // The context's spare sets, as Epochs uses them: a step-by-step loop (Training.Step called
-            // in a loop, a measured epoch's first step) then allocates only the state it returns. With
-            // two fresh sets a call, such a loop on wide (784-256-128-10, a batch of 64) ran 9–19 ms a
-            // step against Epochs' 1 ms, most of it the garbage collector's.
+            var kernels = StepKernels.For(state.Network, config.Loss)!;
+            var (inputs, targets) = (View(batch.Inputs), Dense.Data(batch.Targets));
+            if (!SplitsALayer(workspace.Products.Threads, batch.Rows, widths))
+            {
+                // No layer is shared out over threads, so the layout of the weights does not matter to
+                // speed: the step reads the state's own arrays and writes new ones in its layout, which
+                // the returned state takes as they are (no copy either way, as Epochs' one copy in and
+                // out is spread over many steps).
+                var own = ParameterArrays.Of(state.Network, state.Optimizer, optimizer.Slots);
+                var next = ParameterArrays.Allocate(widths, optimizer.Slots.Count);
+                var (value, bad) = Run(workspace, kernels, optimizer, state.Optimizer.Count, own, next, inputs, targets, batch.Rows);
+                return read(config, state, workspace, optimizer, next, new StepOutcome(value, bad, own, batch.Rows));
+            }
+            // Otherwise the step runs on sets with row-major weights from the context's spares, as
+            // Epochs does, and only the returned state's arrays are new. With two fresh sets a call, a
+            // loop of Training.Step on wide (784-256-128-10, a batch of 64) ran 9–19 ms a step against
+            // Epochs' 1 ms, most of it the garbage collector's.
             var spares = workspace.TakeSpareParameters(optimizer.Slots.Count);
             ParameterArrays Spare() => spares.Count > 0 ? spares.Pop() : ParameterArrays.Allocate(widths, optimizer.Slots.Count, byUnit: true);
             var source = ParameterArrays.Of(state.Network, state.Optimizer, optimizer.Slots).CopyTo(Spare(), widths, workspace.Products);
             var target = Spare();
-            var (loss, problem) = Run(workspace, StepKernels.For(state.Network, config.Loss)!, optimizer, state.Optimizer.Count, source, target, View(batch.Inputs), Dense.Data(batch.Targets), batch.Rows);
+            var (loss, problem) = Run(workspace, kernels, optimizer, state.Optimizer.Count, source, target, inputs, targets, batch.Rows);
             var result = read(config, state, workspace, optimizer, target, new StepOutcome(loss, problem, source, batch.Rows));
             spares.Push(source);
             spares.Push(target);
@@ -207,13 +223,19 @@ internal static class FusedTraining
         }
     }
 
-    /// <summary>The state whose parameters and slots are those of <paramref name="parameters"/> (a fused set: the state gets a copy in its own layout).</summary>
+    /// <summary>
+    /// The state whose parameters and slots are those of <paramref name="parameters"/>: a fused set
+    /// with row-major weights is copied into the state's layout; one in that layout (a single step's
+    /// new set, which nothing else holds) is taken as it is.
+    /// </summary>
     private static TrainState Materialize(
         TrainState start, ParameterArrays parameters, IReadOnlyList<string> slots, long count, long step, int skipped, Rng rng, int epoch, GemmWorkers workers)
     {
         var moved = step != start.Step;
         var widths = WidthsOf(start.Network);
-        var own = count == start.Optimizer.Count ? null : parameters.CopyTo(ParameterArrays.Allocate(widths, slots.Count), widths, workers);
+        var own = count == start.Optimizer.Count ? null
+            : parameters.ByUnit ? parameters.CopyTo(ParameterArrays.Allocate(widths, slots.Count), widths, workers)
+            : parameters;
         var state = own is null
             ? start
             : start with { Network = own.ToNetwork(start.Network), Optimizer = own.ToOptimizerState(start.Optimizer, count, slots) };
@@ -236,16 +258,21 @@ internal static class FusedTraining
         var widths = workspace.Widths;
         var layers = widths.Length - 1;
         var weights = source.Tensors;
+        var byUnit = source.ByUnit;
+        if (target.ByUnit != byUnit) throw new InvalidOperationException("a step reads and writes sets of one layout");
         // Every thread takes units of each layer whose products are large enough (one fork and join
         // per layer and pass); a smaller layer runs on one thread, as waking another costs more than it saves.
         var threads = workspace.Products.Threads;
-        int Parts(int i) => threads > 1 && (long)rows * widths[i] * widths[i + 1] >= ParallelLayerThreshold ? threads : 1;
+        int Parts(int i) => LayerParts(threads, rows, widths, i);
+        // A layer shared out over threads needs row-major weights: a part's units are then one range of them.
+        if (!byUnit && SplitsALayer(threads, rows, widths)) throw new InvalidOperationException("a step that splits a layer runs on row-major weights");
+        workspace.GradientByUnit = byUnit;
 
         // Forward: z = X·Wᵀ, then z += b and h = f(z) in one pass.
         var x = inputs;
         for (var i = 0; i < layers; i++)
         {
-            var layer = new Layer(workspace, kernels, weights, i, rows);
+            var layer = new Layer(workspace, kernels, weights, i, rows) { ByUnit = byUnit };
             // A softmax's row needs every column of its layer: one part.
             layer.Run(kernels.Activations[i].ColumnsIndependent ? Parts(i) : 1, x, forward: true);
             x = MatrixView.ColumnMajor(workspace.H[i], rows, widths[i + 1]);
@@ -284,6 +311,7 @@ internal static class FusedTraining
         {
             var layer = new Layer(workspace, kernels, weights, i, rows)
             {
+                ByUnit = byUnit,
                 Delta = (i - output) % 2 == 0 ? workspace.Delta : workspace.Below,
                 Update = eager ? new LayerUpdate(step!, source, target) : null,
             };
@@ -296,8 +324,8 @@ internal static class FusedTraining
             finite = Update(step ?? optimizer.At(count, GlobalNorm.Of(workspace.GradientInStateLayout())), source, target, workspace.Gradient, updateParts, widths, workspace.Products);
         if (finite) return (value, null);
         // The first non-finite value, named in the reference's order.
-        var problem = NonFinite.In(ParameterArrays.AsGradients(ParameterArrays.ColumnMajorCopy(workspace.Gradient, widths)), "the gradient of") ??
-                      NonFinite.In(ParameterArrays.AsGradients(ParameterArrays.ColumnMajorCopy(target.Tensors, widths)), "the updated");
+        var problem = NonFinite.In(ParameterArrays.AsGradients(workspace.GradientInStateLayout()), "the gradient of") ??
+                      NonFinite.In(ParameterArrays.AsGradients(target.TensorsInStateLayout(widths)), "the updated");
         return (value, problem);
     }
 
@@ -323,6 +351,8 @@ internal static class FusedTraining
         {
             var (first, count) = ForkJoin.Slice(widths[i + 1], parts, part);
             // A layer of too few units to give each part some takes even ranges of its weights instead.
+            // (Column-major weights, a single step's that splits no layer, are cut the same way: any
+            // partition of a tensor's elements updates each of them once, by the same rule.)
             var (from, length) = widths[i + 1] >= 8 * parts ? (first * widths[i], count * widths[i]) : ForkJoin.Slice(gradient[2 * i].Length, parts, part);
             finite &= UpdateRange(step, source, target, gradient, 2 * i, from, length) &
                       UpdateRange(step, source, target, gradient, 2 * i + 1, first, count);
@@ -380,6 +410,9 @@ internal static class FusedTraining
         /// <summary>When set (backward), each part also updates the weights and biases whose gradients it computed.</summary>
         public LayerUpdate? Update { get; init; }
 
+        /// <summary>Whether the weights are row-major (<see cref="ParameterArrays.ByUnit"/>); column-major ones run in one part.</summary>
+        public bool ByUnit { get; init; } = true;
+
         /// <summary>
         /// The pass over <paramref name="x"/> (the layer's input) in <paramref name="parts"/> parts, one
         /// fork and join when there are several; false when <see cref="Update"/> met NaN or ±∞.
@@ -404,8 +437,8 @@ internal static class FusedTraining
         private bool Part(MatrixView x, bool forward, int part, int parts, GemmWorkers workers)
         {
             var (width, inWidth) = (workspace.Widths[index + 1], workspace.Widths[index]);
-            // W is row-major (ParameterArrays.ByUnit): [u, j] at u·inWidth + j.
-            var w = new MatrixView(weights[2 * index], 0, width, inWidth, inWidth, 1);
+            // W row-major (ParameterArrays.ByUnit): [u, j] at u·inWidth + j; else the state's column-major.
+            var w = ByUnit ? new MatrixView(weights[2 * index], 0, width, inWidth, inWidth, 1) : MatrixView.ColumnMajor(weights[2 * index], width, inWidth);
             // This part's units: its z and h forward; its rows of dW, its db and its weights' update backward.
             var (units, unitCount) = ForkJoin.Slice(width, parts, part);
             if (forward)
@@ -424,7 +457,11 @@ internal static class FusedTraining
             {
                 // dW's rows [units, units + unitCount) are its elements [units·inWidth, …): dWᵀ = Xᵀ·δ for those
                 // units, column-major, is exactly that block (each element the same chain as δᵀ·X's: x·δ = δ·x).
-                MatrixProduct.Compute(x.Transposed, d.ColumnRange(units, unitCount), workspace.Gradient[2 * index].AsSpan(units * inWidth, unitCount * inWidth), workers);
+                // Column-major weights (one part: all units) take δᵀ·X itself.
+                if (ByUnit)
+                    MatrixProduct.Compute(x.Transposed, d.ColumnRange(units, unitCount), workspace.Gradient[2 * index].AsSpan(units * inWidth, unitCount * inWidth), workers);
+                else
+                    MatrixProduct.Compute(d.Transposed, x, workspace.Gradient[2 * index], workers);
                 ColumnSums.Of(Delta.AsSpan(units * rows, unitCount * rows), rows, workspace.Gradient[2 * index + 1].AsSpan(units, unitCount));
             }
             // dh = δ·W sums over every unit of the layer: the parts take columns of it (units of the layer below) instead.
@@ -443,6 +480,18 @@ internal static class FusedTraining
 
     /// <summary>The step, and the parameters it reads and writes, of a layer whose backward pass also updates it.</summary>
     private readonly record struct LayerUpdate(FusedOptimizerStep Step, ParameterArrays Source, ParameterArrays Target);
+
+    /// <summary>How many parts layer <paramref name="i"/>'s passes run in on <paramref name="threads"/> threads for a batch of <paramref name="rows"/> rows.</summary>
+    private static int LayerParts(int threads, int rows, int[] widths, int i) =>
+        threads > 1 && (long)rows * widths[i] * widths[i + 1] >= ParallelLayerThreshold ? threads : 1;
+
+    /// <summary>Whether any layer's passes run in several parts.</summary>
+    private static bool SplitsALayer(int threads, int rows, int[] widths)
+    {
+        for (var i = 0; i + 1 < widths.Length; i++)
+            if (LayerParts(threads, rows, widths, i) > 1) return true;
+        return false;
+    }
 
     /// <summary>
     /// Multiply-adds of a layer's forward product (rows × inputs × units) below which its passes run

@@ -63,6 +63,9 @@ internal sealed class ParameterArrays
         return target;
     }
 
+    /// <summary>The tensors in a state's layout: these arrays when they are in it, else a column-major copy.</summary>
+    public double[][] TensorsInStateLayout(int[] widths) => ByUnit ? ColumnMajorCopy(Tensors, widths) : Tensors;
+
     /// <summary>Tensors with row-major weights (a fused set's, or a step's gradient) copied into a state's layout (into <paramref name="into"/> when given).</summary>
     public static double[][] ColumnMajorCopy(double[][] byUnit, int[] widths, double[][]? into = null, GemmWorkers? workers = null)
     {
@@ -231,11 +234,16 @@ internal sealed class StepWorkspace
     private double[][]? gradientInStateLayout;
 
     /// <summary>
-    /// <see cref="Gradient"/> copied into a state's layout (column-major weights), for what reads it in
-    /// the reference's element order: the clipping norm. Its arrays are made on first use and reused.
+    /// <see cref="Gradient"/> in a state's layout (column-major weights), for what reads it in the
+    /// reference's element order (the clipping norm, layer statistics, naming a non-finite value):
+    /// the gradient itself when the last step wrote it so, else a copy whose arrays are made on first
+    /// use and reused.
     /// </summary>
     public double[][] GradientInStateLayout() =>
-        gradientInStateLayout = ParameterArrays.ColumnMajorCopy(Gradient, Widths, gradientInStateLayout);
+        GradientByUnit ? gradientInStateLayout = ParameterArrays.ColumnMajorCopy(Gradient, Widths, gradientInStateLayout) : Gradient;
+
+    /// <summary>Whether the last step wrote <see cref="Gradient"/>'s weights row-major (a step on <see cref="ParameterArrays.ByUnit"/> sets) or in a state's layout.</summary>
+    public bool GradientByUnit { get; set; } = true;
 
     /// <summary>Arrays for the inputs and targets of every batch of an epoch over <paramref name="rows"/> rows, grown on demand.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
