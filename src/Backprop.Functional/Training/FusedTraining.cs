@@ -87,10 +87,10 @@ internal static class FusedTraining
             var (inputs, targets) = (View(batch.Inputs), Dense.Data(batch.Targets));
             if (!SplitsALayer(workspace.Products.Threads, batch.Rows, widths))
             {
-                // No layer is shared out over threads, so the layout of the weights does not matter to
-                // speed: the step reads the state's own arrays and writes new ones in its layout, which
-                // the returned state takes as they are (no copy either way, as Epochs' one copy in and
-                // out is spread over many steps).
+                // No layer is shared out over threads, so nothing gains from row-major weights: the step
+                // reads the state's own arrays and writes new ones in the state's layout, which the
+                // returned state takes as they are. (Epochs copies into row-major sets and back once a
+                // call, spread over its many steps; a single step would pay both copies every call.)
                 var own = ParameterArrays.Of(state.Network, state.Optimizer, optimizer.Slots);
                 var next = ParameterArrays.Allocate(widths, optimizer.Slots.Count);
                 var (value, bad) = Run(workspace, kernels, optimizer, state.Optimizer.Count, own, next, inputs, targets, batch.Rows);
