@@ -56,7 +56,7 @@ internal static class FusedTraining
     {
         var widths = workspace.Widths;
         // The statistics sum in the reference's element order: weights in the state's layout.
-        var (before, after, gradient) = (source.TensorsInStateLayout(widths), target.TensorsInStateLayout(widths), workspace.GradientInStateLayout());
+        var (before, after, gradient) = (source.TensorsInStateLayout(widths), target.TensorsInStateLayout(widths), workspace.GradientInStateLayout(source.ByUnit));
         return network.Layers.Map((i, layer) => LayerStatistics.OfLayer(
             layer.Activation, before[2 * i], after[2 * i],
             gradient[2 * i], gradient[2 * i + 1],
@@ -101,7 +101,7 @@ internal static class FusedTraining
             // loop of Training.Step on wide (784-256-128-10, a batch of 64) ran 9–19 ms a step against
             // Epochs' 1 ms, most of it the garbage collector's.
             var spares = workspace.TakeSpareParameters(optimizer.Slots.Count);
-            ParameterArrays Spare() => spares.Count > 0 ? spares.Pop() : ParameterArrays.Allocate(widths, optimizer.Slots.Count, byUnit: true);
+            ParameterArrays Spare() => SpareOrNew(spares, widths, optimizer.Slots.Count);
             var source = ParameterArrays.Of(state.Network, state.Optimizer, optimizer.Slots).CopyTo(Spare(), widths, workspace.Products);
             var target = Spare();
             var (loss, problem) = Run(workspace, kernels, optimizer, state.Optimizer.Count, source, target, inputs, targets, batch.Rows);
@@ -150,7 +150,7 @@ internal static class FusedTraining
             // Sets no state holds (every returned state gets a copy in its own layout): this call's
             // sources and step targets, and the next call's (kept by the workspace).
             var spares = workspace.TakeSpareParameters(slots.Count);
-            ParameterArrays Spare() => spares.Count > 0 ? spares.Pop() : ParameterArrays.Allocate(widths, slots.Count, byUnit: true);
+            ParameterArrays Spare() => SpareOrNew(spares, widths, slots.Count);
             var current = ParameterArrays.Of(state.Network, state.Optimizer, slots).CopyTo(Spare(), widths, workspace.Products);
             var losses = new double[epochs];
             NonFinite? firstSkip = null;
@@ -221,6 +221,10 @@ internal static class FusedTraining
         }
     }
 
+    /// <summary>A set from <paramref name="spares"/>, or a new one with row-major weights when none is left.</summary>
+    private static ParameterArrays SpareOrNew(Stack<ParameterArrays> spares, int[] widths, int slots) =>
+        spares.Count > 0 ? spares.Pop() : ParameterArrays.Allocate(widths, slots, byUnit: true);
+
     /// <summary>
     /// The state whose parameters and slots are those of <paramref name="parameters"/>: a fused set
     /// with row-major weights is copied into the state's layout; one in that layout (a single step's
@@ -264,7 +268,6 @@ internal static class FusedTraining
         int Parts(int i) => LayerParts(threads, rows, widths, i);
         // A layer shared out over threads needs row-major weights: a part's units are then one range of them.
         if (!byUnit && SplitsALayer(threads, rows, widths)) throw new InvalidOperationException("a step that splits a layer runs on row-major weights");
-        workspace.GradientByUnit = byUnit;
 
         // Forward: z = X·Wᵀ, then z += b and h = f(z) in one pass.
         var x = inputs;
@@ -319,10 +322,10 @@ internal static class FusedTraining
         // Clipping reads the gradients' global norm through the reference's own routine, which sums in
         // the reference's element order: over the gradients in the state's layout.
         if (!eager)
-            finite = Update(step ?? optimizer.At(count, GlobalNorm.Of(workspace.GradientInStateLayout())), source, target, workspace.Gradient, updateParts, widths, workspace.Products);
+            finite = Update(step ?? optimizer.At(count, GlobalNorm.Of(workspace.GradientInStateLayout(byUnit))), source, target, workspace.Gradient, updateParts, widths, workspace.Products);
         if (finite) return (value, null);
         // The first non-finite value, named in the reference's order.
-        var problem = NonFinite.In(ParameterArrays.AsGradients(workspace.GradientInStateLayout()), "the gradient of") ??
+        var problem = NonFinite.In(ParameterArrays.AsGradients(workspace.GradientInStateLayout(byUnit)), "the gradient of") ??
                       NonFinite.In(ParameterArrays.AsGradients(target.TensorsInStateLayout(widths)), "the updated");
         return (value, problem);
     }

@@ -228,7 +228,7 @@ internal sealed class StepWorkspace
     /// <summary>dL/dh of the layer below, then its δ.</summary>
     public double[] Below { get; }
 
-    /// <summary>dL/dW (row-major, as the fused step's <see cref="ParameterArrays.ByUnit"/> sets) and dL/db of every layer, in tensor order.</summary>
+    /// <summary>dL/dW (laid out as the weights of the sets the step ran on) and dL/db of every layer, in tensor order.</summary>
     public double[][] Gradient { get; }
 
     private double[][]? gradientInStateLayout;
@@ -236,14 +236,11 @@ internal sealed class StepWorkspace
     /// <summary>
     /// <see cref="Gradient"/> in a state's layout (column-major weights), for what reads it in the
     /// reference's element order (the clipping norm, layer statistics, naming a non-finite value):
-    /// the gradient itself when the last step wrote it so, else a copy whose arrays are made on first
-    /// use and reused.
+    /// the gradient itself when the step that wrote it ran on a state's layout, else (<paramref name="byUnit"/>,
+    /// a step on <see cref="ParameterArrays.ByUnit"/> sets) a copy whose arrays are made on first use and reused.
     /// </summary>
-    public double[][] GradientInStateLayout() =>
-        GradientByUnit ? gradientInStateLayout = ParameterArrays.ColumnMajorCopy(Gradient, Widths, gradientInStateLayout) : Gradient;
-
-    /// <summary>Whether the last step wrote <see cref="Gradient"/>'s weights row-major (a step on <see cref="ParameterArrays.ByUnit"/> sets) or in a state's layout.</summary>
-    public bool GradientByUnit { get; set; } = true;
+    public double[][] GradientInStateLayout(bool byUnit) =>
+        byUnit ? gradientInStateLayout = ParameterArrays.ColumnMajorCopy(Gradient, Widths, gradientInStateLayout) : Gradient;
 
     /// <summary>Arrays for the inputs and targets of every batch of an epoch over <paramref name="rows"/> rows, grown on demand.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
