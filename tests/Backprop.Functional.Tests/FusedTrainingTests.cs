@@ -495,7 +495,9 @@ public sealed class FusedTrainingTests
     {
         // One momentum value of +∞ in the first weight tensor: the loss stays finite and only that
         // element's update overflows, in the last of three threads' ranges: of the update shared
-        // out at the end (330-203-30-3, batches of 4: unit 150 is in the last part's 128–202), or of
+        // out at the end (330-203-30-3, batches of 4: a step that splits no layer keeps the state's
+        // column-major weights, whose element 250·203 + 150 = 50,900 is in the last part's range of
+        // elements, 128·330 = 42,240 to 66,989), or of
         // the first layer's split backward pass, whose parts update their own units' weights
         // (64-200-30-3, batches of 64: unit 150 is in the last part's 136–199).
         var c = new NetworkCase([inputs, units, 30, 3], ["tanh", "identity", "identity"], batch, 9);
