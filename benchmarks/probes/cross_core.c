@@ -14,6 +14,9 @@
 //    - the fused step's before that: the forward pass split by units (each core read its rows of
 //      every column of a column-major θ), the update by contiguous halves (columns);
 //    - rows: everything split by units, so each core's share is every column's half (1 KiB runs).
+// 4. Writing 128 KiB over lines only this core holds, over lines the other core has just read
+//    (each such line's other copy must be invalidated first), and the latter with non-temporal
+//    stores (which send the lines to memory, so the writer's own next read of them misses too).
 #define _GNU_SOURCE
 #include <immintrin.h>
 #include <pthread.h>
@@ -212,6 +215,70 @@ static void update(enum Pattern p)
     free(gradient);
 }
 
+// --- 4. write after whose read --------------------------------------------------------------
+static void *reader(void *unused)
+{
+    (void)unused;
+    pin(1);
+    volatile double sink = 0;
+    for (int r = 0; r < 3 * Reps; r++) {
+        while (atomic_load(&turn) != 1) {}
+        sink += read_all(shared, ReadDoubles);
+        atomic_store(&turn, 0);
+    }
+    return NULL;
+}
+
+static void write_all(double *p, size_t n, double value, int non_temporal)
+{
+    __m512d v = _mm512_set1_pd(value);
+    if (non_temporal) {
+        for (size_t i = 0; i < n; i += 8) _mm512_stream_pd(p + i, v);
+        _mm_sfence();
+    } else {
+        for (size_t i = 0; i < n; i += 8) _mm512_store_pd(p + i, v);
+    }
+}
+
+static void write_after_read(void)
+{
+    shared = alloc_zeroed(ReadDoubles);
+    pin(0);
+    double own = 0, after[2] = { 0, 0 }, reread = 0, sink = 0;
+    for (int r = 0; r < Reps; r++) {
+        write_all(shared, ReadDoubles, r, 0);
+        double start = now();
+        write_all(shared, ReadDoubles, r + 1, 0);
+        own += now() - start;
+    }
+    pthread_t other;
+    pthread_create(&other, NULL, reader, NULL);
+    for (int non_temporal = 0; non_temporal < 2; non_temporal++) {
+        for (int r = 0; r < Reps; r++) {
+            atomic_store(&turn, 1);
+            while (atomic_load(&turn) != 0) {}
+            double start = now();
+            write_all(shared, ReadDoubles, r, non_temporal);
+            after[non_temporal] += now() - start;
+            if (non_temporal) {
+                start = now();
+                sink += read_all(shared, ReadDoubles);
+                reread += now() - start;
+            }
+        }
+    }
+    // The reader takes 3 × Reps turns; give it the last ones.
+    for (int r = 0; r < Reps; r++) {
+        atomic_store(&turn, 1);
+        while (atomic_load(&turn) != 0) {}
+    }
+    pthread_join(other, NULL);
+    printf("writing 128 KiB: over its own lines %.1f us, over lines the other core read %.1f us, "
+           "the same with non-temporal stores %.1f us (then reading it back %.1f us)%s\n",
+           own / Reps * 1e6, after[0] / Reps * 1e6, after[1] / Reps * 1e6, reread / Reps * 1e6, sink == 1 ? " " : "");
+    free(shared);
+}
+
 int main(void)
 {
     round_trip();
@@ -219,5 +286,6 @@ int main(void)
     update(Contiguous);
     update(FusedStep);
     update(Rows);
+    write_after_read();
     return 0;
 }
