@@ -39,6 +39,8 @@ public static class VerifyCommand
         if (breaks.IsEmpty && !quiet) context.Out.WriteLine("chain: intact (state 0 is the one run.json describes; every kept state, seal, link and metrics row checked)");
     }
 
+    private static string Problems(int count) => count == 1 ? "1 problem" : $"{count} problems";
+
     private static int Report(CommandContext context, VerifyReport report, bool quiet)
     {
         if (quiet) return report.Proven && report.Epochs.ForAll(e => e.Identical) ? ExitCodes.Success : ExitCodes.Mismatch;
@@ -50,6 +52,9 @@ public static class VerifyCommand
             context.Out.WriteLine($"parent: absent ({absent.Path}); the fork is proven from its state 0 on, but not that state 0 is its parent's state: not verified");
         if (report.Proven && report.LastStateSha256 is { } sha)
             context.Out.WriteLine($"verified: the last state's SHA-256 {sha} stands for the whole run");
+        // The last line gives the verdict: a replay that matched does not prove a run whose chain is broken.
+        else if (!report.Breaks.IsEmpty)
+            context.Out.WriteLine($"not verified: {Problems(report.Breaks.Count)} in the chain of evidence (the 'chain:' lines above)");
         return report.Proven && replayed == ExitCodes.Success ? ExitCodes.Success : ExitCodes.Mismatch;
     }
 }
