@@ -39,7 +39,9 @@ public sealed class TamperedRunTests
         lines[^1] = lines[^1][..^64] + sha;
         File.WriteAllLines(metrics, lines);
         Resume(run).AssertRefused("000006.safetensors", "does not replay from epoch 5", "DIFFERS", "layers.0.weight");
-        Assert.Contains("epoch 6: DIFFERS", Verify(run).Out);
+        var verify = Verify(run);
+        Assert.Contains("epoch 6: DIFFERS", verify.Out);
+        Assert.StartsWith("not verified: ", verify.Out.TrimEnd().Split('\n')[^1]);
     }
 
     [Fact]
@@ -67,6 +69,8 @@ public sealed class TamperedRunTests
         Assert.Contains("chain: intact", verify.Out);
         Assert.Contains("epoch 2: identical", verify.Out);
         Assert.Contains("epoch 3: DIFFERS: first differing tensor layers.0.weight", verify.Out);
+        // With the chain intact, the replay's own verdict is the last line.
+        Assert.Matches(@"^replayed 6 epochs: [1-6] differ$", verify.Out.TrimEnd().Split('\n')[^1]);
     }
 
     [Fact]
