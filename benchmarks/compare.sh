@@ -19,7 +19,10 @@
 #
 # Before and after the run, each CPU's own speed is measured alone (a 256² product pinned to it with
 # taskset) and printed above the table: on a shared host one CPU can run 20-30% slower than the
-# other for minutes, and that moves every two-thread figure.
+# other for minutes, and that moves every two-thread figure. So does where the host placed the two
+# CPUs: with a C compiler and AVX-512, the round trip of a cache line between them is measured too
+# (benchmarks/probes/cross_core.c's first line): about 100 ns when they share a die, 450-550 when they
+# do not (this VM has shown both within one hour), and a split step pays it on every value it hands over.
 #
 # --peer-malloc: numpy and PyTorch allocate fresh arrays every step. glibc maps an array above its
 # mmap threshold anew and unmaps it when freed, so each one faults in its pages again, step after
@@ -51,7 +54,7 @@ while [[ $# -gt 0 ]]; do
     --workloads) only=$2; shift 2 ;;
     --blas-core) blas_core=$2; shift 2 ;;
     --peer-malloc) peer_malloc=$2; shift 2 ;;
-    -h|--help) sed -n '2,32p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,35p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -136,7 +139,21 @@ cpu_speeds() {
   printf -v joined '%s, ' "${speeds[@]}"
   echo "${joined%, }"
 }
+# The cross-core probe, built once for this run (removed at exit).
+probe=""
+if command -v cc >/dev/null && grep -qw avx512f /proc/cpuinfo; then
+  probe=$(mktemp -t cross_core.XXXXXX)
+  trap 'rm -f "$probe"' EXIT
+  cc -O2 -mavx512f -pthread "$root/benchmarks/probes/cross_core.c" -o "$probe" 2>/dev/null || probe=""
+fi
+round_trip() {
+  if [[ -z $probe ]]; then echo "not measured (no C compiler or no AVX-512)"; return; fi
+  local out
+  out=$("$probe" 2>/dev/null) || { echo "?"; return; }
+  grep -o '[0-9]* ns' <<<"${out%%$'\n'*}" || echo "?"
+}
 speeds_before=$(cpu_speeds)
+trip_before=$(round_trip)
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 started=$(date -u +%Y-%m-%dT%H:%MZ)
 for rep in $(seq "$reps"); do
@@ -161,10 +178,11 @@ for rep in $(seq "$reps"); do
 done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 speeds_after=$(cpu_speeds)
+trip_after=$(round_trip)
 
-"$python" - "$raw" "$reps" "$started" "$load_before" "$load_after" "${!missing[*]}" "${OPENBLAS_CORETYPE:-}" "${peer_env[*]}" "$speeds_before" "$speeds_after" <<'PY'
+"$python" - "$raw" "$reps" "$started" "$load_before" "$load_after" "${!missing[*]}" "${OPENBLAS_CORETYPE:-}" "${peer_env[*]}" "$speeds_before" "$speeds_after" "$trip_before" "$trip_after" <<'PY'
 import json, os, platform, statistics, sys
-raw, reps, started, before, after, missing, coretype, peer_env, speeds_before, speeds_after = sys.argv[1:11]
+raw, reps, started, before, after, missing, coretype, peer_env, speeds_before, speeds_after, trip_before, trip_after = sys.argv[1:13]
 rows = [json.loads(line) for line in open(raw)]
 order = ["seed", "small", "wide", "narrow", "mid", "funnel", "big", "dgemm"]
 names = {"backprop": "Backprop.Functional", "numpy": "numpy", "torch": "PyTorch", "notebook": "seed notebook loop"}
@@ -187,6 +205,7 @@ print(f"load average (1, 5, 15 min) {before} before, {after} after. " + "; ".joi
       + (f". OPENBLAS_CORETYPE={coretype} for the peers" if coretype else "")
       + (f"; {peer_env} for the Python peers." if peer_env else "."))
 print(f"Each CPU alone (GFLOP/s of a 256² product pinned to it): {speeds_before} before; {speeds_after} after.")
+print(f"A cache line's round trip between the CPUs (benchmarks/probes/cross_core.c): {trip_before} before, {trip_after} after.")
 if missing:
     print(f"Not measured (not installed): {missing}.")
 print()
