@@ -236,6 +236,7 @@ public sealed class TamperedRunTests
         node["task"] = "classification";
         File.WriteAllText(runJson, node.ToJsonString());
         var verify = CliRun.Of("verify", run);
+        Assert.Equal(3, verify.ExitCode);
         Assert.Contains("run.json: 'task' is \"classification\" but the run it describes has \"regression\"", verify.Out);
         CliRun.Of("train", "--resume", run, "--epochs", "4").AssertRefused("'task'");
     }
