@@ -26,25 +26,31 @@ public static class VerifyCommand
             using var compute = SharedOptions.Compute(parse, threads);
             var silent = parse.GetValue(quiet);
             if (!silent) context.Out.WriteLine(SharedOptions.NumericsLine(compute));
-            return Verification.Run(parse.GetValue(dir)!, SharedOptions.Sources(parse, moved), breaks => Chain(context, breaks, silent),
+            var shown = 0;
+            return Verification.Run(parse.GetValue(dir)!, SharedOptions.Sources(parse, moved), breaks => shown = Chain(context, breaks, silent),
                     line => { if (!silent || !line.Identical) context.Out.WriteLine(line.Text); }, compute)
-                .Map(report => Report(context, report, silent));
+                .Map(report => Report(context, report, silent, shown));
         }));
         return command;
     }
 
-    private static void Chain(CommandContext context, Arr<ChainBreak> breaks, bool quiet)
+    /// <summary>Prints the chain check's breaks (or that it is intact) and returns how many it printed.</summary>
+    private static int Chain(CommandContext context, Arr<ChainBreak> breaks, bool quiet)
     {
         foreach (var problem in breaks) context.Out.WriteLine($"chain: {problem}");
         if (breaks.IsEmpty && !quiet) context.Out.WriteLine("chain: intact (state 0 is the one run.json describes; every kept state, seal, link and metrics row checked)");
+        return breaks.Count;
     }
 
     private static string Problems(int count) => count == 1 ? "1 problem" : $"{count} problems";
 
-    private static int Report(CommandContext context, VerifyReport report, bool quiet)
+    private static int Report(CommandContext context, VerifyReport report, bool quiet, int shown)
     {
+        // Breaks found after the chain check (a replay that could not start, and why) are printed here.
+        foreach (var late in report.Breaks.Skip(shown)) context.Out.WriteLine($"chain: {late}");
         if (quiet) return report.Proven && report.Epochs.ForAll(e => e.Identical) ? ExitCodes.Success : ExitCodes.Mismatch;
-        var replayed = ReplayCommand.Summarize(context, report.Epochs.ToArray());
+        // A replay that could not start has no epochs to sum up: its reason is the last chain line.
+        var replayed = report.Breaks.Count > shown && report.Epochs.IsEmpty ? ExitCodes.Mismatch : ReplayCommand.Summarize(context, report.Epochs.ToArray());
         if (report.Parent is { Problem: null } parent)
             context.Out.WriteLine($"parent: {parent.Path} has the SHA-256 run.json records, is epoch {parent.Epoch} of the run whose state 0 hashes to " +
                                   $"{parent.RunSha256[..12]}… (its run.json's), and gives state 0 ('backprop verify {parent.Run}' proves the parent's own epochs)");

@@ -111,7 +111,12 @@ public sealed class TamperedRunTests
         Resume(run).AssertRefused($"'{key}'", "run.json says");
         var verify = Verify(run);
         Assert.Contains($"'{key}'", verify.Out);
-        Assert.StartsWith("not verified: ", verify.Out.TrimEnd().Split('\n')[^1]);
+        // No epoch replays from a state 0 run.json does not describe: why is a chain line, not "replayed 0 epochs".
+        Assert.Contains("chain: replay: ", verify.Out);
+        Assert.DoesNotContain("replayed 0 epochs", verify.Out);
+        // The verdict counts exactly the problems printed above it, each once.
+        var lines = verify.Out.TrimEnd().Split('\n');
+        Assert.Equal($"not verified: {lines.Count(l => l.StartsWith("chain: ", StringComparison.Ordinal))} problems in the chain of evidence (the 'chain:' lines above)", lines[^1]);
         var replay = CliRun.Of("replay", run.Path, "--from", "2");
         Assert.Equal(1, replay.ExitCode);
         Assert.Contains($"'{key}'", replay.Error);
