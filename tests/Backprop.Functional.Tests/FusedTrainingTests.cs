@@ -135,6 +135,26 @@ public sealed class FusedTrainingTests
             .Label($"measured {string.Join(" | ", measured.Layers ?? [])} vs {string.Join(" | ", expected)}");
     }
 
+    [Property(MaxTest = 100, Arbitrary = [typeof(AnyTraining)])]
+    public Property Measured_epochs_in_one_context_each_measure_their_own_first_step(TrainingCase c)
+    {
+        var (config, data) = (c.Config(), c.Network.Data);
+        var state = c.Start();
+        // The context keeps the arrays the statistics are read from between calls, as train --out does
+        // epoch after epoch: each epoch must read its own step's values, never the last one's.
+        using var compute = new ComputeContext(c.Threads);
+        for (var epoch = 1; epoch <= 3; epoch++)
+        {
+            var measured = Training.MeasuredEpoch(config, state, data, compute);
+            var expected = LayerStatistics.OfEpoch(config, state, data);
+            if (measured.Layers is not { } layers || !layers.SequenceEqual(expected))
+                return false.Label($"epoch {epoch}: {string.Join(" | ", measured.Layers ?? [])} vs {string.Join(" | ", expected)}");
+            if (measured.Stop is not null) break;
+            state = measured.State;
+        }
+        return true.ToProperty();
+    }
+
     [Property(MaxTest = 200, Arbitrary = [typeof(AnyTraining)])]
     public Property The_fused_epoch_equals_the_fold_of_reference_steps_bit_for_bit(TrainingCase c)
     {

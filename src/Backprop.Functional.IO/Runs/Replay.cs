@@ -107,7 +107,7 @@ public static class Replay
         if (row.StateSha256 != sha)
             return new(epoch, false, $"epoch {epoch}: DIFFERS: not kept, and the rebuilt state's SHA-256 {sha[..12]}… is not the recorded {row.StateSha256[..12]}…");
         return checkpoint.Metrics is { } metrics && row.Metrics.SameBits(metrics)
-            ? new(epoch, true, $"epoch {epoch}: identical (not kept; the rebuilt state has the SHA-256 and the metrics metrics.csv recorded)")
+            ? new(epoch, true, $"epoch {epoch}: identical (not kept; the rebuilt state has the SHA-256 and the metrics that metrics.csv recorded)")
             : new(epoch, false, $"epoch {epoch}: DIFFERS: metrics.csv's row records other metrics than the rebuilt epoch measured");
     }
 }

@@ -56,7 +56,8 @@ internal static class FusedTraining
     {
         var widths = workspace.Widths;
         // The statistics sum in the reference's element order: weights in the state's layout.
-        var (before, after, gradient) = (source.TensorsInStateLayout(widths), target.TensorsInStateLayout(widths), workspace.GradientInStateLayout(source.ByUnit));
+        var (before, after) = workspace.ParametersInStateLayout(source, target);
+        var gradient = workspace.GradientInStateLayout(source.ByUnit);
         return network.Layers.Map((i, layer) => LayerStatistics.OfLayer(
             layer.Activation, before[2 * i], after[2 * i],
             gradient[2 * i], gradient[2 * i + 1],
