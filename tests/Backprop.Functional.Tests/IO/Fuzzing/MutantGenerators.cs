@@ -6,7 +6,7 @@ using FsCheck.Fluent;
 namespace Backprop.Functional.Tests.IO.Fuzzing;
 
 /// <summary>
-/// FsCheck generators of mutated files: one to four edits of a seed, mixing blind ones (bit
+/// FsCheck generators of mutated files: one to eight edits of a seed, mixing blind ones (bit
 /// flips, random bytes, deletions, duplications, truncations) with insertions of the tokens
 /// each format is built from, which reach the parser's deeper branches far more often.
 /// </summary>
