@@ -264,8 +264,9 @@ public static class ChainCheck
         return rows;
     }
 
+    // LanguageExt's own SequenceEqual on an Arr looks up its element type's equality by reflection over every loaded assembly on first use (0.7-0.9 s of a command); System.Linq's compares with the default comparer.
     private static bool SameSchema(DataSchema a, DataSchema b) =>
-        a.Task == b.Task && a.Features.SequenceEqual(b.Features) && a.Targets.SequenceEqual(b.Targets) && a.Classes.SequenceEqual(b.Classes) &&
+        a.Task == b.Task && Enumerable.SequenceEqual(a.Features, b.Features) && Enumerable.SequenceEqual(a.Targets, b.Targets) && Enumerable.SequenceEqual(a.Classes, b.Classes) &&
         Same(a.Standardization, b.Standardization) && Same(a.TargetStandardization, b.TargetStandardization);
 
     private static bool Same(Option<Standardization> a, Option<Standardization> b) =>

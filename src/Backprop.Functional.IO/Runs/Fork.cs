@@ -149,11 +149,12 @@ public static class Fork
         var parentSchema = state.Schema;
         if (parentSchema.Task != schema.Task)
             return $"the data's schema differs from {source}: task {schema.Task.ToString().ToLowerInvariant()}, not {parentSchema.Task.ToString().ToLowerInvariant()}";
-        if (!parentSchema.Features.SequenceEqual(schema.Features))
+        // LanguageExt's own SequenceEqual on an Arr looks up its element type's equality by reflection over every loaded assembly on first use (0.7-0.9 s of a command); System.Linq's compares with the default comparer.
+        if (!Enumerable.SequenceEqual(parentSchema.Features, schema.Features))
             return $"the data's schema differs from {source}: features {Names(schema.Features)}, not {Names(parentSchema.Features)}";
-        if (!parentSchema.Targets.SequenceEqual(schema.Targets))
+        if (!Enumerable.SequenceEqual(parentSchema.Targets, schema.Targets))
             return $"the data's schema differs from {source}: targets {Names(schema.Targets)}, not {Names(parentSchema.Targets)}";
-        if (!parentSchema.Classes.SequenceEqual(schema.Classes))
+        if (!Enumerable.SequenceEqual(parentSchema.Classes, schema.Classes))
             return $"the data's schema differs from {source}: classes {Names(schema.Classes)}, not {Names(parentSchema.Classes)}";
         if (parentSchema.Standardization.IsSome != standardize)
             return $"a fork keeps its parent's preprocessing: {(standardize ? "standardized" : "raw")} features differ from {source}, {(standardize ? "raw" : "standardized")}";
