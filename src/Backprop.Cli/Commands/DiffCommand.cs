@@ -52,7 +52,7 @@ public static class DiffCommand
                 rows.Add([ta.Name, ta.ShapeText, StateSource.Number(ShowCommand.Norm(ta.Values)), "(only in A)", "", "", ""]);
                 continue;
             }
-            // LanguageExt's own SequenceEqual on an Arr looks up its element type's equality by reflection over every loaded assembly on first use (0.7-0.9 s of a command); System.Linq's compares with the default comparer.
+            // System.Linq's, not LanguageExt's (src/BannedSymbols.txt says why).
             if (!Enumerable.SequenceEqual(ta.Shape, tb.Shape))
             {
                 rows.Add([ta.Name, $"{ta.ShapeText} vs {tb.ShapeText}", "", "", "", "(shapes differ)", ""]);

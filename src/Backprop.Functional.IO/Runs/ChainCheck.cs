@@ -264,7 +264,7 @@ public static class ChainCheck
         return rows;
     }
 
-    // LanguageExt's own SequenceEqual on an Arr looks up its element type's equality by reflection over every loaded assembly on first use (0.7-0.9 s of a command); System.Linq's compares with the default comparer.
+    // System.Linq's, not LanguageExt's (src/BannedSymbols.txt says why).
     private static bool SameSchema(DataSchema a, DataSchema b) =>
         a.Task == b.Task && Enumerable.SequenceEqual(a.Features, b.Features) && Enumerable.SequenceEqual(a.Targets, b.Targets) && Enumerable.SequenceEqual(a.Classes, b.Classes) &&
         Same(a.Standardization, b.Standardization) && Same(a.TargetStandardization, b.TargetStandardization);

@@ -149,7 +149,7 @@ public static class Fork
         var parentSchema = state.Schema;
         if (parentSchema.Task != schema.Task)
             return $"the data's schema differs from {source}: task {schema.Task.ToString().ToLowerInvariant()}, not {parentSchema.Task.ToString().ToLowerInvariant()}";
-        // LanguageExt's own SequenceEqual on an Arr looks up its element type's equality by reflection over every loaded assembly on first use (0.7-0.9 s of a command); System.Linq's compares with the default comparer.
+        // System.Linq's, not LanguageExt's (src/BannedSymbols.txt says why).
         if (!Enumerable.SequenceEqual(parentSchema.Features, schema.Features))
             return $"the data's schema differs from {source}: features {Names(schema.Features)}, not {Names(parentSchema.Features)}";
         if (!Enumerable.SequenceEqual(parentSchema.Targets, schema.Targets))
