@@ -31,14 +31,16 @@ internal sealed record TextScan(int Bom, long Bytes, long Lines, int Columns, bo
     /// <summary>
     /// Scans <paramref name="text"/> to its end in chunks; <paramref name="fits"/> is asked, after
     /// the first chunk, whether a file of the estimated lines and columns can be held at all, so that
-    /// a file far too big is refused before the rest of it is read.
+    /// a file far too big is refused before the rest of it is read. <paramref name="length"/> is the
+    /// exact number of bytes <paramref name="text"/> yields (a file's size, a buffer's length): it
+    /// sizes the estimate, the middle line and, for a short text, the buffer.
     /// </summary>
     public static Fin<TextScan> Of(string source, Stream text, long length, CsvDialect dialect, Func<long, int, Fin<Unit>> fits)
     {
         // A text shorter than a chunk is read into a buffer of its own length and a byte to spare (so that
         // the first read already ends short): a whole chunk's buffer, 1 MiB zeroed for each small
         // file, took about 0.1 ms, most of what parsing a file of a few lines costs.
-        var chunk = (int)Math.Min(ChunkBytes, Math.Max(length, 0) + 1);
+        var chunk = length < ChunkBytes ? (int)Math.Max(length, 0) + 1 : ChunkBytes;
         var buffer = new byte[chunk + 4];
         // position: the file offset of buffer[0]; carried: bytes of a cut character moved to its start.
         var (position, carried, bom, first) = (0L, 0, 0, true);

@@ -22,11 +22,11 @@ public sealed class MemoryEstimateFiguresTests
         Assert.Equal(8 * (4 * 20 + 5 * 12 + 15), e.WorkspaceBytes);
         // 15 rows × 5 values, and the 10 training rows gathered again for the epoch's batches.
         Assert.Equal(8 * (15 * 5 + 10 * 5), e.DataBytes);
-        // (1 queued + 2) sets of 26 × (1 + 2 slots).
-        Assert.Equal(8 * 3 * 78, e.SavingBytes);
+        // (1 queued + 2) sets of 26 × (1 + 2 slots), and the statistics' copies: 26 parameters before and after, 26 gradients.
+        Assert.Equal(8 * (3 * 78 + 3 * 26), e.SavingBytes);
         Assert.Equal((45, "the data set (15 rows × 3 columns)"), (e.LargestTensor, e.LargestTensorName));
         // The arrays with the collector's 4%, then the runtime's 48 MiB.
-        Assert.Equal((1040 + 2080 + 208 + 1240 + 1000 + 1872) * 104 / 100 + (48L << 20), e.TotalBytes);
+        Assert.Equal((1040 + 2080 + 208 + 1240 + 1000 + 2496) * 104 / 100 + (48L << 20), e.TotalBytes);
         // The caller's own bytes count with the arrays.
         Assert.Equal(e.TotalBytes + 104, MemoryEstimate.Of(Worked with { OtherBytes = 100 }).TotalBytes);
     }

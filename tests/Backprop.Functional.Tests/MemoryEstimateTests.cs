@@ -83,9 +83,10 @@ public sealed class MemoryEstimateTests
         Assert.Equal(0, e.SavingBytes);
         var arrays = e.ParameterBytes + e.OptimizerBytes + e.GradientBytes + e.WorkspaceBytes + e.DataBytes;
         Assert.Equal(arrays * (100 + MemoryEstimate.CollectorOverheadPercent) / 100 + MemoryEstimate.RuntimeBytes, e.TotalBytes);
-        // One full batch is not shuffled; a writer holding two states keeps them and encodes one (a copy and its file).
+        // One full batch is not shuffled; a writer holding two states keeps them and encodes one (a copy and its
+        // file), and the recorded layer statistics read copies of the parameters before and after and of the gradient.
         Assert.Equal(8 * 15 * 3, Of(new TrainingShape([2, 3, 1], 1, 10, 10) { HeldOutRows = 5 }).DataBytes);
-        Assert.Equal(8 * (2 + 2) * 13 * 2, Of(new TrainingShape([2, 3, 1], 1, 10, 4) { SavedStates = 2 }).SavingBytes);
+        Assert.Equal(8 * ((2 + 2) * 13 * 2 + 3 * 13), Of(new TrainingShape([2, 3, 1], 1, 10, 4) { SavedStates = 2 }).SavingBytes);
     }
 
     [Fact]

@@ -52,7 +52,6 @@ public static class DiffCommand
                 rows.Add([ta.Name, ta.ShapeText, StateSource.Number(ShowCommand.Norm(ta.Values)), "(only in A)", "", "", ""]);
                 continue;
             }
-            // System.Linq's, not LanguageExt's (src/BannedSymbols.txt says why).
             if (!Enumerable.SequenceEqual(ta.Shape, tb.Shape))
             {
                 rows.Add([ta.Name, $"{ta.ShapeText} vs {tb.ShapeText}", "", "", "", "(shapes differ)", ""]);

@@ -264,7 +264,6 @@ public static class ChainCheck
         return rows;
     }
 
-    // System.Linq's, not LanguageExt's (src/BannedSymbols.txt says why).
     private static bool SameSchema(DataSchema a, DataSchema b) =>
         a.Task == b.Task && Enumerable.SequenceEqual(a.Features, b.Features) && Enumerable.SequenceEqual(a.Targets, b.Targets) && Enumerable.SequenceEqual(a.Classes, b.Classes) &&
         Same(a.Standardization, b.Standardization) && Same(a.TargetStandardization, b.TargetStandardization);

@@ -149,7 +149,6 @@ public static class Fork
         var parentSchema = state.Schema;
         if (parentSchema.Task != schema.Task)
             return $"the data's schema differs from {source}: task {schema.Task.ToString().ToLowerInvariant()}, not {parentSchema.Task.ToString().ToLowerInvariant()}";
-        // System.Linq's, not LanguageExt's (src/BannedSymbols.txt says why).
         if (!Enumerable.SequenceEqual(parentSchema.Features, schema.Features))
             return $"the data's schema differs from {source}: features {Names(schema.Features)}, not {Names(parentSchema.Features)}";
         if (!Enumerable.SequenceEqual(parentSchema.Targets, schema.Targets))

@@ -18,7 +18,6 @@ public static class StateDifference
         foreach (var tensor in expected.Tensors)
         {
             if (actual.Find(tensor.Name).Case is not Tensor other) return $"tensor {tensor.Name} is missing from the saved state";
-            // System.Linq's, not LanguageExt's (src/BannedSymbols.txt says why).
             if (!Enumerable.SequenceEqual(tensor.Shape, other.Shape)) return $"tensor {tensor.Name} has shape {other.ShapeText}, rebuilt {tensor.ShapeText}";
             var largest = LargestDifference(tensor.Values, other.Values);
             if (largest is { } d) return $"first differing tensor {tensor.Name}, largest absolute difference {d.ToString("G6", CultureInfo.InvariantCulture)}";

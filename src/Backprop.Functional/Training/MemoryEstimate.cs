@@ -28,7 +28,7 @@ namespace Backprop.Functional;
 /// <param name="GradientBytes">One gradient, reused by every step.</param>
 /// <param name="WorkspaceBytes">One batch's forward trace and backward buffers, and one evaluation pass over a batch of the held-out rows.</param>
 /// <param name="DataBytes">The training and held-out rows, and with mini-batches the epoch's shuffled copy of the training rows.</param>
-/// <param name="SavingBytes">States held by a writer, and the copy and file buffer of the one it encodes.</param>
+/// <param name="SavingBytes">States held by a writer, the copy and file buffer of the one it encodes, and the copies in a state's layout that the recorded layer statistics read (the step's parameters before and after, and its gradient), which the context keeps.</param>
 /// <param name="LargestTensor">Elements of the largest single array training needs.</param>
 /// <param name="LargestTensorName">What that array is, for messages.</param>
 public sealed record MemoryEstimate(
@@ -125,7 +125,8 @@ public sealed record MemoryEstimate(
             ? Int128.Min(Int128.Min(heldOut, Evaluation.MaxRowsPerPass) * passRow, 3 * Int128.Max(Evaluation.ActivationBudget, 64 * (activations + outputs))) +
               3 * (outputs - 1) * heldOut
             : 0;
-        var saving = shape.SavedStates > 0 ? (shape.SavedStates + 2) * set : 0;
+        // A run that saves states records its layers' statistics, read through copies of both parameter sets and the gradient.
+        var saving = shape.SavedStates > 0 ? (shape.SavedStates + 2) * set + 3 * parameters : 0;
 
         var tensors = new (Int128 Elements, string Name)[]
         {

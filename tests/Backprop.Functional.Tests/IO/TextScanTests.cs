@@ -1,5 +1,6 @@
 using System.Text;
 using Backprop.Functional.IO;
+using Backprop.Functional.Tests.Support;
 using LanguageExt;
 
 namespace Backprop.Functional.Tests.IO;
@@ -30,6 +31,36 @@ public sealed class TextScanTests
         var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.Equal((4L, 3), (scan.Lines, scan.Columns));
         Assert.True(allocated < Chunk / 16, $"scanning {bytes.Length} bytes allocated {allocated:N0} bytes");
+    }
+
+    [Fact]
+    public void A_text_as_long_as_the_largest_length_is_still_read_in_whole_chunks()
+    {
+        // length + 1 would wrap there and leave a buffer of nothing, read forever: an endless text of
+        // NULs said to be long.MaxValue bytes must be refused at its first line, as a sparse file is.
+        using var zeros = new EndlessZeros();
+        var scan = TextScan.Of("t.csv", zeros, long.MaxValue, CsvDialect.Default, (_, _) => Unit.Default);
+        ReaderRefusal.Expect(scan, "t.csv", "line 1 is longer than 16 MiB");
+    }
+
+    /// <summary>A stream of NUL bytes without end.</summary>
+    private sealed class EndlessZeros : Stream
+    {
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+        public override int Read(Span<byte> buffer)
+        {
+            buffer.Clear();
+            return buffer.Length;
+        }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     /// <summary>What the scan of <paramref name="bytes"/> asks, in order, about the lines and columns it must hold.</summary>
