@@ -104,17 +104,22 @@ static double read_all(const double *p, size_t n)
     return _mm512_reduce_add_pd(_mm512_add_pd(_mm512_add_pd(a, b), _mm512_add_pd(c, d)));
 }
 
-static void *writer(void *unused)
+// The other core's side of sections 2 and 4: on each of its turns, act on the shared buffer, then hand the turn back.
+struct OtherCore { void (*act)(void); int turns; };
+
+static void *other_core(void *arg)
 {
-    (void)unused;
+    const struct OtherCore *o = arg;
     pin(1);
-    for (int r = 0; r < Reps; r++) {
+    for (int r = 0; r < o->turns; r++) {
         while (atomic_load(&turn) != 1) {}
-        touch_every_line(shared, ReadDoubles);
+        o->act();
         atomic_store(&turn, 0);
     }
     return NULL;
 }
+
+static void touch_shared(void) { touch_every_line(shared, ReadDoubles); }
 
 static void read_after_write(void)
 {
@@ -128,7 +133,8 @@ static void read_after_write(void)
         own += now() - start;
     }
     pthread_t other;
-    pthread_create(&other, NULL, writer, NULL);
+    struct OtherCore writer = { touch_shared, Reps };
+    pthread_create(&other, NULL, other_core, &writer);
     for (int r = 0; r < Reps; r++) {
         atomic_store(&turn, 1);
         while (atomic_load(&turn) != 0) {}
@@ -216,18 +222,8 @@ static void update(enum Pattern p)
 }
 
 // --- 4. write after whose read --------------------------------------------------------------
-static void *reader(void *unused)
-{
-    (void)unused;
-    pin(1);
-    volatile double sink = 0;
-    for (int r = 0; r < 3 * Reps; r++) {
-        while (atomic_load(&turn) != 1) {}
-        sink += read_all(shared, ReadDoubles);
-        atomic_store(&turn, 0);
-    }
-    return NULL;
-}
+static volatile double read_sink;
+static void read_shared(void) { read_sink += read_all(shared, ReadDoubles); }
 
 static void write_all(double *p, size_t n, double value, int non_temporal)
 {
@@ -252,7 +248,8 @@ static void write_after_read(void)
         own += now() - start;
     }
     pthread_t other;
-    pthread_create(&other, NULL, reader, NULL);
+    struct OtherCore reader = { read_shared, 2 * Reps };
+    pthread_create(&other, NULL, other_core, &reader);
     for (int non_temporal = 0; non_temporal < 2; non_temporal++) {
         for (int r = 0; r < Reps; r++) {
             atomic_store(&turn, 1);
@@ -266,11 +263,6 @@ static void write_after_read(void)
                 reread += now() - start;
             }
         }
-    }
-    // The reader takes 3 × Reps turns; give it the last ones.
-    for (int r = 0; r < Reps; r++) {
-        atomic_store(&turn, 1);
-        while (atomic_load(&turn) != 0) {}
     }
     pthread_join(other, NULL);
     printf("writing 128 KiB: over its own lines %.1f us, over lines the other core read %.1f us, "

@@ -120,10 +120,7 @@ public sealed class FusedTrainingTests
         // A step that meets NaN or ±∞ is measured on the reference path instead: the fused one says so.
         if (fused is not { } measured) return (reference.State == state).Label("the fused step refused a step the reference applied");
         var expected = LayerStatistics.Of(state, Backward.Run(state.Network, trace, batch.Targets, config.Loss), reference.State, trace);
-        return (measured.Count == expected.Count && measured.Zip(expected).ForAll(pair => Bits.Same(Field(pair.Item1), Field(pair.Item2)))).Label($"{string.Join(" | ", measured)} vs {string.Join(" | ", expected)}");
-
-        static double[] Field(LayerStatistics s) =>
-            [s.WeightGradNorm, s.BiasGradNorm, s.WeightNorm, s.UpdateNorm, s.UpdateRatio, s.Saturated ?? -1, s.Dead ?? -1, s.ActivationMean, s.ActivationStd];
+        return Bits.Same(Fields(measured), Fields(expected)).Label($"{string.Join(" | ", measured)} vs {string.Join(" | ", expected)}");
     }
 
     [Property(MaxTest = 200, Arbitrary = [typeof(AnyTraining)])]
