@@ -36,11 +36,20 @@ public static class DiffCommand
                select (a, b);
     }
 
+    /// <summary>
+    /// The file's tensors; one the tool sealed (a state, a model) must still be what it wrote, as every
+    /// reader of it checks, while weights from elsewhere, which carry no seal, are compared as they are.
+    /// </summary>
+    private static Fin<SafeTensorsFile> Intact(StateBytes source) =>
+        SafeTensors.Parse(source.Path, source.Bytes).Bind(file => file.Meta(Seal.Key).IsSome
+            ? Seal.Check(source.Bytes, file, source.Path, "file").Map(_ => file)
+            : file);
+
     private static Fin<int> Diff(CommandContext context, StateBytes sourceA, StateBytes sourceB)
     {
         var (pathA, pathB) = (sourceA.Path, sourceB.Path);
-        if (SafeTensors.Parse(pathA, sourceA.Bytes).Failed(out var errorA, out var a)) return errorA;
-        if (SafeTensors.Parse(pathB, sourceB.Bytes).Failed(out var errorB, out var b)) return errorB;
+        if (Intact(sourceA).Failed(out var errorA, out var a)) return errorA;
+        if (Intact(sourceB).Failed(out var errorB, out var b)) return errorB;
         context.Out.WriteLine($"A {pathA}");
         context.Out.WriteLine($"B {pathB}");
         var rows = new List<string[]> { new[] { "tensor", "shape", "|A|", "|B|", "|B-A|", "max abs change", "max rel change" } };

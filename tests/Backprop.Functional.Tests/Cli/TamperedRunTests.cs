@@ -162,6 +162,20 @@ public sealed class TamperedRunTests
     }
 
     [Fact]
+    public void Diff_refuses_a_sealed_file_edited_after_it_was_written()
+    {
+        using var run = new TrainedRun();
+        var edited = run.Dir.File("edited.safetensors");
+        var bytes = File.ReadAllBytes(Path.Combine(run.Path, "final.safetensors"));
+        bytes[^1] ^= 1;
+        File.WriteAllBytes(edited, bytes);
+        var diff = CliRun.Of("diff", run.State(6), edited);
+        Assert.Equal(1, diff.ExitCode);
+        Assert.Contains($"{edited}: hash mismatch", diff.Error);
+        Assert.Equal(0, CliRun.Of("diff", run.State(6), Path.Combine(run.Path, "final.safetensors")).ExitCode);
+    }
+
+    [Fact]
     public void An_intact_run_verifies_and_names_the_hash_that_stands_for_it()
     {
         using var run = new TrainedRun();
