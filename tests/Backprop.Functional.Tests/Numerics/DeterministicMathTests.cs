@@ -18,7 +18,7 @@ public sealed class DeterministicMathTests
             Gen.Choose(-1_000_000, 1_000_000).Select(i => i / 1_000.0),
             Gen.Choose(-745_000, 709_000).Select(i => i / 1_000.0 + 0.000123),
             Gen.Choose(-40, 40).Select(i => i * 1e-9),
-            Gen.Elements(0.0, -0.0, 1e-300, -1e-300, 709.78, -745.1, 20.0, -20.0, 0.34657359027997264)));
+            Gen.Elements(0.0, -0.0, 1e-300, -1e-300, 709.78, -745.1, 20.0, -20.0, 0.34657359027997264, 0.229, -0.2141883999999)));
     }
 
     private static long UlpDistance(double a, double b)
@@ -36,9 +36,14 @@ public sealed class DeterministicMathTests
     public Property Exp_is_within_one_ulp_of_the_runtime(double x) =>
         (UlpDistance(DeterministicMath.Exp(x), Math.Exp(x)) <= 1).Label($"exp({x:R}) = {DeterministicMath.Exp(x):R}, runtime {Math.Exp(x):R}");
 
+    // tanh = t/(t + 2) with t = expm1(2|x|) rounds twice after expm1's own error. Against the runtime (itself
+    // about an ulp off) a sweep found at most 4 ulps on [−20, 20] in steps of 1e−6 and 5 ulps (4 points of
+    // 60 million, the worst −0.2141883999999) on [−0.6, 0.6] in steps of 2e−8; that point and 0.229 are among
+    // the generator's elements. The law once said 2 and failed in a run that drew tanh(0.229), 3 ulps.
+    // The bits cannot change: saved runs replay with them.
     [Property(MaxTest = 20000, Arbitrary = [typeof(Ranges)])]
-    public Property Tanh_is_within_two_ulps_of_the_runtime(double x) =>
-        (UlpDistance(DeterministicMath.Tanh(x), Math.Tanh(x)) <= 2).Label($"tanh({x:R}) = {DeterministicMath.Tanh(x):R}, runtime {Math.Tanh(x):R}");
+    public Property Tanh_is_within_five_ulps_of_the_runtime(double x) =>
+        (UlpDistance(DeterministicMath.Tanh(x), Math.Tanh(x)) <= 5).Label($"tanh({x:R}) = {DeterministicMath.Tanh(x):R}, runtime {Math.Tanh(x):R}");
 
     [Property(MaxTest = 20000, Arbitrary = [typeof(Ranges)])]
     public Property Log_is_within_one_ulp_of_the_runtime(double x)
